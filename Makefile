@@ -1,0 +1,45 @@
+# The two commands: `make run` and `make test`. Each bootstraps .venv itself.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+STAMP := $(VENV)/.installed-stamp
+TRANSLATION_DIRS := nghedan/translations kiosk/translations sms_gateway/translations admin/translations
+
+.PHONY: run test install translations chromium lint bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	@for d in $(TRANSLATION_DIRS); do \
+	  if [ -d $$d ]; then $(BIN)/pybabel compile --statistics -d $$d 2>&1 | grep -v '^compiling' || true; fi; \
+	done
+
+run: install
+	$(BIN)/nghedan db upgrade
+	@if $(BIN)/nghedan db is-empty; then $(BIN)/nghedan seed-demo; fi
+	@echo
+	@echo "  Kiosk:        http://127.0.0.1:$(PORT)/kiosk/   (enroll a screen: $(BIN)/nghedan kiosk add NAME)"
+	@echo "  Admin panel:  http://127.0.0.1:$(PORT)/admin/   (demo login: admin / nghedan-demo)"
+	@echo "  Health:       http://127.0.0.1:$(PORT)/healthz"
+	@echo
+	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) "nghedan:create_app()"
+
+# Browser tests drive Debian's Chromium; install it once when it is missing (needs root).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	fi
+
+test: install chromium
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .

@@ -1,0 +1,54 @@
+"""nghedan: residents' opinions by kiosk and SMS, triage and dialogues for communes."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from nghedan.config import load_settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the WSGI application: settings, extensions, blueprints, CLI, error handlers."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_settings(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from nghedan import i18n
+    from nghedan.database import register_transaction_boundary
+    from nghedan.extensions import csrf, db
+    from nghedan.formatting import register_filters
+
+    db.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    register_transaction_boundary(app)
+    register_filters(app)
+    hops = int(app.config["PROXY_FIX_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
+def register_blueprints(app: Flask) -> None:
+    from admin import bp as admin_bp
+    from kiosk import bp as kiosk_bp
+    from nghedan import web
+    from sms_gateway import bp as sms_bp
+
+    app.register_blueprint(web.bp)
+    app.register_blueprint(kiosk_bp, url_prefix="/kiosk")
+    app.register_blueprint(sms_bp, url_prefix="/sms")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    web.register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from nghedan import cli
+
+    cli.register(app)

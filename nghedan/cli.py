@@ -1,0 +1,125 @@
+"""The `nghedan` command: a Flask CLI group, with a sub-group per area."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from nghedan.database import unit_of_work, upgrade
+from nghedan.errors import DomainError
+from nghedan.extensions import db
+from nghedan.models import Commune
+
+db_cli = AppGroup("db", help="Database schema.")
+user_cli = AppGroup("user", help="Admin-panel users.")
+
+
+def resolve_commune(code: str | None) -> Commune:
+    """The commune named by `--commune`, or the only one when the deployment has one."""
+    if code:
+        commune = db.session.scalar(select(Commune).where(Commune.code == code))
+        if commune is None:
+            raise click.UsageError(f"no commune with code {code!r}")
+        return commune
+    communes = db.session.scalars(select(Commune).limit(2)).all()
+    if len(communes) == 1:
+        return communes[0]
+    raise click.UsageError("several communes exist (or none): give --commune CODE")
+
+
+commune_option = click.option("--commune", "commune_code", help="Commune code (default: the only one).")
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="heads", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create or upgrade the database schema."""
+    from flask import current_app
+
+    upgrade(current_app._get_current_object(), revision)
+    click.echo("database is up to date")
+
+
+@db_cli.command("is-empty")
+def db_is_empty() -> None:
+    """Exit 0 when no commune exists yet (used by `make run` to seed the demo)."""
+    count = db.session.scalar(select(func.count(Commune.id)))
+    sys.exit(0 if count == 0 else 1)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load the demo commune (does nothing when it is already there)."""
+    from nghedan.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, load_demo
+
+    with unit_of_work():
+        created = load_demo()
+    click.echo("demo commune loaded" if created else "demo commune already present")
+    click.echo(f"admin login: {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice(["admin", "officer", "supervisor"]), required=True)
+@commune_option
+@click.option("--supervises", multiple=True, help="Commune code a supervisor oversees (repeat).")
+@click.option("--full-name", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_create(username, role, commune_code, supervises, full_name, password_stdin):
+    """Create an admin-panel user."""
+    from nghedan.services.users import create_user
+
+    commune_id = None if role == "supervisor" else resolve_commune(commune_code).id
+    supervised = tuple(resolve_commune(code).id for code in supervises)
+    password = _read_password(password_stdin)
+    try:
+        with unit_of_work():
+            create_user(username=username, password=password, role=role, commune_id=commune_id,
+                        full_name=full_name, supervised_commune_ids=supervised)
+    except DomainError as e:
+        raise click.ClickException(e.message) from e
+    click.echo(f"user {username} created ({role})")
+
+
+@user_cli.command("set-password")
+@click.option("--username", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_set_password(username, password_stdin):
+    """Change a user's password; their other sessions end."""
+    from nghedan.models import User
+    from nghedan.services.users import set_password
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    try:
+        with unit_of_work():
+            set_password(user, _read_password(password_stdin))
+    except DomainError as e:
+        raise click.ClickException(e.message) from e
+    click.echo(f"password of {username} changed")
+
+
+def register(app: Flask) -> None:
+    """Attach every command group to the app (each area adds its own here)."""
+    app.cli.add_command(db_cli)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(seed_demo)
+    # Each area adds its own group here: app.cli.add_command(<area>.cli.<group>)
+
+
+def main() -> None:
+    from nghedan import create_app
+
+    FlaskGroup(create_app=create_app, add_default_commands=True, add_version_option=False)()

@@ -1,0 +1,126 @@
+"""Settings: defaults, then an optional instance/config.py, then environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+# Settings read from plain environment variables (the contract in DESIGN.md).
+ENV_SETTINGS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "PUBLIC_BASE_URL",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_FROM_NUMBER",
+    "TWILIO_MESSAGING_SERVICE_SID",
+    "TWILIO_API_BASE_URL",
+    "SMS_BACKEND",
+    "NGHEDAN_ENV",
+)
+
+# Values that must never reach production as a secret.
+KNOWN_WEAK_SECRETS = {"", "dev", "changeme", "change-me", "secret", "development", "test"}
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or unsafe; the message tells the operator what to do."""
+
+
+class Defaults:
+    NGHEDAN_ENV = "development"
+    DATABASE_URL = None  # None: an SQLite file in the instance folder
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    PUBLIC_BASE_URL = None
+    PROXY_FIX_HOPS = 0  # trust X-Forwarded-* from this many proxies in front of us
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session (kiosks stay open)
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    ITEM_TEXT_MAX_LENGTH = 5000
+    SMS_BACKEND = "console"
+    TWILIO_ACCOUNT_SID = None
+    TWILIO_AUTH_TOKEN = None
+    TWILIO_FROM_NUMBER = None
+    TWILIO_MESSAGING_SERVICE_SID = None
+    TWILIO_API_BASE_URL = None
+    SMS_JOIN_WINDOW_SECONDS = 600  # texts from one phone this close together join one item
+    RATING_REPEAT_WINDOW_SECONDS = 600  # the same phone rating the same officer counts once
+    SQLITE_BUSY_TIMEOUT_MS = 10000
+    DB_POOL_SIZE = 5
+    DB_MAX_OVERFLOW = 10
+
+
+def load_settings(app: Flask, overrides: dict | None) -> None:
+    """Fill app.config from defaults, instance/config.py, the environment and overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for name in ENV_SETTINGS:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    app.config.from_prefixed_env(prefix="NGHEDAN")
+    if overrides:
+        app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    _settle_secret_key(app)
+    if is_production(app):
+        _refuse_unsafe_production(app)
+
+
+def is_production(app: Flask) -> bool:
+    return str(app.config.get("NGHEDAN_ENV", "")).lower() == "production"
+
+
+def database_uri(app: Flask) -> str:
+    """The SQLAlchemy URL; PostgreSQL URLs are pointed at psycopg 3."""
+    url = app.config.get("DATABASE_URL")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        return "sqlite:///" + os.path.join(app.instance_path, "nghedan.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def engine_options(config) -> dict:
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}}
+    return {
+        "pool_pre_ping": True,
+        "pool_size": int(config["DB_POOL_SIZE"]),
+        "max_overflow": int(config["DB_MAX_OVERFLOW"]),
+    }
+
+
+def _settle_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY") or is_production(app):
+        return
+    # Development: one random key, generated once and kept in the instance folder.
+    path = Path(app.instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY") or ""
+    if key.lower() in KNOWN_WEAK_SECRETS or len(key) < 32:
+        raise ConfigurationError(
+            "NGHEDAN_ENV=production needs SECRET_KEY set to a random value of at least 32 "
+            "characters, e.g. the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if app.debug:
+        raise ConfigurationError("NGHEDAN_ENV=production refuses to start with debug on.")
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["REMEMBER_COOKIE_SECURE"] = True

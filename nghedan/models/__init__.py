@@ -1,0 +1,17 @@
+"""The domain's tables, a module per aggregate; import from here."""
+
+from nghedan.models.audit import AuditEvent
+from nghedan.models.base import utcnow
+from nghedan.models.devices import Kiosk
+from nghedan.models.dialogues import AgendaEntry, Dialogue, dialogue_hamlets, dialogue_officials
+from nghedan.models.items import Category, Item, ItemEvent
+from nghedan.models.messages import Message
+from nghedan.models.people import Contact, Officer, User, supervisor_communes
+from nghedan.models.places import Commune, Hamlet
+from nghedan.models.ratings import Rating
+
+__all__ = [
+    "AgendaEntry", "AuditEvent", "Category", "Commune", "Contact", "Dialogue", "Hamlet",
+    "Item", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "User",
+    "dialogue_hamlets", "dialogue_officials", "supervisor_communes", "utcnow",
+]

@@ -1,0 +1,48 @@
+"""Phone numbers: parse what residents and providers send, store E.164, show masked."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+DEFAULT_REGION = "VN"
+
+
+def to_e164(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
+    """`0912 345 678` → `+84912345678`; None when it is not a valid phone number."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        number = phonenumbers.parse(raw.strip(), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display(e164: str) -> str:
+    """How Vietnamese write a number: `0912 345 678` for a Vietnamese one."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 84:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def masked(e164: str | None) -> str:
+    """A number shown to roles that must not see it whole: `0912 *** *78`."""
+    if not e164:
+        return ""
+    shown = display(e164)
+    digits_seen, out = 0, []
+    total = sum(ch.isdigit() for ch in shown)
+    for ch in shown:
+        if ch.isdigit():
+            digits_seen += 1
+            keep = digits_seen <= 4 or digits_seen > total - 2
+            out.append(ch if keep else "*")
+        else:
+            out.append(ch)
+    return "".join(out)

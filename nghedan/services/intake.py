@@ -1,0 +1,141 @@
+"""Intake: the one way a resident's item enters the system, whatever the surface."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from nghedan import tracking_codes
+from nghedan.errors import ValidationError
+from nghedan.extensions import db
+from nghedan.models import Category, Commune, Hamlet, Item, utcnow
+from nghedan.models.items import CHANNELS, LEGAL_TYPES
+from nghedan.phones import to_e164
+from nghedan.services.contacts import contact_for
+from nghedan.services.history import record_event
+from nghedan.text import fold_diacritics, nfc
+
+MAX_TEXT_LENGTH = 5000
+MAX_NAME_LENGTH = 120
+_CODE_ATTEMPTS = 20
+
+
+def create_item(
+    *,
+    commune_id: int,
+    text: str,
+    channel: str,
+    hamlet_id: int | None = None,
+    category_code: str | None = None,
+    legal_type: str = "opinion",
+    contact_phone: str | None = None,
+    contact_name: str | None = None,
+    kiosk_id: int | None = None,
+    client_key: str | None = None,
+    user_id: int | None = None,
+) -> Item:
+    """Validate and store a new item with a fresh tracking code.
+
+    The same `client_key` (a surface's idempotency key) returns the item already stored.
+    Raises ValidationError, writing nothing, when the input can't be accepted.
+    """
+    if client_key:
+        existing = item_by_client_key(client_key)
+        if existing:
+            return existing
+    text = _valid_text(text)
+    fields = _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel)
+    phone = _valid_phone(contact_phone)
+    name = nfc(contact_name.strip())[:MAX_NAME_LENGTH] if contact_name and contact_name.strip() else None
+    if phone:
+        contact_for(phone)
+    item, created = _insert_with_fresh_code(dict(
+        fields, text=text, text_folded=fold_diacritics(text), contact_phone=phone,
+        contact_name=name, kiosk_id=kiosk_id, client_key=client_key, status="new",
+        last_message_at=utcnow() if channel == "sms" else None,
+    ))
+    if created:
+        record_event(item, "created", actor=channel if user_id is None else "user",
+                     user_id=user_id, to_status="new")
+    return item
+
+
+def item_by_client_key(client_key: str) -> Item | None:
+    return db.session.scalar(select(Item).where(Item.client_key == client_key))
+
+
+def item_by_code(code: str) -> Item | None:
+    """The item with this tracking code (already normalised and check-digit valid)."""
+    return db.session.scalar(select(Item).where(Item.tracking_code == code))
+
+
+def append_text(item: Item, more: str) -> None:
+    """Join a further text from the same resident to an item (SMS split over several texts)."""
+    more = _valid_text(more)
+    joined = item.text + "\n" + more
+    if len(joined) > MAX_TEXT_LENGTH:
+        raise ValidationError("Ý kiến quá dài.", code="text_too_long")
+    item.text = joined
+    item.text_folded = fold_diacritics(joined)
+    item.last_message_at = utcnow()
+    record_event(item, "text_appended", actor=item.channel)
+
+
+def _valid_text(text: str | None) -> str:
+    if text is None or not text.strip():
+        raise ValidationError("Nội dung ý kiến đang trống.", code="empty_text")
+    text = nfc(text)
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError(
+            f"Ý kiến quá dài (tối đa {MAX_TEXT_LENGTH} ký tự).", code="text_too_long"
+        )
+    return text
+
+
+def _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel) -> dict:
+    if channel not in CHANNELS:
+        raise ValidationError(f"Kênh không hợp lệ: {channel}", code="bad_channel")
+    if legal_type not in LEGAL_TYPES:
+        raise ValidationError(f"Loại đơn không hợp lệ: {legal_type}", code="bad_legal_type")
+    if db.session.get(Commune, commune_id) is None:
+        raise ValidationError("Không tìm thấy xã, phường.", code="unknown_commune")
+    if hamlet_id is not None:
+        hamlet = db.session.get(Hamlet, hamlet_id)
+        if hamlet is None or hamlet.commune_id != commune_id:
+            raise ValidationError("Không tìm thấy ấp, khóm này.", code="unknown_hamlet")
+    category_id = None
+    if category_code:
+        category_id = db.session.scalar(select(Category.id).where(Category.code == category_code))
+        if category_id is None:
+            raise ValidationError("Không tìm thấy lĩnh vực này.", code="unknown_category")
+    return dict(commune_id=commune_id, hamlet_id=hamlet_id, category_id=category_id,
+                legal_type=legal_type, channel=channel)
+
+
+def _valid_phone(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    phone = to_e164(raw)
+    if phone is None:
+        raise ValidationError("Số điện thoại không hợp lệ.", code="bad_phone")
+    return phone
+
+
+def _insert_with_fresh_code(values: dict) -> tuple[Item, bool]:
+    """Insert the item, drawing another random code on the rare collision.
+
+    Returns the item and whether it is new: a concurrent request with the same client key
+    may have stored it first.
+    """
+    for _ in range(_CODE_ATTEMPTS):
+        item = Item(tracking_code=tracking_codes.new_code(), **values)
+        try:
+            with db.session.begin_nested():
+                db.session.add(item)
+            return item, True
+        except IntegrityError:
+            key = values.get("client_key")
+            existing = item_by_client_key(key) if key else None
+            if existing:
+                return existing, False
+    raise RuntimeError("could not draw a free tracking code")

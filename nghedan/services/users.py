@@ -1,0 +1,54 @@
+"""Admin-panel users: creation, passwords and roles."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from nghedan.errors import ValidationError
+from nghedan.extensions import db
+from nghedan.models import Commune, User
+from nghedan.models.people import ROLES
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def create_user(*, username: str, password: str, role: str, commune_id: int | None = None,
+                full_name: str = "", supervised_commune_ids: tuple[int, ...] = ()) -> User:
+    """A new user; supervisors get the communes they oversee, others one commune."""
+    username = (username or "").strip().lower()
+    if not username:
+        raise ValidationError("Tên đăng nhập đang trống.", code="empty_username")
+    if role not in ROLES:
+        raise ValidationError(f"Vai trò không hợp lệ: {role}", code="bad_role")
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise ValidationError("Tên đăng nhập đã có.", code="username_taken")
+    if role != "supervisor" and db.session.get(Commune, commune_id or 0) is None:
+        raise ValidationError("Cần chọn xã, phường cho người dùng.", code="unknown_commune")
+    user = User(username=username, role=role, commune_id=commune_id, full_name=full_name,
+                password_hash=_hash(password))
+    if supervised_commune_ids:
+        user.supervised_communes = list(
+            db.session.scalars(select(Commune).where(Commune.id.in_(supervised_commune_ids)))
+        )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Change the password and end every other session of this user."""
+    user.password_hash = _hash(password)
+    user.session_epoch += 1
+
+
+def password_matches(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def _hash(password: str) -> str:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.", code="weak_password"
+        )
+    return generate_password_hash(password)  # scrypt: a deliberately slow hash

@@ -1,0 +1,22 @@
+"""Vietnamese text: NFC normalisation, and folding for matching (no diacritics, no case)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def nfc(text: str) -> str:
+    """The canonical composed form in which every text is stored."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold_diacritics(text: str) -> str:
+    """Lower-case text without tone or vowel marks, đ → d: `Hủy`, `huỷ`, `HUY` all give `huy`."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of whitespace become one space; ends trimmed."""
+    return " ".join(text.split())

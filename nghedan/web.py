@@ -1,0 +1,59 @@
+"""Routes of the core: health check, language switch, the front door; error pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from nghedan.database import database_answers
+from nghedan.i18n import LANG_COOKIE
+from nghedan.safe_redirect import safe_next
+
+bp = Blueprint("core", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 with JSON when the app and its database answer, 503 otherwise."""
+    ok = database_answers()
+    body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
+    return jsonify(body), 200 if ok else 503
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Switch the language and go back where the user was."""
+    from flask import current_app
+
+    target = safe_next(request.args.get("next"), default=url_for("core.index"))
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/")
+def index():
+    return render_template("core/index.html")
+
+
+def register_error_handlers(app: Flask) -> None:
+    def page(code: int, title: str, message: str):
+        return render_template("core/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return page(404, _("Không tìm thấy trang"), _("Địa chỉ này không có trên hệ thống."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_e):
+        return page(400, _("Phiên làm việc đã hết hạn"),
+                    _("Vui lòng tải lại trang rồi thử lại. Dữ liệu chưa được gửi."))
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        return page(500, _("Có lỗi xảy ra"),
+                    _("Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút."))

@@ -1,0 +1,142 @@
+import pytest
+from sqlalchemy import select
+
+from nghedan import create_app
+from nghedan.config import ConfigurationError
+from nghedan.models import Commune, User
+from tests.conftest import TEST_SECRET
+
+
+def test_healthz_answers_when_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_without_a_database(tmp_path):
+    app = create_app({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+                      "SECRET_KEY": TEST_SECRET, "TESTING": True})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unavailable"
+
+
+def test_front_page_is_vietnamese_first_and_switches_to_english(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Nghe dân nói, nói dân hiểu, làm cho dân tin" in page
+    switched = client.get("/lang/en?next=/")
+    assert switched.status_code == 302 and switched.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "Listen to residents" in page
+    assert '<html lang="en">' in page
+
+
+def test_language_switch_never_redirects_elsewhere(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.get("/lang/vi", query_string={"next": target})
+        assert response.headers["Location"] == "/"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/khong-co")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.get_data(as_text=True)
+
+
+def test_development_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/a.db"})
+    key_file = tmp_path / "key"
+    assert first.config["SECRET_KEY"]
+    second = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/a.db"})
+    assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+    assert not key_file.exists()
+
+
+@pytest.mark.parametrize("secret", [None, "", "changeme", "short"])
+def test_production_refuses_missing_or_default_secret(monkeypatch, secret):
+    monkeypatch.setenv("NGHEDAN_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    config = {"DATABASE_URL": "sqlite://"}
+    if secret is not None:
+        config["SECRET_KEY"] = secret
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app(config)
+
+
+def test_production_refuses_debug(monkeypatch):
+    monkeypatch.setenv("NGHEDAN_ENV", "production")
+    with pytest.raises(ConfigurationError, match="debug"):
+        create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": TEST_SECRET, "DEBUG": True})
+
+
+def test_production_with_a_real_secret_starts_with_secure_cookies(monkeypatch):
+    monkeypatch.setenv("NGHEDAN_ENV", "production")
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": TEST_SECRET})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_settings_from_environment(monkeypatch):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://xa.example.vn")
+    monkeypatch.setenv("NGHEDAN_SMS_JOIN_WINDOW_SECONDS", "300")
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": TEST_SECRET})
+    assert app.config["PUBLIC_BASE_URL"] == "https://xa.example.vn"
+    assert app.config["SMS_JOIN_WINDOW_SECONDS"] == 300
+
+
+def test_postgres_urls_use_psycopg3():
+    app = create_app({"DATABASE_URL": "postgresql://u@h/db", "SECRET_KEY": TEST_SECRET})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
+    from sqlalchemy import text
+
+    from nghedan.extensions import db
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": TEST_SECRET})
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.session.rollback()
+
+
+def test_seed_demo_twice_and_cli_user(runner, app):
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["seed-demo"])
+    assert "demo commune loaded" in result.output and "admin / nghedan-demo" in result.output
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "already present" in result.output
+    result = runner.invoke(args=["user", "create", "--username", "Thu", "--role", "officer",
+                                 "--password-stdin"], input="mat-khau-dai\n")
+    assert result.exit_code == 0, result.output  # --commune defaults to the only commune
+    result = runner.invoke(args=["user", "create", "--username", "x", "--role", "officer",
+                                 "--password-stdin"], input="ngan\n")
+    assert result.exit_code != 0 and "ít nhất 8" in result.output
+    with app.app_context():
+        from nghedan.extensions import db
+
+        commune = db.session.scalar(select(Commune))
+        assert len(commune.hamlets) == 6
+        user = db.session.scalar(select(User).where(User.username == "thu"))
+        assert user.commune_id == commune.id and user.role == "officer"
+
+
+def test_demo_has_the_promised_shape(runner, app):
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        from sqlalchemy import func
+
+        from nghedan.extensions import db
+        from nghedan.models import Dialogue, Item, Officer, Rating
+
+        count = lambda m: db.session.scalar(select(func.count()).select_from(m))  # noqa: E731
+        assert count(Officer) == 8
+        assert count(Dialogue) == 2
+        assert 40 <= count(Item) <= 60
+        assert count(Rating) == 200
+        channels = set(db.session.scalars(select(Item.channel).distinct()))
+        assert {"sms", "kiosk", "admin"} <= channels
+        statuses = set(db.session.scalars(select(Item.status).distinct()))
+        assert {"new", "triaged", "scheduled", "answered", "closed"} <= statuses
