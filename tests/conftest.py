@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -116,6 +117,21 @@ def db(app):
     with app.app_context():
         yield _db.session
         _db.session.rollback()
+
+
+def pytest_sessionstart(session):
+    """Compile the translation catalogues, so English pages work without `make translations`."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from nghedan.i18n import TRANSLATION_DIRS
+
+    for directory in TRANSLATION_DIRS:
+        for po in Path(directory).glob("*/LC_MESSAGES/messages.po"):
+            with po.open("rb") as f:
+                catalog = read_po(f)
+            with po.with_suffix(".mo").open("wb") as f:
+                write_mo(f, catalog)
 
 
 def pytest_terminal_summary(terminalreporter):
