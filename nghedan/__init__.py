@@ -24,12 +24,14 @@ def register_extensions(app: Flask) -> None:
     from nghedan.database import register_transaction_boundary
     from nghedan.extensions import csrf, db
     from nghedan.formatting import register_filters
+    from nghedan.security import register_security_headers
 
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     register_transaction_boundary(app)
     register_filters(app)
+    register_security_headers(app)
     hops = int(app.config["PROXY_FIX_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)

@@ -140,3 +140,18 @@ def test_demo_has_the_promised_shape(runner, app):
         assert {"sms", "kiosk", "admin"} <= channels
         statuses = set(db.session.scalars(select(Item.status).distinct()))
         assert {"new", "triaged", "scheduled", "answered", "closed"} <= statuses
+
+
+def test_security_headers_on_every_page(client):
+    for path in ("/", "/healthz", "/khong-co"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS
+
+
+def test_hsts_behind_tls(client):
+    headers = client.get("/", base_url="https://xa.example.vn").headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
