@@ -1,5 +1,56 @@
-"""The admin panel for commune officials and supervisors (blueprint at /admin)."""
+"""The admin panel for commune officials and supervisors (blueprint at /admin).
 
-from flask import Blueprint
+This file is the routing table; the views live in the modules they are imported from.
+"""
 
-bp = Blueprint("admin", __name__, template_folder="templates", static_folder="static")
+from flask import Blueprint, render_template
+
+bp = Blueprint("admin", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static")
+
+
+@bp.record_once
+def _init_login(state) -> None:
+    from admin.access import init_login
+
+    init_login(state.app)
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    from admin.labels import jinja_helpers
+
+    return jinja_helpers()
+
+
+@bp.errorhandler(403)
+def _forbidden(_e):
+    from flask_babel import gettext as _
+
+    return render_template("core/error.html", code=403, title=_("Không có quyền"),
+                           message=_("Tài khoản của bạn không được làm việc này.")), 403
+
+
+def _routes() -> None:
+    from admin import auth, inbox, item_page, users
+
+    rule = bp.add_url_rule
+    rule("/", "home", auth.home)
+    rule("/login", "login", auth.login, methods=["GET", "POST"])
+    rule("/logout", "logout", auth.logout, methods=["POST"])
+    rule("/items", "items", inbox.items)
+    rule("/items.csv", "items_csv", inbox.items_csv)
+    rule("/items/bulk", "items_bulk", inbox.bulk, methods=["POST"])
+    rule("/items/<int:item_id>", "item", item_page.show)
+    rule("/items/<int:item_id>/triage", "item_triage", item_page.triage_item, methods=["POST"])
+    rule("/items/<int:item_id>/reply", "item_reply", item_page.reply, methods=["POST"])
+    rule("/items/<int:item_id>/merge", "item_merge", item_page.merge, methods=["POST"])
+    rule("/items/<int:item_id>/sender", "item_sender", item_page.sender)
+    rule("/users", "users", users.index, methods=["GET", "POST"])
+    rule("/users/<int:user_id>/role", "user_role", users.change_role, methods=["POST"])
+    rule("/users/<int:user_id>/password", "user_password", users.reset_password,
+         methods=["POST"])
+    rule("/users/<int:user_id>/active", "user_active", users.toggle_active, methods=["POST"])
+
+
+_routes()

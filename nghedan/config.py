@@ -36,6 +36,13 @@ class Defaults:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     PUBLIC_BASE_URL = None
     PROXY_FIX_HOPS = 0  # trust X-Forwarded-* from this many proxies in front of us
+    # Kiosk: idle reset, its visible countdown, the thank-you pause, repeat ratings ignored.
+    KIOSK_IDLE_SECONDS = 60
+    KIOSK_COUNTDOWN_SECONDS = 10
+    KIOSK_THANKS_SECONDS = 6
+    KIOSK_RATING_WINDOW_SECONDS = 20
+    KIOSK_RETRY_SECONDS = 5  # how often an offline kiosk tries again to send
+    OFFICER_PHOTO_DIR = None  # None: instance/officer_photos; Officer.photo_path is relative
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
@@ -44,7 +51,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session (kiosks stay open)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     ITEM_TEXT_MAX_LENGTH = 5000
-    SMS_BACKEND = "console"
+    SMS_BACKEND = None  # "console" or "twilio"; unset: twilio once its credentials are set
     TWILIO_ACCOUNT_SID = None
     TWILIO_AUTH_TOKEN = None
     TWILIO_FROM_NUMBER = None
@@ -52,9 +59,32 @@ class Defaults:
     TWILIO_API_BASE_URL = None
     SMS_JOIN_WINDOW_SECONDS = 600  # texts from one phone this close together join one item
     RATING_REPEAT_WINDOW_SECONDS = 600  # the same phone rating the same officer counts once
+    # SMS gateway: flood guard, outbox worker, quiet hours (see README, section SMS).
+    SMS_FLOOD_LIMIT = 10  # more texts than this from one phone in the window: stored, unanswered
+    SMS_FLOOD_WINDOW_SECONDS = 600
+    SMS_QUIET_HOURS = "21:00-07:00"  # local time with no notices; "" sends at any hour
+    SMS_QUIET_EXEMPT_KINDS = ("reply", "receipt")  # direct answers go out at any hour
+    OUTBOX_BATCH_SIZE = 20
+    OUTBOX_MAX_ATTEMPTS = 6
+    OUTBOX_BACKOFF_BASE_SECONDS = 30  # doubles with each attempt, with jitter
+    OUTBOX_BACKOFF_MAX_SECONDS = 3600
+    OUTBOX_SEND_RATE_PER_SECOND = 1.0  # per worker process
+    OUTBOX_POLL_SECONDS = 5
+    TWILIO_TIMEOUT_SECONDS = 10
+    # Dialogues: invitations N days before, reminder the day before, notice overdue after N days.
+    DIALOGUE_INVITATION_DAYS = 5
+    DIALOGUE_NOTICE_REMINDER_DAYS = 7
+    DIALOGUE_INVITE_HAMLET_CONTACTS = False  # also tell every opted-in contact of the hamlets
+    DIALOGUE_SLOT_DAYS = 14  # spacing of the suggested rotation
     SQLITE_BUSY_TIMEOUT_MS = 10000
     DB_POOL_SIZE = 5
     DB_MAX_OVERFLOW = 10
+    # Admin login throttling: failures counted over a sliding window, per account and address.
+    LOGIN_THROTTLE_WINDOW_SECONDS = 900
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    ADMIN_PAGE_SIZE = 50
+    SMS_PRICE_PER_PART = 350  # đồng per SMS part, shown to officials before they reply
 
 
 def load_settings(app: Flask, overrides: dict | None) -> None:

@@ -1,0 +1,119 @@
+"""Who may see what in the admin panel: login sessions, roles, commune scope, masking.
+
+Roles:
+- `admin`: everything in their commune, users included; sees residents' phones and names,
+  and is the only role that sees who sent a denunciation (each such view is audited).
+- `officer`: triage and dialogues in their commune; sees phones and names, except a
+  denunciation's sender.
+- `supervisor`: read-only over the communes assigned to them; sees phones and names masked.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from nghedan import phones
+from nghedan.extensions import db, login_manager
+from nghedan.models import User
+
+READ_ONLY_ROLES = ("supervisor",)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def init_login(app: Flask) -> None:
+    """Bind Flask-Login to the app: admin login page, user loader, session protection."""
+    login_manager.init_app(app)
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+
+def load_user(session_id: str) -> User | None:
+    """The user of a session id `"<id>:<epoch>"`; an old epoch (password changed) is no one."""
+    user_id, _, epoch = (session_id or "").partition(":")
+    if not (user_id.isdigit() and epoch.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+def login_url() -> str:
+    """The login page, coming back to the current page afterwards."""
+    target = request.full_path.rstrip("?") if request.query_string else request.path
+    return url_for("admin.login", next=target)
+
+
+def require_role(*roles: str):
+    """Decorator: login required (else redirect to login), role in `roles` (else 403).
+
+    No roles means any logged-in user. Read-only roles (supervisor) get 403 on any
+    request that would change something.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(login_url())
+            if roles and current_user.role not in roles:
+                abort(403)
+            if current_user.role in READ_ONLY_ROLES and request.method not in SAFE_METHODS:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def visible_commune_ids(user: User) -> list[int]:
+    """The communes whose rows this user may see."""
+    if user.role == "supervisor":
+        return sorted(c.id for c in user.supervised_communes)
+    return [user.commune_id] if user.commune_id is not None else []
+
+
+def ensure_visible(commune_id: int | None) -> None:
+    """404 (not 403: don't confirm it exists) when the current user can't see this commune."""
+    if commune_id is None or commune_id not in visible_commune_ids(current_user):
+        abort(404)
+
+
+def can_edit(user: User) -> bool:
+    return user.role not in READ_ONLY_ROLES
+
+
+def sees_contacts(user: User) -> bool:
+    """Whether residents' phones and names are shown whole to this role."""
+    return user.role in ("admin", "officer")
+
+
+def sees_denunciation_sender(user: User) -> bool:
+    return user.role == "admin"
+
+
+def shown_phone(user: User, phone: str | None, *, denunciation: bool = False) -> str:
+    """A resident's phone as this user may see it: whole, masked, or hidden."""
+    if not phone:
+        return ""
+    if denunciation and not sees_denunciation_sender(user):
+        return "•••"
+    return phones.display(phone) if sees_contacts(user) else phones.masked(phone)
+
+
+def shown_name(user: User, name: str | None, *, denunciation: bool = False) -> str:
+    """A resident's name as this user may see it: whole, initials, or hidden."""
+    if not name:
+        return ""
+    if denunciation and not sees_denunciation_sender(user):
+        return "•••"
+    if sees_contacts(user):
+        return name
+    return " ".join(word[:1] + "." for word in name.split())

@@ -1,0 +1,76 @@
+"""Logging in and out of the admin panel."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from admin import login_throttle
+from admin.access import require_role
+from admin.forms import LoginForm, PostForm
+from nghedan.extensions import db
+from nghedan.models import User, utcnow
+from nghedan.safe_redirect import safe_next
+from nghedan.services.history import audit
+from nghedan.services.users import password_matches
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the username is unknown, so both cases take the same slow time."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def login():
+    """The login page; a failure is recorded, too many failures block further tries."""
+    target = safe_next(request.args.get("next"), default=url_for("admin.items"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("admin/login.html", form=form)
+    username = form.username.data.strip().lower()
+    user = db.session.scalar(select(User).where(User.username == username))
+    address = request.remote_addr
+    if login_throttle.is_blocked(user, address):
+        error = _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.")
+        return render_template("admin/login.html", form=form, error=error), 429
+    if not _credentials_ok(user, form.password.data):
+        login_throttle.record_failure(user, username, address)
+        error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+        return render_template("admin/login.html", form=form, error=error)
+    session.clear()  # a fresh session: nothing from before the login carries over
+    login_user(user)
+    user.last_login_at = utcnow()
+    audit("login", user_id=user.id, commune_id=user.commune_id, object_type="user",
+          object_id=user.id, remote_addr=address)
+    return redirect(target)
+
+
+def _credentials_ok(user: User | None, password: str) -> bool:
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return password_matches(user, password) and user.active
+
+
+@require_role()
+def logout():
+    """End this session (POST only, with CSRF, so no page can log someone out)."""
+    form = PostForm()
+    if form.validate_on_submit():
+        audit("logout", user_id=current_user.id, commune_id=current_user.commune_id,
+              object_type="user", object_id=current_user.id, remote_addr=request.remote_addr)
+        logout_user()
+        session.clear()
+    return redirect(url_for("admin.login"))
+
+
+def home():
+    return redirect(url_for("admin.items"))

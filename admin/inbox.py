@@ -1,0 +1,219 @@
+"""The inbox: every item newest first, filters in the query string, bulk actions, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin.access import require_role, shown_name, shown_phone, visible_commune_ids
+from admin.forms import PostForm
+from admin.labels import channel_label, legal_type_label
+from nghedan.errors import DomainError
+from nghedan.extensions import db
+from nghedan.formatting import fmt_date, fmt_datetime
+from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, User
+from nghedan.models.items import CHANNELS, LEGAL_TYPES, OPEN_STATUSES, STATUSES
+from nghedan.safe_redirect import safe_next
+from nghedan.services import search, triage
+from nghedan.services.status import status_label
+
+# Query parameters that make up a bookmarkable filter.
+FILTER_PARAMS = ("commune", "status", "channel", "category", "legal_type", "hamlet",
+                 "from", "to", "overdue", "flagged", "q")
+BULK_ACTIONS = ("category", "hamlet", "legal_type", "dialogue", "duplicate", "reject")
+
+
+def _int(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _day(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name)
+    return value if value in allowed else None
+
+
+def current_filter() -> search.ItemFilter:
+    """The filter described by the query string, limited to the communes the user sees."""
+    visible = visible_commune_ids(current_user)
+    commune = _int("commune")
+    communes = (commune,) if commune in visible else tuple(visible)
+    return search.ItemFilter(
+        commune_ids=communes, status=_choice("status", STATUSES),
+        channel=_choice("channel", CHANNELS), category_id=_int("category"),
+        legal_type=_choice("legal_type", LEGAL_TYPES), hamlet_id=_int("hamlet"),
+        date_from=_day("from"), date_to=_day("to"), overdue=request.args.get("overdue") == "1",
+        flagged=request.args.get("flagged") == "1", q=(request.args.get("q") or "").strip() or None,
+    )
+
+
+def filter_args(**changes) -> dict:
+    """The current filter's query parameters, with some changed (None removes one)."""
+    args = {k: request.args[k] for k in FILTER_PARAMS if request.args.get(k)}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return args
+
+
+def choices(commune_ids: list[int]) -> dict:
+    """The options of the filter and bulk-action menus."""
+    return {
+        "communes": db.session.scalars(
+            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)).all(),
+        "categories": db.session.scalars(select(Category).order_by(Category.position)).all(),
+        "hamlets": db.session.scalars(select(Hamlet).where(Hamlet.commune_id.in_(commune_ids))
+                                      .order_by(Hamlet.name)).all(),
+        "dialogues": db.session.scalars(
+            select(Dialogue).where(Dialogue.commune_id.in_(commune_ids),
+                                   Dialogue.status == "planned")
+            .order_by(Dialogue.starts_at)).all(),
+    }
+
+
+@require_role()
+def items():
+    """The inbox page."""
+    f = current_filter()
+    size = int(current_app.config["ADMIN_PAGE_SIZE"])
+    result = search.page(f, after=search.Cursor.decode(request.args.get("after")),
+                         before=search.Cursor.decode(request.args.get("before")), size=size)
+    counts = search.status_counts(f)
+    return render_template(
+        "admin/items.html", page=result, counts=counts, total=sum(counts.values()), f=f,
+        statuses=STATUSES, channels=CHANNELS, legal_types=LEGAL_TYPES, form=PostForm(),
+        filter_args=filter_args, bulk_actions=BULK_ACTIONS, today=search.local_today(),
+        open_statuses=OPEN_STATUSES,
+        **choices(visible_commune_ids(current_user)),
+    )
+
+
+@require_role("admin", "officer")
+def bulk():
+    """Apply one action to the selected items: one transaction, one audit entry per item."""
+    back = safe_next(request.form.get("back"), default=url_for("admin.items"))
+    if not back.startswith(url_for("admin.items")):
+        back = url_for("admin.items")
+    ids = [int(x) for x in request.form.getlist("ids") if x.isdigit()]
+    action = request.form.get("action")
+    if not ids or action not in BULK_ACTIONS:
+        flash(_("Chọn ít nhất một ý kiến và một thao tác."), "error")
+        return redirect(back)
+    selected = _selected_items(ids)
+    try:
+        _apply(action, selected)
+    except DomainError as e:
+        db.session.rollback()
+        flash(_("Không thực hiện được: %(reason)s", reason=e.message), "error")
+        return redirect(back)
+    flash(_("Đã cập nhật %(n)s ý kiến.", n=len(selected)), "ok")
+    return redirect(back)
+
+
+def _selected_items(ids: list[int]) -> list[Item]:
+    visible = visible_commune_ids(current_user)
+    found = db.session.scalars(select(Item).where(Item.id.in_(ids))).all()
+    if len(found) != len(set(ids)) or any(i.commune_id not in visible for i in found):
+        abort(404)
+    return list(found)
+
+
+def _apply(action: str, selected: list[Item]) -> None:
+    value = request.form.get(action, "").strip()
+    user_id = current_user.id
+    number = int(value) if value.isdigit() else None
+    for item in selected:
+        if action == "category":
+            triage.set_category(item, number, user_id=user_id)
+        elif action == "hamlet":
+            triage.set_hamlet(item, number, user_id=user_id)
+        elif action == "legal_type":
+            triage.set_legal_type(item, value, user_id=user_id)
+        elif action == "dialogue":
+            triage.assign_to_dialogue(item, number or 0, user_id=user_id)
+        elif action == "duplicate":
+            triage.mark_duplicate(item, _kept_item(value, item), user_id=user_id)
+        elif action == "reject":
+            triage.reject(item, value, user_id=user_id)
+
+
+def _kept_item(code: str, item: Item) -> Item:
+    kept = db.session.scalar(select(Item).where(Item.tracking_code == code.strip()))
+    if kept is None or kept.commune_id != item.commune_id:
+        raise DomainError(_("Không tìm thấy ý kiến mã %(code)s.", code=code), code="unknown_item")
+    return kept
+
+
+CSV_COLUMNS = ("code", "created", "channel", "commune", "hamlet", "category", "legal_type",
+               "status", "text", "phone", "name", "responsible", "due_date")
+
+
+@require_role()
+def items_csv():
+    """The current filter as CSV (UTF-8 with BOM, so Excel shows Vietnamese), streamed."""
+    f = current_filter()
+    user_id = current_user.id
+    headers = [_("Mã"), _("Thời gian"), _("Kênh"), _("Xã, phường"), _("Ấp, khóm"),
+               _("Lĩnh vực"), _("Loại đơn"), _("Trạng thái"), _("Nội dung"), _("Điện thoại"),
+               _("Người gửi"), _("Người phụ trách"), _("Hạn xử lý")]
+
+    def rows():
+        # The view's session is gone once streaming starts: load the user again.
+        user = db.session.get(User, user_id)
+        yield "\ufeff" + _csv_line(headers)
+        for item in search.all_rows(f):
+            yield _csv_line(_csv_row(item, user))
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="y-kien.csv"'
+    return response
+
+
+def _csv_line(values) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()
+
+
+def _csv_row(item: Item, user) -> list[str]:
+    secret = item.is_denunciation
+    return [
+        item.tracking_code, fmt_datetime(item.created_at), channel_label(item.channel),
+        item.commune.name, item.hamlet.name if item.hamlet else "",
+        item.category.name if item.category else "", legal_type_label(item.legal_type),
+        status_label(item.status), _spreadsheet_safe(item.text),
+        # A denunciation's sender never leaves in an export: views of it must be audited.
+        "" if secret else shown_phone(user, item.contact_phone),
+        "" if secret else shown_name(user, item.contact_name),
+        _spreadsheet_safe(item.responsible or ""), fmt_date(item.due_date),
+    ]
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """Residents' text can't become a spreadsheet formula (=, +, -, @ at the start)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,167 @@
+"""One item: its text and facts, history, SMS thread, duplicates; triage and SMS reply."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from admin.access import (
+    ensure_visible,
+    require_role,
+    sees_denunciation_sender,
+    shown_name,
+    shown_phone,
+)
+from admin.forms import PostForm
+from admin.inbox import choices
+from nghedan import phones
+from nghedan.errors import DomainError
+from nghedan.extensions import db
+from nghedan.models import Item, Message
+from nghedan.models.items import LEGAL_TYPES, STATUSES
+from nghedan.services import triage
+from nghedan.services.history import audit
+
+THREAD_LIMIT = 50
+
+
+def _item(item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None:
+        abort(404)
+    ensure_visible(item.commune_id)
+    return item
+
+
+def sms_thread(item: Item) -> list[Message]:
+    """Messages with this item's phone (in and out), and any tied to the item, oldest first."""
+    clauses = [Message.item_id == item.id]
+    if item.contact_phone:
+        clauses.append(Message.phone == item.contact_phone)
+    rows = db.session.scalars(
+        select(Message).where(or_(*clauses)).order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(THREAD_LIMIT)
+    ).all()
+    return list(reversed(rows))
+
+
+@require_role()
+def show(item_id: int, preview=None, reply_text: str = ""):
+    """The item page."""
+    item = _item(item_id)
+    user = current_user._get_current_object()
+    secret = item.is_denunciation
+    # A denunciation's sender (number, name, SMS thread) is only on the audited sender page.
+    return render_template(
+        "admin/item.html", item=item, form=PostForm(), thread=[] if secret else sms_thread(item),
+        phone="" if secret else shown_phone(user, item.contact_phone),
+        name="" if secret else shown_name(user, item.contact_name),
+        thread_phone=lambda p: shown_phone(user, p),
+        sees_sender=sees_denunciation_sender(user),
+        raised=triage.raised_count(item), merged=triage.merged_items(item),
+        duplicates=triage.suggested_duplicates(item) if item.status != "duplicate" else [],
+        statuses=STATUSES, legal_types=LEGAL_TYPES, preview=preview, reply_text=reply_text,
+        recipients=len(triage.reply_recipients(item)), **choices([item.commune_id]),
+    )
+
+
+@require_role("admin")
+def sender(item_id: int):
+    """A denunciation's sender, shown to admins only; every view is audited."""
+    item = _item(item_id)
+    if not item.is_denunciation:
+        return redirect(url_for("admin.item", item_id=item_id))
+    audit("item.denunciation_sender_viewed", user_id=current_user.id,
+          commune_id=item.commune_id, object_type="item", object_id=item.id,
+          remote_addr=request.remote_addr)
+    return render_template(
+        "admin/sender.html", item=item, thread=sms_thread(item),
+        phone=phones.display(item.contact_phone) if item.contact_phone else "",
+        name=item.contact_name or "", thread_phone=phones.display)
+
+
+def _number(name: str) -> int | None:
+    raw = request.form.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _due_date() -> date | None:
+    raw = request.form.get("due_date", "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as e:
+        raise DomainError(_("Ngày không hợp lệ."), code="bad_date") from e
+
+
+@require_role("admin", "officer")
+def triage_item(item_id: int):
+    """Save the triage panel: category, hamlet, legal type, dialogue, follow-up, status."""
+    item = _item(item_id)
+    uid = current_user.id
+    try:
+        if _number("category") != item.category_id:
+            triage.set_category(item, _number("category"), user_id=uid)
+        if _number("hamlet") != item.hamlet_id:
+            triage.set_hamlet(item, _number("hamlet"), user_id=uid)
+        legal_type = request.form.get("legal_type", item.legal_type)
+        if legal_type != item.legal_type:
+            triage.set_legal_type(item, legal_type, user_id=uid)
+        triage.set_follow_up(item, responsible=request.form.get("responsible"),
+                             due_date=_due_date(), user_id=uid)
+        dialogue = _number("dialogue")
+        if dialogue and dialogue != item.dialogue_id:
+            triage.assign_to_dialogue(item, dialogue, user_id=uid)
+        _change_status(item, uid)
+    except DomainError as e:
+        db.session.rollback()
+        flash(_("Không lưu được: %(reason)s", reason=e.message), "error")
+        return redirect(url_for("admin.item", item_id=item_id))
+    flash(_("Đã lưu."), "ok")
+    return redirect(url_for("admin.item", item_id=item_id))
+
+
+def _change_status(item: Item, user_id: int) -> None:
+    status = request.form.get("status", item.status)
+    note = request.form.get("note", "").strip() or None
+    if status == "rejected" and item.status != "rejected":
+        triage.reject(item, note or "", user_id=user_id)
+    elif status != item.status:
+        triage.set_status(item, status, user_id=user_id, note=note)
+
+
+@require_role("admin", "officer")
+def reply(item_id: int):
+    """Reply by SMS: first a preview (parts and cost), then sending on confirmation."""
+    item = _item(item_id)
+    body = request.form.get("body", "")
+    try:
+        if request.form.get("confirm") != "1":
+            return show(item_id, preview=triage.preview_reply(item, body), reply_text=body)
+        queued = triage.reply_by_sms(item, body, user_id=current_user.id)
+    except DomainError as e:
+        db.session.rollback()
+        flash(_("Không gửi được: %(reason)s", reason=e.message), "error")
+        return redirect(url_for("admin.item", item_id=item_id))
+    flash(_("Đã xếp %(n)s tin nhắn vào hàng chờ gửi.", n=queued), "ok")
+    return redirect(url_for("admin.item", item_id=item_id))
+
+
+@require_role("admin", "officer")
+def merge(item_id: int):
+    """Merge another item (a suggested duplicate) into this one."""
+    kept = _item(item_id)
+    other = _item(_number("other") or 0)
+    try:
+        triage.mark_duplicate(other, kept, user_id=current_user.id)
+    except DomainError as e:
+        db.session.rollback()
+        flash(_("Không gộp được: %(reason)s", reason=e.message), "error")
+        return redirect(url_for("admin.item", item_id=item_id))
+    flash(_("Đã gộp ý kiến %(code)s vào ý kiến này.", code=other.tracking_code), "ok")
+    return redirect(url_for("admin.item", item_id=item_id))

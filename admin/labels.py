@@ -1,0 +1,36 @@
+"""Words for the admin panel's codes (roles, channels, legal types), in the user's language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+
+def role_label(role: str) -> str:
+    return {"admin": _("Quản trị"), "officer": _("Cán bộ"),
+            "supervisor": _("Giám sát")}.get(role, role)
+
+
+def channel_label(channel: str) -> str:
+    return {"sms": _("Tin nhắn SMS"), "kiosk": _("Ki-ốt"), "admin": _("Nhập tại xã"),
+            "api": _("Hệ thống khác")}.get(channel, channel)
+
+
+def legal_type_label(legal_type: str) -> str:
+    return {"opinion": _("Ý kiến, kiến nghị"), "complaint": _("Khiếu nại"),
+            "denunciation": _("Tố cáo"), "question": _("Câu hỏi")}.get(legal_type, legal_type)
+
+
+def message_status_label(status: str) -> str:
+    return {"queued": _("Chờ gửi"), "sending": _("Đang gửi"), "sent": _("Đã gửi"),
+            "delivered": _("Đã đến máy"), "undelivered": _("Không đến máy"),
+            "failed": _("Lỗi"), "skipped": _("Bỏ qua (từ chối nhận tin)"),
+            "received": _("Đã nhận"), "processed": _("Đã xử lý"),
+            "flagged": _("Bị đánh dấu")}.get(status, status)
+
+
+def jinja_helpers() -> dict:
+    from nghedan.services.status import status_label
+
+    return {"role_label": role_label, "channel_label": channel_label,
+            "legal_type_label": legal_type_label, "status_label": status_label,
+            "message_status_label": message_status_label}

@@ -1,0 +1,184 @@
+"""Finding items: the inbox's filters, diacritic-insensitive text search, keyset pages.
+
+Text search uses the database's own index over `items.text_folded` (lower case, no
+diacritics): an FTS5 table kept in step by triggers on SQLite, a pg_trgm GIN index on
+PostgreSQL (see migration 0006_admin_search).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, func, literal, literal_column, select, text, tuple_
+
+from nghedan.extensions import db
+from nghedan.formatting import LOCAL_ZONE
+from nghedan.models import Item
+from nghedan.models.items import OPEN_STATUSES
+from nghedan.text import fold_diacritics
+
+_WORD = re.compile(r"[^\W_]+")
+MAX_SEARCH_WORDS = 8
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What the inbox shows; every field is optional except the communes in scope."""
+
+    commune_ids: tuple[int, ...]
+    status: str | None = None
+    channel: str | None = None
+    category_id: int | None = None
+    legal_type: str | None = None
+    hamlet_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    overdue: bool = False
+    flagged: bool = False
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in the newest-first list: the last row seen."""
+
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.created_at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{self.id}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Cursor | None:
+        if not raw:
+            return None
+        stamp, _, row_id = raw.partition("-")
+        try:
+            at = datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        return cls(at, int(row_id)) if row_id.isdigit() else None
+
+
+@dataclass
+class Page:
+    items: list[Item]
+    next_cursor: Cursor | None
+    prev_cursor: Cursor | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def search_words(q: str | None) -> list[str]:
+    """The folded words of a search: `Ngập  nước!` → ["ngap", "nuoc"]."""
+    if not q:
+        return []
+    return _WORD.findall(fold_diacritics(q))[:MAX_SEARCH_WORDS]
+
+
+def text_match(words: list[str]):
+    """A WHERE clause: the item's folded text contains every word (engine's own index)."""
+    if db.engine.dialect.name == "sqlite":
+        match = " AND ".join(f'"{w}"' for w in words)
+        return Item.id.in_(
+            select(literal_column("rowid")).select_from(text("items_fts"))
+            .where(text("items_fts MATCH :fts_match").bindparams(fts_match=match))
+        )
+    # pg_trgm's GIN index serves LIKE; the regex then keeps whole words only.
+    clauses = []
+    for w in words:
+        clauses.append(Item.text_folded.like(f"%{w}%"))
+        clauses.append(Item.text_folded.op("~")(rf"\m{w}\M"))
+    return and_(*clauses)
+
+
+def local_day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_ZONE).date()
+
+
+def conditions(f: ItemFilter, *, with_status: bool = True) -> list:
+    """The WHERE clauses of a filter."""
+    where = [Item.commune_id.in_(f.commune_ids) if f.commune_ids else Item.id.is_(None)]
+    if with_status and f.status:
+        where.append(Item.status == f.status)
+    for column, value in ((Item.channel, f.channel), (Item.category_id, f.category_id),
+                          (Item.legal_type, f.legal_type), (Item.hamlet_id, f.hamlet_id)):
+        if value is not None:
+            where.append(column == value)
+    if f.date_from:
+        where.append(Item.created_at >= local_day_start(f.date_from))
+    if f.date_to:
+        where.append(Item.created_at < local_day_start(f.date_to + timedelta(days=1)))
+    if f.overdue:
+        where.append(and_(Item.due_date < local_today(), Item.status.in_(OPEN_STATUSES)))
+    if f.flagged:
+        where.append(Item.flagged.is_(True))
+    words = search_words(f.q)
+    if words:
+        where.append(text_match(words))
+    return where
+
+
+def filtered(f: ItemFilter) -> Select:
+    return select(Item).where(*conditions(f))
+
+
+def page(f: ItemFilter, *, after: Cursor | None = None, before: Cursor | None = None,
+         size: int = 50) -> Page:
+    """One page, newest first, starting after (or ending before) a cursor; no OFFSET."""
+    key = tuple_(Item.created_at, Item.id)
+    query = filtered(f)
+    if before is not None:
+        query = query.where(key > _position(before))
+        rows = list(db.session.scalars(
+            query.order_by(Item.created_at.asc(), Item.id.asc()).limit(size + 1)))
+        more_before = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        nxt = _cursor(rows[-1]) if rows else None
+        return Page(rows, nxt, _cursor(rows[0]) if rows and more_before else None)
+    if after is not None:
+        query = query.where(key < _position(after))
+    rows = list(db.session.scalars(
+        query.order_by(Item.created_at.desc(), Item.id.desc()).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    prev = _cursor(rows[0]) if rows and after is not None else None
+    return Page(rows, _cursor(rows[-1]) if more else None, prev)
+
+
+def _position(cursor: Cursor):
+    return tuple_(literal(cursor.created_at, type_=Item.created_at.type),
+                  literal(cursor.id, type_=Item.id.type))
+
+
+def _cursor(item: Item) -> Cursor:
+    return Cursor(item.created_at, item.id)
+
+
+def status_counts(f: ItemFilter) -> dict[str, int]:
+    """How many items of the filter (ignoring its status) are in each status."""
+    query = (select(Item.status, func.count(Item.id))
+             .where(*conditions(f, with_status=False)).group_by(Item.status))
+    return {status: count for status, count in db.session.execute(query)}
+
+
+def all_rows(f: ItemFilter, batch: int = 500):
+    """Every item of a filter, newest first, fetched in keyset batches (for exports)."""
+    cursor = None
+    while True:
+        result = page(f, after=cursor, size=batch)
+        for item in result.items:
+            yield item
+            db.session.expunge(item)  # keep memory flat over a long export
+        if result.next_cursor is None:
+            return
+        cursor = result.next_cursor
+
+
+def without_text(f: ItemFilter) -> ItemFilter:
+    return replace(f, q=None)

@@ -1,0 +1,261 @@
+"""Triage: officials sort items — categorise, place, schedule, merge, reject, answer by SMS.
+
+Each function takes plain values, changes one item, and writes one history entry and one
+audit entry for it; the caller's transaction boundary commits (a bulk action is one
+transaction). `user_id` is the official acting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from nghedan.errors import NotFound, ValidationError
+from nghedan.extensions import db
+from nghedan.models import AgendaEntry, Category, Dialogue, Hamlet, Item, utcnow
+from nghedan.models.items import LEGAL_TYPES, STATUSES
+from nghedan.services.contacts import language_of
+from nghedan.services.history import audit, change_status, record_event
+from nghedan.services.outbox import queue_sms
+from nghedan.sms_text import count_segments, fit_for_sms
+from nghedan.text import collapse_spaces, nfc
+
+MAX_REASON_LENGTH = 300
+MAX_REPLY_LENGTH = 640
+DUPLICATE_LOOKBACK_DAYS = 90
+# Statuses an item leaves "new" for once an official has sorted it.
+_UNSORTED = ("new",)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _log(item: Item, action: str, user_id: int | None, **detail) -> None:
+    record_event(item, action, actor="user", user_id=user_id, detail=detail or None,
+                 note=detail.get("reason"))
+    audit(f"item.{action}", user_id=user_id, commune_id=item.commune_id, object_type="item",
+          object_id=item.id, detail=detail or None)
+
+
+def _mark_sorted(item: Item, user_id: int | None) -> None:
+    if item.status in _UNSORTED:
+        change_status(item, "triaged", actor="user", user_id=user_id)
+
+
+def set_category(item: Item, category_id: int | None, *, user_id: int | None) -> None:
+    """Put the item in a category (lĩnh vực); a new item counts as sorted."""
+    if category_id is not None and db.session.get(Category, category_id) is None:
+        raise ValidationError("Không tìm thấy lĩnh vực này.", code="unknown_category")
+    before = item.category_id
+    item.category_id = category_id
+    _mark_sorted(item, user_id)
+    _log(item, "category", user_id, before=before, after=category_id)
+
+
+def set_hamlet(item: Item, hamlet_id: int | None, *, user_id: int | None) -> None:
+    """Say which hamlet the item is about (a hamlet of the item's own commune)."""
+    if hamlet_id is not None:
+        hamlet = db.session.get(Hamlet, hamlet_id)
+        if hamlet is None or hamlet.commune_id != item.commune_id:
+            raise ValidationError("Không tìm thấy ấp, khóm này.", code="unknown_hamlet")
+    before = item.hamlet_id
+    item.hamlet_id = hamlet_id
+    _log(item, "hamlet", user_id, before=before, after=hamlet_id)
+
+
+def set_legal_type(item: Item, legal_type: str, *, user_id: int | None) -> None:
+    """Opinion, complaint, denunciation or question: the law that governs the procedure."""
+    if legal_type not in LEGAL_TYPES:
+        raise ValidationError("Loại đơn không hợp lệ.", code="bad_legal_type")
+    before = item.legal_type
+    item.legal_type = legal_type
+    _log(item, "legal_type", user_id, before=before, after=legal_type)
+
+
+def assign_to_dialogue(item: Item, dialogue_id: int, *, user_id: int | None) -> AgendaEntry:
+    """Put the item on a planned dialogue's agenda (at the end) and mark it scheduled."""
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is None or dialogue.commune_id != item.commune_id:
+        raise NotFound("Không tìm thấy buổi đối thoại này.", code="unknown_dialogue")
+    if dialogue.status != "planned":
+        raise ValidationError("Buổi đối thoại này không còn nhận ý kiến.", code="dialogue_closed")
+    if item.is_denunciation:
+        raise ValidationError("Đơn tố cáo không đưa ra buổi đối thoại.", code="denunciation")
+    entry = db.session.scalar(select(AgendaEntry).where(
+        AgendaEntry.dialogue_id == dialogue.id, AgendaEntry.item_id == item.id))
+    if entry is None:
+        last = db.session.scalar(select(func.max(AgendaEntry.position))
+                                 .where(AgendaEntry.dialogue_id == dialogue.id))
+        entry = AgendaEntry(dialogue=dialogue, item=item, position=(last or 0) + 1)
+        db.session.add(entry)
+    item.dialogue_id = dialogue.id
+    change_status(item, "scheduled", actor="user", user_id=user_id)
+    _log(item, "dialogue", user_id, after=dialogue.id)
+    return entry
+
+
+def mark_duplicate(item: Item, kept: Item, *, user_id: int | None) -> None:
+    """Merge `item` into `kept`; its resident is told which code to follow."""
+    if kept.id == item.id:
+        raise ValidationError("Không thể gộp ý kiến vào chính nó.", code="same_item")
+    if kept.commune_id != item.commune_id:
+        raise ValidationError("Chỉ gộp ý kiến trong cùng xã, phường.", code="other_commune")
+    while kept.duplicate_of is not None:  # merge into the root, never into a merged one
+        kept = kept.duplicate_of
+    if kept.id == item.id:
+        raise ValidationError("Không thể gộp vòng.", code="merge_cycle")
+    for earlier in merged_items(item):  # items merged into this one follow it
+        earlier.duplicate_of_id = kept.id
+    item.duplicate_of_id = kept.id
+    change_status(item, "duplicate", actor="user", user_id=user_id, note=kept.tracking_code)
+    _log(item, "merged", user_id, into=kept.id)
+    if item.contact_phone:
+        with force_locale(language_of(item.contact_phone)):
+            body = _("Ý kiến mã %(code)s trùng với ý kiến mã %(kept)s, được xử lý chung. "
+                     "Tra cứu: TT %(kept)s", code=item.tracking_code, kept=kept.tracking_code)
+        queue_sms(item.contact_phone, body, kind="merged", commune_id=item.commune_id,
+                  item_id=item.id)
+
+
+def reject(item: Item, reason: str, *, user_id: int | None) -> None:
+    """Reject spam or abuse; the reason is required and kept."""
+    reason = collapse_spaces(nfc(reason or ""))[:MAX_REASON_LENGTH]
+    if not reason:
+        raise ValidationError("Cần ghi lý do từ chối.", code="reason_required")
+    change_status(item, "rejected", actor="user", user_id=user_id, note=reason)
+    _log(item, "rejected", user_id, reason=reason)
+
+
+def set_status(item: Item, status: str, *, user_id: int | None, note: str | None = None) -> None:
+    """Move the item to any status, with an optional reason."""
+    if status not in STATUSES:
+        raise ValidationError("Trạng thái không hợp lệ.", code="bad_status")
+    if status == item.status:
+        return
+    before = item.status
+    note = collapse_spaces(nfc(note))[:MAX_REASON_LENGTH] if note else None
+    change_status(item, status, actor="user", user_id=user_id, note=note)
+    audit("item.status", user_id=user_id, commune_id=item.commune_id, object_type="item",
+          object_id=item.id, detail={"before": before, "after": status})
+
+
+def set_follow_up(item: Item, *, responsible: str | None, due_date: date | None,
+                  user_id: int | None) -> None:
+    """Who is responsible for the item and by when."""
+    responsible = collapse_spaces(nfc(responsible))[:160] if responsible else None
+    if (responsible, due_date) == (item.responsible, item.due_date):
+        return
+    before = {"responsible": item.responsible, "due_date": _iso(item.due_date)}
+    item.responsible, item.due_date = responsible or None, due_date
+    _log(item, "follow_up", user_id, before=before,
+         after={"responsible": item.responsible, "due_date": _iso(due_date)})
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@dataclass(frozen=True)
+class ReplyPreview:
+    body: str  # what will really be sent (unaccented when that saves parts)
+    encoding: str
+    parts: int
+    recipients: int
+    cost: int  # đồng
+
+    @property
+    def total_parts(self) -> int:
+        return self.parts * self.recipients
+
+
+def reply_recipients(item: Item) -> list[str]:
+    """Every phone to tell: this item's resident and those whose items were merged into it."""
+    phones = [item.contact_phone] if item.contact_phone else []
+    for merged in merged_items(item):
+        if merged.contact_phone and merged.contact_phone not in phones:
+            phones.append(merged.contact_phone)
+    return phones
+
+
+def preview_reply(item: Item, body: str) -> ReplyPreview:
+    """What a reply will cost before it is sent: parts per SMS, recipients, price."""
+    body = _valid_reply(body)
+    sent = fit_for_sms(body)
+    segments = count_segments(sent)
+    recipients = len(reply_recipients(item))
+    price = int(current_app.config["SMS_PRICE_PER_PART"])
+    return ReplyPreview(sent, segments.encoding, segments.parts, recipients,
+                        segments.parts * recipients * price)
+
+
+def reply_by_sms(item: Item, body: str, *, user_id: int | None) -> int:
+    """Queue the reply to every resident of the item; returns how many SMS were queued."""
+    body = _valid_reply(body)
+    recipients = reply_recipients(item)
+    if not recipients:
+        raise ValidationError("Ý kiến này không có số điện thoại.", code="no_phone")
+    queued = 0
+    for phone in recipients:
+        if queue_sms(phone, body, kind="reply", commune_id=item.commune_id, item_id=item.id):
+            queued += 1
+    _log(item, "sms_reply", user_id, body=body, recipients=len(recipients), queued=queued)
+    return queued
+
+
+def _valid_reply(body: str) -> str:
+    body = nfc((body or "").strip())
+    if not body:
+        raise ValidationError("Nội dung tin nhắn đang trống.", code="empty_reply")
+    if len(body) > MAX_REPLY_LENGTH:
+        raise ValidationError("Tin nhắn quá dài.", code="reply_too_long")
+    return body
+
+
+def merged_items(item: Item) -> list[Item]:
+    """The items merged into this one (its duplicates), oldest first."""
+    return list(db.session.scalars(
+        select(Item).where(Item.duplicate_of_id == item.id).order_by(Item.id)))
+
+
+def raised_count(item: Item) -> int:
+    """How many residents raised this: the item itself and every item merged into it."""
+    merged = db.session.scalar(select(func.count(Item.id)).where(Item.duplicate_of_id == item.id))
+    return 1 + (merged or 0)
+
+
+def suggested_duplicates(item: Item, limit: int = 5) -> list[tuple[Item, float]]:
+    """Items of the same commune and hamlet from the last 90 days with similar folded text."""
+    since = (item.created_at or utcnow()) - timedelta(days=DUPLICATE_LOOKBACK_DAYS)
+    same_hamlet = (Item.hamlet_id.is_(None) if item.hamlet_id is None
+                   else Item.hamlet_id == item.hamlet_id)
+    candidates = db.session.scalars(
+        select(Item).where(
+            Item.commune_id == item.commune_id, Item.id != item.id, same_hamlet,
+            Item.created_at >= since, Item.status.notin_(("rejected", "duplicate")),
+        ).order_by(Item.created_at.desc()).limit(500)
+    )
+    words = _word_set(item.text_folded)
+    scored = [(other, _similarity(words, _word_set(other.text_folded))) for other in candidates]
+    scored = [(other, score) for other, score in scored if score >= 0.3]
+    scored.sort(key=lambda pair: pair[1], reverse=True)
+    return scored[:limit]
+
+
+_STOP_WORDS = frozenset(
+    "va la cua co khong ko k o da bi duoc dc cho nay voi vs toi de nghi xin xa ap thi".split()
+)
+
+
+def _word_set(folded: str) -> set[str]:
+    return {w for w in _WORD.findall(folded or "") if len(w) > 1 and w not in _STOP_WORDS}
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    """Jaccard overlap of two word sets (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
