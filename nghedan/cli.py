@@ -63,6 +63,77 @@ def seed_demo() -> None:
     click.echo(f"admin login: {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}")
 
 
+@db_cli.command("copy")
+@click.option("--from", "source", required=True, help="Source database URL (e.g. sqlite:///…).")
+@click.option("--to", "target", help="Target database URL (default: DATABASE_URL).")
+def db_copy(source: str, target: str | None) -> None:
+    """Copy a commune's SQLite data into PostgreSQL (both migrated; the target empty)."""
+    from flask import current_app
+
+    from nghedan.ops import OperationError, copy_database
+
+    try:
+        counts = copy_database(source, target or current_app.config["SQLALCHEMY_DATABASE_URI"])
+    except OperationError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(", ".join(f"{name}: {n}" for name, n in counts.items() if n))
+
+
+@click.command("backup")
+@click.option("--output", type=click.Path(dir_okay=False), help="Backup file to write.")
+@with_appcontext
+def backup_command(output: str | None) -> None:
+    """Back up the database (SQLite online backup, or pg_dump for PostgreSQL)."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from flask import current_app
+
+    from nghedan.ops import backup
+
+    if output is None:
+        suffix = "db" if db.engine.url.get_backend_name() == "sqlite" else "dump"
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        output = str(Path(current_app.instance_path) / "backups" / f"nghedan-{stamp}.{suffix}")
+    click.echo(f"backup written to {backup(Path(output))}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's contents with a backup (stop the app and workers first)."""
+    from pathlib import Path
+
+    from nghedan.ops import OperationError, restore
+
+    if not yes:
+        click.confirm("This replaces every row of the database. Continue?", abort=True)
+    try:
+        restore(Path(path))
+    except OperationError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo("database restored")
+
+
+@click.command("purge")
+@click.option("--personal-data-older-than", "days", type=int, required=True, metavar="DAYS")
+@with_appcontext
+def purge_command(days: int) -> None:
+    """Remove phones and names from finished items and old messages (retention policy)."""
+    from nghedan.ops import OperationError, purge_personal_data
+    from nghedan.services.history import audit
+
+    try:
+        with unit_of_work():
+            counts = purge_personal_data(days)
+            audit("purge_personal_data", detail={"days": days, **counts})
+    except OperationError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo("purged: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -116,6 +187,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(purge_command)
     # Each area adds its own group here: app.cli.add_command(<area>.cli.<group>)
 
 
