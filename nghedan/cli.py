@@ -187,6 +187,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(seed_demo)
+    from nghedan.jobs import jobs_cli
+
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_command)

@@ -59,6 +59,11 @@ class Defaults:
     TWILIO_API_BASE_URL = None
     SMS_JOIN_WINDOW_SECONDS = 600  # texts from one phone this close together join one item
     RATING_REPEAT_WINDOW_SECONDS = 600  # the same phone rating the same officer counts once
+    # Dialogues: invitations N days before, reminder the day before, notice overdue after N days.
+    DIALOGUE_INVITATION_DAYS = 5
+    DIALOGUE_NOTICE_REMINDER_DAYS = 7
+    DIALOGUE_INVITE_HAMLET_CONTACTS = False  # also tell every opted-in contact of the hamlets
+    DIALOGUE_SLOT_DAYS = 14  # spacing of the suggested rotation
     # SMS gateway: flood guard, outbox worker, quiet hours (see README, section SMS).
     SMS_FLOOD_LIMIT = 10  # more texts than this from one phone in the window: stored, unanswered
     SMS_FLOOD_WINDOW_SECONDS = 600

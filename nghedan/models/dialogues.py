@@ -51,6 +51,8 @@ class Dialogue(db.Model):
     notice_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invitations_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminders_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Officials were reminded that the conclusion notice is overdue.
+    notice_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     commune: Mapped[Commune] = relationship()

@@ -70,6 +70,9 @@ class Item(db.Model):
     forwarded_to: Mapped[str | None] = mapped_column(String(160))
     escalated_to: Mapped[str | None] = mapped_column(String(160))
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Follow-up of a promise: when the commune finished it, or the higher body replied.
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completion_note: Mapped[str | None] = mapped_column(Text)
     flagged: Mapped[bool] = mapped_column(default=False)
     flag_reason: Mapped[str | None] = mapped_column(String(160))
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosks.id"))

@@ -1,0 +1,151 @@
+"""The conclusion notice as a Word file, in the Decree 30/2020 layout, for communes to sign."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from nghedan.services.notices import ConclusionNotice, NoticeEntry
+
+FONT = "Times New Roman"
+BODY_PT = 14
+# Decree 30/2020: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+SECTIONS = (
+    ("resolved", "I. NHỮNG NỘI DUNG ĐÃ GIẢI QUYẾT TẠI HỘI NGHỊ"),
+    ("will_resolve", "II. NHỮNG NỘI DUNG UBND XÃ TIẾP TỤC GIẢI QUYẾT"),
+    ("escalated", "III. NHỮNG NỘI DUNG KIẾN NGHỊ CẤP TRÊN"),
+    ("explained", "IV. NHỮNG NỘI DUNG ĐÃ GIẢI THÍCH, TRẢ LỜI"),
+)
+
+
+def notice_docx(notice: ConclusionNotice) -> bytes:
+    """A .docx of the notice: A4, Times New Roman 14 pt, the official margins."""
+    doc = Document()
+    _page(doc)
+    _header(doc, notice)
+    _title(doc, notice)
+    _para(doc, notice.opening, indent=True)
+    for key, heading in SECTIONS:
+        entries = getattr(notice, key)
+        if entries:
+            _para(doc, heading, bold=True)
+            for n, entry in enumerate(entries, start=1):
+                _entry(doc, n, key, entry)
+    _para(doc, "Ủy ban nhân dân thông báo để các cơ quan, đơn vị và Nhân dân được biết, "
+               "thực hiện./.", indent=True)
+    _footer(doc, notice)
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _page(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(BODY_PT)
+    # East Asian text falls back to another font unless this is set too.
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    style.paragraph_format.space_after = Pt(6)
+    style.paragraph_format.line_spacing = 1.15
+
+
+def _run(paragraph, text: str, *, bold=False, italic=False, underline=False, size=BODY_PT):
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    run.font.size = Pt(size)
+    run.font.name = FONT
+    return run
+
+
+def _para(doc_or_cell, text: str = "", *, bold=False, italic=False, indent=False,
+          align=WD_ALIGN_PARAGRAPH.JUSTIFY, size=BODY_PT, space_after=6):
+    paragraph = doc_or_cell.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Cm(1)
+    if text:
+        _run(paragraph, text, bold=bold, italic=italic, size=size)
+    return paragraph
+
+
+def _two_columns(doc, widths_mm: tuple[int, int]):
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
+        cell.width = Mm(width)
+        cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+    return table.rows[0].cells
+
+
+def _cell_line(cell, text: str, *, first=False, size=13, **style):
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    _run(paragraph, text, size=size, **style)
+    return paragraph
+
+
+def _header(doc, notice: ConclusionNotice) -> None:
+    left, right = _two_columns(doc, (65, 100))
+    _cell_line(left, notice.issuer[0], first=True)
+    _cell_line(left, notice.issuer[1], bold=True)
+    _cell_line(left, "―――――", size=8)
+    _cell_line(left, f"Số: {notice.number}")
+    _cell_line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", first=True, bold=True, size=12)
+    _cell_line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=13)
+    _cell_line(right, "")
+    _cell_line(right, notice.place_date, italic=True, size=14)
+
+
+def _title(doc, notice: ConclusionNotice) -> None:
+    _para(doc, "", space_after=0)
+    _para(doc, "THÔNG BÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(doc, notice.summary, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+
+
+def _entry(doc, n: int, key: str, entry: NoticeEntry) -> None:
+    where = f" ({entry.hamlet})" if entry.hamlet else ""
+    paragraph = _para(doc, indent=True)
+    _run(paragraph, f"{n}. Ý kiến{where}, mã {entry.code}: ", bold=True)
+    _run(paragraph, entry.question, italic=True)
+    answer = _para(doc, indent=True)
+    _run(answer, "Trả lời: ", bold=True)
+    _run(answer, entry.answer or "")
+    if key == "will_resolve":
+        _para(doc, f"Giao {entry.responsible} giải quyết, thời hạn hoàn thành trước ngày "
+                   f"{entry.due}.", indent=True)
+    elif key == "escalated":
+        _para(doc, f"Kiến nghị {entry.body} xem xét, giải quyết.", indent=True)
+
+
+def _footer(doc, notice: ConclusionNotice) -> None:
+    _para(doc, "", space_after=0)
+    left, right = _two_columns(doc, (80, 85))
+    first = left.paragraphs[0]
+    first.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _run(first, "Nơi nhận:", bold=True, italic=True, size=12)
+    for name in notice.recipients:
+        line = left.add_paragraph()
+        line.paragraph_format.space_after = Pt(0)
+        _run(line, f"- {name};", size=11)
+    _cell_line(right, notice.signing_authority, first=True, bold=True)
+    _cell_line(right, notice.signing_title, bold=True)
+    for _ in range(4):
+        _cell_line(right, "")
+    _cell_line(right, notice.signer, bold=True, size=14)

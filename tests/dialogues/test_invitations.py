@@ -1,0 +1,88 @@
+"""Invitations N days before, the reminder the day before, in each contact's language."""
+
+from datetime import timedelta
+
+import pytest
+
+from nghedan.services.agenda import assign_item
+from nghedan.services.contacts import contact_for, set_opt_out
+from nghedan.services.dialogue_sms import send_due_invitations
+from tests.dialogues.builders import NOW, make_dialogue, outbox, triaged_item
+from tests.factories import make_commune
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "DIALOGUE_INVITE_HAMLET_CONTACTS": True}
+
+
+def test_invitation_five_days_before_then_reminder_the_day_before(db):
+    commune = make_commune()
+    dialogue = make_dialogue(commune, days=6)  # 14:00 on Sunday 29 November
+    item = triaged_item(commune, phone="0912345678")
+    assign_item(dialogue, item)
+    assert send_due_invitations(NOW)["invitations"] == 0  # six days ahead: not yet
+    counts = send_due_invitations(NOW + timedelta(days=1, hours=6))
+    assert counts["invitations"] == 1
+    [sms] = outbox(db, "dialogue_invitation")
+    assert sms.phone == "+84912345678" and item.tracking_code in sms.body
+    assert "14:00" in sms.body and "29/11/2026" in sms.body
+    assert send_due_invitations(NOW + timedelta(days=2))["invitations"] == 0  # idempotent
+    assert send_due_invitations(NOW + timedelta(days=4))["reminders"] == 0  # two days ahead
+    assert send_due_invitations(NOW + timedelta(days=5))["reminders"] == 1  # Saturday
+    assert send_due_invitations(NOW + timedelta(days=5, hours=3))["reminders"] == 0
+    assert len(outbox(db, "dialogue_reminder")) == 1
+
+
+def test_invitation_in_the_residents_language_and_not_to_opted_out(db):
+    commune = make_commune()
+    dialogue = make_dialogue(commune, days=3)
+    english = triaged_item(commune, "Street light broken", phone="0987654321")
+    contact_for("+84987654321").language = "en"
+    stopped = triaged_item(commune, "Đèn đường hỏng", phone="0911111111")
+    set_opt_out("+84911111111", True)
+    for item in (english, stopped):
+        assign_item(dialogue, item)
+    assert send_due_invitations(NOW)["invitations"] == 1
+    [sms] = outbox(db, "dialogue_invitation")
+    assert sms.phone == "+84987654321"
+    assert sms.body.startswith("The People's Committee of")
+
+
+def test_hamlet_contacts_hear_of_the_dialogue_when_enabled(db):
+    commune = make_commune()
+    tan_phu, tan_hoa = commune.hamlets
+    triaged_item(commune, "Ý kiến cũ", phone="0933333333", hamlet=tan_phu)
+    triaged_item(commune, "Ý kiến ấp khác", phone="0944444444", hamlet=tan_hoa)
+    make_dialogue(commune, days=2, hamlets=[tan_phu])
+    counts = send_due_invitations(NOW)
+    assert counts["announcements"] == 1
+    [sms] = outbox(db, "dialogue_announcement")
+    assert sms.phone == "+84933333333"
+
+
+def test_invited_late_gets_one_sms_not_two(db):
+    commune = make_commune()
+    dialogue = make_dialogue(commune, days=1)
+    assign_item(dialogue, triaged_item(commune))
+    counts = send_due_invitations(NOW)
+    assert counts == {"invitations": 1, "reminders": 0, "announcements": 0}
+    assert send_due_invitations(NOW + timedelta(hours=2))["reminders"] == 0
+
+
+def test_jobs_command_runs_due_jobs_and_commits(app, runner):
+    from nghedan.extensions import db
+    from nghedan.models import utcnow
+
+    with app.app_context():
+        commune = make_commune()
+        dialogue = make_dialogue(commune, starts_at=utcnow() + timedelta(days=3))
+        assign_item(dialogue, triaged_item(commune))
+        db.session.commit()
+    result = runner.invoke(args=["jobs", "run-due"])
+    assert result.exit_code == 0, result.output
+    assert "invitations=1" in result.output
+    again = runner.invoke(args=["jobs", "run-due"])
+    assert "invitations=0" in again.output
+    with app.app_context():
+        assert len(outbox(db.session, "dialogue_invitation")) == 1
