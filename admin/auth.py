@@ -72,5 +72,6 @@ def logout():
     return redirect(url_for("admin.login"))
 
 
+@require_role()
 def home():
     return redirect(url_for("admin.items"))
