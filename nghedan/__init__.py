@@ -24,11 +24,13 @@ def register_extensions(app: Flask) -> None:
     from nghedan.database import register_transaction_boundary
     from nghedan.extensions import csrf, db
     from nghedan.formatting import register_filters
+    from nghedan.logs import configure_logging
     from nghedan.security import register_security_headers
 
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    configure_logging(app)  # registered first, so its after_request runs after the commit
     register_transaction_boundary(app)
     register_filters(app)
     register_security_headers(app)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from nghedan.database import database_answers
+from nghedan.services.health import sms_health
 from nghedan.i18n import LANG_COOKIE
 from nghedan.safe_redirect import safe_next
 
@@ -17,9 +18,11 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.get("/healthz")
 def healthz():
-    """200 with JSON when the app and its database answer, 503 otherwise."""
+    """200 with JSON when the app and its database answer, 503 otherwise; with SMS detail."""
     ok = database_answers()
     body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
+    if ok:
+        body["sms"] = sms_health()
     return jsonify(body), 200 if ok else 503
 
 

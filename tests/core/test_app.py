@@ -10,7 +10,26 @@ from tests.conftest import TEST_SECRET
 def test_healthz_answers_when_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    body = response.get_json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["sms"] == {"outbox_backlog": 0, "oldest_unsent_seconds": None, "last_inbound": {}}
+
+
+def test_healthz_reports_outbox_backlog_and_last_inbound(client, db):
+    from datetime import timedelta
+
+    from nghedan.models import Message, utcnow
+    from nghedan.services.outbox import queue_sms
+
+    queued = queue_sms("+84912345678", "Xin chào", kind="notice")
+    queued.created_at = utcnow() - timedelta(minutes=5)
+    db.add(Message(direction="in", channel="twilio", phone="+84912345678", body="gy",
+                   status="processed"))
+    db.commit()
+    sms = client.get("/healthz").get_json()["sms"]
+    assert sms["outbox_backlog"] == 1
+    assert 290 <= sms["oldest_unsent_seconds"] <= 400
+    assert set(sms["last_inbound"]) == {"twilio"}
 
 
 def test_healthz_is_503_without_a_database(tmp_path):
@@ -155,3 +174,28 @@ def test_security_headers_on_every_page(client):
 def test_hsts_behind_tls(client):
     headers = client.get("/", base_url="https://xa.example.vn").headers
     assert headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_one_json_log_line_per_request_without_query_or_personal_data(client):
+    import io
+    import json
+    import logging
+
+    from nghedan.logs import JsonLineFormatter, log_event
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLineFormatter())
+    logging.getLogger("nghedan").addHandler(handler)
+    try:
+        client.get("/khong-co?q=0912345678")
+        log_event("sms_in", phone="+84912345678", body="bí mật", channel="twilio")
+    finally:
+        logging.getLogger("nghedan").removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    request_line = next(line for line in lines if line["event"] == "request")
+    assert request_line["path"] == "/khong-co" and request_line["status"] == 404
+    assert "0912345678" not in json.dumps(lines)
+    sms_line = next(line for line in lines if line["event"] == "sms_in")
+    assert sms_line["channel"] == "twilio" and "phone" not in sms_line and "body" not in sms_line
+    assert logging.getLogger("nghedan").propagate is False
