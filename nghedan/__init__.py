@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(web.bp)
     app.register_blueprint(kiosk_bp, url_prefix="/kiosk")
+    app.register_blueprint(public_bp)
     app.register_blueprint(sms_bp, url_prefix="/sms")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     web.register_error_handlers(app)

@@ -1,0 +1,97 @@
+"""In the room: answers saved as typed, outcomes in one call, items raised in the room, closing."""
+
+from datetime import date
+
+import pytest
+
+from nghedan.errors import ValidationError
+from nghedan.services.agenda import assign_item
+from nghedan.services.meeting import (
+    close_dialogue,
+    meeting_progress,
+    raise_in_room,
+    save_answer,
+    set_outcome,
+)
+from tests.dialogues.builders import NOW, make_dialogue, triaged_item
+from tests.factories import make_commune
+
+
+def test_answer_is_kept_exactly_as_typed(db):
+    commune = make_commune()
+    dialogue = make_dialogue(commune)
+    item = triaged_item(commune)
+    assign_item(dialogue, item)
+    save_answer(dialogue, item, "Xã sẽ cho ")
+    assert item.answer == "Xã sẽ cho "
+    save_answer(dialogue, item, "Xã sẽ cho sửa đường trong tháng 12.\n")
+    assert item.answer == "Xã sẽ cho sửa đường trong tháng 12.\n"
+    other = triaged_item(commune, "Không có trong chương trình")
+    with pytest.raises(ValidationError) as e:
+        save_answer(dialogue, other, "x")
+    assert e.value.code == "not_on_agenda"
+
+
+@pytest.mark.parametrize("outcome, extra, code", [
+    ("commune_will_resolve", {"responsible": "Công chức Địa chính"}, "need_owner_and_deadline"),
+    ("escalated", {}, "need_body"),
+    ("maybe", {}, "bad_outcome"),
+])
+def test_outcome_needs_its_details(db, outcome, extra, code):
+    commune = make_commune()
+    dialogue = make_dialogue(commune)
+    item = triaged_item(commune)
+    assign_item(dialogue, item)
+    with pytest.raises(ValidationError) as e:
+        set_outcome(dialogue, item, outcome, **extra)
+    assert e.value.code == code
+    assert item.outcome is None
+
+
+def test_outcomes_in_one_call_each(db):
+    commune = make_commune()
+    dialogue = make_dialogue(commune)
+    items = [triaged_item(commune, f"Ý kiến {n}") for n in range(3)]
+    for item in items:
+        assign_item(dialogue, item)
+    set_outcome(dialogue, items[0], "resolved", now=NOW)
+    set_outcome(dialogue, items[1], "commune_will_resolve", responsible="Công chức Địa chính",
+                due_date=date(2026, 12, 31))
+    set_outcome(dialogue, items[2], "escalated", escalated_to="Sở Xây dựng tỉnh")
+    assert items[0].outcome == "resolved" and items[0].answered_at == NOW
+    assert items[1].responsible == "Công chức Địa chính" and items[1].due_date == date(2026, 12, 31)
+    assert items[2].escalated_to == "Sở Xây dựng tỉnh" and items[2].escalated_at is not None
+    assert meeting_progress(dialogue) == (3, 3)
+    set_outcome(dialogue, items[0], None)
+    assert items[0].outcome is None and meeting_progress(dialogue) == (2, 3)
+
+
+def test_item_raised_in_the_room_joins_the_agenda(db):
+    commune = make_commune()
+    dialogue = make_dialogue(commune)
+    entry = raise_in_room(dialogue, "Cống thoát nước bị tắc", category_code="environment",
+                          contact_name="Bà Lê Thị Sáu")
+    item = entry.item
+    assert entry.raised_in_room and item.channel == "admin" and item.status == "scheduled"
+    assert item.hamlet_id == commune.hamlets[0].id  # the dialogue's only hamlet
+    with pytest.raises(ValidationError) as e:
+        raise_in_room(dialogue, "Tố cáo", legal_type="denunciation")
+    assert e.value.code == "denunciation_not_on_agenda"
+
+
+def test_close_records_attendance_and_returns_unanswered_items(db):
+    commune = make_commune()
+    dialogue = make_dialogue(commune)
+    answered, left = triaged_item(commune, "Một"), triaged_item(commune, "Hai")
+    for item in (answered, left):
+        assign_item(dialogue, item)
+    set_outcome(dialogue, answered, "explained")
+    with pytest.raises(ValidationError):
+        close_dialogue(dialogue, attendance=-3, minutes="")
+    assert close_dialogue(dialogue, attendance=87, minutes="Biên bản hội nghị", now=NOW) == 1
+    assert dialogue.status == "held" and dialogue.attendance == 87 and dialogue.held_at == NOW
+    assert left.status == "triaged" and answered.status == "scheduled"
+    # Answers may still be corrected until the notice is published.
+    save_answer(dialogue, answered, "Đã giải thích chính sách.")
+    with pytest.raises(ValidationError):
+        raise_in_room(dialogue, "Muộn quá")
