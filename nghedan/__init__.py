@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from admin import bp as admin_bp
     from kiosk import bp as kiosk_bp
+    from kiosk import public_bp
     from nghedan import web
     from sms_gateway import bp as sms_bp
 

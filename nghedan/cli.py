@@ -194,6 +194,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_command)
     # Each area adds its own group here: app.cli.add_command(<area>.cli.<group>)
+    from kiosk.cli import kiosk_cli, poster
+
+    app.cli.add_command(kiosk_cli)
+    app.cli.add_command(poster)
     from sms_gateway.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)

@@ -1,0 +1,60 @@
+"""Public pages: the status of a tracking code, and the printable poster of a commune."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from kiosk import public_bp, qr
+from kiosk.wording import commune_title, lookup_problem, public_status
+from nghedan.extensions import db
+from nghedan.models import Commune, Hamlet
+from nghedan.phones import display
+from nghedan.services import kiosks
+
+
+@public_bp.get("/t/")
+def lookup_form():
+    """The lookup page a poster's QR code opens; a typed code goes to its status page."""
+    raw = request.args.get("code")
+    if raw is None:
+        return render_template("kiosk/public_lookup.html", typed="", problem=None)
+    found = kiosks.lookup(raw)
+    if found.item is not None:
+        return redirect(url_for(".status_page", code=found.code))
+    return render_template("kiosk/public_lookup.html", typed=found.code,
+                           problem=lookup_problem(found.problem)), 404
+
+
+@public_bp.get("/t/<code>")
+def status_page(code: str):
+    found = kiosks.lookup(code)
+    if found.item is None:
+        return render_template("kiosk/public_lookup.html", typed=found.code,
+                               problem=lookup_problem(found.problem)), 404
+    return render_template("kiosk/public_status.html", status=public_status(found.item),
+                           commune=found.item.commune)
+
+
+@public_bp.get("/poster/<commune_code>")
+def poster(commune_code: str):
+    """The A4 poster of a commune, or of one hamlet with `?hamlet=<id>`."""
+    commune = db.session.scalar(select(Commune).where(Commune.code == commune_code))
+    if commune is None:
+        abort(404)
+    hamlet = None
+    if request.args.get("hamlet"):
+        hamlet = db.session.get(Hamlet, request.args.get("hamlet", type=int) or 0)
+        if hamlet is None or hamlet.commune_id != commune.id:
+            abort(404)
+    return render_poster(commune, hamlet)
+
+
+def render_poster(commune: Commune, hamlet: Hamlet | None) -> str:
+    """A standalone HTML page (styles inline) to print on A4; also used by `nghedan poster`."""
+    link = qr.public_base_url() + url_for("public.lookup_form")
+    return render_template(
+        "kiosk/poster.html", commune=commune, hamlet=hamlet, place=commune_title(commune),
+        sms_number=display(commune.sms_number) if commune.sms_number else None,
+        qr_svg=qr.svg(link, link), link=link,
+    )

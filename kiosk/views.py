@@ -1,0 +1,252 @@
+"""Kiosk screens: home, rate an officer, leave an opinion, receipt, look up a code."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, generate_csrf
+from sqlalchemy import select
+
+from kiosk import bp, qr
+from kiosk.device import (
+    DEVICE_COOKIE,
+    client_key,
+    current_kiosk,
+    new_screen_key,
+    require_enrolled_kiosk,
+    set_device_cookie,
+)
+from kiosk.wording import (
+    commune_title,
+    domain_error,
+    legal_type_labels,
+    lookup_problem,
+    public_status,
+    reason_labels,
+    score_labels,
+)
+from nghedan.errors import ValidationError
+from nghedan.extensions import db
+from nghedan.models import Category, Item, Officer
+from nghedan.models.ratings import LOW_SCORES
+from nghedan.phones import display
+from nghedan.services import kiosks
+from nghedan.services.intake import create_item
+from nghedan.services.ratings import record_rating
+
+KIOSK_LEGAL_TYPES = ("opinion", "complaint", "denunciation")
+
+bp.before_request(require_enrolled_kiosk)
+
+
+@bp.after_request
+def _never_cache(response):
+    # A resident's text must not come back from the browser's cache for the next resident.
+    if request.endpoint != "kiosk.static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def _kiosk_globals():
+    kiosk = g.get("kiosk")
+    return {"kiosk": kiosk, "place": commune_title(kiosk.commune) if kiosk else ""}
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_failed(_error):
+    # The page's script fetches a fresh token and sends again, keeping what was typed.
+    html = render_template("kiosk/message.html", title=_("Vui lòng bấm gửi lại."))
+    return html, 400, {"X-Kiosk-Csrf": "expired"}
+
+
+@bp.get("/enroll/<token>")
+def enroll(token: str):
+    """Open the one-time enrollment URL: this browser becomes the kiosk."""
+    if kiosks.kiosk_for_device(request.cookies.get(DEVICE_COOKIE)) is not None:
+        return redirect(url_for(".home"))  # already enrolled: the start script reopens this URL
+    enrolled = kiosks.enroll(token)
+    if enrolled is None:
+        return render_template("kiosk/not_set_up.html"), 403
+    kiosk, device_token = enrolled
+    response = redirect(url_for(".home"))
+    set_device_cookie(response, device_token)
+    return response
+
+
+@bp.get("/")
+def home():
+    return render_template("kiosk/home.html")
+
+
+@bp.get("/csrf")
+def fresh_csrf():
+    """A fresh CSRF token for a page that was open while its token went stale."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+# --- rating an officer ------------------------------------------------------------------
+
+@bp.get("/rate")
+def officers():
+    found = db.session.scalars(
+        select(Officer)
+        .where(Officer.commune_id == current_kiosk().commune_id, Officer.active)
+        .order_by(Officer.desk, Officer.name)
+    ).all()
+    return render_template("kiosk/officers.html", officers=found)
+
+
+@bp.get("/rate/<int:officer_id>")
+def faces(officer_id: int):
+    return render_template("kiosk/faces.html", officer=_officer(officer_id),
+                           scores=score_labels(), low_scores=LOW_SCORES,
+                           screen_key=new_screen_key())
+
+
+@bp.get("/rate/<int:officer_id>/why")
+def why(officer_id: int):
+    score = request.args.get("score", type=int)
+    if score not in LOW_SCORES:
+        return redirect(url_for(".faces", officer_id=officer_id))
+    return _why_page(_officer(officer_id), score)
+
+
+def _why_page(officer, score, error=None, status=200):
+    form = request.form if request.method == "POST" else {}
+    html = render_template(
+        "kiosk/why.html", officer=officer, score=score, scores=score_labels(),
+        reasons=reason_labels(), chosen=set(request.form.getlist("reason")),
+        comment=form.get("comment", ""), error=error,
+        screen_key=form.get("screen_key") or new_screen_key(),
+    )
+    return html, status
+
+
+@bp.post("/rate/<int:officer_id>")
+def rate(officer_id: int):
+    officer = _officer(officer_id)
+    score = request.form.get("score", type=int)
+    window = timedelta(seconds=int(current_app.config["KIOSK_RATING_WINDOW_SECONDS"]))
+    try:
+        record_rating(
+            officer_id=officer.id, score=score, channel="kiosk",
+            reasons=request.form.getlist("reason"), comment=request.form.get("comment"),
+            kiosk_id=current_kiosk().id, client_key=client_key(request.form.get("screen_key")),
+            kiosk_window=window,
+        )
+    except ValidationError as e:
+        if score in LOW_SCORES:
+            return _why_page(officer, score, domain_error(e), 422)
+        return redirect(url_for(".faces", officer_id=officer.id))
+    # A repeat inside the throttle window is ignored (and counted): the resident sees thanks.
+    return redirect(url_for(".thanks"))
+
+
+@bp.get("/thanks")
+def thanks():
+    return render_template("kiosk/thanks.html")
+
+
+@bp.get("/officers/<int:officer_id>/photo")
+def officer_photo(officer_id: int):
+    officer = _officer(officer_id)
+    if not officer.photo_path:
+        abort(404)
+    folder = current_app.config.get("OFFICER_PHOTO_DIR") or str(
+        Path(current_app.instance_path) / "officer_photos")
+    return send_from_directory(folder, officer.photo_path, max_age=3600)
+
+
+def _officer(officer_id: int) -> Officer:
+    officer = db.session.get(Officer, officer_id)
+    if officer is None or not officer.active or officer.commune_id != current_kiosk().commune_id:
+        abort(404)
+    return officer
+
+
+# --- an opinion -------------------------------------------------------------------------
+
+@bp.get("/opinion")
+def categories():
+    return render_template("kiosk/categories.html", categories=_categories())
+
+
+@bp.get("/opinion/write")
+def write():
+    return _write_page({"category": request.args.get("category", "")})
+
+
+@bp.post("/opinion/write")
+def send_opinion():
+    form = request.form
+    legal_type = form.get("legal_type") or "opinion"
+    try:
+        if legal_type not in KIOSK_LEGAL_TYPES:
+            raise ValidationError("bad legal type", code="bad_legal_type")
+        item = create_item(
+            commune_id=current_kiosk().commune_id, text=form.get("text", ""), channel="kiosk",
+            hamlet_id=form.get("hamlet", type=int), category_code=form.get("category") or None,
+            legal_type=legal_type, contact_phone=form.get("phone"),
+            contact_name=form.get("name"), kiosk_id=current_kiosk().id,
+            client_key=client_key(form.get("screen_key")),
+        )
+    except ValidationError as e:
+        return _write_page(form, domain_error(e), 422)
+    return redirect(url_for(".receipt", code=item.tracking_code))
+
+
+def _write_page(values, error=None, status=200):
+    chosen = next((c for c in _categories() if c.code == values.get("category")), None)
+    hamlets = [h for h in current_kiosk().commune.hamlets if h.active]
+    html = render_template(
+        "kiosk/write.html", values=values, category=chosen, hamlets=hamlets,
+        legal_types=legal_type_labels(), error=error,
+        screen_key=values.get("screen_key") or new_screen_key(),
+    )
+    return html, status
+
+
+def _categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+@bp.get("/receipt/<code>")
+def receipt(code: str):
+    item = db.session.scalar(select(Item).where(Item.tracking_code == code))
+    if item is None or item.kiosk_id != current_kiosk().id:
+        abort(404)
+    commune = item.commune
+    link = qr.public_base_url() + url_for("public.status_page", code=item.tracking_code)
+    return render_template(
+        "kiosk/receipt.html", item=item, qr_svg=qr.svg(link, link), link=link,
+        sms_number=display(commune.sms_number) if commune.sms_number else None,
+    )
+
+
+# --- looking up a code ------------------------------------------------------------------
+
+@bp.get("/lookup")
+def lookup():
+    raw = request.args.get("code")
+    if raw is None:
+        return render_template("kiosk/lookup.html", typed="", result=None, problem=None)
+    found = kiosks.lookup(raw, commune_id=current_kiosk().commune_id)
+    return render_template(
+        "kiosk/lookup.html", typed=found.code,
+        result=public_status(found.item) if found.item else None,
+        problem=lookup_problem(found.problem) if found.problem else None,
+    )

@@ -1,0 +1,105 @@
+"""What residents read about an item and about a code they typed, in the current language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from nghedan.errors import DomainError
+from nghedan.models import Item
+from nghedan.services.status import describe_status, status_label
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """An item as anyone with its code may see it: never the phone, the name or the text."""
+
+    code: str
+    status: str
+    label: str
+    description: str
+    category: str | None = None
+    hamlet: str | None = None
+    dialogue_place: str | None = None
+    dialogue_starts_at: datetime | None = None
+    answer: str | None = None
+    confidential: bool = False
+
+
+def public_status(item: Item) -> PublicStatus:
+    """The public view of an item; a denunciation shows its status only."""
+    label = status_label(item.status)
+    if item.is_denunciation:
+        return PublicStatus(item.tracking_code, item.status, label, label, confidential=True)
+    dialogue = item.dialogue
+    return PublicStatus(
+        code=item.tracking_code,
+        status=item.status,
+        label=label,
+        description=describe_status(item),
+        category=category_name(item.category) if item.category else None,
+        hamlet=item.hamlet.name if item.hamlet else None,
+        dialogue_place=dialogue.place if dialogue is not None else None,
+        dialogue_starts_at=dialogue.starts_at if dialogue is not None else None,
+        answer=item.answer if item.status in ("answered", "closed") else None,
+    )
+
+
+def category_name(category) -> str:
+    return category.name_en if str(get_locale()) == "en" else category.name
+
+
+def lookup_problem(problem: str) -> str:
+    """Why a typed code found nothing, in plain words."""
+    return {
+        "empty": _("Vui lòng nhập mã tra cứu gồm 8 chữ số."),
+        "not_digits": _("Mã tra cứu chỉ gồm chữ số."),
+        "wrong_length": _("Mã tra cứu có đúng 8 chữ số. Vui lòng xem lại."),
+        "bad_check_digit": _("Mã này không đúng: có thể gõ nhầm một chữ số. "
+                             "Vui lòng xem lại phiếu và nhập lại."),
+        "not_found": _("Không tìm thấy ý kiến nào có mã này."),
+    }.get(problem, _("Không tìm thấy ý kiến nào có mã này."))
+
+
+def domain_error(error: DomainError) -> str:
+    """A service's refusal in the current language (services speak Vietnamese only)."""
+    return {
+        "empty_text": _("Vui lòng viết nội dung ý kiến."),
+        "text_too_long": _("Ý kiến quá dài. Vui lòng viết ngắn hơn."),
+        "bad_phone": _("Số điện thoại chưa đúng. Vui lòng xem lại hoặc để trống."),
+        "unknown_hamlet": _("Vui lòng chọn lại ấp, khóm."),
+        "unknown_category": _("Vui lòng chọn lại lĩnh vực."),
+        "bad_legal_type": _("Vui lòng chọn lại loại ý kiến."),
+        "bad_score": _("Vui lòng chọn một mức đánh giá."),
+        "bad_reason": _("Vui lòng chọn lại lý do."),
+        "reason_not_allowed": _("Chỉ chọn lý do khi chưa hài lòng."),
+        "comment_too_long": _("Góp ý quá dài. Vui lòng viết ngắn hơn."),
+    }.get(error.code, error.message)
+
+
+def reason_labels() -> dict[str, str]:
+    """Reason chips for the two lower rating levels (codes from nghedan.models.ratings)."""
+    return {
+        "attitude": _("Thái độ chưa tốt"),
+        "slow": _("Chậm trễ"),
+        "unclear_guidance": _("Hướng dẫn chưa rõ"),
+        "extra_papers": _("Yêu cầu giấy tờ ngoài quy định"),
+        "harassment": _("Gây phiền hà"),
+    }
+
+
+def score_labels() -> dict[int, str]:
+    return {1: _("Rất hài lòng"), 2: _("Hài lòng"), 3: _("Bình thường"), 4: _("Không hài lòng")}
+
+
+def legal_type_labels() -> dict[str, str]:
+    return {"opinion": _("Ý kiến, kiến nghị"), "complaint": _("Khiếu nại"),
+            "denunciation": _("Tố cáo")}
+
+
+def commune_title(commune) -> str:
+    kind = {"xa": _("xã"), "phuong": _("phường"), "dac_khu": _("đặc khu")}.get(commune.kind, "")
+    return _("UBND %(kind)s %(name)s", kind=kind, name=commune.name)
