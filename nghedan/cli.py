@@ -187,20 +187,20 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(seed_demo)
-    from nghedan.jobs import jobs_cli
-
-    app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_command)
+    from nghedan.jobs import jobs_cli
+
+    app.cli.add_command(jobs_cli)
     # Each area adds its own group here: app.cli.add_command(<area>.cli.<group>)
+    from sms_gateway.cli import outbox_cli
+
+    app.cli.add_command(outbox_cli)
     from kiosk.cli import kiosk_cli, poster
 
     app.cli.add_command(kiosk_cli)
     app.cli.add_command(poster)
-    from sms_gateway.cli import outbox_cli
-
-    app.cli.add_command(outbox_cli)
 
 
 def main() -> None:

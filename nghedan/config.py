@@ -76,23 +76,6 @@ class Defaults:
     DIALOGUE_NOTICE_REMINDER_DAYS = 7
     DIALOGUE_INVITE_HAMLET_CONTACTS = False  # also tell every opted-in contact of the hamlets
     DIALOGUE_SLOT_DAYS = 14  # spacing of the suggested rotation
-    # SMS gateway: flood guard, outbox worker, quiet hours (see README, section SMS).
-    SMS_FLOOD_LIMIT = 10  # more texts than this from one phone in the window: stored, unanswered
-    SMS_FLOOD_WINDOW_SECONDS = 600
-    SMS_QUIET_HOURS = "21:00-07:00"  # local time with no notices; "" sends at any hour
-    SMS_QUIET_EXEMPT_KINDS = ("reply", "receipt")  # direct answers go out at any hour
-    OUTBOX_BATCH_SIZE = 20
-    OUTBOX_MAX_ATTEMPTS = 6
-    OUTBOX_BACKOFF_BASE_SECONDS = 30  # doubles with each attempt, with jitter
-    OUTBOX_BACKOFF_MAX_SECONDS = 3600
-    OUTBOX_SEND_RATE_PER_SECOND = 1.0  # per worker process
-    OUTBOX_POLL_SECONDS = 5
-    TWILIO_TIMEOUT_SECONDS = 10
-    # Dialogues: invitations N days before, reminder the day before, notice overdue after N days.
-    DIALOGUE_INVITATION_DAYS = 5
-    DIALOGUE_NOTICE_REMINDER_DAYS = 7
-    DIALOGUE_INVITE_HAMLET_CONTACTS = False  # also tell every opted-in contact of the hamlets
-    DIALOGUE_SLOT_DAYS = 14  # spacing of the suggested rotation
     SQLITE_BUSY_TIMEOUT_MS = 10000
     DB_POOL_SIZE = 5
     DB_MAX_OVERFLOW = 10

@@ -1,0 +1,100 @@
+"""Inbound SMS in the messages table: stored first, once per provider id, then resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from nghedan.extensions import db
+from nghedan.models import Commune, Item, Message
+from nghedan.sms_text import count_segments
+from nghedan.text import nfc
+
+MAX_BODY_LENGTH = 1600  # Twilio's limit for one inbound message (ten segments)
+
+
+@dataclass(frozen=True)
+class Stored:
+    message: Message
+    created: bool  # False: the same provider id was stored before (a repeated delivery)
+
+
+def store_inbound(*, channel: str, provider_id: str | None, phone: str,
+                  service_number: str | None, body: str, commune_id: int | None) -> Stored:
+    """Store one received text before anything is done with it.
+
+    A provider id seen before on the same channel returns the stored row and creates nothing,
+    also when a concurrent delivery of the same message wins the race (the unique constraint).
+    """
+    if provider_id:
+        earlier = inbound_by_provider_id(channel, provider_id)
+        if earlier is not None:
+            return Stored(earlier, False)
+    body = nfc(body or "")[:MAX_BODY_LENGTH]
+    segments = count_segments(body)
+    message = Message(
+        direction="in", channel=channel, provider_id=provider_id, phone=phone,
+        service_number=service_number, body=body, parts=segments.parts,
+        encoding=segments.encoding, status="received", kind="inbound", commune_id=commune_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return Stored(inbound_by_provider_id(channel, provider_id), False)
+    return Stored(message, True)
+
+
+def inbound_by_provider_id(channel: str, provider_id: str) -> Message | None:
+    return db.session.scalar(select(Message).where(
+        Message.channel == channel, Message.provider_id == provider_id,
+        Message.direction == "in",
+    ))
+
+
+def inbound_count_since(phone: str, since: datetime, *, excluding_id: int) -> int:
+    """How many texts this phone sent since `since`, not counting the one at hand."""
+    return db.session.scalar(select(func.count(Message.id)).where(
+        Message.phone == phone, Message.direction == "in", Message.created_at >= since,
+        Message.id != excluding_id,
+    )) or 0
+
+
+def flag_message(message: Message, reason: str) -> None:
+    """Mark a text for officials' attention (not answered, or not understood)."""
+    message.flagged = True
+    message.flag_reason = reason[:160]
+    message.status = "flagged"
+
+
+def record_reply(message: Message, reply: str | None, *, item_id: int | None = None) -> None:
+    """Remember what was answered, so a repeated delivery gets the same answer."""
+    message.reply_body = reply
+    if item_id is not None:
+        message.item_id = item_id
+    if message.status == "received":
+        message.status = "processed"
+
+
+def commune_for_number(number: str | None) -> Commune | None:
+    """The commune whose SMS number received the text; the only commune when there is one."""
+    if number:
+        commune = db.session.scalar(select(Commune).where(Commune.sms_number == number))
+        if commune is not None:
+            return commune
+    communes = db.session.scalars(select(Commune).limit(2)).all()
+    return communes[0] if len(communes) == 1 else None
+
+
+def joinable_item(phone: str, commune_id: int, since: datetime) -> Item | None:
+    """The phone's SMS item that a further text continues (its last text came after `since`)."""
+    return db.session.scalar(
+        select(Item)
+        .where(Item.contact_phone == phone, Item.commune_id == commune_id,
+               Item.channel == "sms", Item.last_message_at >= since, Item.status == "new")
+        .order_by(Item.last_message_at.desc())
+        .limit(1)
+    )

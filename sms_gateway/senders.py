@@ -1,0 +1,81 @@
+"""How the outbox worker hands a message to a provider: one `Sender` per SMS backend.
+
+A sender sends one text and returns the provider's message id, or raises `SendError`,
+saying whether trying again later can help (network trouble, rate limits, provider
+outages) or not (an invalid or blocked number). Twilio is one backend, `console` another
+(development: the message is written to the log); other channels add theirs to `BACKENDS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+from nghedan.config import ConfigurationError
+from nghedan.phones import masked
+
+log = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    """The provider did not take the message."""
+
+    def __init__(self, message: str, *, code: str, transient: bool):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.transient = transient
+
+
+class Sender(Protocol):
+    channel: str  # recorded on the message, with the provider id the send returns
+
+    def send(self, phone: str, body: str) -> str | None:
+        """Send one text to an E.164 number; the provider's id for it (None if it has none)."""
+
+
+class ConsoleSender:
+    """Development: outgoing texts are written to the log instead of being sent."""
+
+    channel = "console"
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> ConsoleSender:
+        return cls()
+
+    def send(self, phone: str, body: str) -> str | None:
+        log.warning("SMS (console backend, not sent) to %s: %s", masked(phone), body)
+        return None
+
+
+def sms_backend(config: Mapping) -> str:
+    """The configured backend; unset means Twilio once its credentials are there."""
+    chosen = config.get("SMS_BACKEND")
+    if chosen:
+        return str(chosen).strip().lower()
+    if config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN"):
+        return "twilio"
+    return "console"
+
+
+def _twilio(config: Mapping) -> Sender:
+    from sms_gateway.twilio_channel import TwilioSender
+
+    return TwilioSender.from_config(config)
+
+
+BACKENDS: dict[str, Callable[[Mapping], Sender]] = {
+    "console": ConsoleSender.from_config,
+    "twilio": _twilio,
+}
+
+
+def sender_from_config(config: Mapping) -> Sender:
+    """The sender for the configured backend; a clear error when it is unknown or incomplete."""
+    name = sms_backend(config)
+    if name not in BACKENDS:
+        raise ConfigurationError(
+            f"SMS_BACKEND={name!r} is not known; use one of: {', '.join(sorted(BACKENDS))}"
+        )
+    return BACKENDS[name](config)

@@ -1,0 +1,49 @@
+"""The SMS gateway's routes: Twilio's inbound-message webhook and its delivery-status callback.
+
+Both carry Twilio's own signature instead of a CSRF token; a missing or wrong signature is
+refused with 403, one log line, and nothing stored.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, request
+
+from nghedan.extensions import csrf
+from nghedan.services.sms_outbox import record_delivery_status
+from sms_gateway import bp, twilio_channel
+from sms_gateway.inbound import handle_inbound
+
+log = logging.getLogger(__name__)
+
+
+def _refuse(problem: str) -> Response:
+    log.warning("refused %s from %s: %s", request.path, request.remote_addr, problem)
+    return Response("forbidden\n", status=403, mimetype="text/plain")
+
+
+@csrf.exempt
+@bp.post("/twilio")
+def twilio_inbound():
+    """A resident's text, delivered by Twilio; the reply goes back as TwiML."""
+    problem = twilio_channel.signature_problem(request)
+    if problem:
+        return _refuse(problem)
+    reply = handle_inbound(twilio_channel.inbound_from(request.form))
+    return twilio_channel.twiml(reply)
+
+
+@csrf.exempt
+@bp.post("/twilio/status")
+def twilio_status():
+    """Twilio's report on a message we sent (statuses only ever move forward)."""
+    problem = twilio_channel.signature_problem(request)
+    if problem:
+        return _refuse(problem)
+    sid = request.form.get("MessageSid") or request.form.get("SmsSid")
+    status = (request.form.get("MessageStatus") or request.form.get("SmsStatus") or "").lower()
+    if sid and status:
+        record_delivery_status(twilio_channel.CHANNEL, sid, status,
+                               request.form.get("ErrorCode") or None)
+    return Response(status=204)

@@ -1,0 +1,80 @@
+"""Fixtures for the SMS gateway: Twilio settings, a commune with an SMS number, signed texts."""
+
+from __future__ import annotations
+
+import uuid
+from xml.etree import ElementTree
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from tests.conftest import base_config
+from tests.factories import make_commune, make_officer
+
+TOKEN = "test-twilio-auth-token-0123456789"
+ACCOUNT_SID = "AC" + "0" * 32
+PUBLIC_BASE_URL = "https://xa.example.vn"
+COMMUNE_NUMBER = "+84868000115"
+RESIDENT = "+84912345678"
+
+
+def twilio_config(database_url: str, **more) -> dict:
+    return {
+        **base_config(database_url), "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "TWILIO_FROM_NUMBER": COMMUNE_NUMBER, **more,
+    }
+
+
+@pytest.fixture
+def app_config(database_url):
+    return twilio_config(database_url)
+
+
+@pytest.fixture
+def commune(db):
+    commune = make_commune(sms_number=COMMUNE_NUMBER)
+    make_officer(commune, code="01", name="Nguyễn Thị Lan")
+    make_officer(commune, code="02", name="Trần Văn Hùng")
+    db.commit()
+    return commune
+
+
+def signed(path: str, params: dict, *, url: str | None = None) -> dict:
+    """Headers with the signature Twilio would compute for these form fields."""
+    url = url or PUBLIC_BASE_URL + path
+    return {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(url, params)}
+
+
+def sms_params(body: str, *, sender: str = RESIDENT, sid: str | None = None,
+               to: str = COMMUNE_NUMBER) -> dict:
+    return {"MessageSid": sid or "SM" + uuid.uuid4().hex, "SmsSid": sid or "",
+            "AccountSid": ACCOUNT_SID, "From": sender, "To": to, "Body": body, "NumMedia": "0",
+            "NumSegments": "1", "FromCountry": "VN", "ToCountry": "VN"}
+
+
+def post_sms(client, body: str, **kw):
+    """POST a signed inbound text as Twilio would; the response."""
+    params = sms_params(body, **kw)
+    return client.post("/sms/twilio", data=params, headers=signed("/sms/twilio", params))
+
+
+def reply_of(response) -> str | None:
+    """The text of the TwiML reply (None when the response has no <Message>)."""
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "text/xml"
+    root = ElementTree.fromstring(response.data)
+    assert root.tag == "Response"
+    messages = root.findall("Message")
+    assert len(messages) <= 1
+    return messages[0].text if messages else None
+
+
+@pytest.fixture
+def text(client, commune):
+    """Send a signed text from a resident and get the reply: text("TT 12345671")."""
+
+    def send(body: str, **kw) -> str | None:
+        return reply_of(post_sms(client, body, **kw))
+
+    return send
