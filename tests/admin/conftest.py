@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import pytest
+from werkzeug.security import generate_password_hash
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, Item, User
-from nghedan.services.users import create_user
 from tests.factories import make_commune, make_item
 from tests.helpers import csrf_token
 
 PASSWORD = "mat-khau-dai-123"
+
+
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once per test session (scrypt is slow on purpose)."""
+    return generate_password_hash(PASSWORD)
 
 
 @dataclass
@@ -30,12 +37,12 @@ def world(app) -> World:
     with app.app_context():
         ours = make_commune("Tân Thạnh", code="tan-thanh")
         other = make_commune("Mỹ Hòa", hamlets=("Ấp Một",), code="my-hoa")
-        for username, role in (("admin1", "admin"), ("officer1", "officer")):
-            create_user(username=username, password=PASSWORD, role=role, commune_id=ours.id,
-                        full_name=username.title())
-        create_user(username="admin2", password=PASSWORD, role="admin", commune_id=other.id)
-        create_user(username="super1", password=PASSWORD, role="supervisor",
-                    supervised_commune_ids=(ours.id,))
+        for username, role, commune in (("admin1", "admin", ours), ("officer1", "officer", ours),
+                                        ("admin2", "admin", other)):
+            _db.session.add(User(username=username, role=role, commune_id=commune.id,
+                                 full_name=username.title(), password_hash=password_hash()))
+        _db.session.add(User(username="super1", role="supervisor", password_hash=password_hash(),
+                             supervised_communes=[ours]))
         item = make_item(ours, "Đường ấp Tân Phú bị ngập nước, xe không đi được.",
                          contact_phone="0912345678", contact_name="Nguyễn Văn An",
                          channel="sms", hamlet_id=ours.hamlets[0].id)
