@@ -1,5 +1,6 @@
 """The domain's tables, a module per aggregate; import from here."""
 
+from nghedan.models.api_clients import ApiClient
 from nghedan.models.audit import AuditEvent
 from nghedan.models.base import utcnow
 from nghedan.models.devices import Kiosk
@@ -11,7 +12,7 @@ from nghedan.models.places import Commune, Hamlet
 from nghedan.models.ratings import Rating
 
 __all__ = [
-    "AgendaEntry", "AuditEvent", "Category", "Commune", "Contact", "Dialogue", "Hamlet",
-    "Item", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "User",
+    "AgendaEntry", "ApiClient", "AuditEvent", "Category", "Commune", "Contact", "Dialogue",
+    "Hamlet", "Item", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "User",
     "dialogue_hamlets", "dialogue_officials", "supervisor_communes", "utcnow",
 ]
