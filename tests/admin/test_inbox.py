@@ -232,3 +232,11 @@ def test_history_rows_are_written_for_bulk(as_user, app, world):
     with app.app_context():
         event = _db.session.scalar(select(ItemEvent).where(ItemEvent.kind == "legal_type"))
         assert event.detail == {"before": "opinion", "after": "complaint"}
+
+
+def test_inbox_in_english(as_user, world):
+    client = as_user("officer1")
+    client.get("/lang/en")
+    page = client.get("/admin/items").get_data(as_text=True)
+    assert "Inbox" in page and "Keyboard shortcuts" in page and "Search the text" in page
+    assert "Hộp thư ý kiến" not in page
