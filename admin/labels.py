@@ -28,9 +28,20 @@ def message_status_label(status: str) -> str:
             "flagged": _("Bị đánh dấu")}.get(status, status)
 
 
+def event_label(kind: str) -> str:
+    """What an entry of an item's history did."""
+    return {"created": _("Tiếp nhận"), "text_appended": _("Thêm nội dung"),
+            "status": _("Đổi trạng thái"), "category": _("Đặt lĩnh vực"),
+            "hamlet": _("Đặt ấp, khóm"), "legal_type": _("Đặt loại đơn"),
+            "dialogue": _("Đưa vào buổi đối thoại"), "merged": _("Gộp vào ý kiến khác"),
+            "rejected": _("Từ chối"), "follow_up": _("Giao người phụ trách, hạn xử lý"),
+            "sms_reply": _("Trả lời bằng SMS")}.get(kind, kind)
+
+
 def jinja_helpers() -> dict:
     from nghedan.services.status import status_label
 
     return {"role_label": role_label, "channel_label": channel_label,
             "legal_type_label": legal_type_label, "status_label": status_label,
+            "event_label": event_label,
             "message_status_label": message_status_label}
