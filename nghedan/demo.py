@@ -135,7 +135,7 @@ def _advance(item: Item, status: str, dialogues, earlier: list[Item], rng) -> No
 
 def _demo_ratings(officers: list[Officer], rng: random.Random) -> None:
     now = utcnow()
-    comments = ("Cán bộ hướng dẫn tận tình.", "Phải chờ lâu quá.", None, None, None)
+    comments = ("Cán bộ hướng dẫn tận tình.", "Phải chờ lâu quá, không có ghế ngồi chờ.")
     for n in range(200):
         officer = officers[n % len(officers)]
         score = rng.choices((1, 2, 3, 4), weights=(45, 35, 13, 7))[0]
@@ -143,8 +143,10 @@ def _demo_ratings(officers: list[Officer], rng: random.Random) -> None:
         outcome = record_rating(
             officer_id=officer.id, score=score, reasons=reasons,
             channel="kiosk" if n % 4 else "sms",
-            comment=rng.choice(comments) if n % 10 == 0 else None,
+            comment=rng.choice(comments) if n % 25 == 0 else None,
             client_key=f"demo-rating-{n}",
         )
         rating: Rating = outcome.rating
         rating.created_at = now - timedelta(days=rng.uniform(0, 60))
+        if rating.item is not None:  # the comment became an item at the same moment
+            rating.item.created_at = rating.created_at
