@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin import login_throttle
-from admin.access import require_role
+from admin.access import login_url, require_role
 from admin.forms import LoginForm, PostForm
 from nghedan.extensions import db
 from nghedan.models import User, utcnow
@@ -60,9 +60,13 @@ def _credentials_ok(user: User | None, password: str) -> bool:
     return password_matches(user, password) and user.active
 
 
-@require_role()
 def logout():
-    """End this session (POST only, with CSRF, so no page can log someone out)."""
+    """End this session (POST only, with CSRF, so no page can log someone out).
+
+    Not behind require_role: read-only supervisors must be able to log out too.
+    """
+    if not current_user.is_authenticated:
+        return redirect(login_url())
     form = PostForm()
     if form.validate_on_submit():
         audit("logout", user_id=current_user.id, commune_id=current_user.commune_id,

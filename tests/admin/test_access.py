@@ -94,6 +94,13 @@ def test_logout_needs_post_and_ends_the_session(as_user, app):
     assert len(_audits(app, "logout")) == 1
 
 
+def test_supervisor_can_log_out(as_user):
+    client = as_user("super1")
+    response = client.post("/admin/logout", data={"csrf_token": page_csrf(client)})
+    assert response.status_code == 302
+    assert client.get("/admin/items").status_code == 302
+
+
 def test_password_change_logs_out_every_session(as_user, app, world):
     client = as_user("officer1")
     assert client.get("/admin/items").status_code == 200
