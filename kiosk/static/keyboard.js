@@ -6,36 +6,38 @@
   if (!dock || !window.SimpleKeyboard) return;
   var Keyboard = window.SimpleKeyboard.default || window.SimpleKeyboard;
   var labels = JSON.parse(dock.dataset.labels || "{}");
-  var telexButton = document.getElementById("telex-toggle");
-  var closeButton = document.getElementById("keyboard-close");
+  var always = dock.classList.contains("always");
   var TONE_BUTTONS = { "{sac}": "s", "{huyen}": "f", "{hoi}": "r", "{nga}": "x", "{nang}": "j" };
   var telexOn = true, shifted = false, target = null;
 
   var letters = ["1 2 3 4 5 6 7 8 9 0 {bksp}", "q w e r t y u i o p", "a s d f g h j k l",
-                 "{shift} z x c v b n m , . ?", "{space}"];
-  var marks = ["{sac} {huyen} {hoi} {nga} {nang}", "ă â đ ê ô ơ ư"];
+                 "{shift} z x c v b n m , . ?", "{telex} {space} {done}"];
+  var marks = "{sac} {huyen} {hoi} {nga} {nang} ă â đ ê ô ơ ư";
   var layout = {
-    "default": marks.concat(letters),
-    "shift": marks.map(upper).concat(letters.map(upper)),
-    "numeric": ["1 2 3", "4 5 6", "7 8 9", "{clear} 0 {bksp}"]
+    "default": [marks].concat(letters),
+    "shift": [upper(marks)].concat(letters.map(upper)),
+    "numeric": ["1 2 3", "4 5 6", "7 8 9", always ? "{clear} 0 {bksp}" : "{clear} 0 {bksp} {done}"]
   };
   function upper(row) {
     return row.split(" ").map(function (k) { return k.charAt(0) === "{" ? k : k.toUpperCase(); }).join(" ");
   }
-
-  var keyboard = new Keyboard("#keyboard", {
-    layout: layout,
-    layoutName: "default",
-    display: {
+  function display() {
+    return {
       "{bksp}": "⌫ " + (labels.bksp || "Xóa"), "{space}": labels.space || "Dấu cách",
       "{shift}": "⇧ " + (labels.shift || "Chữ hoa"), "{clear}": labels.clear || "Xóa hết",
-      "{sac}": "á " + (labels.sac || "sắc"), "{huyen}": "à " + (labels.huyen || "huyền"),
-      "{hoi}": "ả " + (labels.hoi || "hỏi"), "{nga}": "ã " + (labels.nga || "ngã"),
-      "{nang}": "ạ " + (labels.nang || "nặng")
-    },
+      "{done}": "✓ " + (labels.done || "Xong"),
+      "{telex}": telexOn ? (labels.telex_on || "Telex: bật") : (labels.telex_off || "Telex: tắt"),
+      "{sac}": "á", "{huyen}": "à", "{hoi}": "ả", "{nga}": "ã", "{nang}": "ạ"
+    };
+  }
+
+  var keyboard = new Keyboard(document.getElementById("keyboard"), {
+    layout: layout,
+    layoutName: "default",
+    display: display(),
     buttonTheme: [
       { "class": "mark", buttons: "{sac} {huyen} {hoi} {nga} {nang} ă â đ ê ô ơ ư Ă Â Đ Ê Ô Ơ Ư" },
-      { "class": "action", buttons: "{bksp} {shift} {clear}" },
+      { "class": "action", buttons: "{bksp} {shift} {clear} {done} {telex}" },
       { "class": "wide", buttons: "{space}" }
     ],
     preventMouseDownDefault: true,
@@ -46,6 +48,8 @@
     if (!target) return;
     var value = target.value;
     if (button === "{shift}") { setShift(!shifted); return; }
+    if (button === "{done}") { close(); return; }
+    if (button === "{telex}") { telexOn = !telexOn; keyboard.setOptions({ display: display() }); return; }
     if (button === "{bksp}") value = Array.from(value).slice(0, -1).join("");
     else if (button === "{clear}") value = "";
     else if (button === "{space}") value += " ";
@@ -71,11 +75,11 @@
       dock.hidden = false;
       document.body.classList.add("keyboard-open");
     }
-    if (!dock.classList.contains("always")) field.scrollIntoView({ block: "center" });
+    if (!always) field.scrollIntoView({ block: "start" });
   }
 
   function close() {
-    if (dock.classList.contains("always")) return;
+    if (always) return;
     dock.hidden = true;
     document.body.classList.remove("keyboard-open");
     if (target) target.blur();
@@ -88,13 +92,7 @@
   });
   // Tapping a key must not take the focus away from the field being typed in.
   dock.addEventListener("mousedown", function (e) { e.preventDefault(); });
-  if (closeButton) closeButton.addEventListener("click", close);
-  if (telexButton) telexButton.addEventListener("click", function () {
-    telexOn = !telexOn;
-    telexButton.setAttribute("aria-pressed", String(telexOn));
-    telexButton.textContent = telexOn ? telexButton.dataset.on : telexButton.dataset.off;
-  });
-  if (dock.classList.contains("always")) {
+  if (always) {
     var first = document.querySelector("[data-keyboard]");
     if (first) { target = first; keyboard.setOptions({ layoutName: first.dataset.keyboard === "numeric" ? "numeric" : "default" }); }
   }
