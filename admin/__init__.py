@@ -54,3 +54,5 @@ def _routes() -> None:
 
 
 _routes()
+
+from admin import dialogues  # noqa: E402,F401  (dialogue routes register themselves)

@@ -1,0 +1,310 @@
+"""Dialogue pages: list and plan, create/edit/cancel, the agenda and its printout.
+
+The meeting, closing, the notice and follow-up are in `admin.dialogues_room`; both
+modules' routes are added to the admin blueprint at the bottom of this file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin import bp
+from admin.access import ensure_visible, require_role, shown_name, visible_commune_ids
+from nghedan.errors import DomainError
+from nghedan.extensions import db
+from nghedan.formatting import LOCAL_ZONE, local
+from nghedan.models import Commune, Dialogue, Item, Officer
+from nghedan.models.dialogues import DIALOGUE_KINDS
+from nghedan.services import agenda, dialogues, followup
+from nghedan.services.dialogues import DialogueInput
+
+ANY_ROLE = ("admin", "officer", "supervisor")
+EDITORS = ("admin", "officer")
+CANDIDATE_LIMIT = 200
+
+
+def kind_label(kind: str) -> str:
+    return {"dialogue": _("Đối thoại với Nhân dân"), "voters": _("Tiếp xúc cử tri"),
+            "thematic": _("Đối thoại chuyên đề")}.get(kind, kind)
+
+
+def dialogue_status_label(status: str) -> str:
+    return {"planned": _("Dự kiến"), "held": _("Đã tổ chức"),
+            "cancelled": _("Đã hủy")}.get(status, status)
+
+
+def outcome_label(outcome: str | None) -> str:
+    return {"resolved": _("Đã giải quyết tại hội nghị"),
+            "commune_will_resolve": _("Xã tiếp tục giải quyết"),
+            "escalated": _("Kiến nghị cấp trên"),
+            "explained": _("Đã giải thích, không cần xử lý")}.get(outcome or "", "")
+
+
+@bp.context_processor
+def _dialogue_helpers() -> dict:
+    return {"kind_label": kind_label, "dialogue_status_label": dialogue_status_label,
+            "outcome_label": outcome_label}
+
+
+def load_dialogue(dialogue_id: int) -> Dialogue:
+    """The dialogue, or 404 when it doesn't exist or belongs to a commune the user can't see."""
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        abort(404)
+    ensure_visible(dialogue.commune_id)
+    return dialogue
+
+
+def load_item(item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None:
+        abort(404)
+    ensure_visible(item.commune_id)
+    return item
+
+
+def chosen_commune() -> Commune:
+    """The commune the page is about: `?commune=<id>` among the visible ones, else the first."""
+    ids = visible_commune_ids(current_user)
+    if not ids:
+        abort(404)
+    wanted = request.values.get("commune", type=int)
+    commune = db.session.get(Commune, wanted if wanted in ids else ids[0])
+    if commune is None:
+        abort(404)
+    return commune
+
+
+def fail(error: DomainError) -> None:
+    flash(error.message, "error")
+
+
+# --- list and plan -----------------------------------------------------------------------
+
+
+@require_role(*ANY_ROLE)
+def index():
+    """Upcoming and past dialogues, overdue notices, and the rotation plan of the commune."""
+    commune = chosen_commune()
+    communes = db.session.scalars(
+        select(Commune).where(Commune.id.in_(visible_commune_ids(current_user)))
+        .order_by(Commune.name)
+    ).all()
+    slot_days = int(current_app.config["DIALOGUE_SLOT_DAYS"])
+    return render_template(
+        "admin/dialogues/index.html", commune=commune, communes=communes,
+        upcoming=dialogues.upcoming([commune.id]), recent=dialogues.recent([commune.id]),
+        overdue=followup.overdue_notices([commune.id]),
+        plans=dialogues.hamlet_plans(commune),
+        rotation=dialogues.suggested_rotation(commune, slot_days=slot_days),
+    )
+
+
+def _parse_form(commune: Commune) -> DialogueInput:
+    form = request.form
+    try:
+        naive = datetime.strptime(form.get("starts_at", ""), "%Y-%m-%dT%H:%M")
+    except ValueError as e:
+        raise DomainError(_("Ngày giờ không hợp lệ."), code="bad_time") from e
+    return DialogueInput(
+        kind=form.get("kind", "dialogue"), place=form.get("place", ""),
+        starts_at=naive.replace(tzinfo=LOCAL_ZONE),
+        hamlet_ids=tuple(form.getlist("hamlet_ids", type=int)),
+        chair_name=form.get("chair_name", ""),
+        chair_officer_id=form.get("chair_officer_id", type=int) or None,
+        official_ids=tuple(form.getlist("official_ids", type=int)),
+        title=form.get("title", ""),
+    )
+
+
+def _form_page(commune: Commune, dialogue: Dialogue | None, status: int = 200):
+    officers = db.session.scalars(
+        select(Officer).where(Officer.commune_id == commune.id, Officer.active)
+        .order_by(Officer.name)
+    ).all()
+    values = request.form if request.method == "POST" else None
+    return render_template("admin/dialogues/form.html", commune=commune, dialogue=dialogue,
+                           officers=officers, kinds=DIALOGUE_KINDS, values=values,
+                           local=local), status
+
+
+@require_role(*EDITORS)
+def new():
+    """Plan a dialogue (GET shows the form; hamlets may be preselected with ?hamlet=)."""
+    commune = chosen_commune()
+    if request.method == "GET":
+        return _form_page(commune, None)
+    try:
+        dialogue = dialogues.create_dialogue(commune.id, _parse_form(commune),
+                                             user_id=current_user.id)
+    except DomainError as e:
+        fail(e)
+        return _form_page(commune, None, 422)
+    carried = sum(1 for e in dialogue.agenda if e.carried_over)
+    flash(_("Đã lên lịch buổi đối thoại.") + (" " + _(
+        "%(n)d ý kiến chưa trả lời lần trước được chuyển sang.", n=carried) if carried else ""),
+        "info")
+    return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
+
+
+@require_role(*EDITORS)
+def edit(dialogue_id: int):
+    """Change a planned dialogue's time, place, hamlets or officials."""
+    dialogue = load_dialogue(dialogue_id)
+    if request.method == "GET":
+        return _form_page(dialogue.commune, dialogue)
+    try:
+        told = dialogues.update_dialogue(dialogue, _parse_form(dialogue.commune),
+                                         user_id=current_user.id)
+    except DomainError as e:
+        fail(e)
+        return _form_page(dialogue.commune, dialogue, 422)
+    flash(_("Đã lưu.") + (" " + _("Đã nhắn tin báo %(n)d người dân về thay đổi.", n=told)
+                          if told else ""), "info")
+    return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
+
+
+@require_role(*EDITORS)
+def cancel(dialogue_id: int):
+    """Cancel a planned dialogue; its items go back to the queue and residents are told."""
+    dialogue = load_dialogue(dialogue_id)
+    try:
+        told = dialogues.cancel_dialogue(dialogue, request.form.get("reason", ""),
+                                         user_id=current_user.id)
+    except DomainError as e:
+        fail(e)
+        return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
+    flash(_("Đã hủy buổi đối thoại; đã nhắn tin cho %(n)d người dân.", n=told), "info")
+    return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
+
+
+# --- the dialogue and its agenda ---------------------------------------------------------
+
+
+def candidates(dialogue: Dialogue) -> list[Item]:
+    """Items that could join the agenda: the dialogue's hamlets first, then the rest."""
+    hamlet_ids = [h.id for h in dialogue.hamlets]
+    rows = db.session.scalars(
+        select(Item)
+        .where(Item.commune_id == dialogue.commune_id, Item.status.in_(("new", "triaged")),
+               Item.legal_type != "denunciation")
+        .order_by(Item.hamlet_id.in_(hamlet_ids).desc(), Item.created_at.desc(), Item.id.desc())
+        .limit(CANDIDATE_LIMIT)
+    ).all()
+    return list(rows)
+
+
+@require_role(*ANY_ROLE)
+def show(dialogue_id: int):
+    """The dialogue: details, the agenda grouped by category, items to add."""
+    dialogue = load_dialogue(dialogue_id)
+    editable = dialogue.status == "planned" and current_user.role in EDITORS
+    return render_template(
+        "admin/dialogues/show.html", dialogue=dialogue, groups=agenda.grouped(dialogue),
+        candidates=candidates(dialogue) if editable else [], editable=editable,
+        can_edit=current_user.role in EDITORS,
+        resident=lambda item: shown_name(current_user, item.contact_name),
+    )
+
+
+@require_role(*EDITORS)
+def add_to_agenda(dialogue_id: int):
+    dialogue = load_dialogue(dialogue_id)
+    item_ids = request.form.getlist("item_id", type=int)
+    added = 0
+    for item_id in item_ids:
+        try:
+            with db.session.begin_nested():
+                agenda.assign_item(dialogue, load_item(item_id), user_id=current_user.id)
+            added += 1
+        except DomainError as e:
+            fail(e)
+    if added:
+        flash(_("Đã thêm %(n)d ý kiến vào chương trình.", n=added), "info")
+    return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + "#agenda")
+
+
+@require_role(*EDITORS)
+def move(dialogue_id: int, entry_id: int):
+    dialogue = load_dialogue(dialogue_id)
+    try:
+        agenda.move_entry(dialogue, entry_id, -1 if request.form.get("step") == "up" else 1)
+    except DomainError as e:
+        fail(e)
+    return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + f"#entry-{entry_id}")
+
+
+@require_role(*EDITORS)
+def reorder(dialogue_id: int):
+    """The whole order at once (drag and drop): `order=<entry id>,<entry id>,…`."""
+    dialogue = load_dialogue(dialogue_id)
+    try:
+        ids = [int(x) for x in request.form.get("order", "").split(",") if x.strip()]
+        agenda.reorder(dialogue, ids)
+    except (ValueError, DomainError):
+        return {"ok": False}, 400
+    return {"ok": True}
+
+
+@require_role(*EDITORS)
+def remove(dialogue_id: int, item_id: int):
+    dialogue = load_dialogue(dialogue_id)
+    try:
+        agenda.remove_item(dialogue, load_item(item_id), user_id=current_user.id)
+        flash(_("Đã rút ý kiến khỏi chương trình."), "info")
+    except DomainError as e:
+        fail(e)
+    return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + "#agenda")
+
+
+@require_role(*ANY_ROLE)
+def print_agenda(dialogue_id: int):
+    """The agenda as officials take it to the meeting (A4 print stylesheet)."""
+    dialogue = load_dialogue(dialogue_id)
+    return render_template("admin/dialogues/print_agenda.html", dialogue=dialogue,
+                           groups=agenda.grouped(dialogue),
+                           resident=lambda item: shown_name(current_user, item.contact_name))
+
+
+def _routes() -> None:
+    from admin import dialogues_room as room
+
+    rule = bp.add_url_rule
+    rule("/dialogues", "dialogues", index)
+    rule("/dialogues/new", "dialogue_new", new, methods=["GET", "POST"])
+    rule("/dialogues/<int:dialogue_id>", "dialogue", show)
+    rule("/dialogues/<int:dialogue_id>/edit", "dialogue_edit", edit, methods=["GET", "POST"])
+    rule("/dialogues/<int:dialogue_id>/cancel", "dialogue_cancel", cancel, methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/agenda", "dialogue_agenda_add", add_to_agenda,
+         methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/agenda/order", "dialogue_agenda_order", reorder,
+         methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/agenda/<int:entry_id>/move", "dialogue_agenda_move",
+         move, methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/agenda/items/<int:item_id>/remove",
+         "dialogue_agenda_remove", remove, methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/agenda/print", "dialogue_print", print_agenda)
+    rule("/dialogues/<int:dialogue_id>/meeting", "dialogue_meeting", room.meeting)
+    rule("/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/answer",
+         "dialogue_answer", room.save_answer, methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/outcome",
+         "dialogue_outcome", room.set_outcome, methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/meeting/raise", "dialogue_raise", room.raise_item,
+         methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/close", "dialogue_close", room.close,
+         methods=["GET", "POST"])
+    rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", room.notice)
+    rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", room.notice_docx)
+    rule("/dialogues/<int:dialogue_id>/notice/publish", "dialogue_publish", room.publish,
+         methods=["POST"])
+    rule("/follow-up", "followup", room.followup_list)
+    rule("/follow-up/items/<int:item_id>/done", "followup_done", room.followup_done,
+         methods=["POST"])
+
+
+_routes()

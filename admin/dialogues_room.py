@@ -1,0 +1,195 @@
+"""Dialogue pages for the meeting and after: meeting mode, closing, notice, follow-up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from admin.access import require_role, shown_name, shown_phone, visible_commune_ids
+from admin.dialogues import ANY_ROLE, EDITORS, chosen_commune, fail, load_dialogue, load_item
+from nghedan.errors import DomainError
+from nghedan.extensions import db
+from nghedan.formatting import fmt_datetime, local
+from nghedan.models import Category, utcnow
+from nghedan.services import agenda, followup, notices
+from nghedan.services import meeting as room
+from nghedan.services.notice_docx import notice_docx as render_docx
+
+# Bodies a commune usually escalates to, offered as suggestions.
+HIGHER_BODIES = ("UBND tỉnh", "Sở Nông nghiệp và Môi trường", "Sở Xây dựng", "Sở Tài chính",
+                 "Sở Y tế", "Sở Giáo dục và Đào tạo", "Công an tỉnh", "Bộ, ngành Trung ương")
+
+
+def _entries(dialogue):
+    return [e for e in agenda.in_meeting_order(dialogue) if e.item.dialogue_id == dialogue.id]
+
+
+@require_role(*ANY_ROLE)
+def meeting(dialogue_id: int):
+    """Meeting mode: one item at a time (`?n=`), the answer saved as it is typed."""
+    dialogue = load_dialogue(dialogue_id)
+    entries = _entries(dialogue)
+    n = request.args.get("n", type=int)
+    if n is None:  # start at the first item still without an outcome
+        n = next((i for i, e in enumerate(entries, 1) if not e.item.outcome), 1)
+    n = min(max(n, 1), max(len(entries), 1))
+    current = entries[n - 1] if entries else None
+    categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
+    return render_template(
+        "admin/dialogues/meeting.html", dialogue=dialogue, entries=entries, n=n,
+        current=current, progress=room.meeting_progress(dialogue), categories=categories,
+        bodies=HIGHER_BODIES, can_edit=current_user.role in EDITORS and
+        dialogue.notice_published_at is None and dialogue.status != "cancelled",
+        resident=lambda item: shown_name(current_user, item.contact_name),
+    )
+
+
+@require_role(*EDITORS)
+def save_answer(dialogue_id: int, item_id: int):
+    """Autosave from meeting mode (fetch or sendBeacon): JSON in reply."""
+    dialogue = load_dialogue(dialogue_id)
+    try:
+        room.save_answer(dialogue, load_item(item_id), request.form.get("answer", ""))
+    except DomainError as e:
+        return jsonify(saved=False, error=e.message), 409
+    return jsonify(saved=True, at=fmt_datetime(utcnow()))
+
+
+def _due_date() -> date | None:
+    raw = request.form.get("due_date", "").strip()
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@require_role(*EDITORS)
+def set_outcome(dialogue_id: int, item_id: int):
+    """One click: the answer as typed plus its outcome; then on to the next item."""
+    dialogue = load_dialogue(dialogue_id)
+    item = load_item(item_id)
+    n = request.form.get("n", type=int) or 1
+    outcome = request.form.get("outcome") or None
+    try:
+        if "answer" in request.form:
+            room.save_answer(dialogue, item, request.form["answer"])
+        room.set_outcome(dialogue, item, outcome, responsible=request.form.get("responsible"),
+                            due_date=_due_date(), escalated_to=request.form.get("escalated_to"),
+                            user_id=current_user.id)
+    except DomainError as e:
+        fail(e)
+        return redirect(url_for("admin.dialogue_meeting", dialogue_id=dialogue.id, n=n))
+    return redirect(url_for("admin.dialogue_meeting", dialogue_id=dialogue.id,
+                            n=n + 1 if outcome else n))
+
+
+@require_role(*EDITORS)
+def raise_item(dialogue_id: int):
+    """A question raised in the room, entered in seconds; meeting mode opens on it."""
+    dialogue = load_dialogue(dialogue_id)
+    form = request.form
+    try:
+        room.raise_in_room(
+            dialogue, form.get("text", ""), hamlet_id=form.get("hamlet_id", type=int) or None,
+            category_code=form.get("category") or None, contact_name=form.get("contact_name"),
+            contact_phone=form.get("contact_phone"), legal_type=form.get("legal_type", "opinion"),
+            user_id=current_user.id)
+    except DomainError as e:
+        fail(e)
+        return redirect(url_for("admin.dialogue_meeting", dialogue_id=dialogue.id))
+    entries = _entries(dialogue)
+    n = next((i for i, e in enumerate(entries, 1) if e.raised_in_room and not e.item.outcome
+              and e.item.answer is None), len(entries))
+    flash(_("Đã ghi ý kiến mới."), "info")
+    return redirect(url_for("admin.dialogue_meeting", dialogue_id=dialogue.id, n=n))
+
+
+@require_role(*ANY_ROLE)
+def close(dialogue_id: int):
+    """Close the dialogue with its attendance and minutes."""
+    dialogue = load_dialogue(dialogue_id)
+    status = 200
+    if request.method == "POST" and current_user.role in EDITORS:
+        status = 422
+        try:
+            back = room.close_dialogue(
+                dialogue, attendance=request.form.get("attendance", type=int),
+                minutes=request.form.get("minutes", ""), user_id=current_user.id)
+        except DomainError as e:
+            fail(e)
+        else:
+            flash(_("Buổi đối thoại đã kết thúc.") + (" " + _(
+                "%(n)d ý kiến chưa được trả lời trở lại hàng chờ.", n=back) if back else ""),
+                "info")
+            return redirect(url_for("admin.dialogue_notice", dialogue_id=dialogue.id))
+    return render_template("admin/dialogues/close.html", dialogue=dialogue,
+                           progress=room.meeting_progress(dialogue)), status
+
+
+@require_role(*ANY_ROLE)
+def notice(dialogue_id: int):
+    """The conclusion notice as it will print on A4, with download and publish."""
+    dialogue = load_dialogue(dialogue_id)
+    number = dialogue.notice_number or notices.suggested_number(dialogue)
+    return render_template("admin/dialogues/notice.html", dialogue=dialogue,
+                           notice=notices.build_notice(dialogue, number=number), number=number,
+                           can_publish=current_user.role in EDITORS
+                           and dialogue.status == "held" and not dialogue.notice_published_at)
+
+
+@require_role(*ANY_ROLE)
+def notice_docx(dialogue_id: int):
+    """The notice as a Word file, for the commune to edit and sign."""
+    dialogue = load_dialogue(dialogue_id)
+    number = request.args.get("number") or dialogue.notice_number or notices.suggested_number(
+        dialogue)
+    body = render_docx(notices.build_notice(dialogue, number=number))
+    name = f"thong-bao-ket-luan-{local(dialogue.starts_at):%Y%m%d}-{dialogue.id}.docx"
+    return Response(body, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument."
+                        "wordprocessingml.document",
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@require_role(*EDITORS)
+def publish(dialogue_id: int):
+    """Publish the notice: items move on and every resident on the agenda gets an SMS."""
+    dialogue = load_dialogue(dialogue_id)
+    try:
+        sent = notices.publish_notice(dialogue, request.form.get("number", ""),
+                                      user_id=current_user.id)
+    except DomainError as e:
+        fail(e)
+    else:
+        flash(_("Đã ban hành thông báo kết luận; %(n)d tin nhắn kết quả đang chờ gửi.", n=sent),
+              "info")
+    return redirect(url_for("admin.dialogue_notice", dialogue_id=dialogue.id))
+
+
+@require_role(*ANY_ROLE)
+def followup_list():
+    """Everything promised and not yet done, overdue first; overdue notices on top."""
+    commune = chosen_commune()
+    return render_template(
+        "admin/dialogues/followup.html", commune=commune,
+        promises=followup.promises([commune.id]),
+        overdue=followup.overdue_notices(visible_commune_ids(current_user)),
+        can_edit=current_user.role in EDITORS,
+        phone=lambda item: shown_phone(current_user, item.contact_phone),
+    )
+
+
+@require_role(*EDITORS)
+def followup_done(item_id: int):
+    item = load_item(item_id)
+    try:
+        sent = followup.complete(item, request.form.get("note", ""), user_id=current_user.id)
+    except DomainError as e:
+        fail(e)
+    else:
+        flash(_("Đã ghi nhận hoàn thành ý kiến mã %(code)s; %(n)d tin nhắn báo người dân.",
+                code=item.tracking_code, n=sent), "info")
+    return redirect(url_for("admin.followup", commune=item.commune_id))

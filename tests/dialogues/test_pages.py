@@ -1,0 +1,126 @@
+"""The dialogue pages over HTTP: plan, agenda, meeting mode, close, notice, follow-up, roles."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from nghedan.extensions import db
+from nghedan.models import Dialogue, Item, Message, utcnow
+from nghedan.services.agenda import assign_item
+from nghedan.services.history import change_status
+from tests.helpers import csrf_token
+
+
+def _post(client, url, data, page_url=None):
+    token = csrf_token(client.get(page_url or url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def _planned(app, world, days=3):
+    with app.app_context():
+        from nghedan.models import Commune
+        from tests.dialogues.builders import make_dialogue
+
+        commune = db.session.get(Commune, world.commune_id)
+        dialogue = make_dialogue(commune, starts_at=utcnow() + timedelta(days=days))
+        item = db.session.get(Item, world.item_id)
+        change_status(item, "triaged")
+        db.session.commit()
+        return dialogue.id
+
+
+def test_officer_plans_a_dialogue_through_the_form(app, as_user, world):
+    client = as_user("officer1")
+    page = client.get("/admin/dialogues")
+    assert page.status_code == 200 and "Kế hoạch luân phiên" in page.get_data(as_text=True)
+    with app.app_context():
+        from nghedan.models import Commune
+
+        hamlet_id = db.session.get(Commune, world.commune_id).hamlets[0].id
+    form = {"kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": "2030-01-10T14:00",
+            "place": "Nhà văn hóa ấp Tân Phú", "chair_name": "", "title": ""}
+    response = _post(client, "/admin/dialogues/new", form)
+    assert response.status_code == 302
+    with app.app_context():
+        dialogue = db.session.scalar(select(Dialogue))
+        assert dialogue.place == "Nhà văn hóa ấp Tân Phú"
+        assert dialogue.starts_at.hour == 7  # 14:00 in Vietnam is 07:00 UTC
+    bad = _post(client, "/admin/dialogues/new", {**form, "place": ""})
+    assert bad.status_code == 422 and "Cần ghi địa điểm" in bad.get_data(as_text=True)
+
+
+def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
+    dialogue_id = _planned(app, world)
+    client = as_user("officer1")
+    base = f"/admin/dialogues/{dialogue_id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "Đường ấp Tân Phú bị ngập nước" in page  # a candidate to add
+    assert "Tố cáo" not in page  # denunciations are never offered
+    assert _post(client, base + "/agenda", {"item_id": str(world.item_id)}, base).status_code == 302
+    meeting = client.get(base + "/meeting").get_data(as_text=True)
+    assert "Ý kiến 1/1" in meeting and 'data-save-url="' in meeting
+    token = csrf_token(meeting)
+    url = f"{base}/meeting/items/{world.item_id}/answer"
+    saved = client.post(url, data={"answer": "Xã sẽ nạo vét mương", "csrf_token": token})
+    assert saved.status_code == 200 and saved.get_json()["saved"] is True
+    assert client.post(url, data={"answer": "x"}).status_code == 400  # no CSRF token
+    outcome = client.post(f"{base}/meeting/items/{world.item_id}/outcome", data={
+        "csrf_token": token, "n": "1", "outcome": "resolved",
+        "answer": "Xã sẽ nạo vét mương ngay tuần này."})
+    assert outcome.status_code == 302
+    closed = _post(client, base + "/close", {"attendance": "45", "minutes": "Biên bản"})
+    assert closed.status_code == 302 and closed.headers["Location"].endswith(base + "/notice")
+    notice = client.get(base + "/notice").get_data(as_text=True)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in notice and "1/TB-UBND" in notice
+    assert "Xã sẽ nạo vét mương ngay tuần này." in notice
+    docx = client.get(base + "/notice.docx")
+    assert docx.status_code == 200 and docx.data[:2] == b"PK"
+    assert _post(client, base + "/notice/publish", {"number": "1/TB-UBND"},
+                 base + "/notice").status_code == 302
+    with app.app_context():
+        item = db.session.get(Item, world.item_id)
+        assert item.status == "closed"
+        [sms] = db.session.scalars(select(Message).where(Message.kind == "dialogue_outcome"))
+        assert sms.phone == "+84912345678"
+    public = client.get(f"/t/{item.tracking_code}").get_data(as_text=True)
+    assert "Xã sẽ nạo vét mương ngay tuần này." in public
+
+
+def test_supervisor_reads_but_cannot_change(app, as_user, world):
+    dialogue_id = _planned(app, world)
+    client = as_user("super1")
+    base = f"/admin/dialogues/{dialogue_id}"
+    for url in ("/admin/dialogues", base, base + "/meeting", base + "/agenda/print",
+                base + "/notice", "/admin/follow-up"):
+        assert client.get(url).status_code == 200, url
+    token = csrf_token(client.get("/admin/dialogues").get_data(as_text=True))
+    response = client.post(base + "/cancel", data={"reason": "x", "csrf_token": token})
+    assert response.status_code == 403
+
+
+def test_other_commune_sees_nothing(app, as_user, world):
+    dialogue_id = _planned(app, world)
+    client = as_user("admin2")
+    base = f"/admin/dialogues/{dialogue_id}"
+    for url in (base, base + "/meeting", base + "/agenda/print", base + "/notice",
+                base + "/notice.docx"):
+        assert client.get(url).status_code == 404, url
+    assert "Nhà văn hóa" not in client.get("/admin/dialogues").get_data(as_text=True)
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get("/admin/dialogues")
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+
+
+def test_printable_agenda_and_follow_up(app, as_user, world):
+    dialogue_id = _planned(app, world)
+    with app.app_context():
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        assign_item(dialogue, db.session.get(Item, world.item_id))
+        db.session.commit()
+    client = as_user("officer1")
+    printed = client.get(f"/admin/dialogues/{dialogue_id}/agenda/print").get_data(as_text=True)
+    assert "CHƯƠNG TRÌNH" in printed and "dialogues/print.css" in printed
+    assert "Nguyễn Văn An" in printed
+    assert "Xã tiếp tục giải quyết" in client.get("/admin/follow-up").get_data(as_text=True)
