@@ -55,4 +55,22 @@ def _routes() -> None:
 
 _routes()
 
+
+def _report_routes() -> None:
+    from admin import reports
+
+    rule = bp.add_url_rule
+    rule("/reports/", "reports", reports.index)
+    rule("/reports/satisfaction", "reports_satisfaction", reports.satisfaction)
+    rule("/reports/satisfaction.<fmt>", "reports_satisfaction_export",
+         reports.satisfaction_export)
+    rule("/reports/activity", "reports_activity", reports.activity)
+    rule("/reports/activity.<fmt>", "reports_activity_export", reports.activity_export)
+    # The admin home includes admin/reports/_alerts.html, which calls report_alerts().
+    bp.add_app_template_global(reports.alerts_for_current_user, "report_alerts")
+    bp.add_app_template_global(reports.export_url, "report_export_url")
+
+
+_report_routes()
+
 from admin import dialogues  # noqa: E402,F401  (dialogue routes register themselves)

@@ -1,0 +1,311 @@
+"""Reports pages: satisfaction with officers, dialogue activity, and their exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin.access import require_role, visible_commune_ids
+from admin.labels import channel_label, legal_type_label
+from nghedan.extensions import db
+from nghedan.formatting import local
+from nghedan.models import Commune, Officer, utcnow
+from nghedan.services import exports, report_alerts, report_summary, reports
+from nghedan.services.exports import Column, Table
+
+RATING_CHANNELS = ("kiosk", "sms")
+
+
+def score_labels() -> dict[int, str]:
+    return {1: _("Rất hài lòng"), 2: _("Hài lòng"), 3: _("Bình thường"), 4: _("Không hài lòng")}
+
+
+def reason_labels() -> dict[str, str]:
+    return {"attitude": _("Thái độ chưa tốt"), "slow": _("Chậm trễ"),
+            "unclear_guidance": _("Hướng dẫn chưa rõ"),
+            "extra_papers": _("Yêu cầu giấy tờ ngoài quy định"),
+            "harassment": _("Gây phiền hà")}
+
+
+# --- what the query string asks for ------------------------------------------------------
+
+
+def _day(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def chosen_period() -> reports.Period:
+    """`from`/`to` (ISO days), else `quarter=2026-Q4`, else the current quarter."""
+    start, end = _day("from"), _day("to")
+    if start and end and start <= end and (end - start).days <= 3660:
+        return reports.Period(start, end)
+    year, _sep, q = request.args.get("quarter", "").partition("-Q")
+    if year.isdigit() and q in ("1", "2", "3", "4") and 2000 <= int(year) <= 2100:
+        return reports.quarter_of(date(int(year), 3 * int(q) - 2, 1))
+    return reports.quarter_of(local(utcnow()).date())
+
+
+def chosen_communes() -> list[int]:
+    """The communes the report covers: one chosen, or all the user may see."""
+    visible = visible_commune_ids(current_user)
+    raw = request.args.get("commune", "")
+    if raw.isdigit() and int(raw) in visible:
+        return [int(raw)]
+    return visible
+
+
+def _choice(name: str, allowed, default=None):
+    value = request.args.get(name)
+    return value if value in allowed else default
+
+
+def chosen_officer(commune_ids: list[int]) -> Officer | None:
+    raw = request.args.get("officer", "")
+    officer = db.session.get(Officer, int(raw)) if raw.isdigit() else None
+    return officer if officer is not None and officer.commune_id in commune_ids else None
+
+
+def quarter_choices(today: date | None = None, count: int = 8) -> list[tuple[str, str]]:
+    """The last `count` quarters, newest first, as (value, label)."""
+    today = today or local(utcnow()).date()
+    year, q = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _i in range(count):
+        period = reports.quarter_of(date(year, 3 * q - 2, 1))
+        out.append((f"{year}-Q{q}", report_summary.period_label(period)))
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+    return out
+
+
+def _base_args() -> dict:
+    keys = ("from", "to", "quarter", "commune", "channel", "group", "unit", "officer")
+    return {k: request.args[k] for k in keys if request.args.get(k)}
+
+
+def _page_context(commune_ids: list[int]) -> dict:
+    communes = db.session.scalars(select(Commune).where(
+        Commune.id.in_(visible_commune_ids(current_user))).order_by(Commune.name)).all()
+    return dict(period=chosen_period(), communes=communes, quarters=quarter_choices(),
+                base_args=_base_args(), many=len(commune_ids) > 1,
+                all_officers_args={k: v for k, v in _base_args().items() if k != "officer"},
+                period_label=report_summary.period_label(chosen_period()))
+
+
+# --- satisfaction ------------------------------------------------------------------------
+
+
+@require_role()
+def index():
+    return redirect(url_for("admin.reports_satisfaction"))
+
+
+@require_role()
+def satisfaction():
+    """Counts per level, index, trend, reasons and comments over a period."""
+    ids = chosen_communes()
+    period = chosen_period()
+    channel = _choice("channel", RATING_CHANNELS)
+    group = _choice("group", reports.GROUPS, "officer")
+    unit = _choice("unit", reports.TREND_UNITS, "month")
+    officer = chosen_officer(ids)
+    rows = reports.satisfaction(ids, period, group=group, channel=channel)
+    scope = dict(officer_id=officer.id if officer else None, channel=channel)
+    trend = reports.rating_trend(ids, period, unit=unit, **scope)
+    return render_template(
+        "admin/reports/satisfaction.html", rows=rows, total=reports.total_levels(rows),
+        group=group, unit=unit, channel=channel, officer=officer, trend=trend,
+        trend_chart=_trend_chart(trend, unit), reasons=reports.reason_counts(ids, period, **scope),
+        comments=reports.rating_comments(ids, period, **scope), score_labels=score_labels(),
+        reason_labels=reason_labels(), alerts=report_alerts.satisfaction_alerts(ids),
+        minimum=reports.MIN_RATINGS, **_page_context(ids))
+
+
+def _trend_chart(trend: list[reports.TrendPoint], unit: str) -> dict:
+    """What charts.js draws: stacked counts per level and the index line."""
+    labels = score_labels()
+    fmt = "%d/%m" if unit == "week" else "%m/%Y"
+    return {
+        "kind": "trend",
+        "labels": [p.bucket.strftime(fmt) for p in trend],
+        "levels": [{"label": labels[s], "data": [p.levels.counts[s - 1] for p in trend]}
+                   for s in (1, 2, 3, 4)],
+        "index": {"label": _("Chỉ số hài lòng (%)"),
+                  "data": [None if p.levels.index is None else round(p.levels.index * 100, 1)
+                           for p in trend]},
+    }
+
+
+def alerts_for_current_user() -> list[report_alerts.Alert]:
+    """Satisfaction alerts for the communes the user sees (a template global for the home)."""
+    if not current_user.is_authenticated:
+        return []
+    return report_alerts.satisfaction_alerts(visible_commune_ids(current_user))
+
+
+# --- activity ----------------------------------------------------------------------------
+
+
+@require_role()
+def activity():
+    """Dialogues, attendance, notices, items and the summary paragraph, per commune."""
+    ids = chosen_communes()
+    period = chosen_period()
+    rows = reports.activity(ids, period)
+    breakdowns = {by: _labelled_breakdown(ids, period, by) for by in reports.BREAKDOWNS}
+    return render_template(
+        "admin/reports/activity.html", rows=rows, total=reports.activity_total(rows),
+        breakdowns=breakdowns, summary=report_summary.quarterly_summary(ids, period),
+        charts={by: {"kind": "bars", "labels": [k for k, _n in pairs],
+                     "data": [n for _k, n in pairs]} for by, pairs in breakdowns.items()},
+        **_page_context(ids))
+
+
+def _labelled_breakdown(ids, period, by: str) -> list[tuple[str, int]]:
+    pairs = reports.item_breakdown(ids, period, by)
+    if by == "channel":
+        return [(channel_label(k), n) for k, n in pairs]
+    if by == "legal_type":
+        return [(legal_type_label(k), n) for k, n in pairs]
+    return [(k or _("Chưa phân loại"), n) for k, n in pairs]
+
+
+# --- exports -----------------------------------------------------------------------------
+
+
+@require_role()
+def satisfaction_export(fmt: str):
+    ids, period = chosen_communes(), chosen_period()
+    channel = _choice("channel", RATING_CHANNELS)
+    officer = chosen_officer(ids)
+    scope = dict(officer_id=officer.id if officer else None, channel=channel)
+    name = request.args.get("table", "officer")
+    if name in reports.GROUPS:
+        table = _satisfaction_table(reports.satisfaction(ids, period, group=name,
+                                                         channel=channel), name, period)
+    elif name == "trend":
+        unit = _choice("unit", reports.TREND_UNITS, "month")
+        table = _trend_table(reports.rating_trend(ids, period, unit=unit, **scope), period)
+    elif name == "reasons":
+        table = _reasons_table(reports.reason_counts(ids, period, **scope), period)
+    elif name == "comments":
+        table = _comments_table(reports.rating_comments(ids, period, limit=100_000, **scope),
+                                period)
+    else:
+        abort(404)
+    return stream(table, fmt)
+
+
+@require_role()
+def activity_export(fmt: str):
+    ids, period = chosen_communes(), chosen_period()
+    name = request.args.get("table", "communes")
+    if name == "communes":
+        table = _activity_table(reports.activity(ids, period), period)
+    elif name in reports.BREAKDOWNS:
+        table = Table(f"hoat-dong-{name}-{_stem(period)}", _("Ý kiến theo nhóm"),
+                      (Column(_("Nhóm")), Column(_("Số ý kiến"), "int")),
+                      _labelled_breakdown(ids, period, name))
+    elif name == "hamlets":
+        missing = reports.hamlets_without_dialogue(ids, period)
+        communes = dict(db.session.execute(select(Commune.id, Commune.name)).all())
+        table = Table(f"ap-chua-doi-thoai-{_stem(period)}", _("Ấp chưa đối thoại"),
+                      (Column(_("Xã, phường")), Column(_("Ấp, khóm"))),
+                      [(communes[c], h) for c, names in missing.items() for h in names])
+    else:
+        abort(404)
+    return stream(table, fmt)
+
+
+def stream(table: Table, fmt: str) -> Response:
+    """Send a table as it is produced (a long export never waits to be complete)."""
+    if fmt not in exports.FORMATS:
+        abort(404)
+    response = Response(stream_with_context(exports.chunks(table, fmt)),
+                        content_type=exports.CONTENT_TYPES[fmt])
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(table, fmt)}"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _stem(period: reports.Period) -> str:
+    if reports.is_quarter(period):
+        return f"{period.start.year}-q{reports.quarter_number(period)}"
+    return f"{period.start.isoformat()}-{period.end.isoformat()}"
+
+
+def _level_columns() -> tuple[Column, ...]:
+    return tuple(Column(label, "int") for label in score_labels().values()) + (
+        Column(_("Tổng số"), "int"), Column(_("Chỉ số hài lòng"), "percent"))
+
+
+def _levels_cells(levels: reports.Levels) -> tuple:
+    index = levels.index if levels.index is not None else _("Chưa đủ đánh giá")
+    return (*levels.counts, levels.total, index)
+
+
+def _satisfaction_table(rows, group: str, period) -> Table:
+    first = {"officer": _("Cán bộ"), "desk": _("Quầy"), "commune": _("Xã, phường")}[group]
+    return Table(f"hai-long-{group}-{_stem(period)}", _("Mức độ hài lòng"),
+                 (Column(first), Column(_("Chức vụ, quầy")), Column(_("Xã, phường")))
+                 + _level_columns(),
+                 [(r.label, r.detail, r.commune, *_levels_cells(r.levels)) for r in rows])
+
+
+def _trend_table(trend, period) -> Table:
+    return Table(f"hai-long-xu-huong-{_stem(period)}", _("Xu hướng hài lòng"),
+                 (Column(_("Từ ngày"), "date"),) + _level_columns(),
+                 [(p.bucket, *_levels_cells(p.levels)) for p in trend])
+
+
+def _reasons_table(pairs, period) -> Table:
+    labels = reason_labels()
+    return Table(f"hai-long-ly-do-{_stem(period)}", _("Lý do chưa hài lòng"),
+                 (Column(_("Lý do")), Column(_("Số lần"), "int")),
+                 [(labels.get(k, k), n) for k, n in pairs])
+
+
+def _comments_table(comments, period) -> Table:
+    labels = score_labels()
+    return Table(f"hai-long-gop-y-{_stem(period)}", _("Góp ý kèm đánh giá"),
+                 (Column(_("Thời gian"), "datetime"), Column(_("Cán bộ")), Column(_("Mức")),
+                  Column(_("Kênh")), Column(_("Góp ý"))),
+                 [(c.at, c.officer, labels[c.score], channel_label(c.channel), c.comment)
+                  for c in comments])
+
+
+def _activity_table(rows, period) -> Table:
+    columns = (Column(_("Xã, phường")), Column(_("Đã lên kế hoạch"), "int"),
+               Column(_("Đã tổ chức"), "int"), Column(_("Đã hủy"), "int"),
+               Column(_("Lượt người tham dự"), "int"), Column(_("Đã ban hành thông báo"), "int"),
+               Column(_("Số ngày đến khi có thông báo (trung bình)"), "float"),
+               Column(_("Ý kiến tiếp nhận"), "int"), Column(_("Đã trả lời"), "int"),
+               Column(_("Trả lời tại đối thoại"), "int"), Column(_("Đúng hạn"), "int"),
+               Column(_("Quá hạn"), "int"), Column(_("Kiến nghị cấp trên, chưa có trả lời"), "int"),
+               Column(_("Ấp chưa đối thoại"), "int"))
+    return Table(f"hoat-dong-{_stem(period)}", _("Hoạt động đối thoại"), columns, [
+        (r.commune, r.dialogues.planned, r.dialogues.held, r.dialogues.cancelled,
+         r.dialogues.attendance, r.dialogues.notices, r.dialogues.notice_delay_days,
+         r.items.received, r.items.answered, r.items.answered_at_dialogue, r.items.on_time,
+         r.items.overdue, r.items.escalated_open, len(r.hamlets_without_dialogue))
+        for r in rows])
+
+
+def export_url(endpoint: str, fmt: str, table: str) -> str:
+    """The export link of a table, keeping the page's filters."""
+    return url_for(endpoint, fmt=fmt, table=table, **_base_args())
