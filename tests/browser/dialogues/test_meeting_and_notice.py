@@ -1,0 +1,92 @@
+"""Meeting mode in Chromium (answer saved as typed) and the printed conclusion notice."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from nghedan.extensions import db
+from nghedan.models import Commune, Item, utcnow
+from nghedan.services.agenda import assign_item
+from nghedan.services.history import change_status
+from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
+from tests.admin.conftest import PASSWORD, world  # noqa: F401 - fixture reuse
+from tests.browser.conftest import screenshot
+from tests.dialogues.builders import make_dialogue
+
+pytestmark = pytest.mark.browser
+
+
+def _dialogue_with_item(app, world):  # noqa: F811
+    with app.app_context():
+        commune = db.session.get(Commune, world.commune_id)
+        commune.chairman_name = "Nguyễn Văn Bình"
+        dialogue = make_dialogue(commune, starts_at=utcnow() + timedelta(hours=1))
+        item = db.session.get(Item, world.item_id)
+        change_status(item, "triaged")
+        assign_item(dialogue, item)
+        db.session.commit()
+        return dialogue.id
+
+
+def _login(page, live_server):
+    page.goto(live_server + "/admin/login")
+    page.fill("input[name=username]", "officer1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_meeting_mode_saves_the_answer_as_it_is_typed(app, live_server, page_factory,
+                                                      world):  # noqa: F811
+    dialogue_id = _dialogue_with_item(app, world)
+    page, log = page_factory("landscape")
+    _login(page, live_server)
+    page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/meeting")
+    assert "Đường ấp Tân Phú bị ngập nước" in page.text_content(".question")
+    page.click("#answer")
+    page.keyboard.type("Xã sẽ nạo vét mương thoát nước trước Tết.")
+    expect(page.locator("#save-state")).to_have_text("Đã lưu")
+    screenshot(page, "dialogue-meeting-mode")
+    page.reload()  # as if the laptop was closed and opened again
+    assert page.input_value("#answer") == "Xã sẽ nạo vét mương thoát nước trước Tết."
+    page.click("button[value=resolved]")
+    page.wait_for_load_state()
+    assert "Đã trả lời 1/1" in page.text_content(".meeting-head")
+    with app.app_context():
+        item = db.session.get(Item, world.item_id)
+        assert item.outcome == "resolved"
+        assert item.answer == "Xã sẽ nạo vét mương thoát nước trước Tết."
+    assert log.outside == []
+
+
+def test_printed_notice_in_the_official_layout(app, live_server, page_factory,
+                                               world):  # noqa: F811
+    dialogue_id = _dialogue_with_item(app, world)
+    with app.app_context():
+        from nghedan.models import Dialogue
+
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        item = db.session.get(Item, world.item_id)
+        save_answer(dialogue, item, "UBND xã giao Ban nhân dân ấp vận động nạo vét mương.")
+        set_outcome(dialogue, item, "resolved")
+        close_dialogue(dialogue, attendance=120, minutes="")
+        db.session.commit()
+    page, log = page_factory("landscape")
+    _login(page, live_server)
+    page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/notice")
+    page.emulate_media(media="print")
+    assert not page.is_visible(".admin-header") and not page.is_visible(".publish-form")
+    notice = page.locator("article.notice")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in notice.text_content()
+    assert "TM. ỦY BAN NHÂN DÂN" in notice.text_content()
+    expect(notice).to_have_css(
+        "font-family", '"Times New Roman", "Liberation Serif", "DejaVu Serif", serif')
+    # Issuer top left, motto top right, signing block bottom right.
+    issuer, motto = page.locator(".issuer").bounding_box(), page.locator(".motto").bounding_box()
+    signing = page.locator(".signing").bounding_box()
+    assert issuer["x"] < motto["x"] and abs(issuer["y"] - motto["y"]) < 5
+    assert signing["x"] > issuer["x"] and signing["y"] > motto["y"]
+    screenshot(page, "dialogue-notice-print")
+    pdf = page.pdf(format="A4")
+    assert pdf[:4] == b"%PDF"
+    assert log.outside == []
