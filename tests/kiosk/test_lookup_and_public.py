@@ -1,0 +1,147 @@
+"""Looking a code up at the kiosk, the public status page /t/<code>, and the poster."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from nghedan import tracking_codes
+from nghedan.models import Dialogue, utcnow
+from nghedan.services.history import change_status
+from tests.factories import make_commune, make_item
+
+
+def _wrong_check_digit(code: str) -> str:
+    last = (int(code[-1]) + 1) % 10
+    return code[:-1] + str(last)
+
+
+def _scheduled_item(db, commune):
+    item = make_item(commune, text="Đường ngập", category_code="roads",
+                     hamlet_id=commune.hamlets[0].id, contact_phone="0912345678",
+                     contact_name="Lê Văn Tư")
+    dialogue = Dialogue(commune=commune, place="Nhà văn hóa ấp Tân Phú",
+                        starts_at=utcnow().replace(hour=12, minute=0) + timedelta(days=3))
+    db.add(dialogue)
+    item.dialogue = dialogue
+    change_status(item, "scheduled")
+    db.commit()
+    return item
+
+
+def test_the_kiosk_looks_up_a_code_in_plain_words(kiosk_client, db, commune):
+    item = _scheduled_item(db, commune)
+    code = item.tracking_code
+    html = kiosk_client.get(f"/kiosk/lookup?code={code[:4]}+{code[4:]}").get_data(as_text=True)
+    assert "Sẽ được trả lời tại buổi đối thoại" in html
+    assert "Nhà văn hóa ấp Tân Phú" in html and "Đường sá, hạ tầng" in html
+    assert "Lê Văn Tư" not in html and "0912" not in html and "Đường ngập" not in html
+
+
+def test_the_kiosk_says_when_a_check_digit_is_wrong(kiosk_client, db, commune):
+    item = make_item(commune)
+    db.commit()
+    wrong = _wrong_check_digit(item.tracking_code)
+    assert not tracking_codes.is_valid(wrong)
+    html = kiosk_client.get(f"/kiosk/lookup?code={wrong}").get_data(as_text=True)
+    assert "có thể gõ nhầm một chữ số" in html
+
+
+def test_the_kiosk_lookup_page_and_its_other_answers(kiosk_client, db, commune):
+    page = kiosk_client.get("/kiosk/lookup").get_data(as_text=True)
+    assert 'data-keyboard="numeric"' in page
+    answers = {
+        "": "Vui lòng nhập mã tra cứu",
+        "abc": "chỉ gồm chữ số",
+        "1234": "đúng 8 chữ số",
+        tracking_codes.new_code(): "Không tìm thấy",
+    }
+    for typed, message in answers.items():
+        html = kiosk_client.get(f"/kiosk/lookup?code={typed}").get_data(as_text=True)
+        assert message in html, typed
+
+
+def test_the_kiosk_finds_only_its_own_communes_items(kiosk_client, db):
+    other = make_commune(name="Mỹ Hòa")
+    item = make_item(other)
+    db.commit()
+    html = kiosk_client.get(f"/kiosk/lookup?code={item.tracking_code}").get_data(as_text=True)
+    assert "Không tìm thấy" in html
+
+
+def test_the_public_page_shows_status_category_hamlet_dialogue_never_the_person(client, db,
+                                                                                 commune):
+    item = _scheduled_item(db, commune)
+    response = client.get(f"/t/{item.tracking_code}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Đã xếp lịch" in html and "Đường sá, hạ tầng" in html and item.hamlet.name in html
+    assert "Nhà văn hóa ấp Tân Phú" in html
+    for private in ("Lê Văn Tư", "0912", "+8491", "Đường ngập"):
+        assert private not in html
+
+
+def test_the_public_page_shows_the_answer(client, db, commune):
+    item = make_item(commune, category_code="environment")
+    item.answer = "Xã đã thu gom rác ngày 20/11.\nSẽ đặt thùng rác cố định."
+    change_status(item, "answered")
+    db.commit()
+    html = client.get(f"/t/{item.tracking_code}").get_data(as_text=True)
+    assert "Xã đã thu gom rác ngày 20/11." in html and "Đã trả lời" in html
+
+
+def test_a_denunciation_shows_only_its_status(client, kiosk_client, db, commune):
+    item = make_item(commune, legal_type="denunciation", category_code="officer_conduct",
+                     hamlet_id=commune.hamlets[0].id)
+    db.commit()
+    for c, path in ((client, f"/t/{item.tracking_code}"),
+                    (kiosk_client, f"/kiosk/lookup?code={item.tracking_code}")):
+        html = c.get(path).get_data(as_text=True)
+        assert "Mới" in html
+        assert "Thái độ, tác phong cán bộ" not in html and item.hamlet.name not in html
+
+
+def test_the_public_page_refuses_wrong_codes(client, db, commune):
+    item = make_item(commune)
+    db.commit()
+    wrong = client.get(f"/t/{_wrong_check_digit(item.tracking_code)}")
+    assert wrong.status_code == 404
+    assert "có thể gõ nhầm một chữ số" in wrong.get_data(as_text=True)
+    assert client.get(f"/t/{tracking_codes.new_code()}").status_code == 404
+    assert client.get("/t/abc").status_code == 404
+
+
+def test_the_public_lookup_form_goes_to_the_status_page(client, db, commune):
+    item = make_item(commune)
+    db.commit()
+    assert client.get("/t/").status_code == 200
+    found = client.get(f"/t/?code={item.tracking_code}")
+    assert found.status_code == 302
+    assert found.headers["Location"].endswith(f"/t/{item.tracking_code}")
+    missing = client.get("/t/?code=1")
+    assert missing.status_code == 404 and "đúng 8 chữ số" in missing.get_data(as_text=True)
+
+
+def test_the_public_page_in_english(client, db, commune):
+    item = make_item(commune, category_code="roads")
+    db.commit()
+    client.get("/lang/en")
+    html = client.get(f"/t/{item.tracking_code}").get_data(as_text=True)
+    assert "Roads and infrastructure" in html and "Received, waiting to be reviewed." in html
+
+
+def test_the_poster_of_a_commune_and_of_a_hamlet(client, db, commune):
+    html = client.get(f"/poster/{commune.code}").get_data(as_text=True)
+    assert "0868 000 115" in html and "GY" in html and "TT" in html and "DG" in html
+    assert 'class="qr"' in html and "http://localhost/t/" in html
+    assert "@page { size: A4" in html and "<link" not in html and "<script" not in html
+    hamlet = commune.hamlets[0]
+    hamlet_html = client.get(f"/poster/{commune.code}?hamlet={hamlet.id}").get_data(as_text=True)
+    assert hamlet.name in hamlet_html
+
+
+def test_the_poster_refuses_unknown_places(client, db, commune):
+    other = make_commune(name="Mỹ Hòa")
+    db.commit()
+    assert client.get("/poster/nope").status_code == 404
+    assert client.get(f"/poster/{commune.code}?hamlet={other.hamlets[0].id}").status_code == 404
+    assert client.get(f"/poster/{commune.code}?hamlet=abc").status_code == 404
