@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, func, literal, literal_column, select, text, tuple_
+from sqlalchemy.orm import selectinload
 
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
@@ -125,7 +126,9 @@ def conditions(f: ItemFilter, *, with_status: bool = True) -> list:
 
 
 def filtered(f: ItemFilter) -> Select:
-    return select(Item).where(*conditions(f))
+    # A list shows each row's hamlet and category: two IN queries, not one query per row.
+    return select(Item).where(*conditions(f)).options(
+        selectinload(Item.hamlet), selectinload(Item.category))
 
 
 def page(f: ItemFilter, *, after: Cursor | None = None, before: Cursor | None = None,
