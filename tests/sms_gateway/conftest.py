@@ -36,6 +36,7 @@ def commune(db):
     commune = make_commune(sms_number=COMMUNE_NUMBER)
     make_officer(commune, code="01", name="Nguyễn Thị Lan")
     make_officer(commune, code="02", name="Trần Văn Hùng")
+    make_officer(commune, code="03", name="Lê Thị Thu Hà")
     db.commit()
     return commune
 

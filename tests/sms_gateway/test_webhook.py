@@ -13,7 +13,13 @@ from nghedan.models import Contact, Item, Message, Rating
 from nghedan.services.outbox import queue_sms
 from tests.factories import make_commune, make_item
 from tests.sms_gateway.conftest import (
-    COMMUNE_NUMBER, PUBLIC_BASE_URL, RESIDENT, post_sms, reply_of, signed, sms_params,
+    COMMUNE_NUMBER,
+    PUBLIC_BASE_URL,
+    RESIDENT,
+    post_sms,
+    reply_of,
+    signed,
+    sms_params,
 )
 
 

@@ -1,0 +1,104 @@
+"""A fake of Twilio's Messages API on 127.0.0.1, for the real twilio client to talk to.
+
+Each `To` number can be told how to answer: 201 (accepted), 400 with a Twilio error code,
+429, 500, or hang (answer nothing until the client's timeout has passed). Every request
+is recorded, so tests can count what was really sent.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+HANG_SECONDS = 3.0  # longer than the client timeout the tests configure
+
+
+@dataclass(frozen=True)
+class Received:
+    path: str
+    form: dict
+    sid: str | None
+
+
+class FakeTwilio:
+    def __init__(self):
+        self.behaviour: dict[str, list[str]] = {}  # To → answers to give, in order
+        self.received: list[Received] = []
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer(self, to: str, *answers: str) -> None:
+        """How to answer the next sends to `to`: "201", "400:21211", "429", "500", "hang"."""
+        self.behaviour[to] = list(answers)
+
+    def accepted(self) -> list[Received]:
+        return [r for r in self.received if r.sid]
+
+    def start(self) -> FakeTwilio:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _next_answer(self, to: str) -> str:
+        with self.lock:
+            queue = self.behaviour.get(to)
+            return queue.pop(0) if queue and len(queue) > 1 else (queue[0] if queue else "201")
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                answer = fake._next_answer(form.get("To", ""))
+                if answer == "hang":
+                    fake.stopping.wait(HANG_SECONDS)
+                    with fake.lock:
+                        fake.received.append(Received(self.path, form, None))
+                    return
+                status, payload, sid = fake._payload(answer, form)
+                with fake.lock:
+                    fake.received.append(Received(self.path, form, sid))
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args):
+                pass
+
+        return Handler
+
+    @staticmethod
+    def _payload(answer: str, form: dict) -> tuple[int, dict, str | None]:
+        if answer == "201":
+            sid = "SM" + uuid.uuid4().hex
+            return 201, {"sid": sid, "status": "queued", "to": form.get("To"),
+                         "from": form.get("From"), "body": form.get("Body"),
+                         "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000",
+                                                       time.gmtime())}, sid
+        status, _, code = answer.partition(":")
+        payload = {"status": int(status), "message": f"fake error {answer}",
+                   "more_info": "https://www.twilio.com/docs/errors"}
+        if code:
+            payload["code"] = int(code)
+        return int(status), payload, None

@@ -1,0 +1,85 @@
+"""Every reply fits one SMS segment, in Vietnamese and in English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+
+from nghedan import create_app
+from nghedan.models import Item, Officer
+from nghedan.sms_text import count_segments, fit_for_sms
+from sms_gateway import replies
+from tests.conftest import base_config
+
+CODE = "90517761"
+LONG_NAME = "Nguyễn Thị Thu Hương"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("replies") / "unused.db"
+    return create_app(base_config(f"sqlite:///{path}"))
+
+
+def every_reply() -> list[tuple[str, str]]:
+    item = Item(tracking_code=CODE, status="new", legal_type="opinion")
+    officer = Officer(code="01", name=LONG_NAME)
+    forwarded = Item(tracking_code=CODE, status="forwarded", legal_type="opinion",
+                     forwarded_to="Phòng Nông nghiệp", due_date=date(2026, 12, 15))
+    escalated = Item(tracking_code=CODE, status="escalated", legal_type="opinion",
+                     escalated_to="UBND tỉnh")
+    return [
+        ("help", replies.help_text()),
+        ("received", replies.received(item)),
+        ("appended", replies.appended(item)),
+        ("status new", replies.status_of(item, reveal_answer=True)),
+        ("status forwarded", replies.status_of(forwarded, reveal_answer=True)),
+        ("status escalated", replies.status_of(escalated, reveal_answer=True)),
+        ("status confidential", replies.status_of(item, reveal_answer=False)),
+        ("missing code", replies.missing_code()),
+        ("bad code", replies.bad_code("123456789")),
+        ("unknown code", replies.unknown_code(CODE)),
+        ("rating usage", replies.rating_usage()),
+        ("unknown officer", replies.unknown_officer("123")),
+        *[(f"rating {s}", replies.rating_recorded(officer, s)) for s in (1, 2, 3, 4)],
+        ("rating repeated", replies.rating_repeated(officer)),
+        ("opted out", replies.opted_out()),
+        ("opted in", replies.opted_in()),
+    ]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_reply_takes_one_segment(app, language):
+    with app.test_request_context(), force_locale(language):
+        texts = every_reply()
+    for name, text in texts:
+        sent = fit_for_sms(text)
+        segments = count_segments(sent)
+        assert segments.parts == 1, (name, sent, segments)
+        if segments.encoding == "UCS-2":
+            assert sent == text  # diacritics kept only when they fit
+
+
+def test_vietnamese_replies_keep_diacritics_when_they_fit(app):
+    with app.test_request_context(), force_locale("vi"):
+        short = replies.appended(Item(tracking_code=CODE))
+        long = replies.help_text()
+    assert fit_for_sms(short) == short and count_segments(short).encoding == "UCS-2"
+    assert count_segments(long).parts == 3  # UCS-2 with diacritics…
+    plain = fit_for_sms(long)
+    assert (count_segments(plain).encoding, count_segments(plain).parts) == ("GSM-7", 1)
+    assert plain.startswith("Nhan noi dung de gui y kien")  # …one GSM-7 segment without
+
+
+def test_segment_counter_at_the_boundaries():
+    assert count_segments("a" * 160).parts == 1
+    assert count_segments("a" * 161).parts == 2
+    assert count_segments("a" * 306).parts == 2
+    assert count_segments("{" * 80).parts == 1  # extension characters cost two septets
+    assert count_segments("{" * 81).parts == 2
+    assert count_segments("ạ" * 70).parts == 1
+    assert count_segments("ạ" * 71).parts == 2
+    assert count_segments("😀" * 35).parts == 1  # surrogate pairs count twice
+    assert count_segments("😀" * 36).parts == 2
