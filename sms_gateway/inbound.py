@@ -96,6 +96,8 @@ def _act_and_record(message: Message, phone: str, commune: Commune) -> str | Non
     try:
         with db.session.begin_nested(), force_locale(language_of(phone)):
             outcome = ACTIONS[command.kind](command, phone, commune)
+    except DomainError as e:  # refused by the domain (e.g. far too long): say why
+        outcome = Outcome(e.message)
     except Exception:  # the text is kept either way; officials see it flagged
         log.exception("inbound SMS %s could not be processed", message.id)
         flag_message(message, PROCESSING_ERROR)

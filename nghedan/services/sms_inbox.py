@@ -13,8 +13,6 @@ from nghedan.models import Commune, Item, Message
 from nghedan.sms_text import count_segments
 from nghedan.text import nfc
 
-MAX_BODY_LENGTH = 1600  # Twilio's limit for one inbound message (ten segments)
-
 
 @dataclass(frozen=True)
 class Stored:
@@ -33,7 +31,7 @@ def store_inbound(*, channel: str, provider_id: str | None, phone: str,
         earlier = inbound_by_provider_id(channel, provider_id)
         if earlier is not None:
             return Stored(earlier, False)
-    body = nfc(body or "")[:MAX_BODY_LENGTH]
+    body = nfc(body or "")  # stored whole, however long: nothing a resident sent is cut
     segments = count_segments(body)
     message = Message(
         direction="in", channel=channel, provider_id=provider_id, phone=phone,

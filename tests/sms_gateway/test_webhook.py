@@ -287,3 +287,12 @@ def test_a_processing_error_keeps_the_text_flagged_and_answers_nothing(db, text,
     assert text("Đường hư") is None
     [message] = inbound(db)
     assert message.flagged and message.body == "Đường hư"
+
+
+def test_a_text_longer_than_an_item_may_be_is_kept_and_explained(db, text):
+    body = "Đường ấp ngập. " * 400  # 6,000 characters: more than an item holds
+    reply = text(body)
+    assert "quá dài" in reply or "qua dai" in reply
+    [message] = inbound(db)
+    assert message.body == body
+    assert count(db, Item) == 0
