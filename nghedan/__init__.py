@@ -44,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
     from kiosk import bp as kiosk_bp
     from kiosk import public_bp
     from nghedan import web
+    from open311 import bp as open311_bp
     from sms_gateway import bp as sms_bp
 
     app.register_blueprint(web.bp)
@@ -51,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(sms_bp, url_prefix="/sms")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(open311_bp, url_prefix="/open311/v2")
     web.register_error_handlers(app)
 
 

@@ -201,6 +201,9 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(kiosk_cli)
     app.cli.add_command(poster)
+    from open311.cli import api_key_cli
+
+    app.cli.add_command(api_key_cli)
 
 
 def main() -> None:
