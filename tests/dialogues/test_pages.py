@@ -124,3 +124,13 @@ def test_printable_agenda_and_follow_up(app, as_user, world):
     assert "CHƯƠNG TRÌNH" in printed and "dialogues/print.css" in printed
     assert "Nguyễn Văn An" in printed
     assert "Xã tiếp tục giải quyết" in client.get("/admin/follow-up").get_data(as_text=True)
+
+
+def test_pages_in_english(app, as_user, world):
+    dialogue_id = _planned(app, world)
+    client = as_user("officer1")
+    client.set_cookie("lang", "en")
+    listing = client.get("/admin/dialogues").get_data(as_text=True)
+    assert "Rotation over hamlets" in listing and "Upcoming" in listing
+    meeting = client.get(f"/admin/dialogues/{dialogue_id}/meeting").get_data(as_text=True)
+    assert "New item from the room" in meeting and "The agenda is empty." in meeting
