@@ -1,0 +1,65 @@
+"""Every kiosk screen at the three screen sizes: fits, big targets, readable, small, local."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import VIEWPORTS, screenshot
+from tests.browser.kiosk.conftest import FAST, check_screen
+from tests.conftest import base_config
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config(database_url):
+    # The thank-you screen must stay long enough to be measured.
+    return {**base_config(database_url), **FAST, "KIOSK_THANKS_SECONDS": 60}
+
+
+def _screens(setup):
+    officer, code = setup.officer_id, setup.item_code
+    return [
+        ("home", "/kiosk/"),
+        ("officers", "/kiosk/rate"),
+        ("faces", f"/kiosk/rate/{officer}"),
+        ("reasons", f"/kiosk/rate/{officer}/why?score=4"),
+        ("thanks", "/kiosk/thanks"),
+        ("categories", "/kiosk/opinion"),
+        ("write", "/kiosk/opinion/write?category=roads"),
+        ("receipt", f"/kiosk/receipt/{code}"),
+        ("lookup", "/kiosk/lookup"),
+        ("lookup-result", f"/kiosk/lookup?code={code}"),
+    ]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_screen_fits_and_is_big_enough(kiosk_page, kiosk_setup, viewport):
+    page, log = kiosk_page(viewport)
+    for name, path in _screens(kiosk_setup):
+        before = log.bytes
+        page.goto(kiosk_setup.base_url + path)
+        check_screen(page, log, f"{name}-{viewport}", before)
+    before = log.bytes
+    page.goto(kiosk_setup.base_url + "/kiosk/opinion/write?category=roads")
+    page.tap("#text")
+    page.wait_for_selector("#keyboard-dock:not([hidden])")
+    check_screen(page, log, f"keyboard-{viewport}", before)
+    page.tap("#phone")
+    assert page.is_visible('.hg-button[data-skbtn="{clear}"]')
+    check_screen(page, log, f"keypad-{viewport}", before)
+
+
+def test_an_unenrolled_screen_and_the_public_pages(page_factory, kiosk_setup):
+    page, log = page_factory("landscape")
+    page.goto(kiosk_setup.base_url + "/kiosk/")
+    assert "Màn hình này chưa được cài đặt" in page.text_content("h1")
+    screenshot(page, "kiosk-not-set-up")
+    phone, phone_log = page_factory("portrait")
+    phone.goto(kiosk_setup.base_url + f"/t/{kiosk_setup.item_code}")
+    assert "Đường sá, hạ tầng" in phone.text_content("main")
+    screenshot(phone, "public-status")
+    phone.goto(kiosk_setup.base_url + f"/poster/{kiosk_setup.commune_code}")
+    assert "0868 000 115" in phone.text_content("body")
+    screenshot(phone, "poster")
+    assert log.outside == [] and phone_log.outside == []
