@@ -134,3 +134,33 @@ def test_pages_in_english(app, as_user, world):
     assert "Rotation over hamlets" in listing and "Upcoming" in listing
     meeting = client.get(f"/admin/dialogues/{dialogue_id}/meeting").get_data(as_text=True)
     assert "New item from the room" in meeting and "The agenda is empty." in meeting
+
+
+def test_agenda_order_by_buttons_and_by_drag(app, as_user, world):
+    dialogue_id = _planned(app, world)
+    with app.app_context():
+        from nghedan.models import Commune
+        from tests.dialogues.builders import triaged_item
+
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        commune = db.session.get(Commune, world.commune_id)
+        for text in ("Một", "Hai"):
+            assign_item(dialogue, triaged_item(commune, text, category="roads"))
+        first, second = [e.id for e in sorted(dialogue.agenda, key=lambda e: e.position)]
+        db.session.commit()
+    client = as_user("officer1")
+    base = f"/admin/dialogues/{dialogue_id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "dialogues/agenda.js" in page and f'data-entry="{second}"' in page
+    token = csrf_token(page)
+    client.post(f"{base}/agenda/{second}/move", data={"step": "up", "csrf_token": token})
+    texts = client.get(base).get_data(as_text=True)
+    assert texts.index("<p>Hai</p>") < texts.index("<p>Một</p>")
+    ok = client.post(base + "/agenda/order", data={"order": f"{second},{first}",
+                                                   "csrf_token": token})
+    assert ok.status_code == 200 and ok.get_json() == {"ok": True}
+    bad = client.post(base + "/agenda/order", data={"order": "1,2,3,x", "csrf_token": token})
+    assert bad.status_code == 400
+    client.post(base + "/agenda/order", data={"order": f"{first},{second}", "csrf_token": token})
+    texts = client.get(base).get_data(as_text=True)
+    assert texts.index("<p>Một</p>") < texts.index("<p>Hai</p>")
