@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
-TRANSLATION_DIRS := nghedan/translations kiosk/translations sms_gateway/translations admin/translations
+TRANSLATION_DIRS := nghedan/translations kiosk/translations sms_gateway/translations admin/translations open311/translations
 
 .PHONY: run test install translations chromium lint bench
 

@@ -12,7 +12,8 @@ LANG_COOKIE = "lang"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each part of the code keeps its own catalogue; Flask-Babel merges them.
 TRANSLATION_DIRS = [
-    str(PROJECT_ROOT / part / "translations") for part in ("nghedan", "kiosk", "sms_gateway", "admin")
+    str(PROJECT_ROOT / part / "translations")
+    for part in ("nghedan", "kiosk", "sms_gateway", "admin", "open311")
 ]
 
 

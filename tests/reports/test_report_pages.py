@@ -126,3 +126,12 @@ def test_alerts_show_on_the_satisfaction_page(app, as_user, world):
     html = as_user("officer1").get("/admin/reports/satisfaction").get_data(as_text=True)
     assert "Cảnh báo về mức độ hài lòng" in html
     assert "6 trong 6 lượt đánh giá 7 ngày qua" in html
+
+
+def test_pages_in_english(as_user, rated):
+    client = as_user("officer1")
+    client.set_cookie("lang", "en")
+    html = client.get("/admin/reports/satisfaction").get_data(as_text=True)
+    assert "Residents' satisfaction" in html and "Not enough ratings" in html
+    activity = client.get("/admin/reports/activity").get_data(as_text=True)
+    assert "held 1 dialogues with 1.750 attendees" in activity
