@@ -170,6 +170,8 @@ class OutboxWorker:
     def _deliver(self, message_id: int, report: BatchReport) -> None:
         with unit_of_work():
             message = db.session.get(Message, message_id)
+            if message is None or message.status != "sending":
+                return  # removed (retention purge) or settled meanwhile
             if is_opted_out(message.phone):
                 mark_skipped(message, "người nhận đã từ chối nhận tin (HUY/STOP)")
                 report.skipped += 1

@@ -1,0 +1,258 @@
+"""Benchmark of Twilio's inbound webhook under gunicorn, beside a bare Flask route.
+
+    .venv/bin/python -m bench.sms_webhook                       # everything (about 5 minutes)
+    .venv/bin/python -m bench.sms_webhook --skip-postgresql     # SQLite only
+
+1. Throughput: gunicorn runs with deploy/gunicorn.conf.py and 4 workers, twice: once the
+   real app (signed webhook, SQLite, each text a new item), once bench/sms_webhook_bare.py
+   (a constant TwiML reply). A second process (bench/sms_webhook_load.py) sends the same
+   signed requests to each at 32 concurrent clients, after a warm-up. Reported: requests a
+   second, the webhook's as a fraction of the bare route's, p50 and p99 latency.
+2. Burst: 5,000 distinct texts (90% opinions, 10% ratings, each from its own phone) plus
+   500 repeated deliveries of some of them (the same MessageSid, some right behind the
+   original), at 32 concurrent clients against 4 workers, on SQLite and on PostgreSQL.
+   Checked: every request answered 200, every repeat got its original's reply, exactly one
+   item or rating per distinct text, every text stored once with its reply, none flagged.
+
+Results go to stdout and bench/results/sms_webhook.json. PostgreSQL runs in a throwaway
+cluster (tests/postgres.py): it needs the Debian server binaries and root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
+
+from nghedan import create_app
+from nghedan.database import unit_of_work, upgrade
+from nghedan.extensions import db
+from nghedan.models import Commune, Item, Message, Officer, Rating
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+TOKEN = "bench-twilio-auth-token-0123456789"
+ACCOUNT_SID = "AC" + "b" * 32
+SECRET = "bench-secret-key-" + "x" * 40
+COMMUNE_NUMBER = "+84868000115"
+WORKERS = 4
+CONCURRENCY = 32
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_database(url: str) -> None:
+    """A migrated database with one commune (its SMS number) and officer 01."""
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
+    upgrade(app)
+    with app.app_context():
+        with unit_of_work():
+            commune = Commune(code="bench", name="Tân Thạnh", sms_number=COMMUNE_NUMBER)
+            db.session.add(commune)
+            db.session.flush()
+            db.session.add(Officer(commune_id=commune.id, code="01", name="Nguyễn Thị Lan"))
+        db.engine.dispose()
+
+
+class Gunicorn:
+    """gunicorn with the deployment's settings, on a free loopback port, for one measurement."""
+
+    def __init__(self, app_spec: str, env: dict, log: Path):
+        self.app_spec, self.env, self.log = app_spec, env, log
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        env = {**os.environ, **self.env, "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}"}
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", str(WORKERS), self.app_spec],
+            cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                time.sleep(1)  # let every worker boot
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"gunicorn did not start; see {self.log}")
+
+    def __exit__(self, *_exc) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def texts(count: int, *, start: int = 0, rating_share: float = 0.0) -> list[tuple[str, str, str]]:
+    """(MessageSid, sender, body) for `count` distinct texts, each from its own phone."""
+    rng = random.Random(start)
+    out = []
+    for n in range(start, start + count):
+        body = (f"DG 01 {rng.randint(1, 4)}" if rng.random() < rating_share
+                else f"Đường ấp Tân Phú đoạn số {n} bị ngập nước, xin xã sửa giúp.")
+        out.append((f"SM{n:032x}", f"+8491{n:07d}", body))
+    return out
+
+
+def signed_requests(port: int, messages) -> list[list[str]]:
+    url = f"http://127.0.0.1:{port}/sms/twilio"
+    validator = RequestValidator(TOKEN)
+    requests = []
+    for sid, sender, body in messages:
+        params = {"MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": sender,
+                  "To": COMMUNE_NUMBER, "Body": body, "NumMedia": "0"}
+        requests.append(["/sms/twilio", urlencode(params),
+                         validator.compute_signature(url, params)])
+    return requests
+
+
+def drive(port: int, requests: list, concurrency: int = CONCURRENCY) -> dict:
+    """Run the load process against `port`; its raw result."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "requests.json", Path(tmp) / "result.json"
+        src.write_text(json.dumps(requests))
+        subprocess.run([sys.executable, "-m", "bench.sms_webhook_load", str(src), str(dst),
+                        "--port", str(port), "--concurrency", str(concurrency)],
+                       cwd=ROOT, check=True, timeout=900)
+        return json.loads(dst.read_text())
+
+
+def summary(result: dict) -> dict:
+    latencies = sorted(result["latencies"])
+    n = len(latencies)
+    return {
+        "requests": n, "seconds": round(result["seconds"], 2),
+        "per_second": round(n / result["seconds"], 1),
+        "p50_ms": round(latencies[n // 2] * 1000, 1),
+        "p99_ms": round(latencies[min(n - 1, int(n * 0.99))] * 1000, 1),
+        "non_200": sum(1 for s in result["statuses"] if s != 200),
+    }
+
+
+def server_env(url: str) -> dict:
+    return {"DATABASE_URL": url, "SECRET_KEY": SECRET, "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "SMS_BACKEND": "console",
+            "WEB_CONCURRENCY": str(WORKERS)}
+
+
+def throughput(tmp: Path, measured: int, warmup: int) -> dict:
+    """The webhook on SQLite against the bare route, the same requests to each."""
+    url = f"sqlite:///{tmp / 'throughput.db'}"
+    prepare_database(url)
+    out = {}
+    for name, spec in (("bare", "bench.sms_webhook_bare:app"), ("webhook", "nghedan:create_app()")):
+        with Gunicorn(spec, server_env(url), tmp / f"gunicorn-{name}.log") as server:
+            drive(server.port, signed_requests(server.port, texts(warmup, start=10_000_000)))
+            result = drive(server.port, signed_requests(server.port, texts(measured)))
+        out[name] = summary(result)
+        print(f"  {name:8} {out[name]}", flush=True)
+    out["webhook_share_of_bare"] = round(
+        out["webhook"]["per_second"] / out["bare"]["per_second"], 2)
+    return out
+
+
+def with_repeats(messages, share: float, rng: random.Random) -> list:
+    """The messages shuffled, plus repeats of `share` of them 1–41 places after the original
+    (with 32 clients, the nearest run concurrently with it)."""
+    sequence = list(messages)
+    rng.shuffle(sequence)
+    for original in sorted(rng.sample(range(len(sequence)), int(len(sequence) * share)),
+                           reverse=True):
+        position = min(len(sequence), original + 1 + rng.randint(0, 40))
+        sequence.insert(position, sequence[original])
+    return sequence
+
+
+def burst(engine: str, url: str, tmp: Path, count: int) -> dict:
+    prepare_database(url)
+    rng = random.Random(2026)
+    messages = texts(count, rating_share=0.1)
+    sequence = with_repeats(messages, 0.1, rng)
+    with Gunicorn("nghedan:create_app()", server_env(url), tmp / f"gunicorn-burst-{engine}.log") \
+            as server:
+        result = drive(server.port, signed_requests(server.port, sequence))
+    replies: dict[str, set[str]] = {}
+    for (sid, _, _), body in zip(sequence, result["bodies"], strict=True):
+        replies.setdefault(sid, set()).add(body)
+    out = summary(result) | {"distinct_texts": count, "deliveries": len(sequence)}
+    out["repeats_with_a_different_reply"] = sum(1 for bodies in replies.values() if len(bodies) > 1)
+    out.update(_stored(url, messages))
+    print(f"  burst {engine:10} {out}", flush=True)
+    return out
+
+
+def _stored(url: str, messages) -> dict:
+    expected_ratings = sum(1 for _, _, body in messages if body.startswith("DG"))
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
+    with app.app_context():
+        count = lambda q: db.session.scalar(q)  # noqa: E731
+        stored = {
+            "inbound_rows": count(select(func.count(Message.id)).where(Message.direction == "in")),
+            "without_reply": count(select(func.count(Message.id)).where(
+                Message.direction == "in", Message.reply_body.is_(None))),
+            "flagged": count(select(func.count(Message.id)).where(Message.flagged)),
+            "items": count(select(func.count(Item.id))),
+            "ratings": count(select(func.count(Rating.id))),
+        }
+        db.engine.dispose()
+    stored["expected_items"] = len(messages) - expected_ratings
+    stored["expected_ratings"] = expected_ratings
+    stored["exact"] = (stored["inbound_rows"] == len(messages) and stored["without_reply"] == 0
+                       and stored["flagged"] == 0 and stored["items"] == stored["expected_items"]
+                       and stored["ratings"] == expected_ratings)
+    return stored
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=3000, help="measured per server")
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--burst", type=int, default=5000, help="distinct texts in the burst")
+    parser.add_argument("--skip-postgresql", action="store_true")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    report = {"workers": WORKERS, "concurrency": CONCURRENCY, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        print("throughput (SQLite):", flush=True)
+        report["throughput"] = throughput(tmp, args.requests, args.warmup)
+        print("burst:", flush=True)
+        report["burst_sqlite"] = burst("sqlite", f"sqlite:///{tmp / 'burst.db'}", tmp, args.burst)
+        if not args.skip_postgresql:
+            from tests.postgres import ThrowawayCluster
+
+            cluster = ThrowawayCluster().start()
+            try:
+                report["burst_postgresql"] = burst("postgresql", cluster.url("postgres"), tmp,
+                                                   args.burst)
+            finally:
+                cluster.stop()
+    (RESULTS / "sms_webhook.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
