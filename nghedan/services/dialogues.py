@@ -14,7 +14,7 @@ from nghedan.models import Commune, Dialogue, Hamlet, Officer, dialogue_hamlets,
 from nghedan.models.dialogues import DIALOGUE_KINDS
 from nghedan.services import dialogue_sms
 from nghedan.services.agenda import carry_over_pending
-from nghedan.services.history import audit, change_status, record_event
+from nghedan.services.history import audit, change_status
 from nghedan.text import nfc
 
 MAX_PLACE_LENGTH = 255
@@ -266,9 +266,3 @@ def recent(commune_ids: list[int], now: datetime | None = None, limit: int = 50)
         .limit(limit)
     ))
 
-
-def record_history(dialogue: Dialogue, item, kind: str, *, user_id: int | None,
-                   note: str | None = None) -> None:
-    """An agenda change in the item's history, naming the dialogue."""
-    record_event(item, kind, actor="user" if user_id else "system", user_id=user_id,
-                 note=note, detail={"dialogue_id": dialogue.id})

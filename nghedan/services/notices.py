@@ -79,16 +79,10 @@ def build_notice(dialogue: Dialogue, *, number: str | None = None,
         recipients=_recipients(dialogue),
         signing_authority=commune.notice_signing_authority,
         signing_title=commune.notice_signing_title,
-        signer=dialogue.chair_name if _chair_is_chairman(dialogue) else (
-            commune.chairman_name or dialogue.chair_name or ""),
+        signer=dialogue.chair_name or commune.chairman_name or "",
         published=dialogue.notice_published_at is not None,
         **lists,
     )
-
-
-def _chair_is_chairman(dialogue: Dialogue) -> bool:
-    chairman = dialogue.commune.chairman_name
-    return not chairman or dialogue.chair_name == chairman
 
 
 def _opening(dialogue: Dialogue, hamlet_names: str, answered: int) -> str:

@@ -6,10 +6,13 @@ on SQLite and on PostgreSQL.
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from nghedan.database import unit_of_work
-from nghedan.models import Category, Message
+from nghedan.extensions import db as _db
+from nghedan.formatting import LOCAL_ZONE
+from nghedan.models import Category, Commune, Item, Message, utcnow
 from nghedan.services.agenda import assign_item
 from nghedan.services.dialogue_sms import send_due_invitations
 from nghedan.services.intake import create_item, item_by_code
@@ -18,8 +21,16 @@ from nghedan.services.notices import build_notice, publish_notice, suggested_num
 from nghedan.services.status import describe_status
 from nghedan.services.triage import set_category, set_hamlet
 from nghedan.sms_text import unaccented
+from tests.admin.conftest import PASSWORD, login
 from tests.dialogues.builders import NOW, make_dialogue
 from tests.factories import make_commune
+from tests.helpers import csrf_token
+from tests.sms_gateway.conftest import COMMUNE_NUMBER, post_sms, reply_of, twilio_config
+
+
+@pytest.fixture
+def app_config(database_url):
+    return twilio_config(database_url)
 
 
 def test_sms_item_reaches_the_dialogue_and_the_resident_hears_the_answer(db):
@@ -68,3 +79,64 @@ def test_sms_item_reaches_the_dialogue_and_the_resident_hears_the_answer(db):
     assert outcome.phone == phone and outcome.item_id == stored.id
     assert code in outcome.body and "thay bong den" in unaccented(outcome.body)
     assert describe_status(stored).startswith("Đã trả lời: Xã đã giao điện lực")
+
+
+def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client, runner,
+                                                                  world):
+    """A text to the Twilio webhook, triaged in the inbox, planned, invited by the timer,
+    answered in meeting mode, published; the outcome SMS waits in the outbox."""
+
+    with app.app_context():
+        commune = _db.session.get(Commune, world.commune_id)
+        commune.sms_number = COMMUNE_NUMBER
+        hamlet_id = commune.hamlets[1].id
+        roads = _db.session.scalar(select(Category.id).where(Category.code == "roads"))
+        _db.session.commit()
+    reply = reply_of(post_sms(client, "xin hoi khi nao sua cau tre ap", sender="+84977123456"))
+    with app.app_context():
+        item = _db.session.scalar(select(Item).where(Item.contact_phone == "+84977123456"))
+        code = item.tracking_code
+        assert item.channel == "sms" and code in reply
+    assert login(client, "officer1", PASSWORD).status_code == 302
+
+    def post(url, data, page=None):
+        token = csrf_token(client.get(page or url).get_data(as_text=True))
+        return client.post(url, data={**data, "csrf_token": token})
+
+    with app.app_context():
+        item_id = item_by_code(code).id
+    post(f"/admin/items/{item_id}/triage", {"category": str(roads), "hamlet": str(hamlet_id)},
+         f"/admin/items/{item_id}")
+    starts = (utcnow() + timedelta(days=3)).astimezone(LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M")
+    created = post("/admin/dialogues/new", {
+        "kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": starts,
+        "place": "Nhà văn hóa ấp Tân Phú", "chair_name": "Nguyễn Văn Bình"})
+    base = created.headers["Location"]
+    post(base + "/agenda", {"item_id": str(item_id)}, base)
+    with app.app_context():
+        assert _db.session.get(Item, item_id).status == "scheduled"
+
+    assert "invitations=1" in runner.invoke(args=["jobs", "run-due"]).output
+
+    meeting = client.get(base + "/meeting").get_data(as_text=True)
+    token = csrf_token(meeting)
+    client.post(f"{base}/meeting/items/{item_id}/answer",
+                data={"answer": "Tháng 12 xã làm lại cầu bằng bê tông.", "csrf_token": token})
+    client.post(f"{base}/meeting/items/{item_id}/outcome",
+                data={"csrf_token": token, "n": "1", "outcome": "commune_will_resolve",
+                      "responsible": "Công chức Địa chính - Xây dựng", "due_date": "2030-12-31"})
+    post(base + "/close", {"attendance": "70", "minutes": ""})
+    notice = client.get(base + "/notice").get_data(as_text=True)
+    assert "Tháng 12 xã làm lại cầu bằng bê tông." in notice
+    post(base + "/notice/publish", {"number": "3/TB-UBND"}, base + "/notice")
+
+    with app.app_context():
+        texts = {m.kind: m for m in _db.session.scalars(
+            select(Message).where(Message.phone == "+84977123456"))}
+        assert set(texts) >= {"dialogue_invitation", "dialogue_outcome"}
+        outcome = unaccented(texts["dialogue_outcome"].body)
+        assert code in outcome and "se giai quyet truoc 31/12/2030" in outcome
+        assert _db.session.get(Item, item_id).status == "answered"
+    assert "Tháng 12 xã làm lại cầu" in client.get(f"/t/{code}").get_data(as_text=True)
+    followup = client.get("/admin/follow-up").get_data(as_text=True)
+    assert code in followup and "Công chức Địa chính - Xây dựng" in followup
