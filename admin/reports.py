@@ -181,7 +181,8 @@ def _labelled_breakdown(ids, period, by: str) -> list[tuple[str, int]]:
         return [(channel_label(k), n) for k, n in pairs]
     if by == "legal_type":
         return [(legal_type_label(k), n) for k, n in pairs]
-    return [(k or _("Chưa phân loại"), n) for k, n in pairs]
+    unknown = _("Chưa rõ ấp, khóm") if by == "hamlet" else _("Chưa phân loại")
+    return [(k or unknown, n) for k, n in pairs]
 
 
 # --- exports -----------------------------------------------------------------------------

@@ -14,10 +14,11 @@
   function trendConfig(data) {
     var sets = data.levels.map(function (level, i) {
       return { type: "bar", label: level.label, data: level.data, backgroundColor: COLOURS[i],
-               stack: "levels", yAxisID: "count" };
+               stack: "levels", yAxisID: "count", order: 1 };
     });
     sets.push({ type: "line", label: data.index.label, data: data.index.data, yAxisID: "index",
-                borderColor: "#111", backgroundColor: "#111", spanGaps: true, tension: 0 });
+                borderColor: "#111", backgroundColor: "#111", spanGaps: true, tension: 0,
+                order: 0 });
     return {
       data: { labels: data.labels, datasets: sets },
       options: { scales: {
