@@ -47,11 +47,15 @@ def filename(table: Table, fmt: str) -> str:
     return f"{stem or 'bao-cao'}.{fmt}"
 
 
+# A text cell starting with one of these would run as a formula in a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value, kind: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if kind == "percent":
         return fmt_percent(value)
     if kind == "date":
@@ -125,6 +129,8 @@ def xlsx_chunks(table: Table) -> Iterator[bytes]:
 
 def _xlsx_cell(sheet, value, kind: str, cell_type):
     cell = cell_type(sheet, value=_xlsx_value(value, kind))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
     if kind in XLSX_FORMATS and value is not None:
         cell.number_format = XLSX_FORMATS[kind]
     return cell
