@@ -59,6 +59,30 @@ def test_meeting_mode_saves_the_answer_as_it_is_typed(app, live_server, page_fac
     assert log.outside == []
 
 
+
+def test_answer_typed_while_offline_is_kept_and_sent_later(app, live_server, page_factory,
+                                                           world):  # noqa: F811
+    dialogue_id = _dialogue_with_item(app, world)
+    page, log = page_factory("landscape")
+    _login(page, live_server)
+    url = f"{live_server}/admin/dialogues/{dialogue_id}/meeting"
+    page.goto(url)
+    page.context.set_offline(True)  # the cultural house's connection drops
+    page.click("#answer")
+    page.keyboard.type("Trả lời khi mất mạng")
+    expect(page.locator("#save-state")).to_have_text("Chưa lưu được — kiểm tra kết nối")
+    page.close()  # the laptop is closed with nothing saved on the server
+    page.context.set_offline(False)
+    again = page.context.new_page()
+    log.attach(again)
+    again.goto(url)
+    assert again.input_value("#answer") == "Trả lời khi mất mạng"  # kept in the browser
+    expect(again.locator("#save-state")).to_have_text("Đã lưu")
+    with app.app_context():
+        assert db.session.get(Item, world.item_id).answer == "Trả lời khi mất mạng"
+    assert log.outside == []
+
+
 def test_printed_notice_in_the_official_layout(app, live_server, page_factory,
                                                world):  # noqa: F811
     dialogue_id = _dialogue_with_item(app, world)
