@@ -106,6 +106,7 @@ def items():
     counts = search.status_counts(f)
     return render_template(
         "admin/items.html", page=result, counts=counts, total=sum(counts.values()), f=f,
+        cap=search.COUNT_CAP,
         statuses=STATUSES, channels=CHANNELS, legal_types=LEGAL_TYPES, form=PostForm(),
         filter_args=filter_args, bulk_actions=BULK_ACTIONS, today=search.local_today(),
         open_statuses=OPEN_STATUSES,

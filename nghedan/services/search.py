@@ -17,11 +17,13 @@ from sqlalchemy.orm import selectinload
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Item
-from nghedan.models.items import OPEN_STATUSES
+from nghedan.models.items import OPEN_STATUSES, STATUSES
 from nghedan.text import fold_diacritics
 
 _WORD = re.compile(r"[^\W_]+")
 MAX_SEARCH_WORDS = 8
+TEXT_DRIVEN_LIMIT = 20_000  # SQLite: up to this many text matches, start from them
+COUNT_CAP = 10_000  # counts per status stop here
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,29 @@ def search_words(q: str | None) -> list[str]:
     return _WORD.findall(fold_diacritics(q))[:MAX_SEARCH_WORDS]
 
 
+def _fts_rowids(words: list[str]) -> Select:
+    match = " AND ".join(f'"{w}"' for w in words)
+    return (select(literal_column("rowid")).select_from(text("items_fts"))
+            .where(text("items_fts MATCH :fts_match").bindparams(fts_match=match)))
+
+
+def drives_from_text(words: list[str]) -> bool:
+    """SQLite: whether the search is narrow enough to start from the FTS index.
+
+    Left alone, SQLite walks the commune's index newest first and probes the matches: fast
+    for common words, a full walk for rare ones. Counting the matches first (cheap in FTS5)
+    lets a narrow search start from its matches instead.
+    """
+    if not words or db.engine.dialect.name != "sqlite":
+        return False
+    matches = db.session.scalar(select(func.count()).select_from(_fts_rowids(words).subquery()))
+    return matches <= TEXT_DRIVEN_LIMIT
+
+
 def text_match(words: list[str]):
     """A WHERE clause: the item's folded text contains every word (engine's own index)."""
     if db.engine.dialect.name == "sqlite":
-        match = " AND ".join(f'"{w}"' for w in words)
-        return Item.id.in_(
-            select(literal_column("rowid")).select_from(text("items_fts"))
-            .where(text("items_fts MATCH :fts_match").bindparams(fts_match=match))
-        )
+        return Item.id.in_(_fts_rowids(words))
     # pg_trgm's GIN index serves LIKE; the regex then keeps whole words only.
     clauses = []
     for w in words:
@@ -104,7 +121,11 @@ def local_today() -> date:
 
 def conditions(f: ItemFilter, *, with_status: bool = True) -> list:
     """The WHERE clauses of a filter."""
-    where = [Item.commune_id.in_(f.commune_ids) if f.commune_ids else Item.id.is_(None)]
+    words = search_words(f.q)
+    # `commune_id + 0` hides the commune's indexes from SQLite, so a narrow search starts
+    # from its text matches (see drives_from_text).
+    commune = Item.commune_id + 0 if drives_from_text(words) else Item.commune_id
+    where = [commune.in_(f.commune_ids) if f.commune_ids else Item.id.is_(None)]
     if with_status and f.status:
         where.append(Item.status == f.status)
     for column, value in ((Item.channel, f.channel), (Item.category_id, f.category_id),
@@ -119,7 +140,6 @@ def conditions(f: ItemFilter, *, with_status: bool = True) -> list:
         where.append(and_(Item.due_date < local_today(), Item.status.in_(OPEN_STATUSES)))
     if f.flagged:
         where.append(Item.flagged.is_(True))
-    words = search_words(f.q)
     if words:
         where.append(text_match(words))
     return where
@@ -163,11 +183,24 @@ def _cursor(item: Item) -> Cursor:
     return Cursor(item.created_at, item.id)
 
 
-def status_counts(f: ItemFilter) -> dict[str, int]:
-    """How many items of the filter (ignoring its status) are in each status."""
-    query = (select(Item.status, func.count(Item.id))
-             .where(*conditions(f, with_status=False)).group_by(Item.status))
-    return {status: count for status, count in db.session.execute(query)}
+def status_counts(f: ItemFilter, cap: int | None = None) -> dict[str, int]:
+    """How many items of the filter (ignoring its status) are in each status.
+
+    Counting stops at `cap` + 1 per status (shown as "10.000+"): an exact count of a
+    million closed items costs a walk over all of them on every inbox page.
+    """
+    cap = COUNT_CAP if cap is None else cap
+    where = conditions(f, with_status=False)
+    if drives_from_text(search_words(f.q)):  # few rows: one exact GROUP BY is cheap
+        query = select(Item.status, func.count(Item.id)).where(*where).group_by(Item.status)
+        return {status: count for status, count in db.session.execute(query)}
+    counts = {}
+    for status in STATUSES:
+        capped = select(Item.id).where(*where, Item.status == status).limit(cap + 1).subquery()
+        count = db.session.scalar(select(func.count()).select_from(capped))
+        if count:
+            counts[status] = count
+    return counts
 
 
 def all_rows(f: ItemFilter, batch: int = 500):

@@ -240,3 +240,24 @@ def test_inbox_in_english(as_user, world):
     page = client.get("/admin/items").get_data(as_text=True)
     assert "Inbox" in page and "Keyboard shortcuts" in page and "Search the text" in page
     assert "Hộp thư ý kiến" not in page
+
+
+def test_counts_stop_at_the_cap(as_user, app, world, monkeypatch):
+    from nghedan.services import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    _add(app, world, "Một", "Hai", "Ba")
+    page = as_user("officer1").get("/admin/items").get_data(as_text=True)
+    assert "Mới (2+)" in page and "Tất cả (2+)" in page
+
+
+def test_search_finds_the_same_whichever_index_leads(as_user, app, world, monkeypatch):
+    from nghedan.services import search
+
+    client = as_user("officer1")
+    _add(app, world, "Tranh chấp ĐẤT ĐAI giữa hai hộ", "Đường bị sạt lở")
+    narrow = client.get("/admin/items?q=dat+dai").get_data(as_text=True)
+    monkeypatch.setattr(search, "TEXT_DRIVEN_LIMIT", 0)  # as for a word in most rows
+    broad = client.get("/admin/items?q=dat+dai").get_data(as_text=True)
+    for page in (narrow, broad):
+        assert "Tranh chấp ĐẤT ĐAI" in page and "sạt lở" not in page and "Tất cả (1)" in page
