@@ -144,8 +144,8 @@ def notice(dialogue_id: int):
 def notice_docx(dialogue_id: int):
     """The notice as a Word file, for the commune to edit and sign."""
     dialogue = load_dialogue(dialogue_id)
-    number = request.args.get("number") or dialogue.notice_number or notices.suggested_number(
-        dialogue)
+    number = (dialogue.notice_number or request.args.get("number", "")[:40].strip()
+              or notices.suggested_number(dialogue))
     body = render_docx(notices.build_notice(dialogue, number=number))
     name = f"thong-bao-ket-luan-{local(dialogue.starts_at):%Y%m%d}-{dialogue.id}.docx"
     return Response(body, headers={
