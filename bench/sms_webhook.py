@@ -158,19 +158,25 @@ def server_env(url: str) -> dict:
             "WEB_CONCURRENCY": str(WORKERS)}
 
 
-def throughput(tmp: Path, measured: int, warmup: int) -> dict:
-    """The webhook on SQLite against the bare route, the same requests to each."""
-    url = f"sqlite:///{tmp / 'throughput.db'}"
-    prepare_database(url)
+def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None) -> dict:
+    """The webhook (SQLite, and PostgreSQL when given) against the bare route."""
+    servers = [("bare", "bench.sms_webhook_bare:app", f"sqlite:///{tmp / 'unused.db'}"),
+               ("webhook_sqlite", "nghedan:create_app()", f"sqlite:///{tmp / 'throughput.db'}")]
+    if postgresql_url:
+        servers.append(("webhook_postgresql", "nghedan:create_app()", postgresql_url))
     out = {}
-    for name, spec in (("bare", "bench.sms_webhook_bare:app"), ("webhook", "nghedan:create_app()")):
+    for name, spec, url in servers:
+        if name != "bare":
+            prepare_database(url)
         with Gunicorn(spec, server_env(url), tmp / f"gunicorn-{name}.log") as server:
-            drive(server.port, signed_requests(server.port, texts(warmup, start=10_000_000)))
+            drive(server.port, signed_requests(server.port, texts(warmup, start=9_000_000)))
             result = drive(server.port, signed_requests(server.port, texts(measured)))
         out[name] = summary(result)
-        print(f"  {name:8} {out[name]}", flush=True)
-    out["webhook_share_of_bare"] = round(
-        out["webhook"]["per_second"] / out["bare"]["per_second"], 2)
+        print(f"  {name:18} {out[name]}", flush=True)
+    for name in out.copy():
+        if name.startswith("webhook"):
+            out[f"{name}_share_of_bare"] = round(
+                out[name]["per_second"] / out["bare"]["per_second"], 2)
     return out
 
 
@@ -226,6 +232,17 @@ def _stored(url: str, messages) -> dict:
     return stored
 
 
+def pg_database(cluster, name: str) -> str:
+    """A new database in the throwaway cluster; its URL."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return cluster.url(name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=3000, help="measured per server")
@@ -235,21 +252,26 @@ def main() -> None:
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = {"workers": WORKERS, "concurrency": CONCURRENCY, "cpus": os.cpu_count()}
-    with tempfile.TemporaryDirectory() as tmpdir:
-        tmp = Path(tmpdir)
-        print("throughput (SQLite):", flush=True)
-        report["throughput"] = throughput(tmp, args.requests, args.warmup)
-        print("burst:", flush=True)
-        report["burst_sqlite"] = burst("sqlite", f"sqlite:///{tmp / 'burst.db'}", tmp, args.burst)
-        if not args.skip_postgresql:
-            from tests.postgres import ThrowawayCluster
+    cluster = None
+    if not args.skip_postgresql:
+        from tests.postgres import ThrowawayCluster
 
-            cluster = ThrowawayCluster().start()
-            try:
-                report["burst_postgresql"] = burst("postgresql", cluster.url("postgres"), tmp,
+        cluster = ThrowawayCluster().start()
+    try:
+        with tempfile.TemporaryDirectory() as tmpdir:
+            tmp = Path(tmpdir)
+            print("throughput:", flush=True)
+            pg_url = pg_database(cluster, "throughput") if cluster else None
+            report["throughput"] = throughput(tmp, args.requests, args.warmup, pg_url)
+            print("burst:", flush=True)
+            report["burst_sqlite"] = burst("sqlite", f"sqlite:///{tmp / 'burst.db'}", tmp,
+                                           args.burst)
+            if cluster:
+                report["burst_postgresql"] = burst("postgresql", pg_database(cluster, "burst"), tmp,
                                                    args.burst)
-            finally:
-                cluster.stop()
+    finally:
+        if cluster:
+            cluster.stop()
     (RESULTS / "sms_webhook.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
 

@@ -19,7 +19,7 @@ from nghedan.errors import DomainError, ValidationError
 from nghedan.extensions import db
 from nghedan.models import Commune, Message, utcnow
 from nghedan.phones import to_e164
-from nghedan.services.contacts import is_opted_out, language_of, set_opt_out
+from nghedan.services.contacts import reply_preferences, set_opt_out
 from nghedan.services.intake import append_text, create_item, item_by_code
 from nghedan.services.ratings import officer_by_code, record_rating
 from nghedan.services.sms_inbox import (
@@ -93,8 +93,9 @@ def _reason_not_to_answer(message: Message, phone: str | None, commune: Commune 
 
 def _act_and_record(message: Message, phone: str, commune: Commune) -> str | None:
     command = parser.parse(message.body)
+    language, opted_out = reply_preferences(phone)
     try:
-        with db.session.begin_nested(), force_locale(language_of(phone)):
+        with db.session.begin_nested(), force_locale(language):
             outcome = ACTIONS[command.kind](command, phone, commune)
     except DomainError as e:  # refused by the domain (e.g. far too long): say why
         outcome = Outcome(e.message)
@@ -103,8 +104,7 @@ def _act_and_record(message: Message, phone: str, commune: Commune) -> str | Non
         flag_message(message, PROCESSING_ERROR)
         return None
     reply = outcome.reply
-    if reply is not None and command.kind not in (parser.STOP, parser.START) \
-            and is_opted_out(phone):
+    if opted_out and command.kind not in (parser.STOP, parser.START):
         reply = None  # opted out: nothing more is sent until DK / START
     reply = fit_for_sms(reply) if reply else None
     record_reply(message, reply, item_id=outcome.item_id)

@@ -39,6 +39,14 @@ def set_opt_out(phone: str, opted_out: bool) -> bool:
     return True
 
 
+def reply_preferences(phone: str) -> tuple[str, bool]:
+    """(language, opted out) of a phone in one query; ("vi", False) for a new number."""
+    row = db.session.execute(
+        select(Contact.language, Contact.opted_out).where(Contact.phone == phone)
+    ).first()
+    return (row.language or "vi", bool(row.opted_out)) if row else ("vi", False)
+
+
 def language_of(phone: str | None) -> str:
     if not phone:
         return "vi"

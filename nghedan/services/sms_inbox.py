@@ -24,13 +24,10 @@ def store_inbound(*, channel: str, provider_id: str | None, phone: str,
                   service_number: str | None, body: str, commune_id: int | None) -> Stored:
     """Store one received text before anything is done with it.
 
-    A provider id seen before on the same channel returns the stored row and creates nothing,
-    also when a concurrent delivery of the same message wins the race (the unique constraint).
+    A provider id seen before on the same channel returns the stored row and creates nothing:
+    the unique constraint decides, also when a concurrent delivery of the same message is
+    being stored at the same moment (repeats are rare, so no look-up comes first).
     """
-    if provider_id:
-        earlier = inbound_by_provider_id(channel, provider_id)
-        if earlier is not None:
-            return Stored(earlier, False)
     body = nfc(body or "")  # stored whole, however long: nothing a resident sent is cut
     segments = count_segments(body)
     message = Message(
