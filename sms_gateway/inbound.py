@@ -79,7 +79,8 @@ def handle_inbound(sms: InboundSms) -> str | None:
     return _act_and_record(message, phone, commune)
 
 
-def _reason_not_to_answer(message: Message, phone: str | None, commune: Commune | None):
+def _reason_not_to_answer(message: Message, phone: str | None,
+                          commune: Commune | None) -> str | None:
     if phone is None:
         return NOT_A_PHONE  # alphanumeric and short-code senders: answering starts loops
     if commune is None:

@@ -22,7 +22,7 @@ from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Message, utcnow
-from nghedan.services.contacts import is_opted_out
+from nghedan.services.contacts import is_opted_out, set_opt_out
 from nghedan.services.sms_outbox import (
     claim_due,
     mark_failed,
@@ -204,5 +204,7 @@ class OutboxWorker:
             else:
                 mark_failed(message, error_code=error.code, error_message=error.message)
                 report.failed += 1
+            if error.opted_out:  # e.g. STOP sent to the provider: nothing more to this phone
+                set_opt_out(message.phone, True)
         log.warning("outbox: message %s not sent (%s, %s): %s", message_id, error.code,
                     "transient" if error.transient else "permanent", error.message)

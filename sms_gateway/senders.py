@@ -21,11 +21,12 @@ log = logging.getLogger(__name__)
 class SendError(Exception):
     """The provider did not take the message."""
 
-    def __init__(self, message: str, *, code: str, transient: bool):
+    def __init__(self, message: str, *, code: str, transient: bool, opted_out: bool = False):
         super().__init__(message)
         self.message = message
         self.code = code
         self.transient = transient
+        self.opted_out = opted_out  # the provider says this phone unsubscribed
 
 
 class Sender(Protocol):

@@ -23,6 +23,7 @@ CHANNEL = "twilio"
 STATUS_PATH = "/sms/twilio/status"
 # Error codes that no retry can fix: an invalid or unreachable number, an opted-out phone…
 # (21610 unsubscribed, 21211 invalid To, 21614 not a mobile number); other 4xx are too.
+UNSUBSCRIBED = 21610
 PERMANENT_CODES = frozenset({21211, 21408, 21610, 21612, 21614, 30003, 30004, 30005, 30006})
 
 
@@ -111,7 +112,7 @@ class TwilioSender:
             message = self.client.messages.create(to=phone, body=body, **self.origin)
         except TwilioRestException as e:
             raise SendError(e.msg or f"HTTP {e.status}", code=str(e.code or e.status),
-                            transient=_is_transient(e)) from e
+                            transient=_is_transient(e), opted_out=e.code == UNSUBSCRIBED) from e
         except requests.Timeout as e:
             raise SendError(f"no answer from Twilio: {e}", code="timeout", transient=True) from e
         except requests.RequestException as e:

@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from nghedan.models import Contact, Message, utcnow
 from nghedan.services.outbox import queue_sms
@@ -85,6 +86,8 @@ def test_permanent_errors_fail_at_once(app, db, fake_twilio, code):
     message = db.get(Message, message_id)
     assert (message.status, message.error_code, message.attempts) == ("failed", code, 1)
     assert make_worker(app).run_once().claimed == 0
+    opted_out = db.scalar(select(Contact.opted_out).where(Contact.phone == RESIDENT))
+    assert bool(opted_out) == (code == "21610")  # Twilio's "unsubscribed" is an opt-out
 
 
 @pytest.mark.parametrize("answer,code", [("429", "429"), ("500", "500"), ("hang", "timeout")])
