@@ -204,8 +204,10 @@ def show(dialogue_id: int):
     """The dialogue: details, the agenda grouped by category, items to add."""
     dialogue = load_dialogue(dialogue_id)
     editable = dialogue.status == "planned" and current_user.role in EDITORS
+    groups = agenda.grouped(dialogue)
     return render_template(
-        "admin/dialogues/show.html", dialogue=dialogue, groups=agenda.grouped(dialogue),
+        "admin/dialogues/show.html", dialogue=dialogue, groups=groups,
+        count=sum(len(g.entries) for g in groups),
         candidates=candidates(dialogue) if editable else [], editable=editable,
         can_edit=current_user.role in EDITORS,
         resident=lambda item: shown_name(current_user, item.contact_name),

@@ -111,10 +111,18 @@ class AgendaGroup:
     entries: list[AgendaEntry]
 
 
+def live_entries(dialogue: Dialogue) -> list[AgendaEntry]:
+    """The agenda in order; on a planned dialogue, without items since moved elsewhere."""
+    entries = sorted(dialogue.agenda, key=lambda e: e.position)
+    if dialogue.status != "planned":
+        return entries  # the record of what was on the agenda that day
+    return [e for e in entries if e.item.dialogue_id == dialogue.id]
+
+
 def grouped(dialogue: Dialogue) -> list[AgendaGroup]:
     """The agenda grouped by category (in the categories' order), each group in agenda order."""
     groups: dict[int | None, list[AgendaEntry]] = {}
-    for entry in sorted(dialogue.agenda, key=lambda e: e.position):
+    for entry in live_entries(dialogue):
         groups.setdefault(entry.item.category_id, []).append(entry)
     categories = {c.id: c for c in db.session.scalars(select(Category))}
 
@@ -146,7 +154,7 @@ def move_entry(dialogue: Dialogue, entry_id: int, step: int) -> None:
 
 def reorder(dialogue: Dialogue, entry_ids: list[int]) -> None:
     """Set the agenda order from a full list of entry ids (as a drag and drop leaves it)."""
-    by_id = {e.id: e for e in dialogue.agenda}
+    by_id = {e.id: e for e in live_entries(dialogue)}
     if sorted(entry_ids) != sorted(by_id):
         raise ValidationError("Danh sách thứ tự không khớp với chương trình.", code="bad_order")
     for n, entry_id in enumerate(entry_ids, start=1):

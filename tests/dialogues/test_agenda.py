@@ -105,3 +105,14 @@ def test_item_added_after_invitations_is_invited_at_once(db):
     assign_item(dialogue, item)
     [sms] = outbox(db, "dialogue_invitation")
     assert item.tracking_code in sms.body and sms.item_id == item.id
+
+
+def test_item_moved_by_another_path_leaves_no_stale_entry_on_the_old_agenda(db):
+    commune = make_commune()
+    first, second = make_dialogue(commune), make_dialogue(commune, days=14)
+    item, other = triaged_item(commune, "Một"), triaged_item(commune, "Hai")
+    assign_item(first, item)
+    assign_item(first, other)
+    item.dialogue_id = second.id  # as a bulk action elsewhere might leave it
+    assert [e.item for e in in_meeting_order(first)] == [other]
+    reorder(first, [e.id for e in in_meeting_order(first)])
