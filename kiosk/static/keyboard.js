@@ -80,8 +80,7 @@
 
   function close() {
     if (always) return;
-    dock.hidden = true;
-    document.body.classList.remove("keyboard-open");
+    dock.hidden = true;  // the room made for it stays, so nothing under a finger moves
     if (target) target.blur();
     target = null;
   }

@@ -1,5 +1,5 @@
 /* Telex: typing Vietnamese with a plain keyboard, as Vietnamese learn it at school.
- *   aa → â   aw → ă   ee → ê   oo → ô   ow → ơ   uw → ư   uow → ươ   dd → đ
+ *   aa → â   aw → ă   ee → ê   oo → ô   ow → ơ   uw → ư   uow → ươ   dd → đ   w → ư
  *   s → sắc (á)   f → huyền (à)   r → hỏi (ả)   x → ngã (ã)   j → nặng (ạ)   z removes the tone
  * Typing the same mark twice takes it back (“as” + “s” → “ass”).
  * Each letter is handled as base + shape mark + tone mark (Unicode NFD), then recomposed (NFC).
@@ -96,6 +96,7 @@
   }
 
   function wKey(word, key) {
+    if (!vowelGroup(word).length) return word.concat([key === "W" ? "Ư" : "ư"]);  // thw → thư
     var group = vowelGroup(word), text = group.map(function (i) { return parts(word[i]).base.toLowerCase(); }).join("");
     var uo = text.indexOf("uo");
     if (uo >= 0 && !parts(word[group[uo]]).shape) {

@@ -122,3 +122,11 @@ def test_find_kiosk_by_id_or_name(db, commune, enrollment):
     with pytest.raises(NotFound):
         kiosks.find_kiosk("không có")
 
+
+
+def test_english_switch_on_the_kiosk(kiosk_client):
+    response = kiosk_client.get("/lang/en?next=/kiosk/", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Rate an officer" in html and "Opinion or request" in html
+    assert "Tiếng Việt" in html
+    assert "People&#39;s Committee of Tân Thạnh commune" in html
