@@ -59,9 +59,12 @@ def update_dialogue(dialogue: Dialogue, data: DialogueInput, *,
     """
     _require_planned(dialogue)
     old_time, old_place = dialogue.starts_at, dialogue.place
+    old_hamlets = {h.id for h in dialogue.hamlets}
     _apply(dialogue, dialogue.commune, data)
     audit("dialogue.update", user_id=user_id, commune_id=dialogue.commune_id,
           object_type="dialogue", object_id=dialogue.id)
+    if {h.id for h in dialogue.hamlets} - old_hamlets:
+        carry_over_pending(dialogue, user_id=user_id)  # a hamlet joined: its leftovers too
     moved = dialogue.starts_at != old_time or dialogue.place != old_place
     if not (moved and dialogue.invitations_sent_at):
         return 0

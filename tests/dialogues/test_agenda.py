@@ -116,3 +116,19 @@ def test_item_moved_by_another_path_leaves_no_stale_entry_on_the_old_agenda(db):
     item.dialogue_id = second.id  # as a bulk action elsewhere might leave it
     assert [e.item for e in in_meeting_order(first)] == [other]
     reorder(first, [e.id for e in in_meeting_order(first)])
+
+
+def test_adding_a_hamlet_to_a_planned_dialogue_carries_its_leftovers_over(db):
+    from nghedan.services.dialogues import update_dialogue
+    from tests.dialogues.builders import dialogue_input
+
+    commune = make_commune()
+    tan_phu, tan_hoa = commune.hamlets
+    first = make_dialogue(commune, days=-14, hamlets=[tan_phu])
+    pending = triaged_item(commune, "Chưa kịp trả lời", hamlet=tan_phu)
+    assign_item(first, pending)
+    close_dialogue(first, attendance=30, minutes="", now=NOW)
+    later = make_dialogue(commune, days=5, hamlets=[tan_hoa])
+    assert later.agenda == []
+    update_dialogue(later, dialogue_input(commune, days=5, hamlets=[tan_hoa, tan_phu]))
+    assert [e.item for e in later.agenda] == [pending] and later.agenda[0].carried_over
