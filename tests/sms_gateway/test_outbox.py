@@ -280,3 +280,25 @@ def test_incomplete_twilio_settings_are_a_clear_error(app, runner):
     app.config.update(TWILIO_FROM_NUMBER=None, TWILIO_MESSAGING_SERVICE_SID=None)
     result = runner.invoke(args=["outbox", "work", "--once"])
     assert result.exit_code != 0 and "TWILIO_FROM_NUMBER" in result.output
+
+
+def test_the_worker_keeps_polling_until_stopped(app, db, fake_twilio):
+    queued(db)
+    stop = threading.Event()
+
+    def work():
+        with app.app_context():
+            make_worker(app).run(stop, poll_seconds=0.05)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    try:
+        for _ in range(200):  # a bounded wait for the worker to pick the message up
+            if fake_twilio.accepted():
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert len(fake_twilio.accepted()) == 1
