@@ -22,7 +22,7 @@ from admin.labels import channel_label, legal_type_label
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, Officer, utcnow
-from nghedan.services import exports, report_alerts, report_summary, reports
+from nghedan.services import exports, report_activity, report_alerts, report_summary, reports
 from nghedan.services.exports import Column, Table
 
 RATING_CHANNELS = ("kiosk", "sms")
@@ -165,18 +165,19 @@ def activity():
     """Dialogues, attendance, notices, items and the summary paragraph, per commune."""
     ids = chosen_communes()
     period = chosen_period()
-    rows = reports.activity(ids, period)
-    breakdowns = {by: _labelled_breakdown(ids, period, by) for by in reports.BREAKDOWNS}
+    tally = report_activity.item_tally(ids, period)
+    rows = report_activity.activity(ids, period, tally=tally)
+    breakdowns = {by: _labelled_breakdown(tally, by) for by in report_activity.BREAKDOWNS}
     return render_template(
-        "admin/reports/activity.html", rows=rows, total=reports.activity_total(rows),
-        breakdowns=breakdowns, summary=report_summary.quarterly_summary(ids, period),
+        "admin/reports/activity.html", rows=rows, total=report_activity.activity_total(rows),
+        breakdowns=breakdowns, summary=report_summary.quarterly_summary(ids, period, rows=rows),
         charts={by: {"kind": "bars", "labels": [k for k, _n in pairs],
                      "data": [n for _k, n in pairs]} for by, pairs in breakdowns.items()},
         **_page_context(ids))
 
 
-def _labelled_breakdown(ids, period, by: str) -> list[tuple[str, int]]:
-    pairs = reports.item_breakdown(ids, period, by)
+def _labelled_breakdown(tally: report_activity.ItemTally, by: str) -> list[tuple[str, int]]:
+    pairs = tally.breakdown(by)
     if by == "channel":
         return [(channel_label(k), n) for k, n in pairs]
     if by == "legal_type":
@@ -216,13 +217,13 @@ def activity_export(fmt: str):
     ids, period = chosen_communes(), chosen_period()
     name = request.args.get("table", "communes")
     if name == "communes":
-        table = _activity_table(reports.activity(ids, period), period)
-    elif name in reports.BREAKDOWNS:
+        table = _activity_table(report_activity.activity(ids, period), period)
+    elif name in report_activity.BREAKDOWNS:
         table = Table(f"hoat-dong-{name}-{_stem(period)}", _("Ý kiến theo nhóm"),
                       (Column(_("Nhóm")), Column(_("Số ý kiến"), "int")),
-                      _labelled_breakdown(ids, period, name))
+                      _labelled_breakdown(report_activity.item_tally(ids, period), name))
     elif name == "hamlets":
-        missing = reports.hamlets_without_dialogue(ids, period)
+        missing = report_activity.hamlets_without_dialogue(ids, period)
         communes = dict(db.session.execute(select(Commune.id, Commune.name)).all())
         table = Table(f"ap-chua-doi-thoai-{_stem(period)}", _("Ấp chưa đối thoại"),
                       (Column(_("Xã, phường")), Column(_("Ấp, khóm"))),

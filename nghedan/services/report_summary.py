@@ -11,7 +11,7 @@ from sqlalchemy import select
 from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_number, fmt_percent
 from nghedan.models import Commune
-from nghedan.services import reports
+from nghedan.services import report_activity, reports
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -19,7 +19,7 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 @dataclass(frozen=True)
 class Summary:
     period: reports.Period
-    activity: reports.CommuneActivity
+    activity: report_activity.CommuneActivity
     answered_at_dialogues: int
     satisfaction: reports.Levels
     text: str
@@ -47,12 +47,16 @@ def _scope_label(commune_ids) -> str:
     return _("%(n)s xã, phường", n=fmt_number(len(communes)))
 
 
-def quarterly_summary(commune_ids, period: reports.Period,
-                      now: datetime | None = None) -> Summary:
-    """The figures communes report upward, and the sentence that reports them."""
-    rows = reports.activity(commune_ids, period, now)
-    total = reports.activity_total(rows)
-    answered = reports.answered_at_held_dialogues(commune_ids, period)
+def quarterly_summary(commune_ids, period: reports.Period, now: datetime | None = None,
+                      rows: list[report_activity.CommuneActivity] | None = None) -> Summary:
+    """The figures communes report upward, and the sentence that reports them.
+
+    `rows` are the period's activity rows when the caller has them already.
+    """
+    if rows is None:
+        rows = report_activity.activity(commune_ids, period, now)
+    total = report_activity.activity_total(rows)
+    answered = report_activity.answered_at_held_dialogues(commune_ids, period)
     levels = reports.total_levels(reports.satisfaction(commune_ids, period, group="commune"))
     text = " ".join(filter(None, (
         _dialogue_sentence(commune_ids, period, total, answered),
@@ -62,7 +66,8 @@ def quarterly_summary(commune_ids, period: reports.Period,
     return Summary(period, total, answered, levels, text)
 
 
-def _dialogue_sentence(commune_ids, period, total: reports.CommuneActivity, answered: int) -> str:
+def _dialogue_sentence(commune_ids, period, total: report_activity.CommuneActivity,
+                       answered: int) -> str:
     d = total.dialogues
     text = _("%(period)s, %(scope)s đã tổ chức %(held)s cuộc đối thoại, %(people)s lượt người "
              "tham dự, %(answered)s ý kiến được giải đáp.",
@@ -75,7 +80,7 @@ def _dialogue_sentence(commune_ids, period, total: reports.CommuneActivity, answ
     return text
 
 
-def _item_sentence(items: reports.ItemFigures) -> str:
+def _item_sentence(items: report_activity.ItemFigures) -> str:
     if not items.received:
         return _("Trong kỳ không tiếp nhận ý kiến, kiến nghị nào.")
     text = _("Tiếp nhận %(received)s ý kiến, kiến nghị của người dân; đã trả lời %(answered)s "

@@ -1,4 +1,4 @@
-"""Reports: satisfaction with officers, dialogue activity, items, the quarterly summary.
+"""Reports: periods, satisfaction with officers, and the SQL helpers the reports share.
 
 Plain values in (commune ids, a period), plain dataclasses out. Every figure is counted by
 the database (GROUP BY, conditional sums); Python only pivots the handful of grouped rows.
@@ -6,20 +6,17 @@ the database (GROUP BY, conditional sums); Python only pivots the handful of gro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select, true
+from sqlalchemy import case, func, select, true
 
 from nghedan.extensions import db
-from nghedan.formatting import LOCAL_ZONE, local
-from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, Officer, Rating, utcnow
-from nghedan.models.base import UTCDateTime
-from nghedan.models.items import OPEN_STATUSES
+from nghedan.formatting import LOCAL_ZONE
+from nghedan.models import Commune, Officer, Rating
 from nghedan.models.ratings import LOW_SCORES
 
 MIN_RATINGS = 10  # below this, an index is "chưa đủ đánh giá", never a percentage
-DEFAULT_TARGET_DAYS = 15
 COMMENT_LIMIT = 50
 GROUPS = ("officer", "desk", "commune")
 TREND_UNITS = ("week", "month")
@@ -206,7 +203,7 @@ def rating_trend(commune_ids, period: Period, *, unit: str = "month", officer_id
 def reason_counts(commune_ids, period: Period, *, officer_id: int | None = None,
                   channel: str | None = None) -> list[tuple[str, int]]:
     """How often each reason was given with the lower levels, most frequent first."""
-    if _dialect() == "postgresql":
+    if dialect() == "postgresql":
         reasons = func.json_array_elements_text(Rating.reasons).table_valued("value")
     else:
         reasons = func.json_each(Rating.reasons).table_valued("value")
@@ -235,206 +232,27 @@ def rating_comments(commune_ids, period: Period, *, officer_id: int | None = Non
     return [RatingComment(*row) for row in rows]
 
 
-# --- activity ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DialogueFigures:
-    planned: int = 0
-    held: int = 0
-    cancelled: int = 0
-    attendance: int = 0
-    notices: int = 0
-    notice_delay_days: float | None = None  # mean days from meeting to published notice
-
-    @property
-    def without_notice(self) -> int:
-        return self.held - self.notices
-
-
-@dataclass(frozen=True)
-class ItemFigures:
-    received: int = 0
-    answered: int = 0
-    answered_at_dialogue: int = 0
-    on_time: int = 0
-    overdue: int = 0
-    escalated_open: int = 0
-
-    def share(self, part: int, whole: int | None = None) -> float | None:
-        whole = self.received if whole is None else whole
-        return part / whole if whole else None
-
-
-@dataclass(frozen=True)
-class CommuneActivity:
-    commune_id: int
-    commune: str
-    dialogues: DialogueFigures
-    items: ItemFigures
-    hamlets_without_dialogue: list[str] = field(default_factory=list)
-
-
-def dialogue_figures(commune_ids, period: Period) -> dict[int, DialogueFigures]:
-    """Dialogues starting in the period, per commune."""
-    begin, after = period.bounds
-    held = Dialogue.status == "held"
-    published = and_(held, Dialogue.notice_published_at.is_not(None))
-    delay = _days_between(func.coalesce(Dialogue.held_at, Dialogue.starts_at),
-                          Dialogue.notice_published_at)
-    rows = db.session.execute(
-        select(Dialogue.commune_id, _count_if(Dialogue.status == "planned"), _count_if(held),
-               _count_if(Dialogue.status == "cancelled"),
-               func.sum(case((held, func.coalesce(Dialogue.attendance, 0)), else_=0)),
-               _count_if(published), func.avg(case((published, delay))))
-        .where(Dialogue.commune_id.in_(list(commune_ids)), Dialogue.starts_at >= begin,
-               Dialogue.starts_at < after)
-        .group_by(Dialogue.commune_id)
-    ).all()
-    return {row[0]: DialogueFigures(*(int(v or 0) for v in row[1:6]),
-                                    None if row[6] is None else float(row[6])) for row in rows}
-
-
-def item_figures(commune_ids, period: Period,
-                 now: datetime | None = None) -> dict[int, ItemFigures]:
-    """Items received in the period (spam left out), per commune, and what became of them."""
-    now = now or utcnow()
-    today = local(now).date()
-    begin, after = period.bounds
-    target = func.coalesce(Category.target_days, DEFAULT_TARGET_DAYS)
-    is_open = Item.status.in_(OPEN_STATUSES)
-    answered = Item.answered_at.is_not(None)
-    age = _days_between(Item.created_at, literal(now, UTCDateTime))
-    overdue = and_(is_open, or_(Item.due_date < today,
-                                and_(Item.due_date.is_(None), age > target)))
-    on_time = and_(answered, _days_between(Item.created_at, Item.answered_at) <= target)
-    rows = db.session.execute(
-        select(Item.commune_id, func.count(), _count_if(answered),
-               _count_if(and_(answered, Item.outcome.is_not(None), Item.dialogue_id.is_not(None))),
-               _count_if(on_time),
-               _count_if(overdue), _count_if(Item.status == "escalated"))
-        .outerjoin(Category, Category.id == Item.category_id)
-        .where(*_item_scope(commune_ids, begin, after))
-        .group_by(Item.commune_id)
-    ).all()
-    return {row[0]: ItemFigures(*(int(v or 0) for v in row[1:])) for row in rows}
-
-
-def _item_scope(commune_ids, begin: datetime, after: datetime) -> list:
-    return [Item.commune_id.in_(list(commune_ids)), Item.created_at >= begin,
-            Item.created_at < after, Item.status != "rejected"]
-
-
-BREAKDOWNS = ("channel", "category", "legal_type", "hamlet")
-
-
-def item_breakdown(commune_ids, period: Period, by: str) -> list[tuple[str, int]]:
-    """Items received in the period per channel, category, legal type or hamlet."""
-    begin, after = period.bounds
-    column = {"channel": Item.channel, "category": Item.category_id,
-              "legal_type": Item.legal_type, "hamlet": Item.hamlet_id}[by]
-    n = func.count().label("n")
-    rows = db.session.execute(
-        select(column, n).where(*_item_scope(commune_ids, begin, after))
-        .group_by(column).order_by(n.desc())
-    ).all()
-    names = _names(by, [key for key, _ in rows])
-    return [(names.get(key, key) if key is not None else "", count) for key, count in rows]
-
-
-def _names(by: str, keys: list) -> dict:
-    ids = [k for k in keys if k is not None]
-    if by == "category" and ids:
-        return dict(db.session.execute(select(Category.id, Category.name)
-                                       .where(Category.id.in_(ids))).all())
-    if by == "hamlet" and ids:
-        return dict(db.session.execute(select(Hamlet.id, Hamlet.name)
-                                       .where(Hamlet.id.in_(ids))).all())
-    return {}
-
-
-def hamlets_without_dialogue(commune_ids, period: Period) -> dict[int, list[str]]:
-    """Active hamlets with no held dialogue in the period, per commune."""
-    from nghedan.models import dialogue_hamlets
-
-    begin, after = period.bounds
-    had = (select(dialogue_hamlets.c.hamlet_id)
-           .join(Dialogue, Dialogue.id == dialogue_hamlets.c.dialogue_id)
-           .where(Dialogue.status == "held", Dialogue.starts_at >= begin,
-                  Dialogue.starts_at < after))
-    rows = db.session.execute(
-        select(Hamlet.commune_id, Hamlet.name)
-        .where(Hamlet.commune_id.in_(list(commune_ids)), Hamlet.active.is_(True),
-               Hamlet.id.not_in(had))
-        .order_by(Hamlet.commune_id, Hamlet.name)
-    ).all()
-    out: dict[int, list[str]] = {}
-    for commune_id, name in rows:
-        out.setdefault(commune_id, []).append(name)
-    return out
-
-
-def activity(commune_ids, period: Period, now: datetime | None = None) -> list[CommuneActivity]:
-    """One row per commune: dialogues, items and the hamlets left without a dialogue."""
-    communes = db.session.execute(
-        select(Commune.id, Commune.name).where(Commune.id.in_(list(commune_ids)))
-        .order_by(Commune.name)
-    ).all()
-    dialogues = dialogue_figures(commune_ids, period)
-    items = item_figures(commune_ids, period, now)
-    missing = hamlets_without_dialogue(commune_ids, period)
-    return [CommuneActivity(cid, name, dialogues.get(cid, DialogueFigures()),
-                            items.get(cid, ItemFigures()), missing.get(cid, []))
-            for cid, name in communes]
-
-
-def activity_total(rows: list[CommuneActivity]) -> CommuneActivity:
-    """The sum of several communes' rows (the notice delay weighted by notices)."""
-    d = [r.dialogues for r in rows]
-    notices = sum(x.notices for x in d)
-    delay = (sum((x.notice_delay_days or 0) * x.notices for x in d) / notices) if notices else None
-    dialogues = DialogueFigures(sum(x.planned for x in d), sum(x.held for x in d),
-                                sum(x.cancelled for x in d), sum(x.attendance for x in d),
-                                notices, delay)
-    i = [r.items for r in rows]
-    items = ItemFigures(*(sum(getattr(x, f) for x in i) for f in (
-        "received", "answered", "answered_at_dialogue", "on_time", "overdue", "escalated_open")))
-    hamlets = [h for r in rows for h in r.hamlets_without_dialogue]
-    return CommuneActivity(0, "", dialogues, items, hamlets)
-
-
-def answered_at_held_dialogues(commune_ids, period: Period) -> int:
-    """Items answered at the dialogues held in the period (the figure communes report)."""
-    begin, after = period.bounds
-    return db.session.scalar(
-        select(func.count(Item.id)).join(Dialogue, Dialogue.id == Item.dialogue_id)
-        .where(Dialogue.commune_id.in_(list(commune_ids)), Dialogue.status == "held",
-               Dialogue.starts_at >= begin, Dialogue.starts_at < after,
-               Item.outcome.is_not(None))
-    ) or 0
-
-
 # --- SQL helpers ------------------------------------------------------------------------
 
 
-def _dialect() -> str:
+def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _count_if(condition):
+def count_if(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def _days_between(earlier, later):
+def days_between(earlier, later):
     """Days (fractional) from one stored time to another, on either engine."""
-    if _dialect() == "postgresql":
+    if dialect() == "postgresql":
         return func.extract("epoch", later - earlier) / 86400.0
     return func.julianday(later) - func.julianday(earlier)
 
 
 def _bucket(column, unit: str):
     """The local day that starts the week (Monday) or month of a stored UTC time."""
-    if _dialect() == "postgresql":
+    if dialect() == "postgresql":
         local_time = func.timezone(str(LOCAL_ZONE), column)
         return func.to_char(func.date_trunc(unit, local_time), "YYYY-MM-DD")
     offset = f"+{int(LOCAL_ZONE.utcoffset(datetime(2000, 1, 1)).total_seconds() // 3600)} hours"

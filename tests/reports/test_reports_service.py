@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from nghedan.services import report_alerts, report_summary, reports
+from nghedan.services import report_activity, report_alerts, report_summary, reports
 from tests.factories import make_commune, make_item, make_officer
 from tests.reports.builders import add_dialogue, add_ratings, at
 
@@ -126,7 +126,7 @@ def test_activity_and_the_quarterly_summary(db):
     add_ratings(make_officer(commune, "02", "Trần Văn An"), [2, 2], at("2026-10-05"))
     db.flush()
 
-    (row,) = reports.activity([commune.id], Q4, now=at("2026-11-23"))
+    (row,) = report_activity.activity([commune.id], Q4, now=at("2026-11-23"))
     d, i = row.dialogues, row.items
     assert (d.planned, d.held, d.cancelled, d.attendance, d.notices) == (1, 2, 1, 1750, 1)
     assert round(d.notice_delay_days) == 3 and d.without_notice == 1
@@ -134,8 +134,10 @@ def test_activity_and_the_quarterly_summary(db):
     # Overdue: the triaged item past its due date, and new/escalated items past 15 days.
     assert (i.overdue, i.escalated_open) == (3, 1)
     assert row.hamlets_without_dialogue == ["Ấp Mới"]
-    assert dict(reports.item_breakdown([commune.id], Q4, "channel")) == {"sms": 3, "kiosk": 2}
-    assert reports.item_breakdown([commune.id], Q4, "hamlet") == [("Ấp Tân Phú", 5)]
+    tally = report_activity.item_tally([commune.id], Q4, now=at("2026-11-23"))
+    assert tally.breakdown("channel") == [("sms", 3), ("kiosk", 2)]
+    assert tally.breakdown("hamlet") == [("Ấp Tân Phú", 5)]
+    assert tally.figures() == {commune.id: i}
     summary = report_summary.quarterly_summary([commune.id], Q4, now=at("2026-11-23"))
     assert summary.text.startswith(
         "Quý IV năm 2026, xã Tân Thạnh đã tổ chức 2 cuộc đối thoại, 1.750 lượt người tham dự, "

@@ -1,0 +1,200 @@
+"""Activity reports: dialogues, attendance, notices, and what became of residents' items.
+
+The items of a period are read once: one GROUP BY over (commune, channel, category, legal
+type, hamlet) with conditional sums gives both the per-commune figures and every breakdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from nghedan.extensions import db
+from nghedan.formatting import local
+from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, dialogue_hamlets, utcnow
+from nghedan.models.base import UTCDateTime
+from nghedan.models.items import OPEN_STATUSES
+from nghedan.services.reports import Period, count_if, days_between
+
+DEFAULT_TARGET_DAYS = 15  # when an item has no category
+BREAKDOWNS = ("channel", "category", "legal_type", "hamlet")
+FIGURES = ("received", "answered", "answered_at_dialogue", "on_time", "overdue",
+           "escalated_open")
+
+
+@dataclass(frozen=True)
+class DialogueFigures:
+    planned: int = 0
+    held: int = 0
+    cancelled: int = 0
+    attendance: int = 0
+    notices: int = 0
+    notice_delay_days: float | None = None  # mean days from meeting to published notice
+
+    @property
+    def without_notice(self) -> int:
+        return self.held - self.notices
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    received: int = 0
+    answered: int = 0
+    answered_at_dialogue: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    escalated_open: int = 0
+
+    def share(self, part: int, whole: int | None = None) -> float | None:
+        whole = self.received if whole is None else whole
+        return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class CommuneActivity:
+    commune_id: int
+    commune: str
+    dialogues: DialogueFigures
+    items: ItemFigures
+    hamlets_without_dialogue: list[str] = field(default_factory=list)
+
+
+def dialogue_figures(commune_ids, period: Period) -> dict[int, DialogueFigures]:
+    """Dialogues starting in the period, per commune."""
+    begin, after = period.bounds
+    held = Dialogue.status == "held"
+    published = and_(held, Dialogue.notice_published_at.is_not(None))
+    delay = days_between(func.coalesce(Dialogue.held_at, Dialogue.starts_at),
+                         Dialogue.notice_published_at)
+    rows = db.session.execute(
+        select(Dialogue.commune_id, count_if(Dialogue.status == "planned"), count_if(held),
+               count_if(Dialogue.status == "cancelled"),
+               func.sum(case((held, func.coalesce(Dialogue.attendance, 0)), else_=0)),
+               count_if(published), func.avg(case((published, delay))))
+        .where(Dialogue.commune_id.in_(list(commune_ids)), Dialogue.starts_at >= begin,
+               Dialogue.starts_at < after)
+        .group_by(Dialogue.commune_id)
+    ).all()
+    return {row[0]: DialogueFigures(*(int(v or 0) for v in row[1:6]),
+                                    None if row[6] is None else float(row[6])) for row in rows}
+
+
+@dataclass(frozen=True)
+class ItemTally:
+    """The period's items grouped by commune, channel, category, legal type and hamlet."""
+
+    groups: list[tuple]  # (commune_id, channel, category_id, legal_type, hamlet_id, *FIGURES)
+
+    def figures(self) -> dict[int, ItemFigures]:
+        """Per commune."""
+        sums: dict[int, list[int]] = {}
+        for row in self.groups:
+            total = sums.setdefault(row[0], [0] * len(FIGURES))
+            for i, n in enumerate(row[5:]):
+                total[i] += n
+        return {commune_id: ItemFigures(*values) for commune_id, values in sums.items()}
+
+    def breakdown(self, by: str) -> list[tuple[str, int]]:
+        """Items received per channel, category, legal type or hamlet, most first."""
+        position = 1 + BREAKDOWNS.index(by)
+        counts: dict = {}
+        for row in self.groups:
+            counts[row[position]] = counts.get(row[position], 0) + row[5]
+        names = _names(by, list(counts))
+        pairs = [(names.get(k, k) if k is not None else "", n) for k, n in counts.items()]
+        return sorted(pairs, key=lambda pair: (-pair[1], str(pair[0])))
+
+
+def item_tally(commune_ids, period: Period, now: datetime | None = None) -> ItemTally:
+    """Items received in the period (spam left out) and what became of them, in one scan."""
+    now = now or utcnow()
+    begin, after = period.bounds
+    target = func.coalesce(Category.target_days, DEFAULT_TARGET_DAYS)
+    answered = Item.answered_at.is_not(None)
+    age = days_between(Item.created_at, literal(now, UTCDateTime))
+    overdue = and_(Item.status.in_(OPEN_STATUSES),
+                   or_(Item.due_date < local(now).date(),
+                       and_(Item.due_date.is_(None), age > target)))
+    keys = (Item.commune_id, Item.channel, Item.category_id, Item.legal_type, Item.hamlet_id)
+    rows = db.session.execute(
+        select(*keys, func.count(), count_if(answered),
+               count_if(and_(answered, Item.outcome.is_not(None), Item.dialogue_id.is_not(None))),
+               count_if(and_(answered, days_between(Item.created_at, Item.answered_at) <= target)),
+               count_if(overdue), count_if(Item.status == "escalated"))
+        .outerjoin(Category, Category.id == Item.category_id)
+        .where(Item.commune_id.in_(list(commune_ids)), Item.created_at >= begin,
+               Item.created_at < after, Item.status != "rejected")
+        .group_by(*keys)
+    ).all()
+    return ItemTally([tuple(row[:5]) + tuple(int(v or 0) for v in row[5:]) for row in rows])
+
+
+def _names(by: str, keys: list) -> dict:
+    ids = [k for k in keys if k is not None]
+    if by == "category" and ids:
+        return dict(db.session.execute(select(Category.id, Category.name)
+                                       .where(Category.id.in_(ids))).all())
+    if by == "hamlet" and ids:
+        return dict(db.session.execute(select(Hamlet.id, Hamlet.name)
+                                       .where(Hamlet.id.in_(ids))).all())
+    return {}
+
+
+def hamlets_without_dialogue(commune_ids, period: Period) -> dict[int, list[str]]:
+    """Active hamlets with no held dialogue in the period, per commune."""
+    begin, after = period.bounds
+    had = (select(dialogue_hamlets.c.hamlet_id)
+           .join(Dialogue, Dialogue.id == dialogue_hamlets.c.dialogue_id)
+           .where(Dialogue.status == "held", Dialogue.starts_at >= begin,
+                  Dialogue.starts_at < after))
+    rows = db.session.execute(
+        select(Hamlet.commune_id, Hamlet.name)
+        .where(Hamlet.commune_id.in_(list(commune_ids)), Hamlet.active.is_(True),
+               Hamlet.id.not_in(had))
+        .order_by(Hamlet.commune_id, Hamlet.name)
+    ).all()
+    out: dict[int, list[str]] = {}
+    for commune_id, name in rows:
+        out.setdefault(commune_id, []).append(name)
+    return out
+
+
+def activity(commune_ids, period: Period, now: datetime | None = None,
+             tally: ItemTally | None = None) -> list[CommuneActivity]:
+    """One row per commune: dialogues, items and the hamlets left without a dialogue."""
+    communes = db.session.execute(
+        select(Commune.id, Commune.name).where(Commune.id.in_(list(commune_ids)))
+        .order_by(Commune.name)
+    ).all()
+    dialogues = dialogue_figures(commune_ids, period)
+    items = (tally or item_tally(commune_ids, period, now)).figures()
+    missing = hamlets_without_dialogue(commune_ids, period)
+    return [CommuneActivity(cid, name, dialogues.get(cid, DialogueFigures()),
+                            items.get(cid, ItemFigures()), missing.get(cid, []))
+            for cid, name in communes]
+
+
+def activity_total(rows: list[CommuneActivity]) -> CommuneActivity:
+    """The sum of several communes' rows (the notice delay weighted by notices)."""
+    d = [r.dialogues for r in rows]
+    notices = sum(x.notices for x in d)
+    delay = (sum((x.notice_delay_days or 0) * x.notices for x in d) / notices) if notices else None
+    dialogues = DialogueFigures(sum(x.planned for x in d), sum(x.held for x in d),
+                                sum(x.cancelled for x in d), sum(x.attendance for x in d),
+                                notices, delay)
+    items = ItemFigures(*(sum(getattr(r.items, f) for r in rows) for f in FIGURES))
+    hamlets = [h for r in rows for h in r.hamlets_without_dialogue]
+    return CommuneActivity(0, "", dialogues, items, hamlets)
+
+
+def answered_at_held_dialogues(commune_ids, period: Period) -> int:
+    """Items answered at the dialogues held in the period (the figure communes report)."""
+    begin, after = period.bounds
+    return db.session.scalar(
+        select(func.count(Item.id)).join(Dialogue, Dialogue.id == Item.dialogue_id)
+        .where(Dialogue.commune_id.in_(list(commune_ids)), Dialogue.status == "held",
+               Dialogue.starts_at >= begin, Dialogue.starts_at < after,
+               Item.outcome.is_not(None))
+    ) or 0
