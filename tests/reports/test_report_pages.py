@@ -135,3 +135,24 @@ def test_pages_in_english(as_user, rated):
     assert "Residents' satisfaction" in html and "Not enough ratings" in html
     activity = client.get("/admin/reports/activity").get_data(as_text=True)
     assert "held 1 dialogues with 1.750 attendees" in activity
+
+
+def test_alerts_partial_for_the_admin_home(app, world):
+    """Any admin page can include the partial; it finds the current user's alerts itself."""
+    from flask import render_template
+    from flask_login import login_user
+
+    from nghedan.models import User
+
+    with app.app_context():
+        ours = _db.session.get(Commune, world.commune_id)
+        add_ratings(make_officer(ours, "02", "Trần Văn An"), [4] * 6,
+                    utcnow() - timedelta(days=1))
+        _db.session.commit()
+    with app.test_request_context("/admin/items"):
+        assert render_template("admin/reports/_alerts.html").strip() == ""  # nobody logged in
+        login_user(_db.session.query(User).filter_by(username="officer1").one())
+        html = render_template("admin/reports/_alerts.html")
+        assert "Trần Văn An" in html and "/admin/reports/satisfaction?officer=" in html
+        login_user(_db.session.query(User).filter_by(username="admin2").one())
+        assert "Trần Văn An" not in render_template("admin/reports/_alerts.html")
