@@ -95,5 +95,7 @@ def check_screen(page, log, name: str, bytes_before: int) -> None:
 def tap_keys(page, keys: str) -> None:
     """Type on the on-screen keyboard, one tap per key (" " is the space bar)."""
     for key in keys:
+        if key != key.lower():
+            page.tap('.hg-button[data-skbtn="{shift}"]')  # one capital, then back to small
         name = "{space}" if key == " " else key
         page.tap(f'.hg-button[data-skbtn="{name}"]')
