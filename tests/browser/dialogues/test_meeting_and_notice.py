@@ -114,3 +114,18 @@ def test_printed_notice_in_the_official_layout(app, live_server, page_factory,
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF"
     assert log.outside == []
+
+
+def test_plan_page_and_printed_agenda(app, live_server, page_factory, world):  # noqa: F811
+    dialogue_id = _dialogue_with_item(app, world)
+    page, log = page_factory("landscape")
+    _login(page, live_server)
+    page.goto(f"{live_server}/admin/dialogues")
+    assert "Kế hoạch luân phiên" in page.text_content("main")
+    screenshot(page, "dialogue-plan")
+    page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/agenda/print")
+    page.emulate_media(media="print")
+    assert not page.is_visible(".admin-header")
+    assert "Đường ấp Tân Phú bị ngập nước" in page.text_content(".print-agenda")
+    screenshot(page, "dialogue-agenda-print")
+    assert log.outside == []
