@@ -179,21 +179,3 @@ def test_english_and_back(kiosk_page):
     page.tap("text=Tiếng Việt")
     page.wait_for_selector("text=Đánh giá cán bộ")
     assert log.outside == []
-
-
-TELEX_CASES = {
-    "dduwowngf": "đường", "vieetj": "việt", "hoaf": "hòa", "thuyr": "thủy", "nguwowif": "người",
-    "quas": "quá", "giaf": "già", "tieengs": "tiếng", "ass": "as", "Ddaats": "Đất", "xax": "xã",
-    "ngoaif": "ngoài", "tuaans": "tuấn", "aw": "ă", "w": "ư", "casz": "ca",
-    "cas dduowcj": "cá được",
-    "chuyeenj": "chuyện", "thw": "thư", "giuwowngf": "giường", "khoong": "không", "baanf": "bần",
-}
-
-
-def test_the_telex_composer(kiosk_page, kiosk_setup):
-    page, _ = kiosk_page()
-    page.goto(kiosk_setup.base_url + "/kiosk/opinion/write")
-    typed = page.evaluate("cases => Object.keys(cases).map(k => [k, Telex.typeAll(k)])",
-                          TELEX_CASES)
-    assert {k: v for k, v in typed} == TELEX_CASES
-    assert page.evaluate("Telex.tone('Tan Thanh', 'f')") == "Tan Thành"
