@@ -25,7 +25,7 @@ run: install
 	$(BIN)/nghedan db upgrade
 	@if $(BIN)/nghedan db is-empty; then $(BIN)/nghedan seed-demo; fi
 	@echo
-	@echo "  Kiosk:        http://127.0.0.1:$(PORT)/kiosk/   (enroll a screen: $(BIN)/nghedan kiosk add NAME)"
+	@echo "  Kiosk:        $$($(BIN)/nghedan kiosk demo-url --base-url http://127.0.0.1:$(PORT) 2>/dev/null || echo 'http://127.0.0.1:$(PORT)/kiosk/ (enroll a screen: $(BIN)/nghedan kiosk add NAME)')"
 	@echo "  Admin panel:  http://127.0.0.1:$(PORT)/admin/   (demo login: admin / nghedan-demo)"
 	@echo "  Health:       http://127.0.0.1:$(PORT)/healthz"
 	@echo
