@@ -112,6 +112,10 @@ def test_an_opinion_from_category_to_receipt_then_looked_up(app, kiosk_page, kio
     code = page.url.rsplit("/", 1)[1]
     assert page.text_content(".tracking-code").replace("\u202f", "") == code
     assert f"TT {code}" in page.text_content(".sms-hint")
+    page.emulate_media(media="print")  # what the receipt printer gets: the slip, no buttons
+    assert page.is_hidden(".bar") and page.is_hidden(".actions") and page.is_visible(".qr")
+    screenshot(page, "kiosk-flow-receipt-print")
+    page.emulate_media(media="screen")
     [item] = [i for i in _kiosk_items(app) if i.tracking_code == code]
     assert (item.text, item.contact_phone, item.legal_type) == (
         "đường hu", "+84912345678", "complaint")
