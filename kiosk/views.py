@@ -46,6 +46,7 @@ from nghedan.phones import display
 from nghedan.services import kiosks
 from nghedan.services.intake import create_item
 from nghedan.services.ratings import record_rating
+from nghedan.text import fold_diacritics
 
 KIOSK_LEGAL_TYPES = ("opinion", "complaint", "denunciation")
 
@@ -211,7 +212,8 @@ def send_opinion():
 
 def _write_page(values, error=None, status=200):
     chosen = next((c for c in _categories() if c.code == values.get("category")), None)
-    hamlets = [h for h in current_kiosk().commune.hamlets if h.active]
+    hamlets = sorted((h for h in current_kiosk().commune.hamlets if h.active),
+                     key=lambda h: fold_diacritics(h.name))  # "Ấp Tân Hòa" before "Khóm 1"
     html = render_template(
         "kiosk/write.html", values=values, category=chosen, hamlets=hamlets,
         legal_types=legal_type_labels(), error=error,
