@@ -70,6 +70,7 @@ class Defaults:
     OUTBOX_BACKOFF_MAX_SECONDS = 3600
     OUTBOX_SEND_RATE_PER_SECOND = 1.0  # per worker process
     OUTBOX_POLL_SECONDS = 5
+    OUTBOX_CLAIM_MIN_SECONDS = 120  # a dead worker's claimed messages are due again after this
     TWILIO_TIMEOUT_SECONDS = 10
     # Dialogues: invitations N days before, reminder the day before, notice overdue after N days.
     DIALOGUE_INVITATION_DAYS = 5

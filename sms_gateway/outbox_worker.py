@@ -24,6 +24,7 @@ from nghedan.formatting import local
 from nghedan.models import Message, utcnow
 from nghedan.services.contacts import is_opted_out, set_opt_out
 from nghedan.services.sms_outbox import (
+    UNCONFIRMED,
     claim_due,
     mark_failed,
     mark_retry,
@@ -33,6 +34,8 @@ from nghedan.services.sms_outbox import (
 from sms_gateway.senders import Sender, SendError
 
 log = logging.getLogger(__name__)
+# How far the provider's clock may be behind ours when looking for an earlier send.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class WorkerSettings:
     send_timeout: float = 10.0
     quiet_hours: QuietHours | None = None
     quiet_exempt_kinds: Collection[str] = ("reply", "receipt")
+    claim_min: float = 120.0
 
     @classmethod
     def from_config(cls, config: Mapping) -> WorkerSettings:
@@ -82,12 +86,14 @@ class WorkerSettings:
             send_timeout=float(config.get("TWILIO_TIMEOUT_SECONDS") or 10),
             quiet_hours=QuietHours.parse(config.get("SMS_QUIET_HOURS")),
             quiet_exempt_kinds=_kinds(config.get("SMS_QUIET_EXEMPT_KINDS")),
+            claim_min=float(config.get("OUTBOX_CLAIM_MIN_SECONDS") or 120),
         )
 
     def lease(self, batch: int) -> timedelta:
         """How long a claim lasts: longer than sending the whole batch can take."""
         per_message = self.send_timeout + 1 / self.rate_per_second
-        return timedelta(seconds=max(120.0, batch * per_message + 60))
+        margin = min(60.0, self.claim_min / 2)
+        return timedelta(seconds=max(self.claim_min, batch * per_message + margin))
 
     def backoff(self, attempts: int, rng: random.Random) -> timedelta:
         """Exponential in the attempts made, capped, with jitter (half to full delay)."""
@@ -176,10 +182,13 @@ class OutboxWorker:
                 mark_skipped(message, "người nhận đã từ chối nhận tin (HUY/STOP)")
                 report.skipped += 1
                 return
-            phone, body = message.phone, message.body
+            phone, body, since = message.phone, message.body, message.created_at
+            unconfirmed = message.error_code == UNCONFIRMED
         self.pacer.wait()
         try:
-            provider_id = self.sender.send(phone, body)
+            provider_id = self._earlier_send(phone, body, since) if unconfirmed else None
+            if provider_id is None:
+                provider_id = self.sender.send(phone, body)
         except SendError as e:
             self._record_failure(message_id, e, report)
             return
@@ -192,6 +201,26 @@ class OutboxWorker:
             mark_sent(db.session.get(Message, message_id), channel=self.sender.channel,
                       provider_id=provider_id)
         report.sent += 1
+
+    def _earlier_send(self, phone: str, body: str, since: datetime) -> str | None:
+        """The provider's id when an earlier attempt was accepted after all; None to send.
+
+        Asked only when that attempt's worker died before recording the answer; a sender that
+        cannot tell (no `find_sent`) sends again. A failed question keeps the mark, so the
+        next attempt asks again instead of sending blind.
+        """
+        find_sent = getattr(self.sender, "find_sent", None)
+        if find_sent is None:
+            return None
+        try:
+            provider_id = find_sent(phone, body, since - CLOCK_SKEW)
+        except SendError as e:
+            raise SendError(f"could not check an earlier attempt: {e.message}",
+                            code=UNCONFIRMED, transient=True) from e
+        if provider_id:
+            log.warning("outbox: an earlier attempt was accepted as %s; not sent again",
+                        provider_id)
+        return provider_id
 
     def _record_failure(self, message_id: int, error: SendError, report: BatchReport) -> None:
         with unit_of_work():

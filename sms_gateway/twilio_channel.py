@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from contextlib import contextmanager
+from datetime import datetime
 
 import requests
 from flask import Request, Response, current_app
@@ -108,18 +110,35 @@ class TwilioSender:
         )
 
     def send(self, phone: str, body: str) -> str | None:
-        try:
+        with _send_errors():
             message = self.client.messages.create(to=phone, body=body, **self.origin)
-        except TwilioRestException as e:
-            raise SendError(e.msg or f"HTTP {e.status}", code=str(e.code or e.status),
-                            transient=_is_transient(e), opted_out=e.code == UNSUBSCRIBED) from e
-        except requests.Timeout as e:
-            raise SendError(f"no answer from Twilio: {e}", code="timeout", transient=True) from e
-        except requests.RequestException as e:
-            raise SendError(f"network error: {e}", code="network", transient=True) from e
-        except TwilioException as e:
-            raise SendError(str(e), code="twilio", transient=False) from e
         return message.sid
+
+    def find_sent(self, phone: str, body: str, since: datetime) -> str | None:
+        """The sid of a message with this body to this phone that Twilio accepted since
+        `since` (the newest 50 to the phone are read); None when there is none."""
+        with _send_errors():
+            for message in self.client.messages.list(to=phone, limit=50):
+                created = message.date_created
+                if message.body == body and (created is None or created >= since):
+                    return message.sid
+        return None
+
+
+@contextmanager
+def _send_errors():
+    """Twilio's and the network's exceptions as SendError (transient or permanent)."""
+    try:
+        yield
+    except TwilioRestException as e:
+        raise SendError(e.msg or f"HTTP {e.status}", code=str(e.code or e.status),
+                        transient=_is_transient(e), opted_out=e.code == UNSUBSCRIBED) from e
+    except requests.Timeout as e:
+        raise SendError(f"no answer from Twilio: {e}", code="timeout", transient=True) from e
+    except requests.RequestException as e:
+        raise SendError(f"network error: {e}", code="network", transient=True) from e
+    except TwilioException as e:
+        raise SendError(str(e), code="twilio", transient=False) from e
 
 
 def _is_transient(error: TwilioRestException) -> bool:

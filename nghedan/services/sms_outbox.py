@@ -20,6 +20,10 @@ _STATUS_RANK = {
     "delivered": 3, "undelivered": 3, "failed": 3, "read": 4,
 }
 _RECORDED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered"}
+# The error code of a message whose earlier attempt has no recorded outcome (its worker died
+# between handing it to the provider and writing down the answer): before it is sent again,
+# the worker asks the provider whether it was accepted.
+UNCONFIRMED = "unconfirmed"
 
 
 def claim_due(limit: int, lease: timedelta, *, only_kinds: Collection[str] | None = None,
@@ -29,7 +33,8 @@ def claim_due(limit: int, lease: timedelta, *, only_kinds: Collection[str] | Non
     PostgreSQL skips rows another worker has locked (`FOR UPDATE SKIP LOCKED`); on SQLite the
     transaction holds the write lock (`BEGIN IMMEDIATE`). On both, each row is claimed by a
     conditional UPDATE, so a row someone else claimed first is never taken twice. A row left
-    in `sending` by a worker that died is due again once its claim has expired.
+    in `sending` by a worker that died is due again once its claim has expired, marked
+    UNCONFIRMED.
     """
     now = now or utcnow()
     due = or_(
@@ -47,11 +52,12 @@ def claim_due(limit: int, lease: timedelta, *, only_kinds: Collection[str] | Non
         query = query.where(Message.kind.in_(list(only_kinds)))
     claimed = []
     for message_id, status in db.session.execute(query).all():
+        stale = {"error_code": UNCONFIRMED} if status == "sending" else {}
         result = db.session.execute(
             update(Message)
             .where(Message.id == message_id, Message.status == status)
             .values(status="sending", claimed_until=now + lease, attempts=Message.attempts + 1,
-                    updated_at=now)
+                    updated_at=now, **stale)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:

@@ -10,7 +10,6 @@ connection, as Twilio does with its connection overrides.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import secrets
 import signal
@@ -24,13 +23,13 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, func, select, text
 from twilio.request_validator import RequestValidator
 
 from nghedan.models import Message
-from tests.sms_gateway.fake_twilio import FakeTwilio, Received
+from tests.sms_gateway.fake_twilio import FakeTwilio
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -254,13 +253,24 @@ def texts(count: int, *, tag: str) -> list[Delivery]:
 
 
 class FaultyTwilio(FakeTwilio):
-    """The fake Twilio API, plus an outage switch (every send answers 500) and the
-    Messages list (GET), which the outbox asks before resending a message whose earlier
-    attempt has no recorded outcome."""
+    """The fake Twilio API with an outage switch (while `failing` is set, every send gets 500)
+    and a count of the Messages list requests (`lookups`)."""
 
     def __init__(self):
         super().__init__()
         self.failing = threading.Event()
+        self.lookups = 0
+
+    def _handler(self):
+        fake = self
+
+        class Handler(super()._handler()):
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                with fake.lock:
+                    fake.lookups += 1
+                super().do_GET()
+
+        return Handler
 
     def _next_answer(self, to: str) -> str:
         return "500" if self.failing.is_set() else super()._next_answer(to)
@@ -269,39 +279,6 @@ class FaultyTwilio(FakeTwilio):
         """How many times the API accepted each (To, Body)."""
         with self.lock:
             return Counter((r.form.get("To"), r.form.get("Body")) for r in self.received if r.sid)
-
-    def _handler(self):
-        base = super()._handler()
-        fake = self
-
-        class Handler(base):
-            def do_GET(self):  # noqa: N802 - http.server's naming
-                path, _, query = self.path.partition("?")
-                if not path.endswith("/Messages.json"):
-                    self.send_error(404)
-                    return
-                to = parse_qs(query).get("To", [None])[0]
-                with fake.lock:
-                    accepted = [r for r in fake.received if r.sid]
-                records = [_record(r) for r in reversed(accepted)
-                           if to is None or r.form.get("To") == to]
-                page = {"messages": records, "end": len(records), "start": 0, "page": 0,
-                        "page_size": 50, "first_page_uri": path, "next_page_uri": None,
-                        "previous_page_uri": None, "uri": path}
-                data = json.dumps(page).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
-
-
-def _record(received: Received) -> dict:
-    return {"sid": received.sid, "to": received.form.get("To"), "body": received.form.get("Body"),
-            "from": received.form.get("From"), "status": "sent", "direction": "outbound-api",
-            "date_created": received.form.get("_date_created")}
 
 
 class Database:

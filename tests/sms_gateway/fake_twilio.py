@@ -2,7 +2,8 @@
 
 Each `To` number can be told how to answer: 201 (accepted), 400 with a Twilio error code,
 429, 500, or hang (answer nothing until the client's timeout has passed). Every request
-is recorded, so tests can count what was really sent.
+is recorded, so tests can count what was really sent. `GET …/Messages.json?To=…` lists
+the accepted messages, newest first, as Twilio's Messages list does.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Received:
     path: str
     form: dict
     sid: str | None
+    date_created: str | None = None  # RFC 2822, as Twilio writes dates
 
 
 class FakeTwilio:
@@ -75,7 +77,27 @@ class FakeTwilio:
                     return
                 status, payload, sid = fake._payload(answer, form)
                 with fake.lock:
-                    fake.received.append(Received(self.path, form, sid))
+                    fake.received.append(Received(self.path, form, sid,
+                                                  payload.get("date_created")))
+                self._json(status, payload)
+
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                path, _, query = self.path.partition("?")
+                if not path.endswith("/Messages.json"):
+                    self._json(404, {"status": 404, "message": "not found"})
+                    return
+                to = parse_qs(query).get("To", [None])[0]
+                with fake.lock:
+                    accepted = [r for r in reversed(fake.received) if r.sid]
+                records = [{"sid": r.sid, "to": r.form.get("To"), "body": r.form.get("Body"),
+                            "status": "sent", "date_created": r.date_created}
+                           for r in accepted if to is None or r.form.get("To") == to]
+                self._json(200, {"messages": records, "start": 0, "end": len(records),
+                                 "page": 0, "page_size": 50, "uri": path,
+                                 "first_page_uri": path, "next_page_uri": None,
+                                 "previous_page_uri": None})
+
+            def _json(self, status: int, payload: dict) -> None:
                 body = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

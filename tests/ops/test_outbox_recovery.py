@@ -1,0 +1,98 @@
+"""A worker killed between handing a message to Twilio and recording the answer: the message
+is claimed again when the claim runs out, and sent again only if Twilio never accepted it."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from nghedan.database import unit_of_work
+from nghedan.models import Message, utcnow
+from nghedan.services.outbox import queue_sms
+from nghedan.services.sms_outbox import UNCONFIRMED, claim_due
+from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
+from sms_gateway.senders import sender_from_config
+from sms_gateway.twilio_channel import TwilioSender
+from tests.ops.stack import FaultyTwilio, free_port
+from tests.sms_gateway.conftest import RESIDENT, twilio_config
+
+BODY = "Xã đã sửa xong đèn đường ấp Tân Phú. Cảm ơn bà con."
+
+
+@pytest.fixture
+def fake_twilio():
+    fake = FaultyTwilio().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def app_config(database_url, fake_twilio):
+    return twilio_config(
+        database_url, SMS_BACKEND="twilio", TWILIO_API_BASE_URL=fake_twilio.base_url,
+        TWILIO_TIMEOUT_SECONDS=1, OUTBOX_SEND_RATE_PER_SECOND=1000, SMS_QUIET_HOURS="",
+        OUTBOX_CLAIM_MIN_SECONDS=10,
+    )
+
+
+def worker(config, **overrides) -> OutboxWorker:
+    config = {**config, **overrides}
+    return OutboxWorker(sender_from_config(config), WorkerSettings.from_config(config),
+                        rng=random.Random(3), now=lambda: utcnow() + timedelta(minutes=1))
+
+
+def died_while_sending(db, app, *, accepted: bool) -> int:
+    """A queued message claimed by a worker that died; Twilio took it first if `accepted`."""
+    message = queue_sms(RESIDENT, BODY, kind="reply")
+    db.flush()
+    message_id = message.id
+    db.commit()
+    with unit_of_work():
+        assert claim_due(5, timedelta(seconds=10)) == [message_id]
+    if accepted:
+        TwilioSender.from_config(app.config).send(RESIDENT, BODY)
+    return message_id
+
+
+@pytest.mark.parametrize("accepted", [True, False])
+def test_a_dead_workers_message_is_sent_once(app, db, fake_twilio, accepted):
+    message_id = died_while_sending(db, app, accepted=accepted)
+    report = worker(app.config).run_once()
+    assert (report.claimed, report.sent) == (1, 1)
+    assert fake_twilio.sent_counts()[(RESIDENT, BODY)] == 1
+    assert fake_twilio.lookups == 1
+    db.expire_all()
+    message = db.get(Message, message_id)
+    [sid] = [r.sid for r in fake_twilio.accepted()]
+    assert (message.status, message.provider_id, message.error_code) == ("sent", sid, None)
+
+
+def test_the_claim_lasts_the_configured_minimum(app):
+    settings = WorkerSettings.from_config(app.config)
+    assert settings.lease(1) == timedelta(seconds=10)
+    assert WorkerSettings().lease(1) == timedelta(seconds=120)  # the default
+
+
+def test_when_twilio_cannot_be_asked_the_message_waits_and_is_asked_about_again(
+        app, db, fake_twilio):
+    message_id = died_while_sending(db, app, accepted=True)
+    closed = f"http://127.0.0.1:{free_port()}"
+    report = worker(app.config, TWILIO_API_BASE_URL=closed).run_once()
+    assert (report.claimed, report.retried, report.sent) == (1, 1, 0)
+    db.expire_all()
+    message = db.get(Message, message_id)
+    assert (message.status, message.error_code) == ("queued", UNCONFIRMED)
+    later = worker(app.config)
+    later.now = lambda: utcnow() + timedelta(hours=2)
+    assert later.run_once().sent == 1
+    assert fake_twilio.sent_counts()[(RESIDENT, BODY)] == 1
+
+
+def test_fresh_messages_are_sent_without_asking(app, db, fake_twilio):
+    queue_sms(RESIDENT, BODY, kind="reply")
+    db.commit()
+    assert worker(app.config).run_once().sent == 1
+    assert fake_twilio.sent_counts()[(RESIDENT, BODY)] == 1
+    assert fake_twilio.lookups == 0
