@@ -86,6 +86,16 @@ def test_a_double_tap_records_one_rating(app, kiosk_page, kiosk_setup):
     assert _ratings(app) == [(2, [], None)]
 
 
+def test_a_stale_csrf_token_is_renewed_without_bothering_the_resident(app, kiosk_page,
+                                                                      kiosk_setup):
+    page, _ = kiosk_page()
+    page.goto(kiosk_setup.base_url + f"/kiosk/rate/{kiosk_setup.officer_id}")
+    page.eval_on_selector("input[name=csrf_token]", "input => { input.value = 'stale'; }")
+    page.tap("button.level1")
+    page.wait_for_url("**/kiosk/thanks")
+    assert _ratings(app) == [(1, [], None)]
+
+
 def test_an_opinion_from_category_to_receipt_then_looked_up(app, kiosk_page, kiosk_setup):
     page, log = kiosk_page()
     page.tap("text=Góp ý, kiến nghị")
