@@ -15,10 +15,11 @@
   var idleCount = document.getElementById("idle-count");
   var offline = document.getElementById("offline");
   var onHomeInVietnamese = document.body.classList.contains("home") && document.documentElement.lang === "vi";
-  var idleTimer = null, countdownTimer = null, retryTimer = null, pending = null;
+  var idleTimer = null, countdownTimer = null, retryTimer = null, leaveTimer = null, pending = null;
 
   // --- idle reset ---------------------------------------------------------------------------
   function armIdle() {
+    clearTimeout(leaveTimer);  // someone is here again: stay, don't leave when the server is back
     clearTimeout(idleTimer);
     clearInterval(countdownTimer);
     if (idleBox) idleBox.hidden = true;
@@ -73,7 +74,7 @@
       })
       .catch(function () {
         showOffline("nav");
-        if (keepTrying) retryTimer = setTimeout(function () { go(url, true); }, retryMs);
+        if (keepTrying) leaveTimer = setTimeout(function () { go(url, true); }, retryMs);
       });
   }
 
