@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.sms_webhook                       # everything (about 5 minutes)
     .venv/bin/python -m bench.sms_webhook --skip-postgresql     # SQLite only
+    .venv/bin/python -m bench.sms_webhook --only throughput     # or --only burst
 
 1. Throughput: gunicorn runs with deploy/gunicorn.conf.py and 4 workers, twice: once the
    real app (signed webhook, SQLite, each text a new item), once bench/sms_webhook_bare.py
@@ -249,6 +250,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--burst", type=int, default=5000, help="distinct texts in the burst")
     parser.add_argument("--skip-postgresql", action="store_true")
+    parser.add_argument("--only", choices=("throughput", "burst"), help="run one part")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = {"workers": WORKERS, "concurrency": CONCURRENCY, "cpus": os.cpu_count()}
@@ -260,19 +262,22 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmpdir:
             tmp = Path(tmpdir)
-            print("throughput:", flush=True)
-            pg_url = pg_database(cluster, "throughput") if cluster else None
-            report["throughput"] = throughput(tmp, args.requests, args.warmup, pg_url)
-            print("burst:", flush=True)
-            report["burst_sqlite"] = burst("sqlite", f"sqlite:///{tmp / 'burst.db'}", tmp,
-                                           args.burst)
-            if cluster:
-                report["burst_postgresql"] = burst("postgresql", pg_database(cluster, "burst"), tmp,
-                                                   args.burst)
+            if args.only != "burst":
+                print("throughput:", flush=True)
+                pg_url = pg_database(cluster, "throughput") if cluster else None
+                report["throughput"] = throughput(tmp, args.requests, args.warmup, pg_url)
+            if args.only != "throughput":
+                print("burst:", flush=True)
+                report["burst_sqlite"] = burst("sqlite", f"sqlite:///{tmp / 'burst.db'}", tmp,
+                                               args.burst)
+                if cluster:
+                    report["burst_postgresql"] = burst(
+                        "postgresql", pg_database(cluster, "burst"), tmp, args.burst)
     finally:
         if cluster:
             cluster.stop()
-    (RESULTS / "sms_webhook.json").write_text(json.dumps(report, indent=2))
+    name = f"sms_webhook-{args.only}.json" if args.only else "sms_webhook.json"
+    (RESULTS / name).write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
 
 
