@@ -36,6 +36,7 @@ from kiosk.wording import (
     lookup_problem,
     public_status,
     reason_labels,
+    receipt_sms,
     score_labels,
 )
 from nghedan.errors import ValidationError
@@ -44,7 +45,8 @@ from nghedan.models import Category, Item, Officer
 from nghedan.models.ratings import LOW_SCORES
 from nghedan.phones import display
 from nghedan.services import kiosks
-from nghedan.services.intake import create_item
+from nghedan.services.intake import create_item, item_by_client_key
+from nghedan.services.outbox import queue_sms
 from nghedan.services.ratings import record_rating
 from nghedan.text import fold_diacritics
 
@@ -195,6 +197,8 @@ def write():
 def send_opinion():
     form = request.form
     legal_type = form.get("legal_type") or "opinion"
+    key = client_key(form.get("screen_key"))
+    already_sent = item_by_client_key(key) is not None
     try:
         if legal_type not in KIOSK_LEGAL_TYPES:
             raise ValidationError("bad legal type", code="bad_legal_type")
@@ -202,11 +206,14 @@ def send_opinion():
             commune_id=current_kiosk().commune_id, text=form.get("text", ""), channel="kiosk",
             hamlet_id=form.get("hamlet", type=int), category_code=form.get("category") or None,
             legal_type=legal_type, contact_phone=form.get("phone"),
-            contact_name=form.get("name"), kiosk_id=current_kiosk().id,
-            client_key=client_key(form.get("screen_key")),
+            contact_name=form.get("name"), kiosk_id=current_kiosk().id, client_key=key,
         )
     except ValidationError as e:
         return _write_page(form, domain_error(e), 422)
+    if item.contact_phone and not already_sent:
+        # The code also by SMS, so the resident has it even without the paper receipt.
+        queue_sms(item.contact_phone, receipt_sms(item), kind="kiosk_receipt",
+                  commune_id=item.commune_id, item_id=item.id)
     return redirect(url_for(".receipt", code=item.tracking_code))
 
 

@@ -103,3 +103,9 @@ def legal_type_labels() -> dict[str, str]:
 def commune_title(commune) -> str:
     kind = {"xa": _("xã"), "phuong": _("phường"), "dac_khu": _("đặc khu")}.get(commune.kind, "")
     return _("UBND %(kind)s %(name)s", kind=kind, name=commune.name)
+
+
+def receipt_sms(item: Item) -> str:
+    """The SMS a resident who left a phone number gets: the tracking code, and how to use it."""
+    return _("Xã %(name)s đã nhận ý kiến của bạn, mã tra cứu %(code)s. "
+             "Nhắn TT %(code)s để xem kết quả.", name=item.commune.name, code=item.tracking_code)

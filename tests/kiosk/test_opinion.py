@@ -147,3 +147,30 @@ def test_the_receipt_has_a_print_stylesheet(kiosk_client):
     css = kiosk_client.get("/kiosk/static/receipt-print.css")
     assert b"@page" in css.data
     css.close()
+
+
+def _queued(db) -> list:
+    from nghedan.models import Message
+
+    db.expire_all()
+    return list(db.scalars(select(Message).where(Message.direction == "out")))
+
+
+def test_a_phone_number_gets_the_code_by_sms_once(kiosk_client, db):
+    first, fields = _send(kiosk_client, text="Đèn đường hư", phone="0912345678")
+    kiosk_client.post("/kiosk/opinion/write", data=fields)  # sent twice: one item, one SMS
+    [item] = _items(db)
+    [sms] = _queued(db)
+    assert (sms.phone, sms.status, sms.kind, sms.item_id) == (
+        "+84912345678", "queued", "kiosk_receipt", item.id)
+    assert f"TT {item.tracking_code}" in sms.body
+
+
+def test_no_sms_without_a_phone_or_to_a_phone_that_opted_out(kiosk_client, db):
+    from nghedan.services.contacts import set_opt_out
+
+    _send(kiosk_client, text="Không để số")
+    set_opt_out("+84912345679", True)
+    db.commit()
+    _send(kiosk_client, text="Số đã ngừng nhận tin", phone="0912345679")
+    assert len(_items(db)) == 2 and _queued(db) == []
