@@ -71,6 +71,9 @@ def _kiosk_globals():
 
 @bp.errorhandler(CSRFError)
 def _csrf_failed(_error):
+    # CSRF is checked before the kiosk is: a browser that is not a kiosk learns nothing more.
+    if kiosks.kiosk_for_device(request.cookies.get(DEVICE_COOKIE)) is None:
+        return render_template("kiosk/not_set_up.html"), 403
     # The page's script fetches a fresh token and sends again, keeping what was typed.
     html = render_template("kiosk/message.html", title=_("Vui lòng bấm gửi lại."))
     return html, 400, {"X-Kiosk-Csrf": "expired"}

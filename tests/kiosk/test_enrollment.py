@@ -17,6 +17,13 @@ def test_an_unenrolled_browser_sees_only_not_set_up(client, commune):
         assert "Nguyễn Thị Lan" not in html
 
 
+def test_an_unenrolled_browser_cannot_post_either(client, commune):
+    for data in ({"score": "1"}, {"score": "1", "csrf_token": "x", "screen_key": "a" * 32}):
+        response = client.post("/kiosk/rate/1", data=data)
+        assert response.status_code == 403
+        assert NOT_SET_UP in response.get_data(as_text=True)
+
+
 def test_static_files_need_no_enrollment(client):
     response = client.get("/kiosk/static/kiosk.css")
     assert response.status_code == 200
