@@ -72,7 +72,8 @@ def _kiosk_globals():
 @bp.errorhandler(CSRFError)
 def _csrf_failed(_error):
     # CSRF is checked before the kiosk is: a browser that is not a kiosk learns nothing more.
-    if kiosks.kiosk_for_device(request.cookies.get(DEVICE_COOKIE)) is None:
+    g.kiosk = kiosks.kiosk_for_device(request.cookies.get(DEVICE_COOKIE))
+    if g.kiosk is None:
         return render_template("kiosk/not_set_up.html"), 403
     # The page's script fetches a fresh token and sends again, keeping what was typed.
     html = render_template("kiosk/message.html", title=_("Vui lòng bấm gửi lại."))
@@ -87,7 +88,7 @@ def enroll(token: str):
     enrolled = kiosks.enroll(token)
     if enrolled is None:
         return render_template("kiosk/not_set_up.html"), 403
-    kiosk, device_token = enrolled
+    _kiosk, device_token = enrolled
     response = redirect(url_for(".home"))
     set_device_cookie(response, device_token)
     return response

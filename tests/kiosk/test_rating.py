@@ -135,6 +135,7 @@ def test_a_stale_csrf_token_asks_the_page_to_renew_it(kiosk_client, db):
     assert response.status_code == 400
     assert response.headers["X-Kiosk-Csrf"] == "expired"
     assert "hết hạn" not in response.get_data(as_text=True)
+    assert "UBND xã Tân Thạnh" in response.get_data(as_text=True)
     fresh = kiosk_client.get("/kiosk/csrf").get_json()["csrf_token"]
     response = kiosk_client.post(f"/kiosk/rate/{officer.id}", data={**data, "csrf_token": fresh})
     assert response.status_code == 302
