@@ -38,10 +38,17 @@ def event_label(kind: str) -> str:
             "sms_reply": _("Trả lời bằng SMS")}.get(kind, kind)
 
 
+def has_endpoint(name: str) -> bool:
+    """Whether a page exists (the nav links only to pages that do)."""
+    from flask import current_app
+
+    return name in current_app.view_functions
+
+
 def jinja_helpers() -> dict:
     from nghedan.services.status import status_label
 
     return {"role_label": role_label, "channel_label": channel_label,
             "legal_type_label": legal_type_label, "status_label": status_label,
-            "event_label": event_label,
+            "event_label": event_label, "has_endpoint": has_endpoint,
             "message_status_label": message_status_label}

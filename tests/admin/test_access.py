@@ -243,3 +243,16 @@ def test_supervisor_pages_have_no_change_forms(as_user, world):
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
     assert 'id="triage"' not in page and 'id="reply"' not in page
     assert 'id="bulk-action"' not in client.get("/admin/items").get_data(as_text=True)
+
+
+def test_the_nav_links_every_area_that_exists(as_user, app):
+    client = as_user("officer1")
+    page = client.get("/admin/items").get_data(as_text=True)
+    with app.test_request_context():
+        from flask import url_for
+
+        for endpoint in ("admin.items", "admin.dialogues", "admin.followup", "admin.reports"):
+            if endpoint in app.view_functions:
+                assert f'href="{url_for(endpoint)}"' in page, endpoint
+        assert url_for("admin.users") not in page  # officers don't manage users
+    assert 'class="sub-nav"' not in page
