@@ -261,3 +261,18 @@ def test_search_finds_the_same_whichever_index_leads(as_user, app, world, monkey
     broad = client.get("/admin/items?q=dat+dai").get_data(as_text=True)
     for page in (narrow, broad):
         assert "Tranh chấp ĐẤT ĐAI" in page and "sạt lở" not in page and "Tất cả (1)" in page
+
+
+def test_the_unfiltered_inbox_shows_satisfaction_alerts(as_user, app, world):
+    from nghedan.models import Rating
+    from tests.factories import make_officer
+
+    with app.app_context():
+        officer = make_officer(_db.session.get(Commune, world.commune_id), name="Trần Văn Bình")
+        for _ in range(6):  # a cluster of "không hài lòng" this week
+            _db.session.add(Rating(commune_id=world.commune_id, officer_id=officer.id, score=4,
+                                   channel="kiosk"))
+        _db.session.commit()
+    client = as_user("officer1")
+    assert "Trần Văn Bình" in client.get("/admin/items").get_data(as_text=True)
+    assert "Trần Văn Bình" not in client.get("/admin/items?status=new").get_data(as_text=True)
