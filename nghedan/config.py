@@ -63,7 +63,7 @@ class Defaults:
     SMS_FLOOD_LIMIT = 10  # more texts than this from one phone in the window: stored, unanswered
     SMS_FLOOD_WINDOW_SECONDS = 600
     SMS_QUIET_HOURS = "21:00-07:00"  # local time with no notices; "" sends at any hour
-    SMS_QUIET_EXEMPT_KINDS = ("reply", "receipt")  # direct answers go out at any hour
+    SMS_QUIET_EXEMPT_KINDS = ("reply", "receipt", "kiosk_receipt")  # direct answers go out at any hour
     OUTBOX_BATCH_SIZE = 20
     OUTBOX_MAX_ATTEMPTS = 6
     OUTBOX_BACKOFF_BASE_SECONDS = 30  # doubles with each attempt, with jitter
