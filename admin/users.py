@@ -17,7 +17,7 @@ from nghedan.services.history import audit
 from nghedan.services.users import create_user, set_password
 
 # Admins manage the users of their own commune; supervisors are created by operators (CLI).
-COMMUNE_ROLES = ("admin", "officer")
+COMMUNE_ROLES = ("officer", "admin")  # officer first: the safer default
 
 
 def _role_choices() -> list[tuple[str, str]]:
