@@ -28,8 +28,11 @@ run: install
 	@echo "  Kiosk:        $$($(BIN)/nghedan kiosk demo-url --base-url http://127.0.0.1:$(PORT) 2>/dev/null || echo 'http://127.0.0.1:$(PORT)/kiosk/ (enroll a screen: $(BIN)/nghedan kiosk add NAME)')"
 	@echo "  Admin panel:  http://127.0.0.1:$(PORT)/admin/   (demo login: admin / nghedan-demo)"
 	@echo "  Health:       http://127.0.0.1:$(PORT)/healthz"
+	@echo "  Outgoing SMS: sent by an outbox worker started beside the web server (printed here until Twilio is configured)"
 	@echo
-	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) "nghedan:create_app()"
+	$(BIN)/nghedan outbox work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) "nghedan:create_app()"
 
 # Browser tests drive Debian's Chromium; install it (and fonts with every Vietnamese letter,
 # for the printed notice) once when missing. Needs root.
