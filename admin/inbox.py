@@ -81,17 +81,22 @@ def filter_args(**changes) -> dict:
     return args
 
 
-def choices(commune_ids: list[int]) -> dict:
-    """The options of the filter and bulk-action menus."""
+def choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) -> dict:
+    """The options of the filter and bulk-action menus.
+
+    Hamlets and dialogues belong to one commune: they are offered once the list shows one
+    commune (a province's supervisor would otherwise get thousands of hamlets).
+    """
+    one = list(chosen if chosen is not None else commune_ids)
+    one = one if len(one) == 1 else []
     return {
         "communes": db.session.scalars(
             select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)).all(),
         "categories": db.session.scalars(select(Category).order_by(Category.position)).all(),
-        "hamlets": db.session.scalars(select(Hamlet).where(Hamlet.commune_id.in_(commune_ids))
+        "hamlets": db.session.scalars(select(Hamlet).where(Hamlet.commune_id.in_(one))
                                       .order_by(Hamlet.name)).all(),
         "dialogues": db.session.scalars(
-            select(Dialogue).where(Dialogue.commune_id.in_(commune_ids),
-                                   Dialogue.status == "planned")
+            select(Dialogue).where(Dialogue.commune_id.in_(one), Dialogue.status == "planned")
             .order_by(Dialogue.starts_at)).all(),
     }
 
@@ -110,7 +115,7 @@ def items():
         statuses=STATUSES, channels=CHANNELS, legal_types=LEGAL_TYPES, form=PostForm(),
         filter_args=filter_args, bulk_actions=BULK_ACTIONS, today=search.local_today(),
         open_statuses=OPEN_STATUSES,
-        **choices(visible_commune_ids(current_user)),
+        **choices(visible_commune_ids(current_user), f.commune_ids),
     )
 
 

@@ -33,3 +33,14 @@ def test_supervisor_created_for_two_communes_sees_both(runner, app, world):
     assert 'name="commune"' in page
     only_ours = client.get(f"/admin/items?commune={world.other_commune_id}").get_data(as_text=True)
     assert "Tất cả (1)" in only_ours
+
+
+def test_hamlets_are_offered_once_one_commune_is_chosen(runner, app, world):
+    runner.invoke(args=["user", "create", "--username", "tinh", "--role", "supervisor",
+                        "--supervises", "tan-thanh", "--supervises", "my-hoa",
+                        "--password-stdin"], input="mat-khau-giam-sat\n")
+    client = app.test_client()
+    login(client, "tinh", "mat-khau-giam-sat")
+    assert 'name="hamlet"' not in client.get("/admin/items").get_data(as_text=True)
+    page = client.get(f"/admin/items?commune={world.other_commune_id}").get_data(as_text=True)
+    assert 'name="hamlet"' in page and "Ấp Một" in page and "Ấp Tân Phú" not in page
