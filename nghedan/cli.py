@@ -197,6 +197,10 @@ def register(app: Flask) -> None:
     from sms_gateway.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)
+    from sms_gateway.channels_cli import channel_cli, gammu_cli
+
+    app.cli.add_command(channel_cli)
+    app.cli.add_command(gammu_cli)
     from kiosk.cli import kiosk_cli, poster
 
     app.cli.add_command(kiosk_cli)

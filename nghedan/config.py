@@ -63,7 +63,8 @@ class Defaults:
     SMS_FLOOD_LIMIT = 10  # more texts than this from one phone in the window: stored, unanswered
     SMS_FLOOD_WINDOW_SECONDS = 600
     SMS_QUIET_HOURS = "21:00-07:00"  # local time with no notices; "" sends at any hour
-    SMS_QUIET_EXEMPT_KINDS = ("reply", "receipt", "kiosk_receipt")  # direct answers go out at any hour
+    # Direct answers go out at any hour (opt_out_ack: the answer to HUY / STOP).
+    SMS_QUIET_EXEMPT_KINDS = ("reply", "receipt", "kiosk_receipt", "opt_out_ack")
     OUTBOX_BATCH_SIZE = 20
     OUTBOX_MAX_ATTEMPTS = 6
     OUTBOX_BACKOFF_BASE_SECONDS = 30  # doubles with each attempt, with jitter
@@ -72,6 +73,14 @@ class Defaults:
     OUTBOX_POLL_SECONDS = 5
     OUTBOX_CLAIM_MIN_SECONDS = 120  # a dead worker's claimed messages are due again after this
     TWILIO_TIMEOUT_SECONDS = 10
+    # Local SMS channels (Android phone gateway, GSM modem): see README, "Local SMS gateways".
+    ANDROID_SIGNATURE_MAX_AGE_SECONDS = 300  # X-Timestamp further off than this is refused
+    ANDROID_DUPLICATE_WINDOW_SECONDS = 120  # same phone and text this close: one text
+    ANDROID_TIMEOUT_SECONDS = 10  # one request to the phone's API
+    GAMMU_SETTLE_SECONDS = 5  # inbox files younger than this may still be being written
+    SMS_CHANNEL_DOWN_AFTER_FAILURES = 3  # consecutive failed sends before a channel is avoided
+    SMS_CHANNEL_RETRY_AFTER_SECONDS = 300  # …for this long after its last failure
+    SMS_CHANNEL_PING_MAX_AGE_SECONDS = 1800  # a pinging phone silent this long is down
     # Dialogues: invitations N days before, reminder the day before, notice overdue after N days.
     DIALOGUE_INVITATION_DAYS = 5
     DIALOGUE_NOTICE_REMINDER_DAYS = 7

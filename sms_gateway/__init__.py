@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("sms", __name__)
 
-from sms_gateway import views  # noqa: E402,F401  (registers the routes on bp)
+# Register the routes on bp: Twilio's webhooks (views), the Android phone gateway's.
+from sms_gateway import android_webhook, views  # noqa: E402,F401

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from nghedan.config import ConfigurationError
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
+from sms_gateway.routing import ChannelRouter
 from sms_gateway.senders import sender_from_config
 
 outbox_cli = AppGroup("outbox", help="Outgoing SMS.")
@@ -23,10 +24,12 @@ def work(once: bool, limit: int | None) -> None:
     """Send queued SMS until stopped (SIGTERM or Ctrl-C finish the current message first)."""
     config = current_app.config
     try:
-        worker = OutboxWorker(sender_from_config(config), WorkerSettings.from_config(config))
+        sender = ChannelRouter(sender_from_config(config), config)
+        worker = OutboxWorker(sender, WorkerSettings.from_config(config))
     except (ConfigurationError, ValueError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"outbox worker: sending with {worker.sender.channel}")
+    click.echo(f"outbox worker: sending with {worker.sender.channel} "
+               "(and the SMS channels configured per commune)")
     if once:
         click.echo(str(worker.run_once(limit)))
         return

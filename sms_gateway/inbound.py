@@ -59,8 +59,21 @@ class Outcome:
     item_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Received:
+    reply: str | None
+    created: bool  # False: a repeated delivery of a text stored before (answered already)
+    message_id: int
+
+
 def handle_inbound(sms: InboundSms) -> str | None:
     """Store the text, act on it, and return the reply (None: answer nothing)."""
+    return receive_inbound(sms).reply
+
+
+def receive_inbound(sms: InboundSms) -> Received:
+    """`handle_inbound`, also saying whether the text is new: channels that answer through
+    the outbox queue a reply only for a new text, never for a repeated delivery."""
     phone = to_e164(sms.sender)
     recipient = to_e164(sms.recipient) or (sms.recipient or None)
     commune = commune_for_number(recipient)
@@ -70,13 +83,13 @@ def handle_inbound(sms: InboundSms) -> str | None:
     )
     message = stored.message
     if not stored.created:
-        return message.reply_body
+        return Received(message.reply_body, False, message.id)
     reason = _reason_not_to_answer(message, phone, commune)
     if reason:
         log.info("inbound SMS %s stored without answer: %s", message.id, reason)
         flag_message(message, reason)
-        return None
-    return _act_and_record(message, phone, commune)
+        return Received(None, True, message.id)
+    return Received(_act_and_record(message, phone, commune), True, message.id)
 
 
 def _reason_not_to_answer(message: Message, phone: str | None,

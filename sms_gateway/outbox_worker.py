@@ -23,6 +23,7 @@ from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Message, utcnow
 from nghedan.services.contacts import is_opted_out, set_opt_out
+from nghedan.services.outbox import OPT_OUT_ACK
 from nghedan.services.sms_outbox import (
     UNCONFIRMED,
     claim_due,
@@ -178,17 +179,18 @@ class OutboxWorker:
             message = db.session.get(Message, message_id)
             if message is None or message.status != "sending":
                 return  # removed (retention purge) or settled meanwhile
-            if is_opted_out(message.phone):
+            if message.kind != OPT_OUT_ACK and is_opted_out(message.phone):
                 mark_skipped(message, "người nhận đã từ chối nhận tin (HUY/STOP)")
                 report.skipped += 1
                 return
             phone, body, since = message.phone, message.body, message.created_at
             unconfirmed = message.error_code == UNCONFIRMED
+            sender = self._sender_for(message)
         self.pacer.wait()
         try:
             provider_id = self._earlier_send(phone, body, since) if unconfirmed else None
             if provider_id is None:
-                provider_id = self.sender.send(phone, body)
+                provider_id = sender.send(phone, body)
         except SendError as e:
             self._record_failure(message_id, e, report)
             return
@@ -198,9 +200,14 @@ class OutboxWorker:
                                  report)
             return
         with unit_of_work():
-            mark_sent(db.session.get(Message, message_id), channel=self.sender.channel,
+            mark_sent(db.session.get(Message, message_id), channel=sender.channel,
                       provider_id=provider_id)
         report.sent += 1
+
+    def _sender_for(self, message: Message) -> Sender:
+        """The sender of this message: a router picks one per message (commune, carrier)."""
+        for_message = getattr(self.sender, "for_message", None)
+        return for_message(message) if for_message else self.sender
 
     def _earlier_send(self, phone: str, body: str, since: datetime) -> str | None:
         """The provider's id when an earlier attempt was accepted after all; None to send.

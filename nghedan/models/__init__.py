@@ -10,9 +10,11 @@ from nghedan.models.messages import Message
 from nghedan.models.people import Contact, Officer, User, supervisor_communes
 from nghedan.models.places import Commune, Hamlet
 from nghedan.models.ratings import Rating
+from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
 
 __all__ = [
     "AgendaEntry", "ApiClient", "AuditEvent", "Category", "Commune", "Contact", "Dialogue",
-    "Hamlet", "Item", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "User",
+    "Hamlet", "Item", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "SmsChannel",
+    "SmsChannelFailure", "User",
     "dialogue_hamlets", "dialogue_officials", "supervisor_communes", "utcnow",
 ]

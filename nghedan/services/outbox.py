@@ -8,6 +8,10 @@ from nghedan.services.contacts import is_opted_out
 from nghedan.sms_text import count_segments, fit_for_sms
 from nghedan.text import nfc
 
+# The one text an opted-out phone still gets: the acknowledgement of its HUY / STOP, for
+# channels that answer through the outbox instead of in the provider's response.
+OPT_OUT_ACK = "opt_out_ack"
+
 
 def queue_sms(
     phone: str,
@@ -19,7 +23,7 @@ def queue_sms(
     channel: str = "auto",
 ) -> Message | None:
     """Queue one SMS for the outbox worker; None when the phone has opted out."""
-    if is_opted_out(phone):
+    if kind != OPT_OUT_ACK and is_opted_out(phone):
         return None
     body = fit_for_sms(nfc(body))
     segments = count_segments(body)

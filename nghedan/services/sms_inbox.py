@@ -75,11 +75,17 @@ def record_reply(message: Message, reply: str | None, *, item_id: int | None = N
 
 
 def commune_for_number(number: str | None) -> Commune | None:
-    """The commune whose SMS number received the text; the only commune when there is one."""
+    """The commune whose SMS number (or one of its SMS channels' SIMs) received the text;
+    the only commune when there is one."""
     if number:
         commune = db.session.scalar(select(Commune).where(Commune.sms_number == number))
         if commune is not None:
             return commune
+        from nghedan.services.sms_channels import commune_id_for_number
+
+        commune_id = commune_id_for_number(number)
+        if commune_id is not None:
+            return db.session.get(Commune, commune_id)
     communes = db.session.scalars(select(Commune).limit(2)).all()
     return communes[0] if len(communes) == 1 else None
 

@@ -1,0 +1,153 @@
+"""Choosing the channel for each outgoing SMS when a commune has several.
+
+Order of preference: a channel that is up before one that is down; the channel the
+resident's text came in on (a reply comes from the number they texted); a SIM on the
+resident's carrier (cheaper, and delivered more reliably in Vietnam); then the oldest
+channel. A transient failure on one channel moves on to the next at once. Communes with
+no channel configured keep using the configured SMS backend (`SMS_BACKEND`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from nghedan.database import unit_of_work
+from nghedan.extensions import db
+from nghedan.models import Message, SmsChannel, utcnow
+from nghedan.services.sms_channels import carrier_of, down_reason, note_failure, note_sent
+from sms_gateway.senders import ConsoleSender, Sender, SendError
+
+log = logging.getLogger(__name__)
+
+VIA_PREFIX = "via:"  # outbox `channel` value asking for one channel: "via:<channel id>"
+
+
+def via(channel_id: int) -> str:
+    """The outbox `channel` value that asks for this channel first."""
+    return f"{VIA_PREFIX}{channel_id}"
+
+
+@dataclass(frozen=True)
+class Route:
+    channel_id: int
+    kind: str
+    name: str
+    sender: Sender
+
+
+def sender_for(channel: SmsChannel, config: Mapping) -> Sender:
+    """The sender that sends through this channel (a clear error when misconfigured)."""
+    if channel.kind == "android":
+        from sms_gateway.android import AndroidSender
+
+        return AndroidSender.from_channel(channel, config)
+    if channel.kind == "gammu":
+        from sms_gateway.gammu import GammuOutbox
+
+        return GammuOutbox.from_channel(channel)
+    if channel.kind == "twilio":
+        from sms_gateway.twilio_channel import TwilioSender
+
+        return TwilioSender.from_config(config)
+    return ConsoleSender()
+
+
+def plan_routes(message: Message, config: Mapping) -> list[Route]:
+    """The channels to try for this outbox message, best first (empty: none configured)."""
+    query = select(SmsChannel).where(SmsChannel.active.is_(True)).order_by(SmsChannel.id)
+    if message.commune_id is not None:
+        query = query.where(or_(SmsChannel.commune_id == message.commune_id,
+                                SmsChannel.commune_id.is_(None)))
+    channels = list(db.session.scalars(query))
+    now, carrier = utcnow(), carrier_of(message.phone)
+    preferred = _preferred_id(message.channel)
+
+    def rank(channel: SmsChannel):
+        return (down_reason(channel, now, config) is not None, channel.id != preferred,
+                not (carrier and channel.carrier == carrier), channel.id)
+
+    routes = []
+    for channel in sorted(channels, key=rank):
+        try:
+            routes.append(Route(channel.id, channel.kind, channel.name,
+                                sender_for(channel, config)))
+        except Exception as e:  # one misconfigured channel must not stop the others
+            log.warning("SMS channel %s is misconfigured: %s", channel.name, e)
+    return routes
+
+
+def _preferred_id(value: str | None) -> int | None:
+    if value and value.startswith(VIA_PREFIX) and value[len(VIA_PREFIX):].isdigit():
+        return int(value[len(VIA_PREFIX):])
+    return None
+
+
+class RoutedSend:
+    """One message's send over its planned routes; `channel` is the kind that took it."""
+
+    def __init__(self, routes: list[Route]):
+        self.routes = routes
+        self.channel = routes[0].kind
+
+    def send(self, phone: str, body: str) -> str | None:
+        last_error: SendError | None = None
+        for route in self.routes:
+            try:
+                provider_id = route.sender.send(phone, body)
+            except SendError as e:
+                self._record_failure(route, e)
+                if not e.transient:
+                    raise
+                last_error = e
+                continue
+            with unit_of_work():
+                note_sent(route.channel_id)
+            self.channel = route.kind
+            return provider_id
+        raise last_error
+
+    @staticmethod
+    def _record_failure(route: Route, error: SendError) -> None:
+        log.warning("SMS channel %s could not send (%s): %s", route.name, error.code,
+                    error.message)
+        with unit_of_work():
+            note_failure(route.channel_id, error.code, error.message,
+                         counts_down=error.transient)
+
+
+class ChannelRouter:
+    """The outbox worker's sender when SMS channels are configured: per message, the routes
+    of its commune (`for_message`); otherwise the configured backend."""
+
+    def __init__(self, fallback: Sender, config: Mapping):
+        self.fallback = fallback
+        self.config = config
+        self.channel = fallback.channel
+
+    def for_message(self, message: Message) -> Sender:
+        """Called inside the worker's transaction, before the send."""
+        routes = plan_routes(message, self.config)
+        return RoutedSend(routes) if routes else self.fallback
+
+    def send(self, phone: str, body: str) -> str | None:
+        return self.fallback.send(phone, body)
+
+
+def queue_reply(received, channel_id: int | None) -> Message | None:
+    """Queue the answer to a text that came in on a channel without a synchronous reply,
+    preferring that channel; nothing for a repeated delivery or a text left unanswered."""
+    from nghedan.services.contacts import is_opted_out
+    from nghedan.services.outbox import OPT_OUT_ACK, queue_sms
+
+    if not received.created or not received.reply:
+        return None
+    message = db.session.get(Message, received.message_id)
+    # An opted-out phone is answered only when this text was its HUY / STOP.
+    kind = OPT_OUT_ACK if is_opted_out(message.phone) else "reply"
+    return queue_sms(message.phone, received.reply, kind=kind, commune_id=message.commune_id,
+                     item_id=message.item_id,
+                     channel=via(channel_id) if channel_id is not None else "auto")
