@@ -38,6 +38,7 @@ def _routes() -> None:
     rule("/", "home", auth.home)
     rule("/login", "login", auth.login, methods=["GET", "POST"])
     rule("/logout", "logout", auth.logout, methods=["POST"])
+    rule("/password", "own_password", auth.own_password, methods=["GET", "POST"])
     rule("/items", "items", inbox.items)
     rule("/items.csv", "items_csv", inbox.items_csv)
     rule("/items/bulk", "items_bulk", inbox.bulk, methods=["POST"])

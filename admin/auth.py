@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import cache
 
-from flask import redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -13,12 +13,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin import login_throttle
 from admin.access import login_url, require_role
-from admin.forms import LoginForm, PostForm
+from admin.forms import LoginForm, OwnPasswordForm, PostForm
 from nghedan.extensions import db
 from nghedan.models import User, utcnow
 from nghedan.safe_redirect import safe_next
 from nghedan.services.history import audit
-from nghedan.services.users import password_matches
+from nghedan.services.users import password_matches, set_password
 
 
 @cache
@@ -78,4 +78,26 @@ def logout():
 
 @require_role()
 def home():
+    return redirect(url_for("admin.items"))
+
+
+def own_password():
+    """Any logged-in user changes their own password; their other sessions end.
+
+    Not behind require_role: read-only supervisors change their own password too.
+    """
+    if not current_user.is_authenticated:
+        return redirect(login_url())
+    form = OwnPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("admin/password.html", form=form)
+    user = current_user._get_current_object()
+    if not password_matches(user, form.current.data):
+        return render_template("admin/password.html", form=form,
+                               error=_("Mật khẩu hiện tại không đúng."))
+    set_password(user, form.password.data)
+    audit("user.password_changed", user_id=user.id, commune_id=user.commune_id,
+          object_type="user", object_id=user.id, remote_addr=request.remote_addr)
+    login_user(user)  # this session continues with the new epoch; every other one ends
+    flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "ok")
     return redirect(url_for("admin.items"))

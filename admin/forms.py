@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -31,3 +31,11 @@ class RoleForm(FlaskForm):
 class PasswordForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu mới"),
                              validators=[DataRequired(), Length(min=8, max=200)])
+
+
+class OwnPasswordForm(FlaskForm):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Mật khẩu mới"),
+                             validators=[DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"),
+                            validators=[DataRequired(), EqualTo("password")])

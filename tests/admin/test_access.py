@@ -148,7 +148,7 @@ USER_URLS = [
 ]
 LIST_URLS = [("GET", "/admin/"), ("GET", "/admin/items"), ("GET", "/admin/items.csv"),
              ("POST", "/admin/items/bulk"), ("GET", "/admin/users"), ("POST", "/admin/users"),
-             ("POST", "/admin/logout")]
+             ("POST", "/admin/logout"), ("GET", "/admin/password"), ("POST", "/admin/password")]
 ALL_URLS = ITEM_URLS + USER_URLS + LIST_URLS
 
 
@@ -256,3 +256,27 @@ def test_the_nav_links_every_area_that_exists(as_user, app):
                 assert f'href="{url_for(endpoint)}"' in page, endpoint
         assert url_for("admin.users") not in page  # officers don't manage users
     assert 'class="sub-nav"' not in page
+
+
+def _change_own_password(client, current, new, confirm=None):
+    token = page_csrf(client, "/admin/password")
+    return client.post("/admin/password", data={"csrf_token": token, "current": current,
+                                                "password": new, "confirm": confirm or new})
+
+
+@pytest.mark.parametrize("username", ["officer1", "super1"])
+def test_own_password_change_keeps_this_session_and_ends_the_others(app, world, username):
+    this, other = app.test_client(), app.test_client()
+    for client in (this, other):
+        assert login(client, username).status_code == 302
+    wrong = _change_own_password(this, "khong-dung-123", "mat-khau-moi-456")
+    assert "không đúng" in wrong.get_data(as_text=True)
+    mismatch = _change_own_password(this, "mat-khau-dai-123", "mat-khau-moi-456", "khac-han-789")
+    assert mismatch.status_code == 200
+    assert other.get("/admin/items").status_code == 200  # nothing changed yet
+    done = _change_own_password(this, "mat-khau-dai-123", "mat-khau-moi-456")
+    assert done.status_code == 302
+    assert this.get("/admin/items").status_code == 200
+    assert other.get("/admin/items").status_code == 302
+    assert login(app.test_client(), username, "mat-khau-moi-456").status_code == 302
+    assert len(_audits(app, "user.password_changed")) == 1
