@@ -71,6 +71,11 @@ def set_legal_type(item: Item, legal_type: str, *, user_id: int | None) -> None:
     """Opinion, complaint, denunciation or question: the law that governs the procedure."""
     if legal_type not in LEGAL_TYPES:
         raise ValidationError("Loại đơn không hợp lệ.", code="bad_legal_type")
+    on_agenda = db.session.scalar(select(AgendaEntry.id).where(AgendaEntry.item_id == item.id))
+    if legal_type == "denunciation" and on_agenda:
+        # A denunciation is never discussed in public: take it off the agenda first.
+        raise ValidationError("Ý kiến đang có trong chương trình đối thoại; hãy rút ra trước "
+                              "khi chuyển thành đơn tố cáo.", code="denunciation_on_agenda")
     before = item.legal_type
     item.legal_type = legal_type
     _log(item, "legal_type", user_id, before=before, after=legal_type)

@@ -155,3 +155,26 @@ def test_merge_refuses_an_item_into_itself(as_user, app, world):
                 data={"csrf_token": page_csrf(client), "other": world.item_id})
     with app.app_context():
         assert _db.session.get(Item, world.item_id).status == "new"
+
+
+def test_an_item_on_an_agenda_can_not_become_a_denunciation(as_user, app, world):
+    from datetime import timedelta
+
+    from nghedan.models import Dialogue
+
+    with app.app_context():
+        _db.session.add(Dialogue(commune_id=world.commune_id, place="Nhà văn hóa ấp Tân Phú",
+                                 starts_at=utcnow() + timedelta(days=7)))
+        _db.session.commit()
+        dialogue = _db.session.scalar(select(Dialogue.id))
+    client = as_user("officer1")
+    url = f"/admin/items/{world.item_id}/triage"
+    form = {"csrf_token": page_csrf(client, f"/admin/items/{world.item_id}"), "status": "new",
+            "legal_type": "opinion", "dialogue": dialogue}
+    client.post(url, data=form)
+    page = client.post(url, data={**form, "legal_type": "denunciation", "status": "scheduled"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "rút ra trước" in page
+    with app.app_context():
+        item = _db.session.get(Item, world.item_id)
+        assert item.legal_type == "opinion" and item.dialogue_id == dialogue
