@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -216,6 +217,7 @@ def run_engine(engine: str, rows: int, repeat: int) -> dict:
     finally:
         if cluster is not None:
             cluster.stop()
+        shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file is about 650 MB
 
 
 def main() -> None:
