@@ -15,7 +15,7 @@ from tests.factories import make_commune, make_item, make_officer
 
 MAX_SCREEN_BYTES = 300 * 1024
 # Quick timings so the tests need not wait a minute; the idle tests set their own.
-FAST = {"KIOSK_IDLE_SECONDS": 600, "KIOSK_COUNTDOWN_SECONDS": 2, "KIOSK_THANKS_SECONDS": 2,
+FAST = {"KIOSK_IDLE_SECONDS": 600, "KIOSK_COUNTDOWN_SECONDS": 2, "KIOSK_THANKS_SECONDS": 3,
         "KIOSK_RETRY_SECONDS": 1}
 
 
