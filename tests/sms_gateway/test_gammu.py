@@ -1,0 +1,154 @@
+"""The GSM modem channel: importing gammu-smsd's `files` inbox (multipart texts joined, each
+text imported once), answering through the outbox, and the corpus through this channel."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from nghedan.models import Item, Message, SmsChannel
+from sms_gateway.gammu import GammuOutbox, import_inbox, pending_texts
+from tests.conftest import base_config
+from tests.factories import make_commune, make_officer
+from tests.sms_gateway.corpus import LONG_TEXT
+from tests.sms_gateway.replay import replay
+
+SIM_NUMBER = "+84868000115"
+RESIDENT = "+84912345678"
+_serials = itertools.count()
+
+
+@pytest.fixture
+def app_config(database_url):
+    return {**base_config(database_url), "SMS_QUIET_HOURS": "", "GAMMU_SETTLE_SECONDS": 0}
+
+
+@pytest.fixture
+def spool(tmp_path):
+    for name in ("inbox", "outbox", "processed"):
+        (tmp_path / name).mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def channel(db, spool):
+    commune = make_commune(sms_number=SIM_NUMBER)
+    for code, name in (("01", "Nguyễn Thị Lan"), ("02", "Trần Văn Hùng"), ("03", "Lê Thị Thu Hà")):
+        make_officer(commune, code=code, name=name)
+    channel = SmsChannel(kind="gammu", name="Modem Viettel", commune_id=commune.id,
+                         phone_number=SIM_NUMBER, carrier="viettel", active=True,
+                         settings={"inbox": str(spool / "inbox"), "outbox": str(spool / "outbox"),
+                                   "processed": str(spool / "processed")})
+    db.add(channel)
+    db.commit()
+    return channel
+
+
+def drop(inbox, sender, *parts, when="20261123_101500", serial=None, encoding="utf-8"):
+    """Files as gammu-smsd writes a received text: one per part, _00, _01…"""
+    serial = next(_serials) % 100 if serial is None else serial
+    paths = []
+    for number, text in enumerate(parts):
+        path = inbox / f"IN{when}_{serial:02d}_{sender}_{number:02d}.txt"
+        data = text.encode(encoding) if encoding == "utf-8" else b"\xff\xfe" + text.encode(
+            "utf-16-le")
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def run_import(spool, channel, settle=0):
+    return import_inbox(spool / "inbox", spool / "processed", channel=channel,
+                        settle_seconds=settle)
+
+
+def outbox(db, phone=RESIDENT):
+    db.expire_all()
+    return list(db.scalars(select(Message).where(Message.direction == "out",
+                                                 Message.phone == phone).order_by(Message.id)))
+
+
+def test_a_long_text_in_three_parts_is_one_opinion(db, spool, channel):
+    parts = [LONG_TEXT[:153], LONG_TEXT[153:306], LONG_TEXT[306:]]
+    for number in (2, 0, 1):  # the directory lists them in any order
+        path = spool / "inbox" / f"IN20261123_101500_07_{RESIDENT}_{number:02d}.txt"
+        path.write_text(parts[number], encoding="utf-8")
+    report = run_import(spool, channel)
+    assert (report.imported, report.replies) == (1, 1)
+    item = db.scalar(select(Item))
+    assert item.text == LONG_TEXT and item.contact_phone == RESIDENT
+    inbound = db.scalar(select(Message).where(Message.direction == "in"))
+    assert (inbound.channel, inbound.provider_id, inbound.service_number) == (
+        "gammu", f"IN20261123_101500_07_{RESIDENT}", SIM_NUMBER)
+    [reply] = outbox(db)
+    assert item.tracking_code in reply.body and reply.channel == f"via:{channel.id}"
+    assert sorted(p.name for p in (spool / "processed").iterdir()) == [
+        f"IN20261123_101500_07_{RESIDENT}_{n:02d}.txt" for n in range(3)]
+    assert list((spool / "inbox").glob("IN*")) == []
+
+
+def test_texts_are_imported_once_even_when_their_files_come_back(db, spool, channel):
+    drop(spool / "inbox", RESIDENT, "Đèn đường ấp Tân Hòa hư", serial=1)
+    drop(spool / "inbox", "+84987654321", "TT 12345671", serial=2)
+    assert run_import(spool, channel).imported == 2
+    for path in (spool / "processed").iterdir():  # e.g. restored from a backup
+        shutil.copy(path, spool / "inbox" / path.name)
+    report = run_import(spool, channel)
+    assert (report.imported, report.repeated, report.replies) == (0, 2, 0)
+    assert db.scalar(select(func.count(Message.id)).where(Message.direction == "in")) == 2
+    assert db.scalar(select(func.count(Message.id)).where(Message.direction == "out")) == 2
+
+
+def test_a_text_whose_parts_are_still_being_written_waits(db, spool, channel):
+    drop(spool / "inbox", RESIDENT, "Phần một, ", serial=3)
+    assert pending_texts(spool / "inbox", settle_seconds=60) == []
+    old = time.time() - 120
+    for path in (spool / "inbox").iterdir():
+        os.utime(path, (old, old))
+    [text] = pending_texts(spool / "inbox", settle_seconds=60)
+    assert text.sender == RESIDENT and text.body() == "Phần một, "
+
+
+def test_unicode_files_other_files_and_bad_senders(db, spool, channel):
+    drop(spool / "inbox", RESIDENT, "Trạm y tế thiếu thuốc 😢", encoding="utf-16", serial=4)
+    (spool / "inbox" / "README").write_text("not a text")
+    (spool / "inbox" / "IN20261123_101500_05_+84912345678_00.bin").write_bytes(b"\x00\x01")
+    drop(spool / "inbox", "VIETTEL", "Khuyến mãi nạp thẻ 50%", serial=6)
+    assert run_import(spool, channel).imported == 2
+    assert db.scalar(select(Item)).text == "Trạm y tế thiếu thuốc 😢"
+    flagged = db.scalar(select(Message).where(Message.phone == "VIETTEL"))
+    assert flagged.flagged and outbox(db, "VIETTEL") == []
+    assert (spool / "inbox" / "README").exists()
+
+
+def test_the_import_command(runner, db, spool, channel):
+    drop(spool / "inbox", RESIDENT, "GY duong ap tan loi bi sat lo", serial=8)
+    result = runner.invoke(args=["gammu", "import"])
+    assert result.exit_code == 0, result.output
+    assert "imported 1" in result.output
+    assert db.scalar(select(Item)).text == "duong ap tan loi bi sat lo"
+    result = runner.invoke(args=["gammu", "import", "--inbox", str(spool / "nowhere")])
+    assert result.exit_code != 0 and "not a directory" in result.output
+
+
+def test_sending_leaves_a_file_for_gammu_smsd(spool):
+    outbox_dir = spool / "outbox"
+    name = GammuOutbox(outbox_dir).send(RESIDENT, "Đã nhận ý kiến, mã 12345671.")
+    assert name.startswith("OUTC") and name.endswith(".txt") and f"_{RESIDENT}_" in name
+    assert (outbox_dir / name).read_text(encoding="utf-8") == "Đã nhận ý kiến, mã 12345671."
+    assert [p.name for p in outbox_dir.iterdir()] == [name]  # no temporary file left
+
+
+def test_the_corpus_through_the_gsm_modem(db, spool, channel):
+    def send(body: str, sender: str):
+        drop(spool / "inbox", sender, body)
+        run_import(spool, channel)
+        replies = outbox(db, sender)
+        return replies[-1].body if replies else None
+
+    assert replay(send, db) == []

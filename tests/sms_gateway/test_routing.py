@@ -1,0 +1,140 @@
+"""Choosing a channel per outgoing SMS: commune, the resident's carrier, health, fallback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import phonenumbers
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from phonenumbers import carrier as phone_carrier
+from sqlalchemy import select
+
+from nghedan.models import Message, SmsChannel, utcnow
+from nghedan.services.outbox import queue_sms
+from nghedan.services.sms_channels import CARRIER_PREFIXES, carrier_of, channels_health
+from sms_gateway.routing import ChannelRouter, plan_routes, via
+from sms_gateway.senders import ConsoleSender
+from tests.conftest import base_config
+from tests.factories import make_commune
+
+VIETTEL_PHONE = "+84971234567"
+VINA_PHONE = "+84912345678"
+MOBI_PHONE = "+84901234567"
+
+# phonenumbers' carrier names for the same prefixes (its data is independent of ours).
+LIBRARY_NAMES = {"viettel": "Viettel", "vinaphone": "Vinaphone", "mobifone": "MobiFone",
+                 "vietnamobile": "Vietnamobile", "gmobile": "G-Mobile"}
+# Sample numbers whose prefix phonenumbers knows well enough to name (089x and 099x are
+# only partly allocated, so a specific block is used for them).
+SAMPLE_SUFFIX = {"89": "8123456", "99": "3123456"}
+
+
+@pytest.mark.parametrize("carrier, prefix", [
+    (carrier, prefix) for carrier, prefixes in CARRIER_PREFIXES.items() for prefix in prefixes
+])
+def test_each_prefix_is_the_carrier_phonenumbers_names(carrier, prefix):
+    number = f"+84{prefix}{SAMPLE_SUFFIX.get(prefix, '1234567')}"
+    assert carrier_of(number) == carrier
+    assert carrier_of("0" + number[3:]) == carrier  # written the Vietnamese way
+    parsed = phonenumbers.parse(number)
+    assert phone_carrier.name_for_number(parsed, "en") == LIBRARY_NAMES[carrier]
+
+
+@pytest.mark.parametrize("number", ["+14155550123", "0241234567", "VIETTEL", "", None, "1234"])
+def test_foreign_landline_and_non_numbers_have_no_carrier(number):
+    assert carrier_of(number) is None
+
+
+@given(st.text(max_size=30))
+def test_carrier_of_never_raises(text):
+    assert carrier_of(text) in (None, *CARRIER_PREFIXES)
+
+
+@pytest.fixture
+def app_config(database_url):
+    return {**base_config(database_url), "SMS_CHANNEL_DOWN_AFTER_FAILURES": 2,
+            "SMS_CHANNEL_RETRY_AFTER_SECONDS": 300, "SMS_CHANNEL_PING_MAX_AGE_SECONDS": 600}
+
+
+def console_channel(db, commune, name, carrier, **kw) -> SmsChannel:
+    channel = SmsChannel(kind="console", name=name, commune_id=commune.id if commune else None,
+                         carrier=carrier, active=kw.pop("active", True), settings={}, **kw)
+    db.add(channel)
+    db.flush()
+    return channel
+
+
+def outgoing(db, commune, phone, channel="auto") -> Message:
+    message = queue_sms(phone, "Xin chào", kind="notice", commune_id=commune.id,
+                        channel=channel)
+    db.flush()
+    return message
+
+
+def names(routes) -> list[str]:
+    return [route.name for route in routes]
+
+
+def test_a_sim_on_the_residents_carrier_comes_first(app, db):
+    commune = make_commune()
+    console_channel(db, commune, "Viettel", "viettel")
+    console_channel(db, commune, "VinaPhone", "vinaphone")
+    assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == [
+        "VinaPhone", "Viettel"]
+    assert names(plan_routes(outgoing(db, commune, VIETTEL_PHONE), app.config)) == [
+        "Viettel", "VinaPhone"]
+    assert names(plan_routes(outgoing(db, commune, MOBI_PHONE), app.config)) == [
+        "Viettel", "VinaPhone"]
+
+
+def test_the_channel_a_text_came_in_on_answers_it(app, db):
+    commune = make_commune()
+    console_channel(db, commune, "Viettel", "viettel")
+    vina = console_channel(db, commune, "VinaPhone", "vinaphone")
+    message = outgoing(db, commune, VIETTEL_PHONE, channel=via(vina.id))
+    assert names(plan_routes(message, app.config))[0] == "VinaPhone"
+
+
+def test_a_channel_that_keeps_failing_or_stopped_pinging_goes_last(app, db):
+    commune = make_commune()
+    viettel = console_channel(db, commune, "Viettel", "viettel")
+    vina = console_channel(db, commune, "VinaPhone", "vinaphone")
+    viettel.consecutive_failures, viettel.last_failure_at = 2, utcnow()
+    assert names(plan_routes(outgoing(db, commune, VIETTEL_PHONE), app.config)) == [
+        "VinaPhone", "Viettel"]
+    viettel.last_failure_at = utcnow() - timedelta(minutes=10)  # time to try it again
+    assert names(plan_routes(outgoing(db, commune, VIETTEL_PHONE), app.config))[0] == "Viettel"
+    vina.last_ping_at = utcnow() - timedelta(hours=1)
+    assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == [
+        "Viettel", "VinaPhone"]
+    states = {row.name: (row.state, row.down_reason) for row in channels_health()}
+    assert states == {"Viettel": ("ok", None), "VinaPhone": ("down", "no_ping")}
+
+
+def test_only_the_communes_own_and_shared_active_channels_are_used(app, db):
+    commune, other = make_commune(), make_commune(name="Tân Hòa")
+    console_channel(db, commune, "Ours", "viettel")
+    console_channel(db, other, "Theirs", "viettel")
+    console_channel(db, None, "Province", "mobifone")
+    console_channel(db, commune, "Retired", "vinaphone", active=False)
+    assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == [
+        "Ours", "Province"]
+
+
+def test_a_commune_without_channels_uses_the_configured_backend(app, db):
+    commune = make_commune()
+    fallback = ConsoleSender()
+    router = ChannelRouter(fallback, app.config)
+    assert router.for_message(outgoing(db, commune, VINA_PHONE)) is fallback
+
+
+def test_a_misconfigured_channel_is_left_out_not_fatal(app, db):
+    commune = make_commune()
+    db.add(SmsChannel(kind="android", name="No password", commune_id=commune.id,
+                      carrier="vinaphone", active=True, settings={"base_url": "http://x"}))
+    console_channel(db, commune, "Console", "viettel")
+    db.flush()
+    assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == ["Console"]
+    assert db.scalar(select(SmsChannel).where(SmsChannel.name == "No password")).active
