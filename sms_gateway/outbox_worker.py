@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 
+from sqlalchemy.exc import DBAPIError
+
 from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.formatting import local
@@ -168,7 +170,13 @@ class OutboxWorker:
     def run(self, stop: threading.Event, *, poll_seconds: float, limit: int | None = None) -> None:
         """Work until `stop` is set, waiting `poll_seconds` whenever the queue is empty."""
         while not stop.is_set():
-            report = self.run_once(limit)
+            try:
+                report = self.run_once(limit)
+            except DBAPIError as e:  # the database is away (restart, failover): wait it out
+                log.warning("outbox: database unavailable, trying again: %s",
+                            str(e).splitlines()[0])
+                stop.wait(poll_seconds)
+                continue
             if report.claimed:
                 log.info("outbox: %s", report)
             else:
@@ -188,7 +196,8 @@ class OutboxWorker:
             sender = self._sender_for(message)
         self.pacer.wait()
         try:
-            provider_id = self._earlier_send(phone, body, since) if unconfirmed else None
+            provider_id = (self._earlier_send(self.sender, phone, body, since) if unconfirmed
+                           else None)
             if provider_id is None:
                 provider_id = sender.send(phone, body)
         except SendError as e:
@@ -209,14 +218,15 @@ class OutboxWorker:
         for_message = getattr(self.sender, "for_message", None)
         return for_message(message) if for_message else self.sender
 
-    def _earlier_send(self, phone: str, body: str, since: datetime) -> str | None:
+    def _earlier_send(self, sender: Sender, phone: str, body: str,
+                      since: datetime) -> str | None:
         """The provider's id when an earlier attempt was accepted after all; None to send.
 
         Asked only when that attempt's worker died before recording the answer; a sender that
         cannot tell (no `find_sent`) sends again. A failed question keeps the mark, so the
         next attempt asks again instead of sending blind.
         """
-        find_sent = getattr(self.sender, "find_sent", None)
+        find_sent = getattr(sender, "find_sent", None)
         if find_sent is None:
             return None
         try:

@@ -234,6 +234,13 @@ class Provider:
                 return delivery
             time.sleep(self.retry_delay)
 
+    def post_once(self, delivery: Delivery) -> int:
+        """One attempt, not retried; its HTTP status (0: the connection broke)."""
+        status, delivery.reply = post_form(self.port, WEBHOOK, urlencode(delivery.form).encode(),
+                                           {"X-Twilio-Signature": signature(delivery.form)})
+        delivery.statuses.append(status)
+        return status
+
     def burst(self, deliveries: list[Delivery], *, pace: float = 0.0) -> list[Delivery]:
         """Deliver all, `concurrency` at a time (`pace` seconds between starts)."""
         with ThreadPoolExecutor(self.concurrency) as pool:
@@ -243,13 +250,6 @@ class Provider:
                 if pace:
                     time.sleep(pace)
             return [f.result() for f in futures]
-
-
-def texts(count: int, *, tag: str) -> list[Delivery]:
-    """`count` distinct opinions, each from its own phone (no join window, no flood guard)."""
-    return [Delivery(sms_form(f"Đèn đường ấp Tân Phú số {n} ({tag}) bị hỏng, xin xã sửa giúp.",
-                              sender=f"+8491{(hash(tag) % 100):02d}{n:05d}"))
-            for n in range(count)]
 
 
 class FaultyTwilio(FakeTwilio):

@@ -1,0 +1,61 @@
+"""Faults in the middle of a burst, CI-sized (bench/reliability.py runs them full size).
+
+After each: every webhook that got a 2xx has exactly one stored message, every delivery the
+provider retried was stored once in the end, no outbound SMS reached the API twice, and every
+queued one was sent once the fault ended.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ops.scenarios import Load, database_outage, kill_workers, no_loss, sms_api_outage
+from tests.ops.stack import create_database
+from tests.postgres import ThrowawayCluster
+
+
+def assert_nothing_lost(stack, result: dict) -> None:
+    print(result)  # shown with -s, and with the failure
+    assert result["inbound_lost"] == 0, (result, stack.logs())
+    assert result["stored_more_than_once"] == 0, result
+    assert result["accepted_stored_once"] == result["webhooks"], result
+    assert result["outbound_sent_twice_or_more"] == 0, result
+    assert result["outbound_never_sent"] == 0, (result, stack.logs())
+    assert result["outbound_sent_once"] == result["outbound_queued"], result
+    assert result["outbound_rows_not_sent"] == 0, result
+    assert no_loss(result)
+
+
+def test_kill_9_of_a_web_worker_and_of_the_outbox_worker(pg_database, start_stack):
+    stack = start_stack(pg_database, settings={"OUTBOX_CLAIM_MIN_SECONDS": 4})
+    result = kill_workers(stack, Load(texts=160, outbound=80))
+    assert_nothing_lost(stack, result)
+    assert result["gunicorn_master_running"] and result["gunicorn_workers_after"] == 2
+    assert result["webhooks_stored_when_burst_ended"] == result["webhooks"]
+
+
+@pytest.fixture
+def own_cluster():
+    """A cluster of this test's own, since the test stops and starts its server."""
+    cluster = ThrowawayCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+def test_postgresql_down_for_30_seconds(own_cluster, start_stack):
+    create_database(own_cluster.admin_url, "outage")
+    stack = start_stack(own_cluster.url("outage"), settings={"OUTBOX_CLAIM_MIN_SECONDS": 4})
+    result = database_outage(stack, own_cluster, Load(texts=160, outbound=80), seconds=30)
+    # While the database is down a webhook is refused with a 5xx, so Twilio delivers it again.
+    assert 500 <= result["webhook_status_while_down"] < 600, result
+    assert result["healthz_while_down"] == 503 and result["healthz_after"] == 200
+    assert result["webhooks_answered_5xx_or_cut_then_retried"] >= 1
+    assert_nothing_lost(stack, result)
+    assert result["outbox_workers_survived"] and result["gunicorn_master_running"]
+
+
+def test_sms_api_failing_for_20_seconds(pg_database, start_stack):
+    stack = start_stack(pg_database)
+    result = sms_api_outage(stack, Load(texts=80, outbound=60), seconds=20)
+    assert result["api_refusals_during_outage"] >= 60 and result["api_accepted_during_outage"] == 0
+    assert_nothing_lost(stack, result)
