@@ -196,7 +196,7 @@ class OutboxWorker:
             sender = self._sender_for(message)
         self.pacer.wait()
         try:
-            provider_id = (self._earlier_send(self.sender, phone, body, since) if unconfirmed
+            provider_id = (self._earlier_send(sender, phone, body, since) if unconfirmed
                            else None)
             if provider_id is None:
                 provider_id = sender.send(phone, body)
