@@ -75,3 +75,14 @@ def _report_routes() -> None:
 _report_routes()
 
 from admin import dialogues  # noqa: E402,F401  (dialogue routes register themselves)
+
+
+def _channel_routes() -> None:
+    from admin import channels
+
+    bp.add_url_rule("/sms-channels", "sms_channels", channels.index)
+    bp.add_url_rule("/sms-channels/<int:channel_id>/toggle", "sms_channel_toggle",
+                    channels.toggle, methods=["POST"])
+
+
+_channel_routes()

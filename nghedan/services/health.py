@@ -9,7 +9,8 @@ from nghedan.models import Message, utcnow
 
 
 def sms_health() -> dict:
-    """Outbox backlog, age of the oldest unsent message, last inbound time per channel."""
+    """Outbox backlog, age of the oldest unsent message, last inbound time per channel kind,
+    and the health of each configured SMS channel."""
     backlog, oldest = db.session.execute(
         select(func.count(Message.id), func.min(Message.created_at))
         .where(Message.direction == "out", Message.status.in_(("queued", "sending")))
@@ -24,10 +25,14 @@ def sms_health() -> dict:
             .where(Message.direction == "in").group_by(Message.channel)
         )
     }
+    from nghedan.services.sms_channels import channels_health
+
     return {
         "outbox_backlog": backlog,
         "oldest_unsent_seconds": round((utcnow() - oldest).total_seconds()) if oldest else None,
         "last_inbound": last_inbound,
+        # Per configured channel: state, last ping, last inbound, failed sends in the last hour.
+        "channels": [row.as_json() for row in channels_health()],
     }
 
 

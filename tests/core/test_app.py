@@ -12,7 +12,8 @@ def test_healthz_answers_when_database_does(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok" and body["database"] == "ok"
-    assert body["sms"] == {"outbox_backlog": 0, "oldest_unsent_seconds": None, "last_inbound": {}}
+    assert body["sms"] == {"outbox_backlog": 0, "oldest_unsent_seconds": None, "last_inbound": {},
+                           "channels": []}
 
 
 def test_healthz_reports_outbox_backlog_and_last_inbound(client, db):
