@@ -78,6 +78,7 @@ class Defaults:
     ANDROID_DUPLICATE_WINDOW_SECONDS = 120  # same phone and text this close: one text
     ANDROID_TIMEOUT_SECONDS = 10  # one request to the phone's API
     GAMMU_SETTLE_SECONDS = 5  # inbox files younger than this may still be being written
+    GAMMU_OUTBOX_STUCK_SECONDS = 600  # a text waiting this long in its outbox: modem down
     SMS_CHANNEL_DOWN_AFTER_FAILURES = 3  # consecutive failed sends before a channel is avoided
     SMS_CHANNEL_RETRY_AFTER_SECONDS = 300  # …for this long after its last failure
     SMS_CHANNEL_PING_MAX_AGE_SECONDS = 1800  # a pinging phone silent this long is down

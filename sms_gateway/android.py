@@ -39,6 +39,7 @@ from nghedan.services.sms_channels import (
     note_failure,
     note_inbound,
     note_ping,
+    requeue_failed_send,
     secret,
 )
 from nghedan.services.sms_inbox import store_inbound
@@ -185,20 +186,8 @@ def _delivery(channel: SmsChannel, status: str, payload: dict) -> dict:
         Message.direction == "out"))
     if message is None or message.status in ("delivered", "failed", "skipped"):
         return {"ok": True, "message": message.id if message else None}
-    _retry_elsewhere(message, reason)
+    requeue_failed_send(message, "android-failed", reason)
     return {"ok": True, "message": message.id, "status": message.status}
-
-
-def _retry_elsewhere(message: Message, reason: str) -> None:
-    from flask import current_app
-
-    message.error_code, message.error_message = "android-failed", reason
-    if message.attempts >= int(current_app.config["OUTBOX_MAX_ATTEMPTS"]):
-        message.status = "failed"
-        return
-    message.status = "queued"
-    message.provider_id = None
-    message.next_attempt_at = utcnow()
 
 
 def _ping_detail(health: dict) -> dict:

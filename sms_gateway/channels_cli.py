@@ -45,6 +45,7 @@ gammu_cli = AppGroup("gammu", help="A GSM modem run by gammu-smsd.")
 @click.option("--inbox", help="gammu: gammu-smsd's InboxPath.")
 @click.option("--outbox", help="gammu: gammu-smsd's OutboxPath.")
 @click.option("--processed", help="gammu: where imported inbox files go.")
+@click.option("--error", help="gammu: gammu-smsd's ErrorSMSPath (texts it could not send).")
 def add(kind, name, commune_code, number, carrier, **settings) -> None:
     """Add a channel (secrets stay in the environment; only their variable names are kept)."""
     commune = resolve_commune(commune_code)
@@ -123,10 +124,15 @@ def import_command(channel_name, inbox, processed, watch) -> None:
     if watch:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
+    stuck_after = float(current_app.config["GAMMU_OUTBOX_STUCK_SECONDS"])
     while True:
         report = gammu.import_inbox(inbox_dir, processed_dir, channel=channel,
                                     settle_seconds=settle)
-        click.echo(str(report))
+        if channel is not None:
+            with unit_of_work():
+                modem = gammu.check_modem(channel, stuck_after=stuck_after)
+        if not watch or report.imported or report.failed:
+            click.echo(str(report) + (f"; modem {modem}" if channel is not None else ""))
         if not watch or stop.wait(watch):
             return
 

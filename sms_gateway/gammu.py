@@ -2,13 +2,16 @@
 
 In: gammu-smsd writes each received text to its inbox directory as
 `IN<YYYYMMDD>_<HHMMSS>_<serial>_<sender>_<part>.txt`; the parts `_00`, `_01`… of a long
-(concatenated, UDH) text share everything but the part number and are joined here in order.
+(concatenated, UDH) text share sender and serial (each part keeps its own network
+timestamp) and are joined here in part order.
 A text is imported once: stored (its file name is the provider id, so a second import of the
 same files stores nothing) and then its files are moved to the `processed` directory.
 Out: a text to send is a file `OUTC<date>_<time>_<serial>_<recipient>_nghedan.txt` in its
 outbox directory, written under a temporary name and renamed, so gammu-smsd never reads half.
-Files are UTF-8 (InboxFormat/OutboxFormat = standard under a UTF-8 locale); UTF-16 files
-(`unicode` format) are read too.
+Inbox files are read as UTF-16 when they start with a byte-order mark (InboxFormat =
+unicode, the recommended setting) and as UTF-8 otherwise (standard, under a UTF-8 locale).
+Outbox files are written as UTF-16 with a byte-order mark, which gammu-smsd reads as Unicode
+whatever its locale and OutboxFormat.
 """
 
 from __future__ import annotations
@@ -20,12 +23,21 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import select
 
 from nghedan.config import ConfigurationError
 from nghedan.database import unit_of_work
-from nghedan.models import SmsChannel, utcnow
-from nghedan.services.sms_channels import note_inbound
+from nghedan.extensions import db
+from nghedan.models import Message, SmsChannel, utcnow
+from nghedan.services.sms_channels import (
+    note_failure,
+    note_inbound,
+    note_ping,
+    requeue_failed_send,
+)
 from sms_gateway.inbound import InboundSms, receive_inbound
 from sms_gateway.routing import queue_reply
 from sms_gateway.senders import SendError
@@ -36,6 +48,7 @@ CHANNEL = "gammu"
 INBOX_NAME = re.compile(
     r"^IN(?P<date>\d{8})_(?P<time>\d{6})_(?P<serial>\d{2})_(?P<sender>.+)_(?P<part>\d{2})\.txt$"
 )
+PART_GAP = 60  # seconds between the network timestamps of two parts of one text
 _serial = itertools.count()
 
 
@@ -52,35 +65,60 @@ class InboxText:
 
 
 def read_text(path: Path) -> str:
-    """A text file as gammu-smsd wrote it: UTF-16 with a BOM (`unicode`) or UTF-8."""
+    """A text file as gammu-smsd wrote it: UTF-16 after a byte-order mark (InboxFormat =
+    unicode) or the locale's encoding, UTF-8 here (standard)."""
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+        return raw.decode("utf-16", errors="replace")
     return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def encoded_for_outbox(body: str) -> bytes:
+    """A text as gammu-smsd reads it whatever its locale: UTF-16 with a byte-order mark."""
+    return b"\xfe\xff" + body.encode("utf-16-be")
 
 
 def pending_texts(inbox: Path, settle_seconds: float = 0, now: float | None = None
                   ) -> list[InboxText]:
-    """The complete texts waiting in the inbox, oldest first. A text whose newest part is
-    younger than `settle_seconds` waits for the next run (its parts may still be coming)."""
+    """The complete texts waiting in the inbox, oldest first.
+
+    gammu-smsd names each part by its own timestamp from the network, so the parts of one
+    long text may differ by a second or two (and arrive out of order): the parts of a text
+    come from the same sender with the same serial within PART_GAP of each other, each part
+    number once; they are joined in part order. A text whose newest file is younger than
+    `settle_seconds` waits for the next run (gammu-smsd may still be writing its parts)."""
     now = time.time() if now is None else now
-    texts: dict[str, InboxText] = {}
-    parts: dict[str, list[tuple[int, Path]]] = {}
+    found = []
     for path in inbox.iterdir():
         match = INBOX_NAME.match(path.name)
-        if not match or not path.is_file():
-            continue
-        key = path.name[: match.start("part") - 1]
-        texts.setdefault(key, InboxText(key=key, sender=match["sender"]))
-        parts.setdefault(key, []).append((int(match["part"]), path))
-    ready = []
-    for key, text in sorted(texts.items()):
-        ordered = sorted(parts[key])
-        if now - max(p.stat().st_mtime for _, p in ordered) < settle_seconds:
-            continue
-        text.files = [p for _, p in ordered]
-        ready.append(text)
-    return ready
+        if match and path.is_file():
+            moment = match["date"] + match["time"]
+            found.append((match["sender"], match["serial"], moment, int(match["part"]), path))
+    texts: list[InboxText] = []
+    current: tuple | None = None  # (sender, serial, first moment, part numbers) of texts[-1]
+    for sender, serial, moment, part, path in sorted(found):
+        joins = (current is not None and current[:2] == (sender, serial)
+                 and _seconds_between(current[2], moment) <= PART_GAP and part not in current[3])
+        if not joins:
+            current = (sender, serial, moment, set())
+            texts.append(InboxText(key="", sender=sender))
+        current[3].add(part)
+        texts[-1].files.append((part, path))
+    for text in texts:
+        text.files = [path for _, path in sorted(text.files)]
+        text.key = text.files[0].name[: text.files[0].name.rindex("_")]
+    ready = [t for t in texts
+             if now - max(p.stat().st_mtime for p in t.files) >= settle_seconds]
+    return sorted(ready, key=lambda t: t.key[2:17])
+
+
+def _seconds_between(earlier: str, later: str) -> float:
+    """Seconds between two `YYYYMMDDHHMMSS` stamps (a large number when unreadable)."""
+    try:
+        a, b = (datetime.strptime(x, "%Y%m%d%H%M%S") for x in (earlier, later))
+    except ValueError:
+        return float("inf")
+    return (b - a).total_seconds()
 
 
 @dataclass
@@ -113,6 +151,40 @@ def import_inbox(inbox: Path, processed: Path, *, channel: SmsChannel | None = N
         for path in text.files:
             os.replace(path, processed / path.name)
     return report
+
+
+def check_modem(channel: SmsChannel, *, stuck_after: float, now: float | None = None) -> str:
+    """Note the modem's health on the channel, as seen from its directories: "fail" when a
+    text has waited in the outbox longer than `stuck_after` seconds (gammu-smsd is down or
+    the SIM cannot send); texts gammu-smsd moved to its error directory count as failed
+    sends and go back to the queue for another channel."""
+    settings = channel.settings or {}
+    now = time.time() if now is None else now
+    waiting = [p for p in _listing(settings.get("outbox")) if p.name.startswith("OUT")]
+    oldest = max((now - p.stat().st_mtime for p in waiting), default=0)
+    status = "fail" if oldest > stuck_after else "pass"
+    note_ping(channel, status, {"outbox_waiting": len(waiting), "oldest_seconds": round(oldest)})
+    for path in _listing(settings.get("error")):
+        _failed_send(channel, path.name)
+    return status
+
+
+def _listing(directory: str | None) -> list[Path]:
+    if not directory or not Path(directory).is_dir():
+        return []
+    return [p for p in Path(directory).iterdir() if p.is_file()]
+
+
+def _failed_send(channel: SmsChannel, name: str) -> None:
+    """A file gammu-smsd could not send: once per message, back to the queue."""
+    message = db.session.scalar(select(Message).where(
+        Message.channel == CHANNEL, Message.provider_id == name, Message.direction == "out",
+        Message.status == "sent"))
+    if message is None:
+        return
+    note_failure(channel.id, "gammu-error", f"gammu-smsd could not send {name}",
+                 counts_down=True)
+    requeue_failed_send(message, "gammu-error", "gammu-smsd could not send it")
 
 
 def _import_one(text: InboxText, channel_id: int | None, recipient: str | None,
@@ -149,7 +221,7 @@ class GammuOutbox:
         name = f"OUTC{stamp}_{next(_serial) % 100:02d}_{phone}_nghedan{os.getpid()}.txt"
         temporary = self.outbox / f".{name}.tmp"
         try:
-            temporary.write_text(body, encoding="utf-8")
+            temporary.write_bytes(encoded_for_outbox(body))
             os.replace(temporary, self.outbox / name)
         except OSError as e:
             raise SendError(f"cannot write to gammu outbox {self.outbox}: {e}", code="gammu-io",

@@ -175,3 +175,15 @@ def channels_health(commune_ids: list[int] | None = None) -> list[ChannelHealth]
             failures_last_hour=failed.get(channel.id, 0),
         ))
     return rows
+
+
+def requeue_failed_send(message, code: str, reason: str) -> None:
+    """A text the channel accepted but then could not send (no credit, no signal): back in
+    the queue at once, so the router can try another channel, while attempts remain."""
+    message.error_code, message.error_message = code[:16], reason
+    if message.attempts >= int(current_app.config["OUTBOX_MAX_ATTEMPTS"]):
+        message.status = "failed"
+        return
+    message.status = "queued"
+    message.provider_id = None
+    message.next_attempt_at = utcnow()

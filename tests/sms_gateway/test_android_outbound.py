@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from nghedan.models import Message, SmsChannel, SmsChannelFailure
 from nghedan.services.outbox import queue_sms
+from sms_gateway.gammu import read_text
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
 from sms_gateway.routing import ChannelRouter, via
 from sms_gateway.senders import ConsoleSender
@@ -30,7 +31,7 @@ def fake_android():
 @pytest.fixture
 def app_config(database_url):
     return {**base_config(database_url), "ANDROID_PASSWORD_1": "phone-pass",
-            "ANDROID_TIMEOUT_SECONDS": 0.5, "OUTBOX_SEND_RATE_PER_SECOND": 1000,
+            "ANDROID_TIMEOUT_SECONDS": 2, "OUTBOX_SEND_RATE_PER_SECOND": 1000,
             "SMS_QUIET_HOURS": "", "OUTBOX_MAX_ATTEMPTS": 3}
 
 
@@ -103,7 +104,7 @@ def test_a_phone_that_does_not_answer_hands_the_text_to_the_next_channel(app, db
     db.expire_all()
     message = db.get(Message, message_id)
     assert message.channel == "gammu"
-    assert (tmp_path / message.provider_id).read_text(encoding="utf-8") == message.body
+    assert read_text(tmp_path / message.provider_id) == message.body
     assert db.get(SmsChannel, android.id).consecutive_failures == 1
     [failure] = db.scalars(select(SmsChannelFailure)).all()
     assert (failure.channel_id, failure.code) == (android.id, "timeout")

@@ -9,10 +9,19 @@ import shutil
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from nghedan.models import Item, Message, SmsChannel
-from sms_gateway.gammu import GammuOutbox, import_inbox, pending_texts
+from nghedan.models import Item, Message, SmsChannel, SmsChannelFailure
+from nghedan.services.sms_channels import channels_health
+from sms_gateway.gammu import (
+    GammuOutbox,
+    check_modem,
+    import_inbox,
+    pending_texts,
+    read_text,
+)
 from tests.conftest import base_config
 from tests.factories import make_commune, make_officer
 from tests.sms_gateway.corpus import LONG_TEXT
@@ -92,6 +101,22 @@ def test_a_long_text_in_three_parts_is_one_opinion(db, spool, channel):
     assert list((spool / "inbox").glob("IN*")) == []
 
 
+def test_parts_stamped_seconds_apart_join_and_two_texts_in_a_row_stay_apart(db, spool):
+    inbox = spool / "inbox"
+    for name, text in (
+        (f"IN20261123_101500_00_{RESIDENT}_00.txt", "Một "),
+        (f"IN20261123_101502_00_{RESIDENT}_02.txt", "ba"),
+        (f"IN20261123_101501_00_{RESIDENT}_01.txt", "hai "),
+        (f"IN20261123_101530_00_{RESIDENT}_00.txt", "Tin thứ hai"),
+        ("IN20261123_101500_00_+84987654321_00.txt", "Người khác"),
+    ):
+        (inbox / name).write_text(text, encoding="utf-8")
+    texts = pending_texts(inbox)
+    assert [(t.sender, t.body()) for t in texts] == [
+        (RESIDENT, "Một hai ba"), ("+84987654321", "Người khác"), (RESIDENT, "Tin thứ hai")]
+    assert texts[0].key == f"IN20261123_101500_00_{RESIDENT}"
+
+
 def test_texts_are_imported_once_even_when_their_files_come_back(db, spool, channel):
     drop(spool / "inbox", RESIDENT, "Đèn đường ấp Tân Hòa hư", serial=1)
     drop(spool / "inbox", "+84987654321", "TT 12345671", serial=2)
@@ -140,7 +165,9 @@ def test_sending_leaves_a_file_for_gammu_smsd(spool):
     outbox_dir = spool / "outbox"
     name = GammuOutbox(outbox_dir).send(RESIDENT, "Đã nhận ý kiến, mã 12345671.")
     assert name.startswith("OUTC") and name.endswith(".txt") and f"_{RESIDENT}_" in name
-    assert (outbox_dir / name).read_text(encoding="utf-8") == "Đã nhận ý kiến, mã 12345671."
+    raw = (outbox_dir / name).read_bytes()
+    assert raw.startswith(b"\xfe\xff")  # gammu-smsd reads a BOM file as Unicode, any locale
+    assert read_text(outbox_dir / name) == "Đã nhận ý kiến, mã 12345671."
     assert [p.name for p in outbox_dir.iterdir()] == [name]  # no temporary file left
 
 
@@ -152,3 +179,54 @@ def test_the_corpus_through_the_gsm_modem(db, spool, channel):
         return replies[-1].body if replies else None
 
     assert replay(send, db) == []
+
+
+def test_a_text_stuck_in_the_outbox_marks_the_modem_down(app, db, spool, channel):
+    name = GammuOutbox(spool / "outbox").send(RESIDENT, "Xin chào")
+    assert check_modem(channel, stuck_after=600) == "pass"
+    old = time.time() - 900
+    os.utime(spool / "outbox" / name, (old, old))
+    assert check_modem(channel, stuck_after=600) == "fail"
+    db.commit()
+    [row] = channels_health()
+    assert (row.state, row.down_reason) == ("down", "ping_fail")
+    assert row.ping_detail["outbox_waiting"] == 1
+
+
+def test_a_text_gammu_could_not_send_goes_back_to_the_queue_once(app, db, spool, channel):
+    error_dir = spool / "error"
+    error_dir.mkdir()
+    channel.settings = {**channel.settings, "error": str(error_dir)}
+    message = Message(direction="out", channel="gammu", provider_id="OUTC_x.txt",
+                      phone=RESIDENT, body="Xin chào", status="sent", kind="reply", attempts=1)
+    db.add(message)
+    db.commit()
+    (error_dir / "OUTC_x.txt").write_text("Xin chào")
+    check_modem(channel, stuck_after=600)
+    check_modem(channel, stuck_after=600)
+    db.commit()
+    db.expire_all()
+    assert (message.status, message.error_code) == ("queued", "gammu-error")
+    assert db.scalar(select(func.count(SmsChannelFailure.id))) == 1
+
+
+def test_the_import_command_reports_the_modem(runner, db, spool, channel):
+    result = runner.invoke(args=["gammu", "import", "--channel", "Modem Viettel"])
+    assert result.exit_code == 0, result.output
+    assert "imported 0" in result.output and "modem pass" in result.output
+    db.expire_all()
+    assert db.get(SmsChannel, channel.id).last_ping_at is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(st.text(min_size=1, max_size=40).filter(
+    lambda n: "/" not in n and "\x00" not in n and n not in (".", "..")), max_size=6))
+def test_any_file_names_in_the_inbox_never_break_the_scan(tmp_path_factory, names):
+    inbox = tmp_path_factory.mktemp("inbox")
+    for name in names:
+        try:
+            (inbox / name).write_text("x")
+        except OSError:
+            continue
+    for text in pending_texts(inbox):
+        assert text.key.startswith("IN") and text.files
