@@ -86,3 +86,31 @@ def _channel_routes() -> None:
 
 
 _channel_routes()
+
+
+def _people_and_places_routes() -> None:
+    from admin import commune, kiosks, officers, sms_log
+
+    rule = bp.add_url_rule
+    rule("/officers", "officers", officers.index, methods=["GET", "POST"])
+    rule("/officers/<int:officer_id>", "officer", officers.edit, methods=["GET", "POST"])
+    rule("/officers/<int:officer_id>/photo", "officer_photo", officers.photo)
+    rule("/officers/<int:officer_id>/photo", "officer_photo_upload", officers.upload_photo,
+         methods=["POST"])
+    rule("/officers/<int:officer_id>/deactivate", "officer_deactivate", officers.deactivate,
+         methods=["POST"])
+    rule("/commune", "commune", commune.index)
+    rule("/commune/settings", "commune_settings", commune.save_settings, methods=["POST"])
+    rule("/commune/hamlets", "hamlet_add", commune.add_hamlet, methods=["POST"])
+    rule("/commune/hamlets/<int:hamlet_id>", "hamlet_edit", commune.edit_hamlet,
+         methods=["POST"])
+    rule("/commune/hamlets/<int:hamlet_id>/active", "hamlet_active", commune.toggle_hamlet,
+         methods=["POST"])
+    rule("/kiosks", "kiosks", kiosks.index, methods=["GET", "POST"])
+    rule("/kiosks/<int:kiosk_id>/renew", "kiosk_renew", kiosks.renew, methods=["POST"])
+    rule("/kiosks/<int:kiosk_id>/revoke", "kiosk_revoke", kiosks.revoke, methods=["POST"])
+    rule("/sms", "sms_log", sms_log.index)
+    rule("/sms/<int:message_id>/resend", "sms_resend", sms_log.resend, methods=["POST"])
+
+
+_people_and_places_routes()

@@ -20,6 +20,7 @@ from nghedan.errors import NotFound, ValidationError
 from nghedan.extensions import db
 from nghedan.models import AgendaEntry, Category, Dialogue, Hamlet, Item, utcnow
 from nghedan.models.items import LEGAL_TYPES, STATUSES
+from nghedan.services import agenda
 from nghedan.services.contacts import language_of
 from nghedan.services.history import audit, change_status, record_event
 from nghedan.services.outbox import queue_sms
@@ -82,23 +83,17 @@ def set_legal_type(item: Item, legal_type: str, *, user_id: int | None) -> None:
 
 
 def assign_to_dialogue(item: Item, dialogue_id: int, *, user_id: int | None) -> AgendaEntry:
-    """Put the item on a planned dialogue's agenda (at the end) and mark it scheduled."""
+    """Put the item on a planned dialogue's agenda, exactly as the dialogue page does.
+
+    `agenda.assign_item` refuses denunciations, flags complaints, takes the item off a
+    previous agenda and invites its resident at once when invitations already went out.
+    """
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is None or dialogue.commune_id != item.commune_id:
         raise NotFound("Không tìm thấy buổi đối thoại này.", code="unknown_dialogue")
     if dialogue.status != "planned":
         raise ValidationError("Buổi đối thoại này không còn nhận ý kiến.", code="dialogue_closed")
-    if item.is_denunciation:
-        raise ValidationError("Đơn tố cáo không đưa ra buổi đối thoại.", code="denunciation")
-    entry = db.session.scalar(select(AgendaEntry).where(
-        AgendaEntry.dialogue_id == dialogue.id, AgendaEntry.item_id == item.id))
-    if entry is None:
-        last = db.session.scalar(select(func.max(AgendaEntry.position))
-                                 .where(AgendaEntry.dialogue_id == dialogue.id))
-        entry = AgendaEntry(dialogue=dialogue, item=item, position=(last or 0) + 1)
-        db.session.add(entry)
-    item.dialogue_id = dialogue.id
-    change_status(item, "scheduled", actor="user", user_id=user_id)
+    entry = agenda.assign_item(dialogue, item, user_id=user_id)
     _log(item, "dialogue", user_id, after=dialogue.id)
     return entry
 

@@ -1,0 +1,128 @@
+"""A commune's own settings and its hamlets (ấp, khóm, thôn, bản, tổ dân phố).
+
+Hamlets are deactivated, never deleted: items and dialogues refer to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from nghedan import phones
+from nghedan.errors import NotFound, ValidationError
+from nghedan.extensions import db
+from nghedan.models import Commune, Hamlet
+from nghedan.models.places import COMMUNE_KINDS, HAMLET_KINDS
+from nghedan.text import collapse_spaces, fold_diacritics, nfc
+
+MAX_TEXT_LENGTH = 120
+ROTATION_DAYS_RANGE = (7, 730)
+
+
+@dataclass(frozen=True)
+class CommuneSettings:
+    """What an admin may change about their commune (the code stays: URLs and posters use it)."""
+
+    name: str
+    kind: str
+    sms_number: str = ""
+    chairman_name: str = ""
+    notice_signing_authority: str = ""
+    notice_signing_title: str = ""
+    rotation_days: int = 92
+
+
+def update_commune(commune: Commune, settings: CommuneSettings) -> dict:
+    """Apply the settings; returns the changed fields as {name: [before, after]}."""
+    values = _validated(settings)
+    changes = {}
+    for key, value in values.items():
+        before = getattr(commune, key)
+        if before != value:
+            changes[key] = [before, value]
+            setattr(commune, key, value)
+    db.session.flush()
+    return changes
+
+
+def _validated(settings: CommuneSettings) -> dict:
+    name = _text(settings.name)
+    if not name:
+        raise ValidationError("Tên xã, phường đang trống.", code="empty_name")
+    if settings.kind not in COMMUNE_KINDS:
+        raise ValidationError("Loại đơn vị không hợp lệ.", code="bad_kind")
+    number = None
+    if (settings.sms_number or "").strip():
+        number = phones.to_e164(settings.sms_number)
+        if number is None:
+            raise ValidationError("Số điện thoại nhận tin nhắn không hợp lệ.", code="bad_phone")
+    low, high = ROTATION_DAYS_RANGE
+    if not low <= int(settings.rotation_days) <= high:
+        raise ValidationError(f"Chu kỳ luân phiên từ {low} đến {high} ngày.", code="bad_rotation")
+    authority = _text(settings.notice_signing_authority)
+    title = _text(settings.notice_signing_title)
+    if not authority or not title:
+        raise ValidationError("Khối ký của thông báo cần đủ thẩm quyền và chức vụ.",
+                              code="empty_signing")
+    return {"name": name, "kind": settings.kind, "sms_number": number,
+            "chairman_name": _text(settings.chairman_name) or None,
+            "notice_signing_authority": authority, "notice_signing_title": title,
+            "rotation_days": int(settings.rotation_days)}
+
+
+def add_hamlet(commune_id: int, name: str, kind: str) -> Hamlet:
+    """A new hamlet of the commune; its name must not repeat one already there."""
+    hamlet = Hamlet(commune_id=commune_id, active=True)
+    _name_and_kind(hamlet, name, kind)
+    db.session.add(hamlet)
+    db.session.flush()
+    return hamlet
+
+
+def rename_hamlet(hamlet: Hamlet, name: str, kind: str) -> dict:
+    """Change a hamlet's name or kind; returns what changed."""
+    before = {"name": hamlet.name, "kind": hamlet.kind}
+    _name_and_kind(hamlet, name, kind)
+    db.session.flush()
+    return {key: [before[key], getattr(hamlet, key)] for key in before
+            if before[key] != getattr(hamlet, key)}
+
+
+def set_hamlet_active(hamlet: Hamlet, active: bool) -> None:
+    """An inactive hamlet is no longer offered for new items and dialogues."""
+    hamlet.active = active
+
+
+def hamlet_of(commune_id: int, hamlet_id: int) -> Hamlet:
+    hamlet = db.session.get(Hamlet, hamlet_id)
+    if hamlet is None or hamlet.commune_id != commune_id:
+        raise NotFound("Không tìm thấy ấp, khóm này.", code="unknown_hamlet")
+    return hamlet
+
+
+def list_hamlets(commune_id: int) -> list[Hamlet]:
+    """The commune's hamlets: active first, then by name (diacritics folded for the order)."""
+    hamlets = db.session.scalars(select(Hamlet).where(Hamlet.commune_id == commune_id))
+    return sorted(hamlets, key=lambda h: (not h.active, fold_diacritics(h.name)))
+
+
+def _name_and_kind(hamlet: Hamlet, name: str, kind: str) -> None:
+    name = _text(name)
+    if not name:
+        raise ValidationError("Tên ấp, khóm đang trống.", code="empty_name")
+    if kind not in HAMLET_KINDS:
+        raise ValidationError("Loại ấp, khóm không hợp lệ.", code="bad_kind")
+    others = db.session.scalars(select(Hamlet.name).where(
+        Hamlet.commune_id == hamlet.commune_id,
+        Hamlet.id != (hamlet.id or 0)))
+    if any(nfc(other).casefold() == name.casefold() for other in others):
+        raise ValidationError("Xã đã có ấp, khóm tên này.", code="name_taken")
+    hamlet.name, hamlet.kind = name, kind
+
+
+def _text(value: str | None) -> str:
+    text = collapse_spaces(nfc(value or ""))
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError("Nội dung quá dài (tối đa 120 ký tự).", code="too_long")
+    return text
