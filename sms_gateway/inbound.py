@@ -9,7 +9,7 @@ text, or None when nothing must be answered. Sending the reply is the channel's 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import current_app
@@ -40,6 +40,7 @@ NOT_A_PHONE = "người gửi không phải số điện thoại"
 UNKNOWN_NUMBER = "không rõ tin nhắn gửi đến số của xã nào"
 FLOOD = "quá nhiều tin nhắn từ một số trong thời gian ngắn"
 PROCESSING_ERROR = "lỗi khi xử lý tin nhắn"
+PROVIDER_ID_LENGTH, NUMBER_LENGTH = 64, 32  # Message.provider_id, Message.service_number
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def handle_inbound(sms: InboundSms) -> str | None:
 def receive_inbound(sms: InboundSms) -> Received:
     """`handle_inbound`, also saying whether the text is new: channels that answer through
     the outbox queue a reply only for a new text, never for a repeated delivery."""
+    sms = _storable(sms)
     phone = to_e164(sms.sender)
     recipient = to_e164(sms.recipient) or (sms.recipient or None)
     commune = commune_for_number(recipient)
@@ -90,6 +92,19 @@ def receive_inbound(sms: InboundSms) -> Received:
         flag_message(message, reason)
         return Received(None, True, message.id)
     return Received(_act_and_record(message, phone, commune), True, message.id)
+
+
+def _storable(sms: InboundSms) -> InboundSms:
+    """The text as the database can hold it, whatever a provider sent: no NUL characters
+    (PostgreSQL refuses them, and no phone sends one), the provider id and our number cut
+    to their columns. Found by fuzzing the webhook (tests/ops/test_fuzz_sms.py)."""
+
+    def clean(value: str | None, limit: int | None = None) -> str | None:
+        return (value or "").replace("\x00", "")[:limit] or None
+
+    return replace(sms, sender=clean(sms.sender) or "", body=clean(sms.body) or "",
+                   provider_id=clean(sms.provider_id, PROVIDER_ID_LENGTH),
+                   recipient=clean(sms.recipient, NUMBER_LENGTH))
 
 
 def _reason_not_to_answer(message: Message, phone: str | None,

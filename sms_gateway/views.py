@@ -41,9 +41,13 @@ def twilio_status():
     problem = twilio_channel.signature_problem(request)
     if problem:
         return _refuse(problem)
-    sid = request.form.get("MessageSid") or request.form.get("SmsSid")
-    status = (request.form.get("MessageStatus") or request.form.get("SmsStatus") or "").lower()
+    sid = _field("MessageSid") or _field("SmsSid")
+    status = (_field("MessageStatus") or _field("SmsStatus")).lower()
     if sid and status:
-        record_delivery_status(twilio_channel.CHANNEL, sid, status,
-                               request.form.get("ErrorCode") or None)
+        record_delivery_status(twilio_channel.CHANNEL, sid, status, _field("ErrorCode") or None)
     return Response(status=204)
+
+
+def _field(name: str) -> str:
+    """A form field without NUL characters, which PostgreSQL refuses in any query."""
+    return (request.form.get(name) or "").replace("\x00", "")
