@@ -41,6 +41,7 @@ from nghedan.services.sms_channels import (
     note_ping,
     requeue_failed_send,
     secret,
+    service_number,
 )
 from nghedan.services.sms_inbox import store_inbound
 from nghedan.text import nfc
@@ -85,9 +86,12 @@ def verify(raw_body: bytes, headers: Mapping[str, str], config: Mapping,
         return Verdict(None, 403, "X-Timestamp is not Unix seconds")
     if abs(age) > int(config["ANDROID_SIGNATURE_MAX_AGE_SECONDS"]):
         return Verdict(None, 403, "X-Timestamp too old or in the future")
+    given = given.strip().lower()
+    if not given.isascii():
+        return Verdict(None, 403, "wrong X-Signature")
     for channel in active_channels(CHANNEL):
         key = secret(channel.settings or {}, "signing_key", config)
-        if key and hmac.compare_digest(signature(key, raw_body, stamp), given.strip().lower()):
+        if key and hmac.compare_digest(signature(key, raw_body, stamp), given):
             return Verdict(channel)
     return Verdict(None, 403, "wrong X-Signature")
 
@@ -126,7 +130,7 @@ def _received(channel: SmsChannel, payload: dict, config: Mapping) -> dict:
                                                  payload.get("sender"))
     if not isinstance(body, str):
         raise BadEvent("sms:received without a message text")
-    recipient = _text(payload.get("recipient")) or channel.phone_number
+    recipient = _text(payload.get("recipient")) or service_number(channel)
     if not sender:  # keep what the resident wrote, for officials to see; answer nothing
         stored = store_inbound(channel=CHANNEL, provider_id=None, phone="?", body=body,
                                service_number=recipient, commune_id=channel.commune_id)

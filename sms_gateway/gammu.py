@@ -37,6 +37,7 @@ from nghedan.services.sms_channels import (
     note_inbound,
     note_ping,
     requeue_failed_send,
+    service_number,
 )
 from sms_gateway.inbound import InboundSms, receive_inbound
 from sms_gateway.routing import queue_reply
@@ -138,7 +139,7 @@ def import_inbox(inbox: Path, processed: Path, *, channel: SmsChannel | None = N
     """Store and answer every complete text in the inbox, then move its files away."""
     processed.mkdir(parents=True, exist_ok=True)
     channel_id = channel.id if channel else None
-    recipient = channel.phone_number if channel else None
+    recipient = service_number(channel) if channel else None
     report = ImportReport()
     for text in pending_texts(inbox, settle_seconds):
         try:

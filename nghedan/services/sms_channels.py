@@ -69,6 +69,13 @@ def commune_id_for_number(number: str | None) -> int | None:
         SmsChannel.phone_number == number, SmsChannel.commune_id.is_not(None)).limit(1))
 
 
+def service_number(channel: SmsChannel) -> str | None:
+    """The number residents text to reach this channel: its SIM's, else its commune's."""
+    if channel.phone_number:
+        return channel.phone_number
+    return channel.commune.sms_number if channel.commune is not None else None
+
+
 def note_inbound(channel_id: int, at: datetime | None = None) -> None:
     db.session.execute(update(SmsChannel).where(SmsChannel.id == channel_id)
                        .values(last_inbound_at=at or utcnow()))

@@ -7,6 +7,8 @@ import json
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from nghedan.models import Item, Message, SmsChannel, SmsChannelFailure
@@ -111,6 +113,12 @@ def test_wrongly_signed_or_stale_webhooks_get_403_and_nothing_is_stored(client, 
                           timestamp=int(time.time()) + offset)
     assert response.status_code == 403
     assert count(db) == 0 and count(db, Item) == 0
+
+
+def test_a_signature_that_is_not_hex_is_refused(client, db, channel):
+    headers = {"X-Signature": "é" * 64, "X-Timestamp": str(int(time.time()))}
+    assert post_event(client, payload("sms_received"), KEY, headers=headers).status_code == 403
+    assert count(db) == 0
 
 
 def test_the_signature_covers_the_raw_body_as_sent(client, db, channel):
@@ -266,6 +274,14 @@ def test_a_text_to_a_second_sim_reaches_that_sims_commune(client, db, commune):
     assert db.scalar(select(Item)).commune_id == other.id
 
 
+def test_a_phone_without_a_known_number_answers_for_its_commune(client, db, commune):
+    other = make_commune(name="Tân Hòa", sms_number="+84868000999")
+    add_channel(db, other, name="Tân Hòa Viettel", key_env="ANDROID_KEY_2", number=None)
+    db.commit()
+    post_event(client, received("Xin hỏi lịch tiếp dân"), OTHER_KEY)
+    assert db.scalar(select(Item)).commune_id == other.id
+
+
 def test_the_corpus_through_the_android_gateway(client, db, channel):
     def send(body: str, sender: str):
         response = post_event(client, received(body, sender=sender), KEY)
@@ -274,3 +290,35 @@ def test_the_corpus_through_the_android_gateway(client, db, channel):
         return replies[-1].body if replies else None
 
     assert replay(send, db) == []
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner,
+                                                               max_size=3),
+    max_leaves=8,
+)
+_events = st.fixed_dictionaries({
+    "event": st.sampled_from(["sms:received", "sms:sent", "sms:delivered", "sms:failed",
+                              "system:ping", "mms:received", "?"]),
+    "payload": st.fixed_dictionaries({}, optional={
+        "message": _json_values, "phoneNumber": _json_values, "messageId": _json_values,
+        "receivedAt": _json_values, "recipient": _json_values, "health": _json_values,
+        "reason": _json_values,
+    }) | _json_values,
+}) | _json_values
+
+
+_header_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=70)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(event=_events, raw=st.binary(max_size=60), signature=_header_text, stamp=_header_text)
+def test_no_webhook_makes_a_server_error(client, db, channel, event, raw, signature, stamp):
+    """Whatever the body and headers, the answer is 2xx or a clear 4xx, never a 500."""
+    body = json.dumps(event).encode()
+    assert post_event(client, body, KEY).status_code in (200, 400)
+    assert post_event(client, raw, KEY).status_code in (200, 400)
+    forged = {"X-Signature": signature, "X-Timestamp": stamp}
+    assert post_event(client, body, KEY, headers=forged).status_code in (401, 403)
