@@ -95,9 +95,14 @@ def _channels(commune_ids: list[int]) -> list[str]:
 
 
 def phone_of(message: Message) -> str:
-    """The resident's phone as the current user may see it."""
-    denunciation = message.item is not None and message.item.is_denunciation
-    return shown_phone(current_user, message.phone, denunciation=denunciation)
+    """The resident's phone as the current user may see it here.
+
+    A denunciation's sender is hidden from every role in the log: admins see it only on
+    the item's own sender page, where each view is audited.
+    """
+    if message.item is not None and message.item.is_denunciation:
+        return "•••"
+    return shown_phone(current_user, message.phone)
 
 
 @require_role("admin", "officer", "supervisor")

@@ -280,3 +280,88 @@ def test_own_password_change_keeps_this_session_and_ends_the_others(app, world, 
     assert other.get("/admin/items").status_code == 302
     assert login(app.test_client(), username, "mat-khau-moi-456").status_code == 302
     assert len(_audits(app, "user.password_changed")) == 1
+
+
+# People and places, kiosks, SMS log: {officer}, {hamlet}, {kiosk}, {message} are rows of
+# our commune (Tân Thạnh). The last element says who may use the URL.
+PEOPLE_URLS = [
+    ("GET", "/admin/officers", "all"), ("POST", "/admin/officers", "admin"),
+    ("GET", "/admin/officers/{officer}", "admin"), ("POST", "/admin/officers/{officer}", "admin"),
+    ("GET", "/admin/officers/{officer}/photo", "all"),
+    ("POST", "/admin/officers/{officer}/photo", "admin"),
+    ("POST", "/admin/officers/{officer}/deactivate", "admin"),
+    ("GET", "/admin/commune", "all"), ("POST", "/admin/commune/settings", "admin"),
+    ("POST", "/admin/commune/hamlets", "admin"),
+    ("POST", "/admin/commune/hamlets/{hamlet}", "admin"),
+    ("POST", "/admin/commune/hamlets/{hamlet}/active", "admin"),
+    ("GET", "/admin/kiosks", "all"), ("POST", "/admin/kiosks", "admin"),
+    ("POST", "/admin/kiosks/{kiosk}/renew", "admin"),
+    ("POST", "/admin/kiosks/{kiosk}/revoke", "admin"),
+    ("GET", "/admin/sms", "all"), ("POST", "/admin/sms/{message}/resend", "staff"),
+]
+
+
+@pytest.fixture
+def our_rows(app, world):
+    """An officer, a kiosk and a failed outgoing text of our commune; ids for PEOPLE_URLS."""
+    from nghedan.models import Commune, Kiosk, Message
+    from tests.factories import make_officer
+
+    with app.app_context():
+        commune = _db.session.get(Commune, world.commune_id)
+        kiosk = Kiosk(commune_id=commune.id, name="Quầy một cửa")
+        message = Message(direction="out", channel="twilio", phone="+84912345678", body="x",
+                          status="failed", commune_id=commune.id)
+        _db.session.add_all([kiosk, message])
+        ids = {"officer": make_officer(commune).id, "hamlet": commune.hamlets[0].id}
+        _db.session.flush()
+        ids.update(kiosk=kiosk.id, message=message.id)
+        _db.session.commit()
+        return ids
+
+
+def test_the_people_url_table_covers_every_route_of_those_pages(app):
+    mine = {"admin.officers", "admin.commune", "admin.kiosks", "admin.sms_log"}
+    rules = {
+        (method, re.sub(r"<int:\w+>", "X", rule.rule))
+        for rule in app.url_map.iter_rules()
+        if app.view_functions[rule.endpoint].__module__ in mine
+        for method in rule.methods & {"GET", "POST"}
+    }
+    covered = {(m, re.sub(r"\{\w+\}", "X", path)) for m, path, _ in PEOPLE_URLS}
+    assert rules == covered, rules ^ covered
+
+
+def test_people_pages_send_anonymous_users_to_login(client, our_rows):
+    token = csrf_token(client.get("/admin/login").get_data(as_text=True))
+    for method, template, _ in PEOPLE_URLS:
+        path = template.format(**our_rows)
+        response = client.open(path, method=method, data={"csrf_token": token})
+        assert response.status_code == 302, (method, path, response.status_code)
+        assert response.headers["Location"].startswith("/admin/login?next="), path
+
+
+def test_another_communes_admin_gets_404_on_our_people_rows(as_user, our_rows):
+    client = as_user("admin2")
+    token = page_csrf(client)
+    for method, template, _ in PEOPLE_URLS:
+        if "{" in template:
+            path = template.format(**our_rows)
+            response = client.open(path, method=method, data={"csrf_token": token})
+            assert response.status_code == 404, (method, path, response.status_code)
+
+
+@pytest.mark.parametrize("username, allowed", [("officer1", {"all", "staff"}),
+                                               ("super1", {"all"})])
+def test_officers_and_supervisors_on_people_pages(as_user, our_rows, username, allowed):
+    client = as_user(username)
+    token = page_csrf(client)
+    for method, template, who in PEOPLE_URLS:
+        if template.endswith("/photo") and method == "GET":
+            continue  # the officer has no photo: 404 for everyone
+        path = template.format(**our_rows)
+        response = client.open(path, method=method, data={"csrf_token": token})
+        if who in allowed:
+            assert response.status_code in (200, 302), (method, path, response.status_code)
+        else:
+            assert response.status_code == 403, (method, path, response.status_code)
