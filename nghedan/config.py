@@ -43,6 +43,7 @@ class Defaults:
     KIOSK_RATING_WINDOW_SECONDS = 20
     KIOSK_RETRY_SECONDS = 5  # how often an offline kiosk tries again to send
     OFFICER_PHOTO_DIR = None  # None: instance/officer_photos; Officer.photo_path is relative
+    OFFICER_PHOTO_MAX_BYTES = 1024 * 1024  # an uploaded photo (JPEG or PNG) at most this big
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
