@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -161,6 +161,21 @@ class ChannelHealth:
         }
 
 
+def _last_twilio_inbound(number: str | None):
+    """When Twilio's webhook last stored a text (to this number): its webhook does not touch
+    the channel row, so the messages say."""
+    from nghedan.models import Message
+
+    query = select(func.max(Message.created_at)).where(Message.direction == "in",
+                                                       Message.channel == "twilio")
+    if number:
+        query = query.where(Message.service_number == number)
+    value = db.session.scalar(query)
+    if value is not None and value.tzinfo is None:  # SQLite aggregates lose the type
+        value = datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+    return value
+
+
 def channels_health(commune_ids: list[int] | None = None) -> list[ChannelHealth]:
     """Every channel (of these communes, with the shared ones) and how it is doing."""
     now = utcnow()
@@ -171,6 +186,9 @@ def channels_health(commune_ids: list[int] | None = None) -> list[ChannelHealth]
     failed = failures_since(now - timedelta(hours=1))
     rows = []
     for channel in db.session.scalars(query):
+        last_inbound = channel.last_inbound_at
+        if channel.kind == "twilio" and last_inbound is None:
+            last_inbound = _last_twilio_inbound(channel.phone_number)
         reason = down_reason(channel, now) if channel.active else None
         state = "inactive" if not channel.active else ("down" if reason else "ok")
         rows.append(ChannelHealth(
@@ -178,7 +196,7 @@ def channels_health(commune_ids: list[int] | None = None) -> list[ChannelHealth]
             phone_number=channel.phone_number, carrier=channel.carrier, active=channel.active,
             state=state, down_reason=reason, last_ping_at=channel.last_ping_at,
             ping_status=channel.ping_status, ping_detail=channel.ping_detail,
-            last_inbound_at=channel.last_inbound_at, last_sent_at=channel.last_sent_at,
+            last_inbound_at=last_inbound, last_sent_at=channel.last_sent_at,
             failures_last_hour=failed.get(channel.id, 0),
         ))
     return rows

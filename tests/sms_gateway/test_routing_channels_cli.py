@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from nghedan.models import SmsChannel
+from nghedan.services.sms_channels import channels_health
 from tests.factories import make_commune
+from tests.sms_gateway.conftest import COMMUNE_NUMBER
 
 
 def test_add_an_android_phone_and_a_modem_then_list_them(runner, db):
@@ -67,3 +69,17 @@ def test_disable_and_enable(runner, db):
     db.expire_all()
     assert db.scalar(select(SmsChannel.active)) is True
     assert runner.invoke(args=["sms-channel", "disable", "nope"]).exit_code != 0
+
+
+def test_a_twilio_channel_is_listed_with_the_last_text_its_webhook_took(runner, db, commune,
+                                                                        text):
+    result = runner.invoke(args=["sms-channel", "add", "--kind", "twilio", "--name", "Twilio",
+                                 "--number", COMMUNE_NUMBER])
+    assert result.exit_code == 0, result.output
+    [before] = channels_health()
+    assert before.last_inbound_at is None
+    text("Đường ấp Tân Phú bị ngập")
+    db.expire_all()
+    [after] = channels_health()
+    assert after.last_inbound_at is not None and after.carrier == "viettel"
+    assert db.scalar(select(SmsChannel.last_inbound_at)) is None  # computed, not written
