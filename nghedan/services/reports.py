@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import case, func, select, true
 
 from nghedan.extensions import db
-from nghedan.formatting import LOCAL_ZONE
+from nghedan.formatting import LOCAL_ZONE, local
 from nghedan.models import Commune, Officer, Rating
 from nghedan.models.ratings import LOW_SCORES
 
@@ -196,8 +196,14 @@ def rating_trend(commune_ids, period: Period, *, unit: str = "month", officer_id
         select(bucket, Rating.score, func.count()).where(*where).group_by(bucket, Rating.score)
     ).all()
     by_bucket = _pivot(rows, minimum)
-    return [TrendPoint(date.fromisoformat(str(b)[:10]), levels)
-            for b, levels in sorted(by_bucket.items())]
+    return [TrendPoint(_bucket_day(b), levels) for b, levels in sorted(by_bucket.items())]
+
+
+def _bucket_day(value) -> date:
+    """A bucket as a local day: PostgreSQL gives a timestamp, SQLite a `YYYY-MM-DD` string."""
+    if isinstance(value, datetime):
+        return local(value).date()
+    return date.fromisoformat(str(value)[:10])
 
 
 def reason_counts(commune_ids, period: Period, *, officer_id: int | None = None,
@@ -252,9 +258,8 @@ def days_between(earlier, later):
 
 def _bucket(column, unit: str):
     """The local day that starts the week (Monday) or month of a stored UTC time."""
-    if dialect() == "postgresql":
-        local_time = func.timezone(str(LOCAL_ZONE), column)
-        return func.to_char(func.date_trunc(unit, local_time), "YYYY-MM-DD")
+    if dialect() == "postgresql":  # a timestamptz at local midnight (no text formatting)
+        return func.date_trunc(unit, column, str(LOCAL_ZONE))
     offset = f"+{int(LOCAL_ZONE.utcoffset(datetime(2000, 1, 1)).total_seconds() // 3600)} hours"
     if unit == "week":
         return func.date(column, offset, "weekday 0", "-6 days")
