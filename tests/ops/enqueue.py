@@ -20,8 +20,8 @@ from nghedan.services.outbox import queue_sms
 
 def outbound(tag: int, n: int) -> tuple[str, str]:
     """(phone, body) of message n of series `tag`."""
-    return (f"+8498{tag:01d}{n:06d}",
-            f"Xã Tân Thạnh trả lời ý kiến số {n} (đợt {tag}): đã sửa xong, cảm ơn bà con.")
+    # Short enough for one UCS-2 segment at any n, so queue_sms keeps it as written.
+    return f"+8498{tag:01d}{n:06d}", f"Xã trả lời ý kiến {n} đợt {tag}: đã sửa xong."
 
 
 def main() -> None:

@@ -90,6 +90,7 @@ class Burst:
     def __enter__(self) -> Burst:
         self.enqueue = self.stack.enqueue(self.load.outbound, self.series, per_commit=5,
                                           pause=0.05)
+        self.started = time.monotonic()
         self.future = self.pool.submit(self.provider.burst, self.deliveries,
                                        pace=self.load.pace)
         return self
@@ -100,11 +101,15 @@ class Burst:
 
     def __exit__(self, *exc) -> None:
         self.future.result()
+        self.seconds = time.monotonic() - self.started
         self.pool.shutdown()
         self.enqueue.popen.wait(timeout=300)
 
     def result(self, **tally_options) -> dict:
-        return tally(self.stack, self.deliveries, self.series, self.load.outbound, **tally_options)
+        timing = {"burst_seconds": round(self.seconds, 1),
+                  "webhooks_per_second": round(len(self.deliveries) / self.seconds, 1)}
+        return tally(self.stack, self.deliveries, self.series, self.load.outbound,
+                     **tally_options) | timing
 
 
 def kill_workers(stack: Stack, load: Load, *, web_kills: int = 2) -> dict:
