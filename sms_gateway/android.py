@@ -241,12 +241,14 @@ class AndroidSender:
 
     def __init__(self, *, base_url: str, login: str | None, password: str,
                  sim_number: int | None = None, device_id: str | None = None,
-                 timeout: float = 10):
+                 timeout: float = 10, message_key: str | None = None):
         self.base_url, self.login, self.password = base_url.rstrip("/"), login, password
         self.sim_number, self.device_id, self.timeout = sim_number, device_id, timeout
+        self.message_key = message_key  # our id for the message: the app refuses a repeat
 
     @classmethod
-    def from_channel(cls, channel: SmsChannel, config: Mapping) -> AndroidSender:
+    def from_channel(cls, channel: SmsChannel, config: Mapping,
+                     message_key: str | None = None) -> AndroidSender:
         settings = channel.settings or {}
         password = secret(settings, "password", config)
         if not settings.get("base_url") or not password:
@@ -256,16 +258,23 @@ class AndroidSender:
         return cls(base_url=settings["base_url"], login=settings.get("login"),
                    password=password, sim_number=settings.get("sim_number"),
                    device_id=settings.get("device_id"),
-                   timeout=float(config.get("ANDROID_TIMEOUT_SECONDS") or 10))
+                   timeout=float(config.get("ANDROID_TIMEOUT_SECONDS") or 10),
+                   message_key=message_key)
 
     def send(self, phone: str, body: str) -> str | None:
         message = GatewayMessage(phone_numbers=[phone], text_message=TextMessage(text=body),
                                  sim_number=self.sim_number, device_id=self.device_id,
-                                 with_delivery_report=True)
-        with _send_errors(), _TimeoutSession(self.timeout) as session:
-            client = APIClient(self.login, self.password, base_url=self.base_url,
-                               http=RequestsHttpClient(session))
-            state = client.send(message)
+                                 with_delivery_report=True, id=self.message_key)
+        try:
+            with _send_errors(), _TimeoutSession(self.timeout) as session:
+                client = APIClient(self.login, self.password, base_url=self.base_url,
+                                   http=RequestsHttpClient(session))
+                state = client.send(message)
+        except SendError as e:
+            if e.code == "http-409" and self.message_key:
+                log.warning("the phone already has message %s; not sent again", self.message_key)
+                return self.message_key
+            raise
         if state.state == ProcessState.Failed:
             errors = [r.error for r in state.recipients if r.error]
             raise SendError("; ".join(errors) or "the phone refused the message",

@@ -19,6 +19,7 @@ from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.models import Message, SmsChannel, utcnow
 from nghedan.services.sms_channels import carrier_of, down_reason, note_failure, note_sent
+from nghedan.services.sms_outbox import UNCONFIRMED
 from sms_gateway.senders import ConsoleSender, Sender, SendError
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,13 @@ class Route:
     sender: Sender
 
 
-def sender_for(channel: SmsChannel, config: Mapping) -> Sender:
-    """The sender that sends through this channel (a clear error when misconfigured)."""
+def sender_for(channel: SmsChannel, config: Mapping, message_key: str | None = None) -> Sender:
+    """The sender that sends through this channel (a clear error when misconfigured);
+    `message_key` lets a provider that accepts our own ids refuse a second copy."""
     if channel.kind == "android":
         from sms_gateway.android import AndroidSender
 
-        return AndroidSender.from_channel(channel, config)
+        return AndroidSender.from_channel(channel, config, message_key=message_key)
     if channel.kind == "gammu":
         from sms_gateway.gammu import GammuOutbox
 
@@ -74,10 +76,18 @@ def plan_routes(message: Message, config: Mapping) -> list[Route]:
     for channel in sorted(channels, key=rank):
         try:
             routes.append(Route(channel.id, channel.kind, channel.name,
-                                sender_for(channel, config)))
+                                sender_for(channel, config, message_key(message))))
         except Exception as e:  # one misconfigured channel must not stop the others
             log.warning("SMS channel %s is misconfigured: %s", channel.name, e)
     return routes
+
+
+def message_key(message: Message) -> str:
+    """Our id for one attempt at an outbox message, the same again when a worker died before
+    recording the attempt's outcome (the claim marks it UNCONFIRMED): the Android app refuses
+    an id it already has (409), so the text is not sent twice."""
+    attempt = message.attempts - 1 if message.error_code == UNCONFIRMED else message.attempts
+    return f"nghedan-{message.id}-{max(attempt, 1)}"
 
 
 def _preferred_id(value: str | None) -> int | None:

@@ -3,7 +3,8 @@ client to talk to (local-server mode: `POST /messages` with Basic auth, JSON).
 
 Each recipient can be told how to answer: "202" (accepted, state Pending), "failed" (the
 phone answers with state Failed), "400", "401", "500", or "hang" (no answer until the
-client's timeout has passed). Every request is recorded.
+client's timeout has passed). A message id the phone already has gets 409, as the app
+answers. Every request is recorded.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class FakeAndroid:
         self.behaviour: dict[str, list[str]] = {}
         self.default = "202"
         self.requests: list[Request] = []
+        self.ids: set[str] = set()  # message ids the phone has (it refuses a repeat: 409)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -85,8 +87,13 @@ class FakeAndroid:
                 if answer == "hang":
                     fake.stopping.wait(HANG_SECONDS)
                     return self._record(body, auth, None)
+                if body.get("id") and body["id"] in fake.ids:  # as the app answers a repeat
+                    return self._record_and_answer(
+                        body, auth, 409, {"message": "Message with the same ID already exists"})
                 if answer in ("202", "failed"):
                     message_id = body.get("id") or uuid.uuid4().hex[:21]
+                    with fake.lock:
+                        fake.ids.add(message_id)
                     state = "Pending" if answer == "202" else "Failed"
                     error = None if answer == "202" else "RESULT_ERROR_GENERIC_FAILURE"
                     return self._record_and_answer(body, auth, 202, {

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from nghedan.models import Message, SmsChannel, SmsChannelFailure
+from nghedan.models import Message, SmsChannel, SmsChannelFailure, utcnow
 from nghedan.services.outbox import queue_sms
 from sms_gateway.gammu import read_text
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
@@ -151,3 +152,35 @@ def test_after_repeated_failures_the_router_starts_with_the_healthy_channel(
     assert len(fake_android.requests) == tried_before  # the phone was not tried first
     db.expire_all()
     assert db.scalar(select(func.count(Message.id)).where(Message.channel == "gammu")) == 3
+
+
+def test_a_text_the_phone_took_before_its_worker_died_is_not_sent_twice(app, db, commune,
+                                                                        fake_android):
+    android_channel(db, commune, fake_android)
+    message_id = queued(db, commune)
+    assert run_worker(app).sent == 1
+    [first] = fake_android.accepted()
+    assert first.message_id == f"nghedan-{message_id}-1"
+    # As if the worker had been killed after the phone took the text, before recording it.
+    db.execute(update(Message).where(Message.id == message_id).values(
+        status="sending", claimed_until=utcnow() - timedelta(minutes=1), provider_id=None))
+    db.commit()
+    assert run_worker(app).sent == 1
+    assert len(fake_android.accepted()) == 1 and fake_android.requests[-1].message_id is None
+    db.expire_all()
+    message = db.get(Message, message_id)
+    assert (message.status, message.provider_id, message.attempts) == (
+        "sent", first.message_id, 2)
+
+
+def test_a_text_sent_again_after_the_phone_failed_it_gets_a_new_id(app, db, commune,
+                                                                   fake_android):
+    android_channel(db, commune, fake_android)
+    fake_android.answer(RESIDENT, "failed", "202")
+    message_id = queued(db, commune)
+    assert run_worker(app).retried == 1
+    db.execute(update(Message).where(Message.id == message_id).values(next_attempt_at=utcnow()))
+    db.commit()
+    assert run_worker(app).sent == 1
+    assert [r.body["id"] for r in fake_android.requests] == [
+        f"nghedan-{message_id}-1", f"nghedan-{message_id}-2"]
