@@ -77,7 +77,8 @@ def _page(form: KioskForm, enrollment: kiosks.Enrollment | None = None, status: 
     commune_ids = visible_commune_ids(current_user)
     communes = list(db.session.scalars(
         select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)))
-    rows = [k for k in kiosks.list_kiosks() if k.commune_id in commune_ids]
+    rows = list(db.session.scalars(select(Kiosk).where(Kiosk.commune_id.in_(commune_ids))
+                                   .order_by(Kiosk.commune_id, Kiosk.name, Kiosk.id)))
     enroll_url = None
     if enrollment is not None:
         enroll_url = qr.public_base_url() + url_for("kiosk.enroll", token=enrollment.token)
