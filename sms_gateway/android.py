@@ -43,7 +43,8 @@ from nghedan.services.sms_channels import (
     secret,
     service_number,
 )
-from nghedan.services.sms_inbox import store_inbound
+from nghedan.services.sms_inbox import flag_message, store_inbound
+from nghedan.services.sms_outbox import record_delivery_status
 from nghedan.text import nfc
 from sms_gateway.inbound import InboundSms, receive_inbound
 from sms_gateway.routing import queue_reply
@@ -134,8 +135,6 @@ def _received(channel: SmsChannel, payload: dict, config: Mapping) -> dict:
     if not sender:  # keep what the resident wrote, for officials to see; answer nothing
         stored = store_inbound(channel=CHANNEL, provider_id=None, phone="?", body=body,
                                service_number=recipient, commune_id=channel.commune_id)
-        from nghedan.services.sms_inbox import flag_message
-
         flag_message(stored.message, MISSING_FIELDS)
         return {"ok": True, "stored": stored.message.id, "flagged": True}
     received_at = _when(payload.get("receivedAt"))
@@ -175,21 +174,19 @@ def _delivery(channel: SmsChannel, status: str, payload: dict) -> dict:
     """sms:sent / delivered / failed for a text we sent; statuses only move forward, and a
     failure (no credit on the SIM, no signal) puts the text back in the queue for another
     channel while attempts remain."""
-    from nghedan.services.sms_outbox import record_delivery_status
-
     provider_id = _text(payload.get("messageId"))
     if not provider_id:
         raise BadEvent(f"{status} event without messageId")
     if status != "failed":
         message = record_delivery_status(CHANNEL, provider_id, status)
         return {"ok": True, "message": message.id if message else None}
-    reason = _text(payload.get("reason")) or "failed"
-    note_failure(channel.id, "android-failed", reason, counts_down=True)
     message = db.session.scalar(select(Message).where(
         Message.channel == CHANNEL, Message.provider_id == provider_id,
         Message.direction == "out"))
-    if message is None or message.status in ("delivered", "failed", "skipped"):
+    if message is None or message.status != "sent":  # unknown, settled, or a repeated report
         return {"ok": True, "message": message.id if message else None}
+    reason = _text(payload.get("reason")) or "failed"
+    note_failure(channel.id, "android-failed", reason, counts_down=True)
     requeue_failed_send(message, "android-failed", reason)
     return {"ok": True, "message": message.id, "status": message.status}
 

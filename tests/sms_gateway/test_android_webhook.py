@@ -244,6 +244,8 @@ def test_a_failed_report_counts_against_the_channel_and_queues_the_text_again(cl
     db.add(message)
     db.commit()
     assert post_event(client, payload("sms_failed"), KEY).status_code == 200
+    repeat = {**payload("sms_failed"), "id": "the-same-report-again"}
+    assert post_event(client, repeat, KEY).status_code == 200
     db.expire_all()
     again = db.get(Message, message.id)
     assert (again.status, again.error_code, again.provider_id) == ("queued", "android-failed",
