@@ -9,7 +9,10 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, Response
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql.dml import Insert
 
 from nghedan.extensions import db
 
@@ -64,6 +67,64 @@ def unit_of_work():
     except BaseException:
         db.session.rollback()
         raise
+
+
+class _OnAnyConflictDoNothing(OnConflictDoNothing):
+    """`ON CONFLICT DO NOTHING` without a target: the same text for SQLite and PostgreSQL."""
+
+    # No target and nothing else that varies: its class is its whole cache key.
+    _traverse_internals = []
+    inherit_cache = True
+
+
+class InsertIgnoringDuplicates(Insert):
+    """`INSERT … ON CONFLICT DO NOTHING` on SQLite (>= 3.35) and PostgreSQL alike.
+
+    The dialects' own `insert(...).on_conflict_do_nothing()` has no cache key, so SQLAlchemy
+    compiles it again on every execution; this one is always the same clause, so it caches.
+    """
+
+    inherit_cache = True
+    _post_values_clause = _OnAnyConflictDoNothing()
+
+
+def insert_ignoring_duplicates(model) -> InsertIgnoringDuplicates:
+    """An INSERT into `model`'s table that inserts nothing when a unique key is taken.
+
+    With `.returning(model)` and `db.session.scalars(...)`, a row comes back (a persistent
+    object) only when it was inserted: the unique constraint decides without a savepoint, also
+    against a concurrent transaction inserting the same key.
+    """
+    return InsertIgnoringDuplicates(model)
+
+
+def insert_row(model, values: dict, *, ignoring_duplicates: bool = False):
+    """Insert one row with a Core `INSERT … RETURNING id` and return it as a persistent object.
+
+    A fraction of the ORM's cost (no unit of work, no savepoint), for hot paths such as the
+    SMS webhook. Every column gets its value here (its default when not given), so reading
+    the object afterwards costs no query. With `ignoring_duplicates`, a row whose unique key
+    is taken (also by a concurrent transaction) is not inserted and None is returned.
+    """
+    db.session.flush()  # pending objects first, in the order the ORM would have written them
+    table = model.__table__
+    row = {column.key: _default_of(column) for column in table.columns if column.key != "id"}
+    row.update(values)
+    insert = InsertIgnoringDuplicates(table) if ignoring_duplicates else table.insert()
+    row_id = db.session.connection().execute(insert.returning(table.c.id), row).scalar()
+    if row_id is None:
+        return None
+    instance = model(id=row_id, **row)
+    make_transient_to_detached(instance)
+    db.session.add(instance)  # persistent, as if loaded: no SQL
+    return instance
+
+
+def _default_of(column):
+    default = column.default
+    if default is None:
+        return None
+    return default.arg(None) if default.is_callable else default.arg
 
 
 def database_answers() -> bool:

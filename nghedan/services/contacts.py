@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from nghedan.database import insert_ignoring_duplicates
 from nghedan.extensions import db
 from nghedan.models import Contact, utcnow
 
@@ -21,6 +22,11 @@ def contact_for(phone: str) -> Contact:
         return contact
     except IntegrityError:
         return db.session.scalar(select(Contact).where(Contact.phone == phone))
+
+
+def ensure_contact(phone: str) -> None:
+    """The contact of an E.164 number exists afterwards (one statement, safe under concurrency)."""
+    db.session.execute(insert_ignoring_duplicates(Contact).values(phone=phone))
 
 
 def is_opted_out(phone: str) -> bool:
@@ -41,8 +47,9 @@ def set_opt_out(phone: str, opted_out: bool) -> bool:
 
 def reply_preferences(phone: str) -> tuple[str, bool]:
     """(language, opted out) of a phone in one query; ("vi", False) for a new number."""
-    row = db.session.execute(
-        select(Contact.language, Contact.opted_out).where(Contact.phone == phone)
+    contacts = Contact.__table__.c  # a Core query: the SMS webhook's hot path
+    row = db.session.connection().execute(
+        select(contacts.language, contacts.opted_out).where(contacts.phone == phone)
     ).first()
     return (row.language or "vi", bool(row.opted_out)) if row else ("vi", False)
 

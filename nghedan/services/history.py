@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import inspect
+
+from nghedan.database import insert_row
 from nghedan.extensions import db
 from nghedan.models import AuditEvent, Item, ItemEvent
 
@@ -18,10 +21,13 @@ def record_event(
     detail: dict | None = None,
 ) -> ItemEvent:
     """Append one entry to an item's history."""
-    event = ItemEvent(
-        item=item, kind=kind, actor=actor, user_id=user_id,
-        from_status=from_status, to_status=to_status, note=note, detail=detail,
-    )
+    values = dict(kind=kind, actor=actor, user_id=user_id, from_status=from_status,
+                  to_status=to_status, note=note, detail=detail)
+    if inspect(item).persistent and "events" in inspect(item).unloaded:
+        # Nobody read this item's history in the session: one Core INSERT instead of a flush
+        # (a later read of `item.events` loads it, this entry included).
+        return insert_row(ItemEvent, dict(values, item_id=item.id))
+    event = ItemEvent(item=item, **values)
     db.session.add(event)
     return event
 

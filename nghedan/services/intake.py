@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from nghedan import tracking_codes
+from nghedan.database import insert_row
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet, Item, utcnow
 from nghedan.models.items import CHANNELS, LEGAL_TYPES
 from nghedan.phones import to_e164
-from nghedan.services.contacts import contact_for
+from nghedan.services.contacts import ensure_contact
 from nghedan.services.history import record_event
 from nghedan.text import fold_diacritics, nfc
 
@@ -46,9 +46,10 @@ def create_item(
     text = _valid_text(text)
     fields = _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel)
     phone = _valid_phone(contact_phone)
-    name = nfc(contact_name.strip())[:MAX_NAME_LENGTH] if contact_name and contact_name.strip() else None
+    name = (nfc(contact_name.strip())[:MAX_NAME_LENGTH]
+            if contact_name and contact_name.strip() else None)
     if phone:
-        contact_for(phone)
+        ensure_contact(phone)
     item, created = _insert_with_fresh_code(dict(
         fields, text=text, text_folded=fold_diacritics(text), contact_phone=phone,
         contact_name=name, kiosk_id=kiosk_id, client_key=client_key, status="new",
@@ -128,14 +129,12 @@ def _insert_with_fresh_code(values: dict) -> tuple[Item, bool]:
     may have stored it first.
     """
     for _ in range(_CODE_ATTEMPTS):
-        item = Item(tracking_code=tracking_codes.new_code(), **values)
-        try:
-            with db.session.begin_nested():
-                db.session.add(item)
+        item = insert_row(Item, dict(values, tracking_code=tracking_codes.new_code()),
+                          ignoring_duplicates=True)
+        if item is not None:
             return item, True
-        except IntegrityError:
-            key = values.get("client_key")
-            existing = item_by_client_key(key) if key else None
-            if existing:
-                return existing, False
+        key = values.get("client_key")
+        existing = item_by_client_key(key) if key else None
+        if existing:
+            return existing, False
     raise RuntimeError("could not draw a free tracking code")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from nghedan.database import insert_row
 from nghedan.errors import NotFound, ValidationError
 from nghedan.extensions import db
 from nghedan.models import Kiosk, Officer, Rating, utcnow
@@ -61,14 +61,11 @@ def record_rating(
     repeat = _repeat_of(officer_id, client_key, phone, phone_window, kiosk_id, kiosk_window)
     if repeat:
         return repeat
-    rating = Rating(
+    rating = insert_row(Rating, dict(
         commune_id=officer.commune_id, officer_id=officer_id, score=score, reasons=reasons,
         comment=comment, channel=channel, kiosk_id=kiosk_id, phone=phone, client_key=client_key,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(rating)
-    except IntegrityError:  # the same client key stored a moment ago by a concurrent request
+    ), ignoring_duplicates=True)
+    if rating is None:  # the same client key stored a moment ago by a concurrent request
         return RatingOutcome(_by_key(client_key), False, "same_key")
     if comment:
         _comment_as_item(rating, officer)

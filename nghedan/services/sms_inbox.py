@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from nghedan.database import insert_row
 from nghedan.extensions import db
-from nghedan.models import Commune, Item, Message
+from nghedan.models import Commune, Item, Message, utcnow
 from nghedan.sms_text import count_segments
 from nghedan.text import nfc
 
@@ -30,15 +31,13 @@ def store_inbound(*, channel: str, provider_id: str | None, phone: str,
     """
     body = nfc(body or "")  # stored whole, however long: nothing a resident sent is cut
     segments = count_segments(body)
-    message = Message(
+    # One statement, no savepoint: ON CONFLICT DO NOTHING inserts nothing for a repeat.
+    message = insert_row(Message, dict(
         direction="in", channel=channel, provider_id=provider_id, phone=phone,
         service_number=service_number, body=body, parts=segments.parts,
         encoding=segments.encoding, status="received", kind="inbound", commune_id=commune_id,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
+    ), ignoring_duplicates=True)
+    if message is None:
         return Stored(inbound_by_provider_id(channel, provider_id), False)
     return Stored(message, True)
 
@@ -52,9 +51,10 @@ def inbound_by_provider_id(channel: str, provider_id: str) -> Message | None:
 
 def inbound_count_since(phone: str, since: datetime, *, excluding_id: int) -> int:
     """How many texts this phone sent since `since`, not counting the one at hand."""
-    return db.session.scalar(select(func.count(Message.id)).where(
-        Message.phone == phone, Message.direction == "in", Message.created_at >= since,
-        Message.id != excluding_id,
+    messages = Message.__table__.c  # a Core query: the SMS webhook's hot path
+    return db.session.connection().scalar(select(func.count(messages.id)).where(
+        messages.phone == phone, messages.direction == "in", messages.created_at >= since,
+        messages.id != excluding_id,
     )) or 0
 
 
@@ -67,11 +67,16 @@ def flag_message(message: Message, reason: str) -> None:
 
 def record_reply(message: Message, reply: str | None, *, item_id: int | None = None) -> None:
     """Remember what was answered, so a repeated delivery gets the same answer."""
-    message.reply_body = reply
+    values = {"reply_body": reply, "updated_at": utcnow()}
     if item_id is not None:
-        message.item_id = item_id
+        values["item_id"] = item_id
     if message.status == "received":
-        message.status = "processed"
+        values["status"] = "processed"
+    # A Core UPDATE (the webhook's hot path), the object told it holds these values now.
+    db.session.connection().execute(
+        update(Message.__table__).where(Message.__table__.c.id == message.id), values)
+    for key, value in values.items():
+        set_committed_value(message, key, value)
 
 
 def commune_for_number(number: str | None) -> Commune | None:
@@ -92,10 +97,12 @@ def commune_for_number(number: str | None) -> Commune | None:
 
 def joinable_item(phone: str, commune_id: int, since: datetime) -> Item | None:
     """The phone's SMS item that a further text continues (its last text came after `since`)."""
-    return db.session.scalar(
-        select(Item)
-        .where(Item.contact_phone == phone, Item.commune_id == commune_id,
-               Item.channel == "sms", Item.last_message_at >= since, Item.status == "new")
-        .order_by(Item.last_message_at.desc())
+    items = Item.__table__.c  # the id by a Core query (usually there is none), then the item
+    item_id = db.session.connection().scalar(
+        select(items.id)
+        .where(items.contact_phone == phone, items.commune_id == commune_id,
+               items.channel == "sms", items.last_message_at >= since, items.status == "new")
+        .order_by(items.last_message_at.desc())
         .limit(1)
     )
+    return db.session.get(Item, item_id) if item_id is not None else None
