@@ -45,6 +45,7 @@ gammu_cli = AppGroup("gammu", help="A GSM modem run by gammu-smsd.")
 @click.option("--inbox", help="gammu: gammu-smsd's InboxPath.")
 @click.option("--outbox", help="gammu: gammu-smsd's OutboxPath.")
 @click.option("--processed", help="gammu: where imported inbox files go.")
+@click.option("--sent", help="gammu: gammu-smsd's SentSMSPath.")
 @click.option("--error", help="gammu: gammu-smsd's ErrorSMSPath (texts it could not send).")
 def add(kind, name, commune_code, number, carrier, **settings) -> None:
     """Add a channel (secrets stay in the environment; only their variable names are kept)."""

@@ -6,7 +6,7 @@ In: gammu-smsd writes each received text to its inbox directory as
 timestamp) and are joined here in part order.
 A text is imported once: stored (its file name is the provider id, so a second import of the
 same files stores nothing) and then its files are moved to the `processed` directory.
-Out: a text to send is a file `OUTC<date>_<time>_<serial>_<recipient>_nghedan.txt` in its
+Out: a text to send is a file `OUTC<date>_<time>_<serial>_<recipient>_<our id>.txt` in its
 outbox directory, written under a temporary name and renamed, so gammu-smsd never reads half.
 Inbox files are read as UTF-16 when they start with a byte-order mark (InboxFormat =
 unicode, the recommended setting) and as UTF-8 otherwise (standard, under a UTF-8 locale).
@@ -203,23 +203,34 @@ def _import_one(text: InboxText, channel_id: int | None, recipient: str | None,
 
 
 class GammuOutbox:
-    """Sends by leaving a file in gammu-smsd's outbox directory."""
+    """Sends by leaving a file in gammu-smsd's outbox directory. With a message key (our id
+    for the attempt) the file is named after it, and a file of that key already in the outbox
+    or among the sent and failed ones means the text was handed over before (a worker died
+    before recording it): it is not written again."""
 
     channel = CHANNEL
 
-    def __init__(self, outbox: Path):
-        self.outbox = outbox
+    def __init__(self, outbox: Path, *, message_key: str | None = None,
+                 handed_over: tuple[Path, ...] = ()):
+        self.outbox, self.message_key = outbox, message_key
+        self.handed_over = (outbox, *handed_over)
 
     @classmethod
-    def from_channel(cls, channel: SmsChannel) -> GammuOutbox:
-        outbox = (channel.settings or {}).get("outbox")
-        if not outbox:
+    def from_channel(cls, channel: SmsChannel, message_key: str | None = None) -> GammuOutbox:
+        settings = channel.settings or {}
+        if not settings.get("outbox"):
             raise ConfigurationError(f"gammu channel {channel.name!r} needs an outbox directory.")
-        return cls(Path(outbox))
+        others = tuple(Path(settings[k]) for k in ("sent", "error") if settings.get(k))
+        return cls(Path(settings["outbox"]), message_key=message_key, handed_over=others)
 
     def send(self, phone: str, body: str) -> str | None:
+        note = self.message_key or f"nghedan{os.getpid()}x{next(_serial)}"
+        earlier = self._earlier_file(note) if self.message_key else None
+        if earlier:
+            log.warning("gammu already has %s; not written again", earlier)
+            return earlier
         stamp = utcnow().strftime("%Y%m%d_%H%M%S")
-        name = f"OUTC{stamp}_{next(_serial) % 100:02d}_{phone}_nghedan{os.getpid()}.txt"
+        name = f"OUTC{stamp}_{next(_serial) % 100:02d}_{phone}_{note}.txt"
         temporary = self.outbox / f".{name}.tmp"
         try:
             temporary.write_bytes(encoded_for_outbox(body))
@@ -228,6 +239,13 @@ class GammuOutbox:
             raise SendError(f"cannot write to gammu outbox {self.outbox}: {e}", code="gammu-io",
                             transient=True) from e
         return name
+
+    def _earlier_file(self, note: str) -> str | None:
+        for directory in self.handed_over:
+            if directory.is_dir():
+                for path in directory.glob(f"OUT*_{note}.txt"):
+                    return path.name
+        return None
 
 
 def channel_dirs(channel: SmsChannel | None, inbox: str | None,

@@ -50,7 +50,7 @@ def sender_for(channel: SmsChannel, config: Mapping, message_key: str | None = N
     if channel.kind == "gammu":
         from sms_gateway.gammu import GammuOutbox
 
-        return GammuOutbox.from_channel(channel)
+        return GammuOutbox.from_channel(channel, message_key=message_key)
     if channel.kind == "twilio":
         from sms_gateway.twilio_channel import TwilioSender
 
@@ -85,7 +85,8 @@ def plan_routes(message: Message, config: Mapping) -> list[Route]:
 def message_key(message: Message) -> str:
     """Our id for one attempt at an outbox message, the same again when a worker died before
     recording the attempt's outcome (the claim marks it UNCONFIRMED): the Android app refuses
-    an id it already has (409), so the text is not sent twice."""
+    an id it already has (409) and the modem channel finds its earlier file, so the text is
+    not sent twice."""
     attempt = message.attempts - 1 if message.error_code == UNCONFIRMED else message.attempts
     return f"nghedan-{message.id}-{max(attempt, 1)}"
 

@@ -171,6 +171,20 @@ def test_sending_leaves_a_file_for_gammu_smsd(spool):
     assert [p.name for p in outbox_dir.iterdir()] == [name]  # no temporary file left
 
 
+def test_a_text_handed_to_gammu_before_a_worker_died_is_not_written_again(spool):
+    sent = spool / "sent"
+    sent.mkdir()
+    outbox = GammuOutbox(spool / "outbox", message_key="nghedan-7-1", handed_over=(sent,))
+    name = outbox.send(RESIDENT, "Xin chào")
+    assert name.endswith(f"_{RESIDENT}_nghedan-7-1.txt")
+    assert outbox.send(RESIDENT, "Xin chào") == name
+    os.replace(spool / "outbox" / name, sent / name)  # gammu-smsd sent it meanwhile
+    assert outbox.send(RESIDENT, "Xin chào") == name
+    assert list((spool / "outbox").glob("OUT*")) == []
+    other = GammuOutbox(spool / "outbox", message_key="nghedan-7-2", handed_over=(sent,))
+    assert other.send(RESIDENT, "Xin chào") != name  # the next attempt is a new text
+
+
 def test_the_corpus_through_the_gsm_modem(db, spool, channel):
     def send(body: str, sender: str):
         drop(spool / "inbox", sender, body)
