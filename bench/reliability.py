@@ -60,7 +60,10 @@ def run(name: str, cluster: ThrowawayCluster, tmp: Path, load: Load) -> dict:
     create_database(cluster.admin_url, database)
     logs = tmp / name
     logs.mkdir()
-    stack = Stack(cluster.url(database), logs, web_workers=WEB_WORKERS, settings=SETTINGS)
+    settings = dict(SETTINGS)
+    if name == "database":  # still sending when the database goes away
+        settings["OUTBOX_SEND_RATE_PER_SECOND"] = max(1, load.outbound // 60)
+    stack = Stack(cluster.url(database), logs, web_workers=WEB_WORKERS, settings=settings)
     started = time.monotonic()
     try:
         stack.start()

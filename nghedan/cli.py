@@ -201,6 +201,9 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(channel_cli)
     app.cli.add_command(gammu_cli)
+    from sms_gateway.catch_up import twilio_cli
+
+    app.cli.add_command(twilio_cli)
     from kiosk.cli import kiosk_cli, poster
 
     app.cli.add_command(kiosk_cli)

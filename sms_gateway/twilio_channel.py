@@ -125,6 +125,22 @@ class TwilioSender:
         return None
 
 
+def received_since(config: Mapping, since: datetime) -> list[InboundSms]:
+    """Texts Twilio received for this account since `since`, oldest first, from its message
+    log: what an outage longer than Twilio's webhook retries (15 s at most) left unstored."""
+    client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                    http_client=TwilioHttpClient(
+                        timeout=float(config.get("TWILIO_TIMEOUT_SECONDS") or 10)))
+    if config.get("TWILIO_API_BASE_URL"):
+        client.api.base_url = config["TWILIO_API_BASE_URL"].rstrip("/")
+    with _send_errors():
+        records = client.messages.list(date_sent_after=since)
+    return [InboundSms(channel=CHANNEL, sender=m.from_ or "", body=m.body or "",
+                       provider_id=m.sid, recipient=m.to)
+            for m in reversed(records)
+            if m.direction == "inbound" and (m.date_sent is None or m.date_sent >= since)]
+
+
 @contextmanager
 def _send_errors():
     """Twilio's and the network's exceptions as SendError (transient or permanent)."""

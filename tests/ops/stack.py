@@ -23,7 +23,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy import create_engine, func, select, text
 from twilio.request_validator import RequestValidator
@@ -215,10 +215,11 @@ class Delivery:
 
 class Provider:
     """Twilio's side: delivers signed texts, retrying a delivery after a 5xx or a broken
-    connection (same MessageSid), until it is accepted or `give_up_after` seconds passed."""
+    connection (same MessageSid), until it is accepted or `give_up_after` seconds passed
+    (Twilio's connection overrides allow 15 s at most: `tt=15000`)."""
 
     def __init__(self, port: int, *, concurrency: int = 8, retry_delay: float = 0.5,
-                 give_up_after: float = 180):
+                 give_up_after: float = 15):
         self.port, self.concurrency = port, concurrency
         self.retry_delay, self.give_up_after = retry_delay, give_up_after
 
@@ -253,22 +254,42 @@ class Provider:
 
 
 class FaultyTwilio(FakeTwilio):
-    """The fake Twilio API with an outage switch (while `failing` is set, every send gets 500)
-    and a count of the Messages list requests (`lookups`)."""
+    """The fake Twilio API with an outage switch (while `failing` is set, every send gets 500),
+    a log of the texts it received for us (`log_inbound`), listed with the sent ones by
+    `GET …/Messages.json` as Twilio's message log is, and a count of those lists (`lookups`)."""
 
     def __init__(self):
         super().__init__()
         self.failing = threading.Event()
         self.lookups = 0
+        self.inbound: list[dict] = []
+
+    def log_inbound(self, form: dict) -> None:
+        with self.lock:
+            self.inbound.append({
+                "sid": form.get("MessageSid"), "from": form.get("From"), "to": form.get("To"),
+                "body": form.get("Body"), "direction": "inbound", "status": "received",
+                "date_sent": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())})
 
     def _handler(self):
         fake = self
 
         class Handler(super()._handler()):
             def do_GET(self):  # noqa: N802 - http.server's naming
+                path, _, query = self.path.partition("?")
+                to = parse_qs(query).get("To", [None])[0]
                 with fake.lock:
                     fake.lookups += 1
-                super().do_GET()
+                    records = [{"sid": r.sid, "to": r.form.get("To"), "body": r.form.get("Body"),
+                                "direction": "outbound-api", "status": "sent",
+                                "date_created": r.date_created, "date_sent": r.date_created}
+                               for r in reversed(fake.received) if r.sid]
+                    records += list(reversed(fake.inbound))
+                records = [r for r in records if to is None or r["to"] == to]
+                self._json(200, {"messages": records, "start": 0, "end": len(records),
+                                 "page": 0, "page_size": 1000, "uri": path,
+                                 "first_page_uri": path, "next_page_uri": None,
+                                 "previous_page_uri": None})
 
         return Handler
 
@@ -365,6 +386,10 @@ class Stack:
         for name, value in options.items():
             argv += [f"--{name.replace('_', '-')}", str(value)]
         return Process(f"enqueue-{tag}", argv, self.env, self.log_dir).start()
+
+    def catch_up(self) -> str:
+        """`nghedan twilio catch-up`: texts in Twilio's log the webhook never stored."""
+        return run_cli(self.env, "twilio", "catch-up", "--hours", "1")
 
     def stop(self) -> None:
         for process in (self.gunicorn, *self.outbox):

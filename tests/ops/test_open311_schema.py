@@ -63,7 +63,7 @@ def exercise(operation, published: dict, seen: Counter) -> None:
     """Generated cases of one operation, each called and checked; statuses counted in `seen`."""
 
     @given(case=operation.as_strategy(), valid=st.booleans())
-    @settings(max_examples=40, deadline=None, database=None,
+    @settings(max_examples=30, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     def generated(case, valid):
         if valid:
