@@ -130,6 +130,17 @@ class RoutedSend:
                          counts_down=error.transient)
 
 
+class NoChannelSender:
+    """SMS_BACKEND=channels: texts go only through configured channels; one for a commune
+    without any waits in the queue (and fails after the last attempt), visibly."""
+
+    channel = "channels"
+
+    def send(self, phone: str, body: str) -> str | None:
+        raise SendError("no active SMS channel for this commune", code="no-channel",
+                        transient=True)
+
+
 class ChannelRouter:
     """The outbox worker's sender when SMS channels are configured: per message, the routes
     of its commune (`for_message`); otherwise the configured backend."""

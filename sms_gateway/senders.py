@@ -66,9 +66,16 @@ def _twilio(config: Mapping) -> Sender:
     return TwilioSender.from_config(config)
 
 
+def _channels_only(config: Mapping) -> Sender:
+    from sms_gateway.routing import NoChannelSender
+
+    return NoChannelSender()
+
+
 BACKENDS: dict[str, Callable[[Mapping], Sender]] = {
     "console": ConsoleSender.from_config,
     "twilio": _twilio,
+    "channels": _channels_only,  # only the SMS channels configured per commune (routing.py)
 }
 
 

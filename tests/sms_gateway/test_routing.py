@@ -14,8 +14,9 @@ from sqlalchemy import select
 from nghedan.models import Message, SmsChannel, utcnow
 from nghedan.services.outbox import queue_sms
 from nghedan.services.sms_channels import CARRIER_PREFIXES, carrier_of, channels_health
+from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
 from sms_gateway.routing import ChannelRouter, plan_routes, via
-from sms_gateway.senders import ConsoleSender
+from sms_gateway.senders import ConsoleSender, sender_from_config
 from tests.conftest import base_config
 from tests.factories import make_commune
 
@@ -138,3 +139,20 @@ def test_a_misconfigured_channel_is_left_out_not_fatal(app, db):
     db.flush()
     assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == ["Console"]
     assert db.scalar(select(SmsChannel).where(SmsChannel.name == "No password")).active
+
+
+def test_with_sms_backend_channels_a_commune_without_one_keeps_its_texts_queued(app, db):
+    app.config["SMS_BACKEND"] = "channels"
+    app.config["SMS_QUIET_HOURS"] = ""
+    with_channel, without = make_commune(), make_commune(name="Tân Hòa")
+    console_channel(db, with_channel, "Console", "viettel")
+    ids = [outgoing(db, with_channel, VINA_PHONE).id, outgoing(db, without, VINA_PHONE).id]
+    db.commit()
+    worker = OutboxWorker(ChannelRouter(sender_from_config(app.config), app.config),
+                          WorkerSettings.from_config(app.config))
+    report = worker.run_once()
+    assert (report.sent, report.retried) == (1, 1)
+    db.expire_all()
+    sent, waiting = (db.get(Message, i) for i in ids)
+    assert (sent.status, sent.channel) == ("sent", "console")
+    assert (waiting.status, waiting.error_code) == ("queued", "no-channel")
