@@ -26,6 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import sys
 import tempfile
 import time
 import uuid
@@ -90,11 +92,17 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--only", choices=["baseline", "kill", "database", "api"])
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so every process and the PostgreSQL cluster are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load = Load(texts=args.texts, outbound=args.outbound, concurrency=args.concurrency)
     names = [args.only] if args.only else ["baseline", "kill", "database", "api"]
     report = {"cpus": os.cpu_count(), "web_workers": WEB_WORKERS, "load": load.__dict__,
               "settings": SETTINGS, "scenarios": []}
     RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / "reliability.json"
+    if args.only and path.exists():  # one scenario again: keep the others' last results
+        report["scenarios"] = [s for s in json.loads(path.read_text())["scenarios"]
+                               if s["scenario"] != args.only]
     with tempfile.TemporaryDirectory() as tmpdir:
         for name in names:
             cluster = ThrowawayCluster().start()  # its own, since one scenario stops it
@@ -105,7 +113,9 @@ def main() -> None:
     report["messages_lost"] = sum(s["inbound_lost"] + s["outbound_never_sent"]
                                   for s in report["scenarios"])
     report["sent_twice"] = sum(s["outbound_sent_twice_or_more"] for s in report["scenarios"])
-    (RESULTS / "reliability.json").write_text(json.dumps(report, indent=2))
+    order = ["baseline", "kill", "database", "api"]
+    report["scenarios"].sort(key=lambda s: order.index(s["scenario"]))
+    path.write_text(json.dumps(report, indent=2))
     print(json.dumps({k: report[k] for k in ("messages_lost", "sent_twice")}))
 
 

@@ -40,9 +40,11 @@ def tally(stack: Stack, deliveries: list[Delivery], series: int, outbound_count:
     stored = stack.db.inbound_counts()
     expected = {outbound(series, n) for n in range(outbound_count)}
 
-    def all_sent() -> bool:
+    def all_sent() -> bool:  # at the API, and recorded (a dead worker's rows come back later)
         counts = stack.fake.sent_counts()
-        return all(counts[pair] >= 1 for pair in expected)
+        return all(counts[pair] >= 1 for pair in expected) and all(
+            status in ("sent", "delivered") for phone, body, status in stack.db.outgoing()
+            if (phone, body) in expected)
 
     wait_until(all_sent, drain_seconds)
     sends = stack.fake.sent_counts()

@@ -256,7 +256,8 @@ class Provider:
 class FaultyTwilio(FakeTwilio):
     """The fake Twilio API with an outage switch (while `failing` is set, every send gets 500),
     a log of the texts it received for us (`log_inbound`), listed with the sent ones by
-    `GET …/Messages.json` as Twilio's message log is, and a count of those lists (`lookups`)."""
+    `GET …/Messages.json` as Twilio's message log is, and a count of the outbox's questions
+    about one phone (`lookups`; `nghedan twilio catch-up` reads the whole log)."""
 
     def __init__(self):
         super().__init__()
@@ -279,7 +280,7 @@ class FaultyTwilio(FakeTwilio):
                 path, _, query = self.path.partition("?")
                 to = parse_qs(query).get("To", [None])[0]
                 with fake.lock:
-                    fake.lookups += 1
+                    fake.lookups += to is not None  # the outbox asks about one phone
                     records = [{"sid": r.sid, "to": r.form.get("To"), "body": r.form.get("Body"),
                                 "direction": "outbound-api", "status": "sent",
                                 "date_created": r.date_created, "date_sent": r.date_created}
