@@ -3,12 +3,15 @@
     .venv/bin/python -m bench.sms_webhook                       # everything (about 5 minutes)
     .venv/bin/python -m bench.sms_webhook --skip-postgresql     # SQLite only
     .venv/bin/python -m bench.sms_webhook --only throughput     # or --only burst
+    .venv/bin/python -m bench.sms_webhook --gunicorn="--worker-class gthread --threads 4"
 
 1. Throughput: gunicorn runs with deploy/gunicorn.conf.py and 4 workers, twice: once the
    real app (signed webhook, SQLite, each text a new item), once bench/sms_webhook_bare.py
    (a constant TwiML reply). A second process (bench/sms_webhook_load.py) sends the same
    signed requests to each at 32 concurrent clients, after a warm-up. Reported: requests a
-   second, the webhook's as a fraction of the bare route's, p50 and p99 latency.
+   second, the webhook's as a fraction of the bare route's, p50 and p99 latency, and the CPU
+   time gunicorn's processes spent per request (steadier than wall time on a shared machine;
+   the database server's own CPU is not in it). `--gunicorn` adds arguments to every server.
 2. Burst: 5,000 distinct texts (90% opinions, 10% ratings, each from its own phone) plus
    500 repeated deliveries of some of them (the same MessageSid, some right behind the
    original), at 32 concurrent clients against 4 workers, on SQLite and on PostgreSQL.
@@ -50,6 +53,9 @@ ACCOUNT_SID = "AC" + "b" * 32
 SECRET = "bench-secret-key-" + "x" * 40
 COMMUNE_NUMBER = "+84868000115"
 WORKERS = 4
+# Extra gunicorn arguments for every server of a run (the bare route's too, so the comparison
+# stays fair), e.g. --gunicorn="--worker-class gthread --threads 4".
+GUNICORN_EXTRA: list[str] = []
 CONCURRENCY = 32
 
 
@@ -84,7 +90,8 @@ class Gunicorn:
         env = {**os.environ, **self.env, "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}"}
         self.process = subprocess.Popen(
             [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", str(WORKERS), self.app_spec],
+             f"127.0.0.1:{self.port}", "--workers", str(WORKERS), *GUNICORN_EXTRA,
+             self.app_spec],
             cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
@@ -97,6 +104,21 @@ class Gunicorn:
                 time.sleep(0.2)
         self.__exit__()
         raise RuntimeError(f"gunicorn did not start; see {self.log}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by gunicorn's master and workers."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *_exc) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -171,8 +193,16 @@ def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None
             prepare_database(url)
         with Gunicorn(spec, server_env(url), tmp / f"gunicorn-{name}.log") as server:
             drive(server.port, signed_requests(server.port, texts(warmup, start=9_000_000)))
-            result = drive(server.port, signed_requests(server.port, texts(measured)))
-        out[name] = summary(result)
+            requests = signed_requests(server.port, texts(measured))
+            cpu_before, load_before = server.cpu_seconds(), os.getloadavg()[0]
+            result = drive(server.port, requests)
+            cpu = server.cpu_seconds() - cpu_before
+        out[name] = summary(result) | {
+            # gunicorn's own CPU per request, whatever else the machine is doing (the
+            # database server's processes are not counted)
+            "server_cpu_ms_per_request": round(cpu * 1000 / len(requests), 2),
+            "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        }
         print(f"  {name:18} {out[name]}", flush=True)
     for name in out.copy():
         if name.startswith("webhook"):
@@ -251,9 +281,12 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=5000, help="distinct texts in the burst")
     parser.add_argument("--skip-postgresql", action="store_true")
     parser.add_argument("--only", choices=("throughput", "burst"), help="run one part")
+    parser.add_argument("--gunicorn", default="", help="extra gunicorn arguments, for all servers")
     args = parser.parse_args()
+    GUNICORN_EXTRA[:] = args.gunicorn.split()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    report = {"workers": WORKERS, "concurrency": CONCURRENCY, "cpus": os.cpu_count()}
+    report = {"workers": WORKERS, "gunicorn_extra": args.gunicorn, "concurrency": CONCURRENCY,
+              "cpus": os.cpu_count()}
     cluster = None
     if not args.skip_postgresql:
         from tests.postgres import ThrowawayCluster
