@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 # Scripts only from our own static files (no inline <script>, no onclick=); styles may be
 # inline attributes; images may be data: URLs (QR codes, avatars).
@@ -20,7 +20,31 @@ CONTENT_SECURITY_POLICY = "; ".join((
 ))
 
 
+# Blueprints whose provider webhooks keep such texts (a NUL is replaced, the text is stored).
+NUL_TOLERANT_BLUEPRINTS = {"sms"}
+
+
+def _has_nul(pairs) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in pairs)
+
+
+def refuse_nul_bytes() -> None:
+    """A NUL in a query or form field is never something a person typed: 400, not a crash.
+
+    PostgreSQL text cannot hold NUL, so without this a crafted URL reaches the database as a
+    server error.
+    """
+    if request.blueprint in NUL_TOLERANT_BLUEPRINTS:
+        return
+    if _has_nul(request.args.items(multi=True)) or (
+        request.method in ("POST", "PUT", "PATCH") and _has_nul(request.form.items(multi=True))
+    ):
+        abort(400)
+
+
 def register_security_headers(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
+
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers

@@ -51,6 +51,11 @@ def register_error_handlers(app: Flask) -> None:
     def not_found(_e):
         return page(404, _("Không tìm thấy trang"), _("Địa chỉ này không có trên hệ thống."))
 
+    @app.errorhandler(400)
+    def bad_request(_e):
+        return page(400, _("Yêu cầu không hợp lệ"),
+                    _("Dữ liệu gửi lên không đọc được. Vui lòng kiểm tra lại rồi thử lại."))
+
     @app.errorhandler(CSRFError)
     def csrf_failed(_e):
         return page(400, _("Phiên làm việc đã hết hạn"),

@@ -200,3 +200,10 @@ def test_one_json_log_line_per_request_without_query_or_personal_data(client):
     sms_line = next(line for line in lines if line["event"] == "sms_in")
     assert sms_line["channel"] == "twilio" and "phone" not in sms_line and "body" not in sms_line
     assert logging.getLogger("nghedan").propagate is False
+
+
+def test_a_nul_byte_in_a_query_or_form_is_a_400_not_a_crash(client):
+    assert client.get("/open311/v2/requests.json?jurisdiction_id=%00").status_code == 400
+    assert client.get("/t/1234%005678").status_code in (400, 404)
+    assert client.get("/?q=a%00b").status_code == 400
+    assert client.post("/admin/login", data={"username": "a\x00", "password": "x"}).status_code == 400
