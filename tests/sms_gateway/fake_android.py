@@ -13,12 +13,13 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import time
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from tests.sms_gateway.scripted_api import ScriptedApi
 
 HANG_SECONDS = 4.0  # longer than the client timeout the tests configure
 
@@ -31,44 +32,17 @@ class Request:
     message_id: str | None  # set when the message was accepted
 
 
-class FakeAndroid:
+class FakeAndroid(ScriptedApi):
+    default_answer = "202"
+
     def __init__(self, login: str = "sms", password: str = "phone-pass"):
         self.expected_auth = "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()
-        self.behaviour: dict[str, list[str]] = {}
-        self.default = "202"
         self.requests: list[Request] = []
         self.ids: set[str] = set()  # message ids the phone has (it refuses a repeat: 409)
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def answer(self, phone: str, *answers: str) -> None:
-        self.behaviour[phone] = list(answers)
+        super().__init__()
 
     def accepted(self) -> list[Request]:
         return [r for r in self.requests if r.message_id]
-
-    def start(self) -> FakeAndroid:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def _next_answer(self, phone: str) -> str:
-        with self.lock:
-            queue = self.behaviour.get(phone)
-            if not queue:
-                return self.default
-            return queue.pop(0) if len(queue) > 1 else queue[0]
 
     def _handler(self):
         fake = self

@@ -9,12 +9,13 @@ the accepted messages, newest first, as Twilio's Messages list does.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from tests.sms_gateway.scripted_api import ScriptedApi
 
 HANG_SECONDS = 3.0  # longer than the client timeout the tests configure
 
@@ -27,40 +28,15 @@ class Received:
     date_created: str | None = None  # RFC 2822, as Twilio writes dates
 
 
-class FakeTwilio:
+class FakeTwilio(ScriptedApi):
+    """Answers "201", "400:<code>", "429", "500" or "hang" per `To` number."""
+
     def __init__(self):
-        self.behaviour: dict[str, list[str]] = {}  # To → answers to give, in order
         self.received: list[Received] = []
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def answer(self, to: str, *answers: str) -> None:
-        """How to answer the next sends to `to`: "201", "400:21211", "429", "500", "hang"."""
-        self.behaviour[to] = list(answers)
+        super().__init__()
 
     def accepted(self) -> list[Received]:
         return [r for r in self.received if r.sid]
-
-    def start(self) -> FakeTwilio:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def _next_answer(self, to: str) -> str:
-        with self.lock:
-            queue = self.behaviour.get(to)
-            return queue.pop(0) if queue and len(queue) > 1 else (queue[0] if queue else "201")
 
     def _handler(self):
         fake = self
