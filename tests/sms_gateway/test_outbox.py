@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Contact, Message, utcnow
 from nghedan.services.outbox import queue_sms
 from sms_gateway.outbox_worker import OutboxWorker, Pacer, QuietHours, WorkerSettings
@@ -128,15 +129,27 @@ def test_opted_out_phones_are_skipped(app, db, fake_twilio):
     assert fake_twilio.received == []
 
 
+def next_local_time(hour: int, minute: int = 0, after: datetime | None = None) -> datetime:
+    """The next moment (UTC) after `after` (default now) that is hour:minute in Vietnam."""
+    after = after or utcnow()
+    local = after.astimezone(LOCAL_ZONE).replace(hour=hour, minute=minute, second=0,
+                                                 microsecond=0)
+    if local <= after:
+        local += timedelta(days=1)
+    return local.astimezone(UTC)
+
+
 def test_notices_wait_through_the_quiet_hours_but_replies_do_not(app, db, fake_twilio):
     notice = queued(db, body="Mời dự đối thoại", kind="invitation")
     reply = queued(db, phone=OTHER, body="Đã nhận", kind="reply")
     quiet = QuietHours.parse("21:00-07:00")
     worker = make_worker(app, quiet_hours=quiet)
-    worker.now = lambda: datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # 22:30 in Vietnam
+    late_evening = next_local_time(22, 30)  # after the messages were queued, whatever the clock
+    worker.now = lambda: late_evening
     assert worker.run_once().sent == 1
     assert (db.get(Message, notice).status, db.get(Message, reply).status) == ("queued", "sent")
-    worker.now = lambda: datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
+    next_morning = next_local_time(8, 0, after=late_evening)
+    worker.now = lambda: next_morning
     assert worker.run_once().sent == 1
     assert db.get(Message, notice).status == "sent"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, utcnow
@@ -63,7 +64,8 @@ def test_charts_draw_and_print(live_server, page_factory, figures):
     summary = page.text_content("#report-summary").strip()
     assert "1 cuộc đối thoại, 120 lượt người tham dự" in summary
     page.click("button[data-copy]")
-    page.wait_for_function("document.querySelector('button[data-copy]').textContent === 'Đã chép'")
+    # expect() polls without eval, which the page's CSP (rightly) forbids.
+    expect(page.locator("button[data-copy]")).to_have_text("Đã chép")
     assert page.evaluate("navigator.clipboard.readText()") == summary
     screenshot(page, "reports-activity")
     assert errors == [] and log.outside == []
