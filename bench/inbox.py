@@ -23,17 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
-import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from nghedan import create_app
-from nghedan.database import upgrade
+from bench.harness import analyze, bench_database, timed
 from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet, Item, User
 from nghedan.services import search
@@ -52,11 +48,6 @@ RARE = "trạm bơm"  # in about 0.1% of the rows; no other word folds to "tram"
 STATUSES = ("new",) * 3 + ("triaged",) * 3 + ("scheduled", "answered", "closed", "closed",
                                               "forwarded", "rejected", "duplicate")
 BATCH = 20_000
-
-
-def bench_app(url: str):
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40, "TESTING": True,
-                       "WTF_CSRF_ENABLED": False})
 
 
 def item_rows(n: int, commune_id: int, hamlets: list[int], categories: list[int], rng):
@@ -112,24 +103,6 @@ def load(app, n: int) -> int:
         return commune.id
 
 
-def analyze(app) -> None:
-    with app.app_context():
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE" if conn.dialect.name == "sqlite" else "VACUUM ANALYZE")
-
-
-def timed(fn, repeat: int) -> dict:
-    fn()  # warm the cache: we measure a working inbox, not a cold disk
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return {"median_ms": round(statistics.median(samples), 2),
-            "p90_ms": round(samples[int(len(samples) * 0.9) - 1], 2)}
-
-
 def floor_for(ids: list[int]):
     """A plain SELECT of the same rows by primary key."""
     def run():
@@ -162,8 +135,8 @@ def measure(app, commune_id: int, repeat: int) -> dict:
                 fn()
                 db.session.rollback()
             ids = [i.id for i in fn().items]
-            results[name] = {"rows": len(ids), **timed(run, repeat),
-                             "floor": timed(floor_for(ids), repeat)}
+            results[name] = {"rows": len(ids), **timed(run, repeat, digits=2),
+                             "floor": timed(floor_for(ids), repeat, digits=2)}
         results["search_0.1pct"]["matches"] = db.session.scalar(
             select(db.func.count(Item.id)).where(*search.conditions(found)))
         results["status_counts"] = timed(
@@ -191,33 +164,15 @@ def measure_http(app, repeat: int) -> dict:
 
 
 def run_engine(engine: str, rows: int, repeat: int) -> dict:
-    cluster = None
-    tmp = Path(tempfile.mkdtemp(prefix="nghedan-bench-"))
-    if engine == "sqlite":
-        url = f"sqlite:///{tmp}/bench.db"
-    else:
-        from tests.postgres import ThrowawayCluster
-
-        cluster = ThrowawayCluster().start()
-        url = cluster.url("postgres")
-    try:
-        app = bench_app(url)
-        upgrade(app)
+    with bench_database(engine, "nghedan-bench-") as app:
         t0 = time.perf_counter()
         commune_id = load(app, rows)
         analyze(app)
         load_s = round(time.perf_counter() - t0, 1)
         print(f"{engine}: loaded {rows:,} items in {load_s} s", flush=True)
-        result = {"engine": engine, "rows": rows, "repeat": repeat, "load_seconds": load_s,
-                  "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                  **measure(app, commune_id, repeat)}
-        with app.app_context():
-            db.engine.dispose()
-        return result
-    finally:
-        if cluster is not None:
-            cluster.stop()
-        shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file is about 650 MB
+        return {"engine": engine, "rows": rows, "repeat": repeat, "load_seconds": load_s,
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                **measure(app, commune_id, repeat)}
 
 
 def main() -> None:

@@ -25,16 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from nghedan import create_app
-from nghedan.database import upgrade
+from bench.harness import analyze, bench_database, timed
 from nghedan.extensions import db
 from nghedan.models import (
     Category,
@@ -63,11 +60,6 @@ STATUSES = ("new",) * 2 + ("triaged",) * 3 + ("scheduled", "answered", "answered
                                               "duplicate")
 LEGAL = ("opinion",) * 17 + ("complaint", "question", "denunciation")
 REASONS = ("attitude", "slow", "unclear_guidance", "extra_papers", "harassment")
-
-
-def bench_app(url: str):
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40, "TESTING": True,
-                       "WTF_CSRF_ENABLED": False})
 
 
 def _insert(table, rows) -> None:
@@ -180,24 +172,6 @@ def load(app, items: int, ratings: int) -> int:
         return commune_id
 
 
-def analyze(app) -> None:
-    with app.app_context():
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE" if conn.dialect.name == "sqlite" else "VACUUM ANALYZE")
-
-
-def timed(fn, repeat: int) -> dict:
-    fn()  # warm the cache: we measure a working server, not a cold disk
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return {"median_ms": round(statistics.median(samples), 1),
-            "p90_ms": round(samples[max(0, int(len(samples) * 0.9) - 1)], 1)}
-
-
 def measure_queries(app, commune_id: int, repeat: int) -> dict:
     ids, now = [commune_id], END
     cases = {
@@ -255,35 +229,18 @@ def measure_http(app, repeat: int) -> dict:
 
 
 def run_engine(engine: str, items: int, ratings: int, repeat: int) -> dict:
-    cluster = None
-    tmp = Path(tempfile.mkdtemp(prefix="nghedan-bench-reports-"))
-    if engine == "sqlite":
-        url = f"sqlite:///{tmp}/bench.db"
-    else:
-        from tests.postgres import ThrowawayCluster
-
-        cluster = ThrowawayCluster().start()
-        url = cluster.url("postgres")
-    try:
-        app = bench_app(url)
-        upgrade(app)
+    with bench_database(engine, "nghedan-bench-reports-") as app:
         t0 = time.perf_counter()
         commune_id = load(app, items, ratings)
         analyze(app)
         load_s = round(time.perf_counter() - t0, 1)
         print(f"{engine}: loaded {items:,} items and {ratings:,} ratings in {load_s} s",
               flush=True)
-        result = {"engine": engine, "items": items, "ratings": ratings, "repeat": repeat,
-                  "load_seconds": load_s,
-                  "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                  "queries": measure_queries(app, commune_id, repeat),
-                  "pages": measure_http(app, repeat)}
-        with app.app_context():
-            db.engine.dispose()
-        return result
-    finally:
-        if cluster is not None:
-            cluster.stop()
+        return {"engine": engine, "items": items, "ratings": ratings, "repeat": repeat,
+                "load_seconds": load_s,
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "queries": measure_queries(app, commune_id, repeat),
+                "pages": measure_http(app, repeat)}
 
 
 def main() -> None:
