@@ -34,8 +34,8 @@ def refuse_nul_bytes() -> None:
     PostgreSQL text cannot hold NUL, so without this a crafted URL reaches the database as a
     server error.
     """
-    if request.blueprint in NUL_TOLERANT_BLUEPRINTS:
-        return
+    if request.blueprint in NUL_TOLERANT_BLUEPRINTS or request.routing_exception is not None:
+        return  # an address no view answers is refused by routing (and Open311 answers it)
     if _has_nul(request.args.items(multi=True)) or (
         request.method in ("POST", "PUT", "PATCH") and _has_nul(request.form.items(multi=True))
     ):

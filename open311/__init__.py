@@ -13,13 +13,15 @@ csrf.exempt(bp)
 
 
 def _routes() -> None:
-    from open311 import views
+    from open311 import errors, views
 
     rule = bp.add_url_rule
     rule("/services.<fmt>", "services", views.services)
+    rule("/services/<service_code>.<fmt>", "service_definition", views.service_definition)
     rule("/requests.<fmt>", "requests", views.requests_list)
     rule("/requests.<fmt>", "create_request", views.request_create, methods=["POST"])
     rule("/requests/<code>.<fmt>", "request", views.request_one)
+    errors.register(bp)
 
 
 _routes()

@@ -10,6 +10,7 @@ from flask import Response
 FORMATS = ("json", "xml")
 CONTENT_TYPES = {"json": "application/json; charset=utf-8",
                  "xml": "text/xml; charset=utf-8"}
+_XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 
 def _xml_value(value) -> str:
@@ -27,7 +28,7 @@ def to_xml(root: str, child: str, records: list[dict]) -> bytes:
         node = SubElement(top, child)
         for key, value in record.items():
             SubElement(node, key).text = _xml_value(value)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + tostring(top, encoding="unicode").encode()
+    return _XML_DECLARATION + tostring(top, encoding="unicode").encode()
 
 
 def respond(records: list[dict], fmt: str, root: str, child: str, status: int = 200) -> Response:
@@ -36,6 +37,19 @@ def respond(records: list[dict], fmt: str, root: str, child: str, status: int = 
     else:
         body = json.dumps(records, ensure_ascii=False).encode()
     return Response(body, status=status, content_type=CONTENT_TYPES[fmt])
+
+
+def definition(service_code: str, fmt: str) -> Response:
+    """A service definition with no attributes (`<service_definition>` in XML)."""
+    if fmt == "xml":
+        top = Element("service_definition")
+        SubElement(top, "service_code").text = service_code
+        SubElement(top, "attributes")
+        body = _XML_DECLARATION + tostring(top, encoding="unicode").encode()
+    else:
+        body = json.dumps({"service_code": service_code, "attributes": []},
+                          ensure_ascii=False).encode()
+    return Response(body, content_type=CONTENT_TYPES[fmt])
 
 
 def error(fmt: str, status: int, description: str) -> Response:

@@ -1,8 +1,8 @@
-"""Open311 GeoReport v2 endpoints: services, requests (list, one, create)."""
+"""Open311 GeoReport v2 endpoints: services (list, definition), requests (list, one, create)."""
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,15 +11,15 @@ from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet
 from nghedan.services.intake import create_item
 from nghedan.text import fold_diacritics
+from nghedan.tracking_codes import is_valid
 from open311 import formats, service_requests
+from open311.errors import refuse
 from open311.keys import client_for_key
-
-MAX_POST_TEXT = 5000
 
 
 def _fmt(fmt: str) -> str:
     if fmt not in formats.FORMATS:
-        abort(404)
+        refuse(404, _("Chỉ có định dạng .json và .xml."))
     return fmt
 
 
@@ -34,7 +34,7 @@ def _jurisdiction() -> Commune | None:
         return None
     commune = db.session.scalar(select(Commune).where(Commune.code == code))
     if commune is None:
-        abort(404)
+        refuse(404, _("Không có xã, phường nào có mã jurisdiction_id này."))
     return commune
 
 
@@ -49,6 +49,21 @@ def services(fmt: str):
         "type": "realtime", "keywords": "", "group": "",
     } for c in db.session.scalars(select(Category).order_by(Category.position, Category.id))]
     return formats.respond(records, fmt, "services", "service")
+
+
+def service_definition(service_code: str, fmt: str):
+    """A service's extra fields: none, since every service has `metadata: false`."""
+    fmt = _fmt(fmt)
+    _jurisdiction()
+    if _category_id(service_code) is None:
+        return formats.error(fmt, 404, _("Không có dịch vụ (service_code) này."))
+    return formats.definition(service_code, fmt)
+
+
+def _category_id(service_code: str) -> int | None:
+    if not service_code or "\x00" in service_code:  # a NUL can come in the path
+        return None
+    return db.session.scalar(select(Category.id).where(Category.code == service_code))
 
 
 def _split(name: str) -> tuple[str, ...]:
@@ -80,7 +95,7 @@ def requests_list(fmt: str):
 def request_one(code: str, fmt: str):
     """One request by its tracking code (a list of one, as the spec says)."""
     fmt = _fmt(fmt)
-    item = service_requests.by_code(code)
+    item = service_requests.by_code(code) if is_valid(code) else None
     commune = _jurisdiction()
     if item is None or (commune is not None and item.commune_id != commune.id):
         return formats.error(fmt, 404, _("Không tìm thấy yêu cầu có mã này."))
@@ -98,7 +113,7 @@ def request_create(fmt: str):
     if problem:
         return formats.error(fmt, 400, problem)
     code = request.form.get("service_code", "").strip()
-    if not code or db.session.scalar(select(Category.id).where(Category.code == code)) is None:
+    if _category_id(code) is None:
         return formats.error(fmt, 400, _("Thiếu service_code hoặc service_code không có."))
     try:
         item = create_item(

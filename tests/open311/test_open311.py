@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime, timedelta
 from xml.etree.ElementTree import fromstring
 
 import pytest
 
 from nghedan.extensions import db as _db
+from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import ApiClient, Category, Item
 from open311.keys import create_client, key_hash
 from open311.service_requests import redact
 from tests.factories import make_commune, make_item
 from tests.reports.builders import at
 
+# Days relative to today in Vietnam, so the data never ages out of the default 90-day window.
+TODAY = datetime.now(LOCAL_ZONE).date()
+ANSWERED_DAY = TODAY - timedelta(days=49)
+ESCALATED_DAY, ESCALATED_DUE = TODAY - timedelta(days=22), TODAY + timedelta(days=22)
+
+
+def days_ago(days: int) -> datetime:
+    """10:00 in Vietnam, `days` days before today."""
+    return at((TODAY - timedelta(days=days)).isoformat())
+
 
 @pytest.fixture
 def data(app):
-    """Two communes; answered, escalated, new, rejected and denunciation items."""
+    """Two communes; answered, escalated, new, rejected, denunciation and old items."""
     with app.app_context():
         ours = make_commune("Tân Thạnh", code="tan-thanh", province="Cần Thơ")
         other = make_commune("Mỹ Hòa", hamlets=("Ấp Một",), code="my-hoa")
@@ -27,27 +38,31 @@ def data(app):
                              category_code=land, hamlet_id=ours.hamlets[0].id,
                              contact_phone="0912345678", contact_name="Nguyễn Văn An")
         answered.status, answered.answer = "answered", "Xã sẽ nạo vét cống trước 30/11."
-        answered.created_at = at("2026-10-05")
+        answered.created_at = at(ANSWERED_DAY.isoformat())
         escalated = make_item(ours, "Xin cấp giấy chứng nhận quyền sử dụng đất.",
                               category_code=land)
         escalated.status, escalated.escalated_to = "escalated", "Sở Nông nghiệp và Môi trường"
-        escalated.due_date = date(2026, 12, 15)
-        escalated.created_at = at("2026-11-01")
+        escalated.due_date = ESCALATED_DUE
+        escalated.created_at = at(ESCALATED_DAY.isoformat())
         fresh = make_item(ours, "Tin mới chưa ai xem")
-        fresh.created_at = at("2026-11-20")
+        fresh.created_at = days_ago(3)
         spam = make_item(ours, "quảng cáo vay tiền")
-        spam.status, spam.created_at = "rejected", at("2026-11-20")
+        spam.status, spam.created_at = "rejected", days_ago(3)
         secret = make_item(ours, "Tố cáo cán bộ nhận tiền.", legal_type="denunciation")
-        secret.created_at = at("2026-11-20")
+        secret.created_at = days_ago(3)
         elsewhere = make_item(other, "Ý kiến ở xã khác")
-        elsewhere.status, elsewhere.created_at = "triaged", at("2026-11-21")
+        elsewhere.status, elsewhere.created_at = "triaged", days_ago(2)
+        old = make_item(ours, "Ý kiến từ bốn tháng trước")
+        old.status, old.created_at = "triaged", days_ago(120)
         _db.session.commit()
         return {name: item.tracking_code for name, item in (
             ("answered", answered), ("escalated", escalated), ("fresh", fresh),
-            ("spam", spam), ("secret", secret), ("elsewhere", elsewhere))}
+            ("spam", spam), ("secret", secret), ("elsewhere", elsewhere), ("old", old))}
 
 
-WINDOW = "start_date=2026-09-01T00:00:00%2B07:00&end_date=2026-12-31T00:00:00Z"
+# From 83 days ago (local midnight, +07:00) to 38 days ahead (midnight UTC).
+WINDOW = (f"start_date={TODAY - timedelta(days=83)}T00:00:00%2B07:00"
+          f"&end_date={TODAY + timedelta(days=38)}T00:00:00Z")
 
 
 def test_services_in_json_and_xml(client, data):
@@ -79,12 +94,12 @@ def test_requests_never_show_personal_data_denunciations_or_spam(client, data):
     assert answered["service_code"] == "land"
     assert answered["agency_responsible"] == "UBND xã Tân Thạnh"
     assert answered["address"] == "Ấp Tân Phú, xã Tân Thạnh, Cần Thơ"
-    assert answered["requested_datetime"] == "2026-10-05T10:00:00+07:00"
+    assert answered["requested_datetime"] == f"{ANSWERED_DAY}T10:00:00+07:00"
     assert "[…]" in answered["description"]
     escalated = next(r for r in listed if r["service_request_id"] == data["escalated"])
     assert escalated["status"] == "open"
     assert escalated["agency_responsible"] == "Sở Nông nghiệp và Môi trường"
-    assert escalated["expected_datetime"] == "2026-12-15T23:59:59+07:00"
+    assert escalated["expected_datetime"] == f"{ESCALATED_DUE}T23:59:59+07:00"
     fresh = next(r for r in listed if r["service_request_id"] == data["fresh"])
     assert fresh["description"] == ""  # not looked at by officials yet
 
@@ -98,7 +113,12 @@ def test_request_filters(client, data):
     assert codes(f"{WINDOW}&status=open") == {data["escalated"], data["fresh"],
                                               data["elsewhere"]}
     assert codes(f"{WINDOW}&service_code=land") == {data["answered"], data["escalated"]}
-    assert codes("start_date=2026-11-01&end_date=2026-11-02") == {data["escalated"]}
+    day_after = ESCALATED_DAY + timedelta(days=1)
+    assert codes(f"start_date={ESCALATED_DAY}&end_date={day_after}") == {data["escalated"]}
+    # Without dates: the last 90 days, so the item from 120 days ago is left out.
+    assert codes("status=open") == {data["escalated"], data["fresh"], data["elsewhere"]}
+    assert codes(f"start_date={TODAY - timedelta(days=121)}&status=open") == {
+        data["escalated"], data["fresh"], data["elsewhere"], data["old"]}
     assert codes(f"{WINDOW}&jurisdiction_id=my-hoa") == {data["elsewhere"]}
     ids = ",".join((data["answered"], data["secret"], data["spam"]))
     assert codes(f"service_request_id={ids}") == {data["answered"]}
