@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -11,7 +12,7 @@ from flask import Flask, Response
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.sql.dml import Insert
 
 from nghedan.extensions import db
@@ -107,24 +108,75 @@ def insert_row(model, values: dict, *, ignoring_duplicates: bool = False):
     is taken (also by a concurrent transaction) is not inserted and None is returned.
     """
     db.session.flush()  # pending objects first, in the order the ORM would have written them
-    table = model.__table__
-    row = {column.key: _default_of(column) for column in table.columns if column.key != "id"}
+    statement, defaults = _insert_plan(model.__table__, ignoring_duplicates)
+    row = {key: default.arg(None) if default.is_callable else default.arg
+           for key, default in defaults}
     row.update(values)
-    insert = InsertIgnoringDuplicates(table) if ignoring_duplicates else table.insert()
-    row_id = db.session.connection().execute(insert.returning(table.c.id), row).scalar()
+    row_id = db.session.connection().execute(statement, row).scalar()
     if row_id is None:
         return None
-    instance = model(id=row_id, **row)
+    # The object as a query would have loaded it: values straight into its state, no events.
+    instance = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(row, id=row_id)
     make_transient_to_detached(instance)
-    db.session.add(instance)  # persistent, as if loaded: no SQL
+    session = db.session()
+    session.add(instance)  # persistent, as if loaded: no SQL
+    # The ORM doesn't know this row is new in the transaction: remember it, so a rollback
+    # takes it out of the session like the ORM's own inserts (see _forget_rolled_back_rows).
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_CORE_INSERTED, []).append((transaction, instance))
     return instance
 
 
-def _default_of(column):
-    default = column.default
-    if default is None:
-        return None
-    return default.arg(None) if default.is_callable else default.arg
+_CORE_INSERTED = "nghedan.core_inserted"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back_rows(session: Session, previous_transaction) -> None:
+    """Rows `insert_row` wrote inside a transaction (or savepoint) that was rolled back are
+    gone from the database: take their objects out of the session too."""
+    inserted = session.info.get(_CORE_INSERTED)
+    if not inserted:
+        return
+    kept = []
+    for transaction, instance in inserted:
+        if _within(transaction, previous_transaction):
+            if instance in session:
+                session.expunge(instance)
+        else:
+            kept.append((transaction, instance))
+    session.info[_CORE_INSERTED] = kept
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_committed_rows(session: Session) -> None:
+    session.info.pop(_CORE_INSERTED, None)
+
+
+def _within(transaction, outer) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@cache
+def _insert_plan(table, ignoring_duplicates: bool):
+    """The INSERT … RETURNING id of a table, built once, and the defaults of its columns
+    (None for a column without one)."""
+    insert = InsertIgnoringDuplicates(table) if ignoring_duplicates else table.insert()
+    defaults = tuple((column.key, column.default or _NO_DEFAULT)
+                     for column in table.columns if column.key != "id")
+    return insert.returning(table.c.id), defaults
+
+
+class _NoDefault:
+    is_callable = False
+    arg = None
+
+
+_NO_DEFAULT = _NoDefault()
 
 
 def database_answers() -> bool:

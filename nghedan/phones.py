@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 DEFAULT_REGION = "VN"
 
 
+@lru_cache(maxsize=4096)  # every inbound text parses its sender and our number again
 def to_e164(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
     """`0912 345 678` → `+84912345678`; None when it is not a valid phone number."""
     if not raw or not raw.strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from nghedan.text import fold_diacritics
+from nghedan.text import fold_char
 
 # GSM 03.38 basic character set, and the extension table (each costs two septets).
 _GSM_BASIC = set(
@@ -41,7 +41,7 @@ def unaccented(text: str) -> str:
     """The text without Vietnamese marks, keeping case: `Đã nhận` → `Da nhan`."""
     out = []
     for ch in text:
-        folded = fold_diacritics(ch)
+        folded = fold_char(ch)
         if len(folded) == 1 and folded != ch.casefold():
             out.append(folded.upper() if ch.isupper() else folded)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 def nfc(text: str) -> str:
@@ -15,6 +16,13 @@ def fold_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """`fold_diacritics` of one character, remembered: parsers fold texts character by
+    character, and Vietnamese uses a few hundred distinct characters."""
+    return fold_diacritics(ch)
 
 
 def collapse_spaces(text: str) -> str:

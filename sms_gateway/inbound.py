@@ -17,17 +17,17 @@ from flask_babel import force_locale
 
 from nghedan.errors import DomainError, ValidationError
 from nghedan.extensions import db
-from nghedan.models import Commune, Message, utcnow
+from nghedan.models import Item, Message, utcnow
 from nghedan.phones import to_e164
-from nghedan.services.contacts import reply_preferences, set_opt_out
+from nghedan.services.commune_lookup import commune_id_for_sms_number
+from nghedan.services.contacts import set_opt_out
 from nghedan.services.intake import append_text, create_item, item_by_code
 from nghedan.services.ratings import officer_by_code, record_rating
 from nghedan.services.sms_inbox import (
-    commune_for_number,
+    Sender,
     flag_message,
-    inbound_count_since,
-    joinable_item,
     record_reply,
+    sender_state,
     store_inbound,
 )
 from nghedan.sms_text import fit_for_sms
@@ -74,24 +74,56 @@ def handle_inbound(sms: InboundSms) -> str | None:
 
 def receive_inbound(sms: InboundSms) -> Received:
     """`handle_inbound`, also saying whether the text is new: channels that answer through
-    the outbox queue a reply only for a new text, never for a repeated delivery."""
+    the outbox queue a reply only for a new text, never for a repeated delivery.
+
+    The text's own transaction: every caller stores one text per transaction (a webhook
+    request, one file, one log entry), and when acting on it fails unexpectedly the
+    transaction is rolled back and the text stored again, flagged for officials.
+    """
     sms = _storable(sms)
     phone = to_e164(sms.sender)
     recipient = to_e164(sms.recipient) or (sms.recipient or None)
-    commune = commune_for_number(recipient)
-    stored = store_inbound(
-        channel=sms.channel, provider_id=sms.provider_id, phone=phone or sms.sender[:32],
-        service_number=recipient, body=sms.body, commune_id=commune.id if commune else None,
-    )
+    commune_id = commune_id_for_sms_number(recipient)
+    stored = _store(sms, phone, recipient, commune_id)  # stored first, then understood
     message = stored.message
     if not stored.created:
         return Received(message.reply_body, False, message.id)
-    reason = _reason_not_to_answer(message, phone, commune)
-    if reason:
-        log.info("inbound SMS %s stored without answer: %s", message.id, reason)
-        flag_message(message, reason)
-        return Received(None, True, message.id)
-    return Received(_act_and_record(message, phone, commune), True, message.id)
+    command = parser.parse(message.body)
+    if phone is None:  # alphanumeric and short-code senders: answering starts loops
+        return _unanswered(message, NOT_A_PHONE)
+    if commune_id is None:
+        return _unanswered(message, UNKNOWN_NUMBER)
+    config = current_app.config
+    now = utcnow()
+    sender = sender_state(
+        phone, commune_id, message_id=message.id,
+        flood_since=now - timedelta(seconds=int(config["SMS_FLOOD_WINDOW_SECONDS"])),
+        join_since=now - timedelta(seconds=int(config["SMS_JOIN_WINDOW_SECONDS"])),
+    )
+    if sender.recent_texts >= int(config["SMS_FLOOD_LIMIT"]):
+        return _unanswered(message, FLOOD)
+    try:
+        reply = _act_and_record(message, command, phone, commune_id, sender)
+    except Exception:  # the text is kept either way; officials see it flagged
+        log.exception("inbound SMS %s could not be processed", message.id)
+        db.session.rollback()
+        message = _store(sms, phone, recipient, commune_id).message
+        return _unanswered(message, PROCESSING_ERROR)
+    return Received(reply, True, message.id)
+
+
+def _store(sms: InboundSms, phone: str | None, recipient: str | None,
+           commune_id: int | None):
+    return store_inbound(
+        channel=sms.channel, provider_id=sms.provider_id, phone=phone or sms.sender[:32],
+        service_number=recipient, body=sms.body, commune_id=commune_id,
+    )
+
+
+def _unanswered(message: Message, reason: str) -> Received:
+    log.info("inbound SMS %s stored without answer: %s", message.id, reason)
+    flag_message(message, reason)
+    return Received(None, True, message.id)
 
 
 def _storable(sms: InboundSms) -> InboundSms:
@@ -107,54 +139,35 @@ def _storable(sms: InboundSms) -> InboundSms:
                    recipient=clean(sms.recipient, NUMBER_LENGTH))
 
 
-def _reason_not_to_answer(message: Message, phone: str | None,
-                          commune: Commune | None) -> str | None:
-    if phone is None:
-        return NOT_A_PHONE  # alphanumeric and short-code senders: answering starts loops
-    if commune is None:
-        return UNKNOWN_NUMBER
-    config = current_app.config
-    since = utcnow() - timedelta(seconds=int(config["SMS_FLOOD_WINDOW_SECONDS"]))
-    if inbound_count_since(phone, since, excluding_id=message.id) >= int(config["SMS_FLOOD_LIMIT"]):
-        return FLOOD
-    return None
-
-
-def _act_and_record(message: Message, phone: str, commune: Commune) -> str | None:
-    command = parser.parse(message.body)
-    language, opted_out = reply_preferences(phone)
-    try:
-        with db.session.begin_nested(), force_locale(language):
-            outcome = ACTIONS[command.kind](command, phone, commune)
-    except DomainError as e:  # refused by the domain (e.g. far too long): say why
-        outcome = Outcome(e.message)
-    except Exception:  # the text is kept either way; officials see it flagged
-        log.exception("inbound SMS %s could not be processed", message.id)
-        flag_message(message, PROCESSING_ERROR)
-        return None
-    reply = outcome.reply
-    if opted_out and command.kind not in (parser.STOP, parser.START):
-        reply = None  # opted out: nothing more is sent until DK / START
-    reply = fit_for_sms(reply) if reply else None
+def _act_and_record(message: Message, command: Command, phone: str, commune_id: int,
+                    sender: Sender) -> str | None:
+    with force_locale(sender.language):
+        try:
+            outcome = ACTIONS[command.kind](command, phone, commune_id, sender)
+        except DomainError as e:  # refused by the domain (e.g. far too long): say why
+            outcome = Outcome(str(e.message))
+        reply = outcome.reply
+        if sender.opted_out and command.kind not in (parser.STOP, parser.START):
+            reply = None  # opted out: nothing more is sent until DK / START
+        reply = fit_for_sms(str(reply)) if reply else None
     record_reply(message, reply, item_id=outcome.item_id)
     return reply
 
 
-def _opinion(command: Command, phone: str, commune: Commune) -> Outcome:
-    window = timedelta(seconds=int(current_app.config["SMS_JOIN_WINDOW_SECONDS"]))
-    item = joinable_item(phone, commune.id, utcnow() - window)
-    if item is not None:
+def _opinion(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
+    if sender.joinable_item_id is not None:
+        item = db.session.get(Item, sender.joinable_item_id)
         try:
             append_text(item, command.text)
             return Outcome(replies.appended(item), item.id)
         except ValidationError:
             pass  # too long to join: it becomes an item of its own
-    item = create_item(commune_id=commune.id, text=command.text, channel="sms",
+    item = create_item(commune_id=commune_id, text=command.text, channel="sms",
                        contact_phone=phone)
     return Outcome(replies.received(item), item.id)
 
 
-def _status(command: Command, phone: str, commune: Commune) -> Outcome:
+def _status(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
     if command.problem == parser.MISSING_CODE:
         return Outcome(replies.missing_code())
     if command.problem == parser.BAD_CODE:
@@ -167,10 +180,10 @@ def _status(command: Command, phone: str, commune: Commune) -> Outcome:
     return Outcome(replies.status_of(item, reveal_answer=reveal))
 
 
-def _rate(command: Command, phone: str, commune: Commune) -> Outcome:
+def _rate(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
     if command.problem is not None:
         return Outcome(replies.rating_usage())
-    officer = officer_by_code(commune.id, command.officer_code)
+    officer = officer_by_code(commune_id, command.officer_code)
     if officer is None:
         return Outcome(replies.unknown_officer(command.officer_code))
     window = timedelta(seconds=int(current_app.config["RATING_REPEAT_WINDOW_SECONDS"]))
@@ -178,7 +191,7 @@ def _rate(command: Command, phone: str, commune: Commune) -> Outcome:
         result = record_rating(officer_id=officer.id, score=command.score, channel="sms",
                                phone=phone, comment=command.text or None, phone_window=window)
     except DomainError as e:
-        return Outcome(e.message)
+        return Outcome(str(e.message))
     if not result.created:
         return Outcome(replies.rating_repeated(officer))
     comment_item = result.rating.item  # a rating with a comment also became an item
@@ -186,16 +199,16 @@ def _rate(command: Command, phone: str, commune: Commune) -> Outcome:
                    comment_item.id if comment_item is not None else None)
 
 
-def _help(command: Command, phone: str, commune: Commune) -> Outcome:
+def _help(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
     return Outcome(replies.help_text())
 
 
-def _stop(command: Command, phone: str, commune: Commune) -> Outcome:
+def _stop(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
     changed = set_opt_out(phone, True)
     return Outcome(replies.opted_out() if changed else None)  # acknowledged once
 
 
-def _start(command: Command, phone: str, commune: Commune) -> Outcome:
+def _start(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
     set_opt_out(phone, False)
     return Outcome(replies.opted_in())
 

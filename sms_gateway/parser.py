@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from nghedan import tracking_codes
-from nghedan.text import fold_diacritics, nfc
+from nghedan.text import fold_char, nfc
 
 OPINION = "opinion"
 STATUS = "status"
@@ -87,11 +87,12 @@ def parse(body: str | None) -> Command:
 
 def _fold_with_origins(text: str) -> tuple[str, list[int]]:
     """Fold each character, remembering which original character each folded one came from."""
-    pieces, origins = [], []
-    for index, ch in enumerate(text):
-        folded = fold_diacritics(ch)
-        pieces.append(folded)
-        origins.extend([index] * len(folded))
+    pieces = list(map(fold_char, text))
+    if all(len(piece) == 1 for piece in pieces):  # the usual case, Vietnamese included
+        return "".join(pieces), list(range(len(text)))
+    origins = []
+    for index, piece in enumerate(pieces):
+        origins.extend([index] * len(piece))
     return "".join(pieces), origins
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from nghedan.database import insert_ignoring_duplicates
@@ -26,7 +26,11 @@ def contact_for(phone: str) -> Contact:
 
 def ensure_contact(phone: str) -> None:
     """The contact of an E.164 number exists afterwards (one statement, safe under concurrency)."""
-    db.session.execute(insert_ignoring_duplicates(Contact).values(phone=phone))
+    db.session.connection().execute(_ENSURE_CONTACT, {"phone": phone})
+
+
+# Built once: every SMS that becomes an item runs it.
+_ENSURE_CONTACT = insert_ignoring_duplicates(Contact.__table__).values(phone=bindparam("phone"))
 
 
 def is_opted_out(phone: str) -> bool:
@@ -43,15 +47,6 @@ def set_opt_out(phone: str, opted_out: bool) -> bool:
     contact.opted_out = opted_out
     contact.opted_out_at = utcnow() if opted_out else None
     return True
-
-
-def reply_preferences(phone: str) -> tuple[str, bool]:
-    """(language, opted out) of a phone in one query; ("vi", False) for a new number."""
-    contacts = Contact.__table__.c  # a Core query: the SMS webhook's hot path
-    row = db.session.connection().execute(
-        select(contacts.language, contacts.opted_out).where(contacts.phone == phone)
-    ).first()
-    return (row.language or "vi", bool(row.opted_out)) if row else ("vi", False)
 
 
 def language_of(phone: str | None) -> str:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from nghedan import tracking_codes
 from nghedan.database import insert_row
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
-from nghedan.models import Category, Commune, Hamlet, Item, utcnow
+from nghedan.models import Category, Hamlet, Item, utcnow
 from nghedan.models.items import CHANNELS, LEGAL_TYPES
 from nghedan.phones import to_e164
+from nghedan.services.commune_lookup import commune_exists
 from nghedan.services.contacts import ensure_contact
 from nghedan.services.history import record_event
 from nghedan.text import fold_diacritics, nfc
@@ -62,12 +63,17 @@ def create_item(
 
 
 def item_by_client_key(client_key: str) -> Item | None:
-    return db.session.scalar(select(Item).where(Item.client_key == client_key))
+    return db.session.scalar(_BY_CLIENT_KEY, {"client_key": client_key})
 
 
 def item_by_code(code: str) -> Item | None:
     """The item with this tracking code (already normalised and check-digit valid)."""
-    return db.session.scalar(select(Item).where(Item.tracking_code == code))
+    return db.session.scalar(_BY_CODE, {"code": code})
+
+
+# Built once: an SMS asking for a status runs this on every text.
+_BY_CODE = select(Item).where(Item.tracking_code == bindparam("code"))
+_BY_CLIENT_KEY = select(Item).where(Item.client_key == bindparam("client_key"))
 
 
 def append_text(item: Item, more: str) -> None:
@@ -98,7 +104,7 @@ def _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel) -> 
         raise ValidationError(f"Kênh không hợp lệ: {channel}", code="bad_channel")
     if legal_type not in LEGAL_TYPES:
         raise ValidationError(f"Loại đơn không hợp lệ: {legal_type}", code="bad_legal_type")
-    if db.session.get(Commune, commune_id) is None:
+    if not commune_exists(commune_id):
         raise ValidationError("Không tìm thấy xã, phường.", code="unknown_commune")
     if hamlet_id is not None:
         hamlet = db.session.get(Hamlet, hamlet_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from nghedan.database import insert_row
 from nghedan.errors import NotFound, ValidationError
@@ -32,12 +32,8 @@ def officer_by_code(commune_id: int, code: str) -> Officer | None:
     if not code.isdigit():
         return None
     bare = code.lstrip("0") or "0"
-    candidates = {code, bare, bare.zfill(2), bare.zfill(3)}
-    return db.session.scalar(
-        select(Officer).where(
-            Officer.commune_id == commune_id, Officer.code.in_(candidates), Officer.active
-        )
-    )
+    candidates = sorted({code, bare, bare.zfill(2), bare.zfill(3)})
+    return db.session.scalar(_OFFICER_BY_CODES, {"commune_id": commune_id, "codes": candidates})
 
 
 def record_rating(
@@ -101,11 +97,11 @@ def _repeat_of(officer_id, client_key, phone, phone_window, kiosk_id, kiosk_wind
         return RatingOutcome(same_key, False, "same_key")
     now = utcnow()
     if phone:
-        earlier = _recent(officer_id, Rating.phone == phone, now - phone_window)
+        earlier = _recent(_RECENT_FROM_PHONE, officer_id, phone, now - phone_window)
         if earlier:
             return RatingOutcome(earlier, False, "repeat_phone")
     if kiosk_id:
-        earlier = _recent(officer_id, Rating.kiosk_id == kiosk_id, now - kiosk_window)
+        earlier = _recent(_RECENT_FROM_KIOSK, officer_id, kiosk_id, now - kiosk_window)
         if earlier:
             kiosk = db.session.get(Kiosk, kiosk_id)
             if kiosk is not None:
@@ -114,13 +110,30 @@ def _repeat_of(officer_id, client_key, phone, phone_window, kiosk_id, kiosk_wind
     return None
 
 
-def _recent(officer_id, source_clause, since) -> Rating | None:
-    return db.session.scalar(
+# Built once: every SMS rating runs them.
+_OFFICER_BY_CODES = select(Officer).where(
+    Officer.commune_id == bindparam("commune_id"),
+    Officer.code.in_(bindparam("codes", expanding=True)), Officer.active,
+)
+
+
+def _recent_by(source):
+    """The officer's newest rating from one phone or kiosk since a moment."""
+    return (
         select(Rating)
-        .where(Rating.officer_id == officer_id, source_clause, Rating.created_at >= since)
+        .where(Rating.officer_id == bindparam("officer_id"), source == bindparam("source"),
+               Rating.created_at >= bindparam("since"))
         .order_by(Rating.created_at.desc())
         .limit(1)
     )
+
+
+_RECENT_FROM_PHONE, _RECENT_FROM_KIOSK = _recent_by(Rating.phone), _recent_by(Rating.kiosk_id)
+
+
+def _recent(statement, officer_id: int, source, since) -> Rating | None:
+    return db.session.scalar(statement, {"officer_id": officer_id, "source": source,
+                                         "since": since})
 
 
 def _comment_as_item(rating: Rating, officer: Officer) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nghedan.database import insert_row
 from nghedan.extensions import db
-from nghedan.models import Commune, Item, Message, utcnow
+from nghedan.models import Contact, Item, Message, utcnow
 from nghedan.sms_text import count_segments
 from nghedan.text import nfc
 
@@ -43,19 +43,29 @@ def store_inbound(*, channel: str, provider_id: str | None, phone: str,
 
 
 def inbound_by_provider_id(channel: str, provider_id: str) -> Message | None:
-    return db.session.scalar(select(Message).where(
-        Message.channel == channel, Message.provider_id == provider_id,
-        Message.direction == "in",
-    ))
+    return db.session.scalar(_BY_PROVIDER_ID, {"channel": channel, "provider_id": provider_id})
 
 
-def inbound_count_since(phone: str, since: datetime, *, excluding_id: int) -> int:
-    """How many texts this phone sent since `since`, not counting the one at hand."""
-    messages = Message.__table__.c  # a Core query: the SMS webhook's hot path
-    return db.session.connection().scalar(select(func.count(messages.id)).where(
-        messages.phone == phone, messages.direction == "in", messages.created_at >= since,
-        messages.id != excluding_id,
-    )) or 0
+@dataclass(frozen=True)
+class Sender:
+    """What the webhook must know about a phone before acting on its text."""
+
+    recent_texts: int  # texts from this phone since the flood window began, this one excluded
+    language: str  # the contact's language ("vi" for a new number)
+    opted_out: bool
+    joinable_item_id: int | None  # the SMS item a further text from this phone continues
+
+
+def sender_state(phone: str, commune_id: int, *, message_id: int, flood_since: datetime,
+                 join_since: datetime) -> Sender:
+    """The flood count, the contact's preferences and the item a further text joins, in one
+    statement (the SMS webhook's hot path: one round trip instead of three)."""
+    row = db.session.connection().execute(_SENDER_STATE, {
+        "phone": phone, "commune_id": commune_id, "message_id": message_id,
+        "flood_since": flood_since, "join_since": join_since,
+    }).one()
+    return Sender(recent_texts=row.recent or 0, language=row.language or "vi",
+                  opted_out=bool(row.opted_out), joinable_item_id=row.joinable_id)
 
 
 def flag_message(message: Message, reason: str) -> None:
@@ -73,36 +83,35 @@ def record_reply(message: Message, reply: str | None, *, item_id: int | None = N
     if message.status == "received":
         values["status"] = "processed"
     # A Core UPDATE (the webhook's hot path), the object told it holds these values now.
-    db.session.connection().execute(
-        update(Message.__table__).where(Message.__table__.c.id == message.id), values)
+    db.session.connection().execute(_UPDATE_MESSAGE, dict(values, message_id=message.id))
     for key, value in values.items():
         set_committed_value(message, key, value)
 
 
-def commune_for_number(number: str | None) -> Commune | None:
-    """The commune whose SMS number (or one of its SMS channels' SIMs) received the text;
-    the only commune when there is one."""
-    if number:
-        commune = db.session.scalar(select(Commune).where(Commune.sms_number == number))
-        if commune is not None:
-            return commune
-        from nghedan.services.sms_channels import commune_id_for_number
-
-        commune_id = commune_id_for_number(number)
-        if commune_id is not None:
-            return db.session.get(Commune, commune_id)
-    communes = db.session.scalars(select(Commune).limit(2)).all()
-    return communes[0] if len(communes) == 1 else None
-
-
-def joinable_item(phone: str, commune_id: int, since: datetime) -> Item | None:
-    """The phone's SMS item that a further text continues (its last text came after `since`)."""
-    items = Item.__table__.c  # the id by a Core query (usually there is none), then the item
-    item_id = db.session.connection().scalar(
-        select(items.id)
-        .where(items.contact_phone == phone, items.commune_id == commune_id,
-               items.channel == "sms", items.last_message_at >= since, items.status == "new")
-        .order_by(items.last_message_at.desc())
-        .limit(1)
-    )
-    return db.session.get(Item, item_id) if item_id is not None else None
+# The hot path's statements, built once (building a select costs more than running it).
+_messages, _items, _contacts = Message.__table__, Item.__table__, Contact.__table__
+_BY_PROVIDER_ID = select(Message).where(
+    Message.channel == bindparam("channel"), Message.provider_id == bindparam("provider_id"),
+    Message.direction == "in",
+)
+_JOINABLE_ID = (
+    select(_items.c.id)
+    .where(_items.c.contact_phone == bindparam("phone"),
+           _items.c.commune_id == bindparam("commune_id"), _items.c.channel == "sms",
+           _items.c.last_message_at >= bindparam("join_since"), _items.c.status == "new")
+    .order_by(_items.c.last_message_at.desc())
+    .limit(1)
+)
+_SENDER_STATE = select(
+    select(func.count(_messages.c.id))
+    .where(_messages.c.phone == bindparam("phone"), _messages.c.direction == "in",
+           _messages.c.created_at >= bindparam("flood_since"),
+           _messages.c.id != bindparam("message_id"))
+    .scalar_subquery().label("recent"),
+    select(_contacts.c.language).where(_contacts.c.phone == bindparam("phone"))
+    .scalar_subquery().label("language"),
+    select(_contacts.c.opted_out).where(_contacts.c.phone == bindparam("phone"))
+    .scalar_subquery().label("opted_out"),
+    _JOINABLE_ID.scalar_subquery().label("joinable_id"),
+)
+_UPDATE_MESSAGE = update(_messages).where(_messages.c.id == bindparam("message_id"))
