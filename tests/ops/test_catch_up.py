@@ -3,28 +3,16 @@ them are stored once, answered by SMS through the outbox, and never twice."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from nghedan.models import Message
 from tests.ops.stack import FaultyTwilio
 from tests.sms_gateway import conftest as sms
-from tests.sms_gateway.conftest import post_sms, sms_params, twilio_config
+from tests.sms_gateway.conftest import fake_twilio_fixtures, post_sms, sms_params
 
 commune = sms.commune  # the SMS tests' fixture: a commune with its SMS number
 
-
-@pytest.fixture
-def fake_twilio():
-    fake = FaultyTwilio().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def app_config(database_url, fake_twilio):
-    return twilio_config(database_url, SMS_BACKEND="twilio",
-                         TWILIO_API_BASE_URL=fake_twilio.base_url)
+fake_twilio, app_config = fake_twilio_fixtures(FaultyTwilio)
 
 
 def stored(db, sid: str) -> int:

@@ -16,25 +16,13 @@ from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
 from sms_gateway.senders import sender_from_config
 from sms_gateway.twilio_channel import TwilioSender
 from tests.ops.stack import FaultyTwilio, free_port
-from tests.sms_gateway.conftest import RESIDENT, twilio_config
+from tests.sms_gateway.conftest import RESIDENT, fake_twilio_fixtures
 
 BODY = "Xã đã sửa xong đèn đường ấp Tân Phú. Cảm ơn bà con."
 
 
-@pytest.fixture
-def fake_twilio():
-    fake = FaultyTwilio().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def app_config(database_url, fake_twilio):
-    return twilio_config(
-        database_url, SMS_BACKEND="twilio", TWILIO_API_BASE_URL=fake_twilio.base_url,
-        TWILIO_TIMEOUT_SECONDS=1, OUTBOX_SEND_RATE_PER_SECOND=1000, SMS_QUIET_HOURS="",
-        OUTBOX_CLAIM_MIN_SECONDS=10,
-    )
+fake_twilio, app_config = fake_twilio_fixtures(FaultyTwilio, TWILIO_TIMEOUT_SECONDS=1,
+                                               OUTBOX_CLAIM_MIN_SECONDS=10)
 
 
 def worker(config, **overrides) -> OutboxWorker:

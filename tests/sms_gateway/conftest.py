@@ -31,6 +31,29 @@ def app_config(database_url):
     return twilio_config(database_url)
 
 
+def fake_twilio_fixtures(fake_class, **settings):
+    """`fake_twilio` and `app_config` fixtures for a module that sends through a fake Twilio API
+    on loopback: a `fake_class` server started for each test, and the Twilio settings pointing
+    at it, with no send pacing and no quiet hours, plus `settings` (timeouts, attempts, …).
+
+        fake_twilio, app_config = fake_twilio_fixtures(FakeTwilio, TWILIO_TIMEOUT_SECONDS=0.5)
+    """
+
+    @pytest.fixture
+    def fake_twilio():
+        fake = fake_class().start()
+        yield fake
+        fake.stop()
+
+    @pytest.fixture
+    def app_config(database_url, fake_twilio):
+        return twilio_config(database_url, SMS_BACKEND="twilio",
+                             TWILIO_API_BASE_URL=fake_twilio.base_url,
+                             OUTBOX_SEND_RATE_PER_SECOND=1000, SMS_QUIET_HOURS="", **settings)
+
+    return fake_twilio, app_config
+
+
 @pytest.fixture
 def commune(db):
     commune = make_commune(sms_number=COMMUNE_NUMBER)

@@ -14,26 +14,20 @@ from nghedan.models import Contact, Message, utcnow
 from nghedan.services.outbox import queue_sms
 from sms_gateway.outbox_worker import OutboxWorker, Pacer, QuietHours, WorkerSettings
 from sms_gateway.senders import sender_from_config, sms_backend
-from tests.sms_gateway.conftest import ACCOUNT_SID, PUBLIC_BASE_URL, RESIDENT, signed, twilio_config
+from tests.sms_gateway.conftest import (
+    ACCOUNT_SID,
+    PUBLIC_BASE_URL,
+    RESIDENT,
+    fake_twilio_fixtures,
+    signed,
+)
 from tests.sms_gateway.fake_twilio import FakeTwilio
 
 OTHER = "+84987654321"
 
 
-@pytest.fixture
-def fake_twilio():
-    fake = FakeTwilio().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def app_config(database_url, fake_twilio):
-    return twilio_config(
-        database_url, SMS_BACKEND="twilio", TWILIO_API_BASE_URL=fake_twilio.base_url,
-        TWILIO_TIMEOUT_SECONDS=0.5, OUTBOX_SEND_RATE_PER_SECOND=1000, SMS_QUIET_HOURS="",
-        OUTBOX_MAX_ATTEMPTS=3,
-    )
+fake_twilio, app_config = fake_twilio_fixtures(FakeTwilio, TWILIO_TIMEOUT_SECONDS=0.5,
+                                               OUTBOX_MAX_ATTEMPTS=3)
 
 
 def make_worker(app, **settings) -> OutboxWorker:
