@@ -12,7 +12,7 @@ from flask import Flask, Response
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 from sqlalchemy.sql.dml import Insert
 
 from nghedan.extensions import db
@@ -108,7 +108,7 @@ def insert_row(model, values: dict, *, ignoring_duplicates: bool = False):
     is taken (also by a concurrent transaction) is not inserted and None is returned.
     """
     db.session.flush()  # pending objects first, in the order the ORM would have written them
-    statement, defaults = _insert_plan(model.__table__, ignoring_duplicates)
+    statement, defaults = _insert_plan(model, ignoring_duplicates)
     row = {key: default.arg(None) if default.is_callable else default.arg
            for key, default in defaults}
     row.update(values)
@@ -162,9 +162,11 @@ def _within(transaction, outer) -> bool:
 
 
 @cache
-def _insert_plan(table, ignoring_duplicates: bool):
-    """The INSERT … RETURNING id of a table, built once, and the defaults of its columns
-    (None for a column without one)."""
+def _insert_plan(model, ignoring_duplicates: bool):
+    """The INSERT … RETURNING id of a model's table, built once, and the defaults of its
+    columns (None for a column without one)."""
+    configure_mappers()  # objects are made without their constructor, which would do it
+    table = model.__table__
     insert = InsertIgnoringDuplicates(table) if ignoring_duplicates else table.insert()
     defaults = tuple((column.key, column.default or _NO_DEFAULT)
                      for column in table.columns if column.key != "id")

@@ -1,4 +1,8 @@
+import json
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -120,3 +124,30 @@ def test_ten_thousand_items_get_distinct_valid_codes(db):
     assert len(codes) == 10_000
     assert all(is_valid(c) for c in codes)
     assert count(db, Item) == 10_000
+
+
+def test_a_fresh_process_stores_its_first_item_whole(db, app_config):
+    # insert_row builds objects without their constructor; in a new process (a gunicorn
+    # worker's first request) nothing has configured the mappers before it runs.
+    commune_id = make_commune().id
+    db.commit()  # and nothing read afterwards: on SQLite a read would hold the write lock
+    script = (
+        "import json, sys\n"
+        "from nghedan import create_app\n"
+        "from nghedan.database import unit_of_work\n"
+        "from nghedan.services.intake import create_item\n"
+        "app = create_app(json.loads(sys.argv[1]))\n"
+        "with app.app_context(), unit_of_work():\n"
+        "    item = create_item(commune_id=int(sys.argv[2]), text='Đèn đường hỏng',\n"
+        "                       channel='sms', contact_phone='0912 345 678')\n"
+        "    print(item.tracking_code, item.status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(app_config), str(commune_id)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
+    )
+    assert done.returncode == 0, done.stderr
+    code, status = done.stdout.split()[-2:]
+    assert status == "new"
+    stored = db.scalar(select(Item).where(Item.tracking_code == code))
+    assert stored.text == "Đèn đường hỏng" and stored.contact_phone == "+84912345678"
