@@ -4,16 +4,29 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A request the domain refuses; nothing has been written."""
+    """A request the domain refuses; nothing has been written.
+
+    Services pass the message as `lazy_gettext(...)` (Vietnamese source text): it is put into
+    words only when someone reads `.message` or `str(error)`, so a page shows it in the
+    language of the request and a CLI command or an SMS reply in the default one.
+    """
 
     code = "invalid"
 
-    def __init__(self, message: str, code: str | None = None, **detail):
+    def __init__(self, message, code: str | None = None, **detail):
         super().__init__(message)
-        self.message = message
+        self._message = message
         if code:
             self.code = code
         self.detail = detail
+
+    @property
+    def message(self) -> str:
+        """The refusal in the current language."""
+        return str(self._message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ValidationError(DomainError):

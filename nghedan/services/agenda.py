@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from nghedan.errors import ValidationError
@@ -50,10 +51,10 @@ def assign_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None,
 def remove_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None) -> None:
     """Take an item off a planned agenda; it goes back to the queue as 'triaged'."""
     if dialogue.status != "planned":
-        raise ValidationError("Chỉ sửa chương trình của buổi đối thoại chưa diễn ra.",
+        raise ValidationError(_l("Chỉ sửa chương trình của buổi đối thoại chưa diễn ra."),
                               code="not_planned")
     if _entry(dialogue, item) is None:
-        raise ValidationError("Ý kiến này không có trong chương trình.", code="not_on_agenda")
+        raise ValidationError(_l("Ý kiến này không có trong chương trình."), code="not_on_agenda")
     _drop_from(dialogue, item, user_id=user_id)
 
 
@@ -71,16 +72,17 @@ def _drop_from(dialogue: Dialogue | None, item: Item, *, user_id: int | None = N
 
 def _check_assignable(dialogue: Dialogue, item: Item) -> None:
     if dialogue.status != "planned":
-        raise ValidationError("Chỉ thêm ý kiến vào buổi đối thoại chưa diễn ra.",
+        raise ValidationError(_l("Chỉ thêm ý kiến vào buổi đối thoại chưa diễn ra."),
                               code="not_planned")
     if item.commune_id != dialogue.commune_id:
-        raise ValidationError("Ý kiến thuộc xã, phường khác.", code="other_commune")
+        raise ValidationError(_l("Ý kiến thuộc xã, phường khác."), code="other_commune")
     if item.is_denunciation:
         raise ValidationError(
-            "Đơn tố cáo không được đưa vào chương trình đối thoại (phải giữ bí mật người tố cáo).",
+            _l("Đơn tố cáo không được đưa vào chương trình đối thoại "
+               "(phải giữ bí mật người tố cáo)."),
             code="denunciation_not_on_agenda")
     if item.status not in ASSIGNABLE:
-        raise ValidationError("Ý kiến này đã được xử lý, không thể xếp lịch.",
+        raise ValidationError(_l("Ý kiến này đã được xử lý, không thể xếp lịch."),
                               code="not_assignable")
 
 
@@ -144,7 +146,8 @@ def move_entry(dialogue: Dialogue, entry_id: int, step: int) -> None:
     group = next((g.entries for g in grouped(dialogue)
                   if any(e.id == entry_id for e in g.entries)), None)
     if group is None:
-        raise ValidationError("Không tìm thấy mục này trong chương trình.", code="not_on_agenda")
+        raise ValidationError(_l("Không tìm thấy mục này trong chương trình."),
+                              code="not_on_agenda")
     index = next(i for i, e in enumerate(group) if e.id == entry_id)
     other = index + (1 if step > 0 else -1)
     if 0 <= other < len(group):
@@ -156,7 +159,7 @@ def reorder(dialogue: Dialogue, entry_ids: list[int]) -> None:
     """Set the agenda order from a full list of entry ids (as a drag and drop leaves it)."""
     by_id = {e.id: e for e in live_entries(dialogue)}
     if sorted(entry_ids) != sorted(by_id):
-        raise ValidationError("Danh sách thứ tự không khớp với chương trình.", code="bad_order")
+        raise ValidationError(_l("Danh sách thứ tự không khớp với chương trình."), code="bad_order")
     for n, entry_id in enumerate(entry_ids, start=1):
         by_id[entry_id].position = n
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from nghedan.errors import ValidationError
@@ -39,7 +40,7 @@ def create_dialogue(commune_id: int, data: DialogueInput, *, user_id: int | None
     """Plan a dialogue; pending items of the hamlets' previous dialogue join its agenda."""
     commune = db.session.get(Commune, commune_id)
     if commune is None:
-        raise ValidationError("Không tìm thấy xã, phường.", code="unknown_commune")
+        raise ValidationError(_l("Không tìm thấy xã, phường."), code="unknown_commune")
     dialogue = Dialogue(commune=commune, status="planned")
     _apply(dialogue, commune, data)
     db.session.add(dialogue)
@@ -80,7 +81,7 @@ def cancel_dialogue(dialogue: Dialogue, reason: str, *, user_id: int | None = No
     _require_planned(dialogue)
     reason = nfc((reason or "").strip())
     if not reason:
-        raise ValidationError("Cần ghi lý do hủy buổi đối thoại.", code="empty_reason")
+        raise ValidationError(_l("Cần ghi lý do hủy buổi đối thoại."), code="empty_reason")
     sent = dialogue_sms.tell_residents(dialogue, "cancelled")
     for entry in dialogue.agenda:
         item = entry.item
@@ -97,18 +98,18 @@ def cancel_dialogue(dialogue: Dialogue, reason: str, *, user_id: int | None = No
 
 def _require_planned(dialogue: Dialogue) -> None:
     if dialogue.status != "planned":
-        raise ValidationError("Buổi đối thoại này không còn ở trạng thái dự kiến.",
+        raise ValidationError(_l("Buổi đối thoại này không còn ở trạng thái dự kiến."),
                               code="not_planned")
 
 
 def _apply(dialogue: Dialogue, commune: Commune, data: DialogueInput) -> None:
     if data.kind not in DIALOGUE_KINDS:
-        raise ValidationError("Hình thức buổi đối thoại không hợp lệ.", code="bad_kind")
+        raise ValidationError(_l("Hình thức buổi đối thoại không hợp lệ."), code="bad_kind")
     place = nfc((data.place or "").strip())
     if not place:
-        raise ValidationError("Cần ghi địa điểm.", code="empty_place")
+        raise ValidationError(_l("Cần ghi địa điểm."), code="empty_place")
     if data.starts_at is None or data.starts_at.tzinfo is None:
-        raise ValidationError("Thời gian không hợp lệ.", code="bad_time")
+        raise ValidationError(_l("Thời gian không hợp lệ."), code="bad_time")
     hamlets = _hamlets(commune.id, data.hamlet_ids)
     officials = _officers(commune.id, data.official_ids)
     chair_officer = None
@@ -139,12 +140,12 @@ def default_title(kind: str, hamlets: list[Hamlet]) -> str:
 def _hamlets(commune_id: int, ids: tuple[int, ...]) -> list[Hamlet]:
     ids = tuple(dict.fromkeys(ids or ()))
     if not ids:
-        raise ValidationError("Chọn ít nhất một ấp, khóm.", code="no_hamlet")
+        raise ValidationError(_l("Chọn ít nhất một ấp, khóm."), code="no_hamlet")
     found = db.session.scalars(
         select(Hamlet).where(Hamlet.id.in_(ids), Hamlet.commune_id == commune_id)
     ).all()
     if len(found) != len(ids):
-        raise ValidationError("Không tìm thấy ấp, khóm này.", code="unknown_hamlet")
+        raise ValidationError(_l("Không tìm thấy ấp, khóm này."), code="unknown_hamlet")
     return sorted(found, key=lambda h: ids.index(h.id))
 
 
@@ -156,7 +157,7 @@ def _officers(commune_id: int, ids: tuple[int, ...]) -> list[Officer]:
         select(Officer).where(Officer.id.in_(ids), Officer.commune_id == commune_id)
     ).all()
     if len(found) != len(ids):
-        raise ValidationError("Không tìm thấy cán bộ này.", code="unknown_officer")
+        raise ValidationError(_l("Không tìm thấy cán bộ này."), code="unknown_officer")
     return sorted(found, key=lambda o: ids.index(o.id))
 
 

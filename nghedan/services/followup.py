@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from nghedan.errors import ValidationError
@@ -60,13 +61,13 @@ def complete(item: Item, note: str, *, user_id: int | None = None,
     kept = item.status == "answered" and item.outcome == "commune_will_resolve"
     replied = item.status == "escalated"
     if not (kept or replied):
-        raise ValidationError("Ý kiến này không nằm trong danh sách theo dõi.",
+        raise ValidationError(_l("Ý kiến này không nằm trong danh sách theo dõi."),
                               code="not_followed_up")
     note = nfc((note or "").strip())
     if replied and not note:
-        raise ValidationError("Cần ghi nội dung trả lời của cấp trên.", code="empty_note")
+        raise ValidationError(_l("Cần ghi nội dung trả lời của cấp trên."), code="empty_note")
     if len(note) > MAX_NOTE_LENGTH:
-        raise ValidationError("Nội dung quá dài.", code="note_too_long")
+        raise ValidationError(_l("Nội dung quá dài."), code="note_too_long")
     item.completed_at = now or utcnow()
     item.completion_note = note or None
     change_status(item, "closed", actor="user", user_id=user_id,

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from nghedan import tracking_codes
@@ -44,11 +45,11 @@ def add_kiosk(*, commune_id: int, name: str) -> Enrollment:
     """A new kiosk of the commune, with a fresh one-time enrollment token."""
     name = collapse_spaces(nfc(name or ""))
     if not name:
-        raise ValidationError("Tên màn hình đang trống.", code="empty_name")
+        raise ValidationError(_l("Tên màn hình đang trống."), code="empty_name")
     if len(name) > MAX_NAME_LENGTH:
-        raise ValidationError("Tên màn hình quá dài.", code="name_too_long")
+        raise ValidationError(_l("Tên màn hình quá dài."), code="name_too_long")
     if _by_name(commune_id, name) is not None:
-        raise ValidationError("Xã đã có màn hình tên này.", code="name_taken")
+        raise ValidationError(_l("Xã đã có màn hình tên này."), code="name_taken")
     kiosk = Kiosk(commune_id=commune_id, name=name)
     db.session.add(kiosk)
     return renew_enrollment(kiosk)
@@ -124,10 +125,10 @@ def find_kiosk(ref: str, commune_id: int | None = None) -> Kiosk:
             query = query.where(Kiosk.commune_id == commune_id)
         found = db.session.scalars(query.limit(2)).all()
         if len(found) > 1:
-            raise ValidationError("Nhiều màn hình trùng tên: dùng số ID.", code="ambiguous")
+            raise ValidationError(_l("Nhiều màn hình trùng tên: dùng số ID."), code="ambiguous")
         kiosk = found[0] if found else None
     if kiosk is None:
-        raise NotFound("Không tìm thấy màn hình này.", code="unknown_kiosk")
+        raise NotFound(_l("Không tìm thấy màn hình này."), code="unknown_kiosk")
     return kiosk
 
 

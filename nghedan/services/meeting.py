@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import AgendaEntry, Dialogue, Item, utcnow
@@ -21,15 +23,15 @@ MAX_BODY_LENGTH = 160
 def _require_open(dialogue: Dialogue) -> None:
     """Answers can be recorded in the room and corrected until the notice is published."""
     if dialogue.status == "cancelled":
-        raise ValidationError("Buổi đối thoại đã bị hủy.", code="cancelled")
+        raise ValidationError(_l("Buổi đối thoại đã bị hủy."), code="cancelled")
     if dialogue.notice_published_at is not None:
-        raise ValidationError("Thông báo kết luận đã ban hành, không sửa được nữa.",
+        raise ValidationError(_l("Thông báo kết luận đã ban hành, không sửa được nữa."),
                               code="published")
 
 
 def _on_agenda(dialogue: Dialogue, item: Item) -> None:
     if item.dialogue_id != dialogue.id or not any(e.item_id == item.id for e in dialogue.agenda):
-        raise ValidationError("Ý kiến này không có trong chương trình.", code="not_on_agenda")
+        raise ValidationError(_l("Ý kiến này không có trong chương trình."), code="not_on_agenda")
 
 
 def save_answer(dialogue: Dialogue, item: Item, text: str) -> Item:
@@ -38,7 +40,7 @@ def save_answer(dialogue: Dialogue, item: Item, text: str) -> Item:
     _on_agenda(dialogue, item)
     text = nfc(text or "")
     if len(text) > MAX_ANSWER_LENGTH:
-        raise ValidationError(f"Câu trả lời quá dài (tối đa {MAX_ANSWER_LENGTH} ký tự).",
+        raise ValidationError(_l("Câu trả lời quá dài (tối đa %(n)s ký tự).", n=MAX_ANSWER_LENGTH),
                               code="answer_too_long")
     item.answer = text if text.strip() else None
     db.session.flush()
@@ -57,14 +59,14 @@ def set_outcome(dialogue: Dialogue, item: Item, outcome: str | None, *,
         record_event(item, "outcome_cleared", actor="user", user_id=user_id)
         return item
     if outcome not in OUTCOMES:
-        raise ValidationError("Kết quả không hợp lệ.", code="bad_outcome")
+        raise ValidationError(_l("Kết quả không hợp lệ."), code="bad_outcome")
     responsible = _clean(responsible)
     escalated_to = _clean(escalated_to)
     if outcome == "commune_will_resolve" and not (responsible and due_date):
-        raise ValidationError("Cần ghi người chịu trách nhiệm và thời hạn giải quyết.",
+        raise ValidationError(_l("Cần ghi người chịu trách nhiệm và thời hạn giải quyết."),
                               code="need_owner_and_deadline")
     if outcome == "escalated" and not escalated_to:
-        raise ValidationError("Cần ghi cơ quan cấp trên được kiến nghị.", code="need_body")
+        raise ValidationError(_l("Cần ghi cơ quan cấp trên được kiến nghị."), code="need_body")
     now = now or utcnow()
     item.outcome = outcome
     item.answered_at = now
@@ -90,10 +92,10 @@ def raise_in_room(dialogue: Dialogue, text: str, *, hamlet_id: int | None = None
     """A resident's question raised at the meeting: a new item, straight onto the agenda."""
     _require_open(dialogue)
     if legal_type == "denunciation":
-        raise ValidationError("Đơn tố cáo được tiếp nhận riêng, không ghi vào buổi đối thoại.",
+        raise ValidationError(_l("Đơn tố cáo được tiếp nhận riêng, không ghi vào buổi đối thoại."),
                               code="denunciation_not_on_agenda")
     if dialogue.status != "planned":
-        raise ValidationError("Buổi đối thoại đã kết thúc.", code="not_planned")
+        raise ValidationError(_l("Buổi đối thoại đã kết thúc."), code="not_planned")
     if hamlet_id is None and len(dialogue.hamlets) == 1:
         hamlet_id = dialogue.hamlets[0].id
     item = create_item(commune_id=dialogue.commune_id, text=text, channel="admin",
@@ -112,12 +114,12 @@ def close_dialogue(dialogue: Dialogue, *, attendance: int, minutes: str,
     next dialogue). Returns how many went back.
     """
     if dialogue.status != "planned":
-        raise ValidationError("Buổi đối thoại này không thể kết thúc.", code="not_planned")
+        raise ValidationError(_l("Buổi đối thoại này không thể kết thúc."), code="not_planned")
     if attendance is None or attendance < 0 or attendance > 100000:
-        raise ValidationError("Số người dự không hợp lệ.", code="bad_attendance")
+        raise ValidationError(_l("Số người dự không hợp lệ."), code="bad_attendance")
     minutes = nfc((minutes or "").strip())
     if len(minutes) > MAX_MINUTES_LENGTH:
-        raise ValidationError("Biên bản quá dài.", code="minutes_too_long")
+        raise ValidationError(_l("Biên bản quá dài."), code="minutes_too_long")
     dialogue.status = "held"
     dialogue.held_at = now or utcnow()
     dialogue.attendance = attendance

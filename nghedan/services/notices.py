@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from nghedan.errors import ValidationError
@@ -155,13 +156,13 @@ def publish_notice(dialogue: Dialogue, number: str, *, user_id: int | None = Non
     Returns how many SMS were queued.
     """
     if dialogue.status != "held":
-        raise ValidationError("Chỉ ban hành thông báo sau khi buổi đối thoại kết thúc.",
+        raise ValidationError(_l("Chỉ ban hành thông báo sau khi buổi đối thoại kết thúc."),
                               code="not_held")
     if dialogue.notice_published_at is not None:
-        raise ValidationError("Thông báo kết luận đã được ban hành.", code="published")
+        raise ValidationError(_l("Thông báo kết luận đã được ban hành."), code="published")
     number = " ".join((number or "").split())
     if not number or len(number) > 40:
-        raise ValidationError("Cần ghi số thông báo (ví dụ 15/TB-UBND).", code="bad_number")
+        raise ValidationError(_l("Cần ghi số thông báo (ví dụ 15/TB-UBND)."), code="bad_number")
     dialogue.notice_number = number
     dialogue.notice_published_at = now or utcnow()
     sent = 0

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from nghedan.errors import NotFound, ValidationError
@@ -60,7 +61,7 @@ def deactivate(officer: Officer) -> None:
 def officer_of(commune_id: int, officer_id: int) -> Officer:
     officer = db.session.get(Officer, officer_id)
     if officer is None or officer.commune_id != commune_id:
-        raise NotFound("Không tìm thấy cán bộ này.", code="unknown_officer")
+        raise NotFound(_l("Không tìm thấy cán bộ này."), code="unknown_officer")
     return officer
 
 
@@ -84,13 +85,13 @@ def save_photo(officer: Officer, data: bytes, folder: Path, max_bytes: int) -> s
     The previous photo file is removed. Returns the new file name (relative to `folder`).
     """
     if not data:
-        raise ValidationError("Chưa chọn ảnh.", code="empty_photo")
+        raise ValidationError(_l("Chưa chọn ảnh."), code="empty_photo")
     if len(data) > max_bytes:
-        raise ValidationError("Ảnh quá lớn.", code="photo_too_large")
+        raise ValidationError(_l("Ảnh quá lớn."), code="photo_too_large")
     suffix = next((ext for magic, ext in PHOTO_SIGNATURES.items() if data.startswith(magic)),
                   None)
     if suffix is None:
-        raise ValidationError("Chỉ nhận ảnh JPEG hoặc PNG.", code="photo_format")
+        raise ValidationError(_l("Chỉ nhận ảnh JPEG hoặc PNG."), code="photo_format")
     folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + suffix
     (folder / name).write_bytes(data)
@@ -103,12 +104,12 @@ def save_photo(officer: Officer, data: bytes, folder: Path, max_bytes: int) -> s
 def _apply(officer: Officer, fields: OfficerFields) -> None:
     name = _clean(fields.name)
     if not name:
-        raise ValidationError("Họ và tên đang trống.", code="empty_name")
+        raise ValidationError(_l("Họ và tên đang trống."), code="empty_name")
     code = (fields.code or "").strip()
     if not code.isdigit() or len(code) > MAX_CODE_LENGTH:
-        raise ValidationError("Mã quầy gồm 1 đến 8 chữ số.", code="bad_code")
+        raise ValidationError(_l("Mã quầy gồm 1 đến 8 chữ số."), code="bad_code")
     if _code_taken(officer, code):
-        raise ValidationError("Mã quầy này đã có cán bộ khác dùng.", code="code_taken")
+        raise ValidationError(_l("Mã quầy này đã có cán bộ khác dùng."), code="code_taken")
     officer.name, officer.code = name, code
     officer.title, officer.desk = _clean(fields.title), _clean(fields.desk)
     officer.active = bool(fields.active)
@@ -117,7 +118,7 @@ def _apply(officer: Officer, fields: OfficerFields) -> None:
 def _clean(text: str | None) -> str:
     text = collapse_spaces(nfc(text or ""))
     if len(text) > MAX_TEXT_LENGTH:
-        raise ValidationError("Nội dung quá dài (tối đa 120 ký tự).", code="too_long")
+        raise ValidationError(_l("Nội dung quá dài (tối đa 120 ký tự)."), code="too_long")
     return text
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from nghedan import phones
@@ -49,21 +50,23 @@ def update_commune(commune: Commune, settings: CommuneSettings) -> dict:
 def _validated(settings: CommuneSettings) -> dict:
     name = _text(settings.name)
     if not name:
-        raise ValidationError("Tên xã, phường đang trống.", code="empty_name")
+        raise ValidationError(_l("Tên xã, phường đang trống."), code="empty_name")
     if settings.kind not in COMMUNE_KINDS:
-        raise ValidationError("Loại đơn vị không hợp lệ.", code="bad_kind")
+        raise ValidationError(_l("Loại đơn vị không hợp lệ."), code="bad_kind")
     number = None
     if (settings.sms_number or "").strip():
         number = phones.to_e164(settings.sms_number)
         if number is None:
-            raise ValidationError("Số điện thoại nhận tin nhắn không hợp lệ.", code="bad_phone")
+            raise ValidationError(_l("Số điện thoại nhận tin nhắn không hợp lệ."), code="bad_phone")
     low, high = ROTATION_DAYS_RANGE
     if not low <= int(settings.rotation_days) <= high:
-        raise ValidationError(f"Chu kỳ luân phiên từ {low} đến {high} ngày.", code="bad_rotation")
+        raise ValidationError(
+            _l("Chu kỳ luân phiên từ %(low)s đến %(high)s ngày.", low=low, high=high),
+            code="bad_rotation")
     authority = _text(settings.notice_signing_authority)
     title = _text(settings.notice_signing_title)
     if not authority or not title:
-        raise ValidationError("Khối ký của thông báo cần đủ thẩm quyền và chức vụ.",
+        raise ValidationError(_l("Khối ký của thông báo cần đủ thẩm quyền và chức vụ."),
                               code="empty_signing")
     return {"name": name, "kind": settings.kind, "sms_number": number,
             "chairman_name": _text(settings.chairman_name) or None,
@@ -97,7 +100,7 @@ def set_hamlet_active(hamlet: Hamlet, active: bool) -> None:
 def hamlet_of(commune_id: int, hamlet_id: int) -> Hamlet:
     hamlet = db.session.get(Hamlet, hamlet_id)
     if hamlet is None or hamlet.commune_id != commune_id:
-        raise NotFound("Không tìm thấy ấp, khóm này.", code="unknown_hamlet")
+        raise NotFound(_l("Không tìm thấy ấp, khóm này."), code="unknown_hamlet")
     return hamlet
 
 
@@ -110,19 +113,19 @@ def list_hamlets(commune_id: int) -> list[Hamlet]:
 def _name_and_kind(hamlet: Hamlet, name: str, kind: str) -> None:
     name = _text(name)
     if not name:
-        raise ValidationError("Tên ấp, khóm đang trống.", code="empty_name")
+        raise ValidationError(_l("Tên ấp, khóm đang trống."), code="empty_name")
     if kind not in HAMLET_KINDS:
-        raise ValidationError("Loại ấp, khóm không hợp lệ.", code="bad_kind")
+        raise ValidationError(_l("Loại ấp, khóm không hợp lệ."), code="bad_kind")
     others = db.session.scalars(select(Hamlet.name).where(
         Hamlet.commune_id == hamlet.commune_id,
         Hamlet.id != (hamlet.id or 0)))
     if any(nfc(other).casefold() == name.casefold() for other in others):
-        raise ValidationError("Xã đã có ấp, khóm tên này.", code="name_taken")
+        raise ValidationError(_l("Xã đã có ấp, khóm tên này."), code="name_taken")
     hamlet.name, hamlet.kind = name, kind
 
 
 def _text(value: str | None) -> str:
     text = collapse_spaces(nfc(value or ""))
     if len(text) > MAX_TEXT_LENGTH:
-        raise ValidationError("Nội dung quá dài (tối đa 120 ký tự).", code="too_long")
+        raise ValidationError(_l("Nội dung quá dài (tối đa 120 ký tự)."), code="too_long")
     return text

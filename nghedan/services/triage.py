@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from nghedan.errors import NotFound, ValidationError
@@ -50,7 +51,7 @@ def _mark_sorted(item: Item, user_id: int | None) -> None:
 def set_category(item: Item, category_id: int | None, *, user_id: int | None) -> None:
     """Put the item in a category (lĩnh vực); a new item counts as sorted."""
     if category_id is not None and db.session.get(Category, category_id) is None:
-        raise ValidationError("Không tìm thấy lĩnh vực này.", code="unknown_category")
+        raise ValidationError(_l("Không tìm thấy lĩnh vực này."), code="unknown_category")
     before = item.category_id
     item.category_id = category_id
     _mark_sorted(item, user_id)
@@ -62,7 +63,7 @@ def set_hamlet(item: Item, hamlet_id: int | None, *, user_id: int | None) -> Non
     if hamlet_id is not None:
         hamlet = db.session.get(Hamlet, hamlet_id)
         if hamlet is None or hamlet.commune_id != item.commune_id:
-            raise ValidationError("Không tìm thấy ấp, khóm này.", code="unknown_hamlet")
+            raise ValidationError(_l("Không tìm thấy ấp, khóm này."), code="unknown_hamlet")
     before = item.hamlet_id
     item.hamlet_id = hamlet_id
     _log(item, "hamlet", user_id, before=before, after=hamlet_id)
@@ -71,12 +72,13 @@ def set_hamlet(item: Item, hamlet_id: int | None, *, user_id: int | None) -> Non
 def set_legal_type(item: Item, legal_type: str, *, user_id: int | None) -> None:
     """Opinion, complaint, denunciation or question: the law that governs the procedure."""
     if legal_type not in LEGAL_TYPES:
-        raise ValidationError("Loại đơn không hợp lệ.", code="bad_legal_type")
+        raise ValidationError(_l("Loại đơn không hợp lệ."), code="bad_legal_type")
     on_agenda = db.session.scalar(select(AgendaEntry.id).where(AgendaEntry.item_id == item.id))
     if legal_type == "denunciation" and on_agenda:
         # A denunciation is never discussed in public: take it off the agenda first.
-        raise ValidationError("Ý kiến đang có trong chương trình đối thoại; hãy rút ra trước "
-                              "khi chuyển thành đơn tố cáo.", code="denunciation_on_agenda")
+        raise ValidationError(_l("Ý kiến đang có trong chương trình đối thoại; hãy rút ra "
+                                 "trước khi chuyển thành đơn tố cáo."),
+                              code="denunciation_on_agenda")
     before = item.legal_type
     item.legal_type = legal_type
     _log(item, "legal_type", user_id, before=before, after=legal_type)
@@ -90,9 +92,10 @@ def assign_to_dialogue(item: Item, dialogue_id: int, *, user_id: int | None) -> 
     """
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is None or dialogue.commune_id != item.commune_id:
-        raise NotFound("Không tìm thấy buổi đối thoại này.", code="unknown_dialogue")
+        raise NotFound(_l("Không tìm thấy buổi đối thoại này."), code="unknown_dialogue")
     if dialogue.status != "planned":
-        raise ValidationError("Buổi đối thoại này không còn nhận ý kiến.", code="dialogue_closed")
+        raise ValidationError(_l("Buổi đối thoại này không còn nhận ý kiến."),
+                              code="dialogue_closed")
     entry = agenda.assign_item(dialogue, item, user_id=user_id)
     _log(item, "dialogue", user_id, after=dialogue.id)
     return entry
@@ -101,13 +104,13 @@ def assign_to_dialogue(item: Item, dialogue_id: int, *, user_id: int | None) -> 
 def mark_duplicate(item: Item, kept: Item, *, user_id: int | None) -> None:
     """Merge `item` into `kept`; its resident is told which code to follow."""
     if kept.id == item.id:
-        raise ValidationError("Không thể gộp ý kiến vào chính nó.", code="same_item")
+        raise ValidationError(_l("Không thể gộp ý kiến vào chính nó."), code="same_item")
     if kept.commune_id != item.commune_id:
-        raise ValidationError("Chỉ gộp ý kiến trong cùng xã, phường.", code="other_commune")
+        raise ValidationError(_l("Chỉ gộp ý kiến trong cùng xã, phường."), code="other_commune")
     while kept.duplicate_of is not None:  # merge into the root, never into a merged one
         kept = kept.duplicate_of
     if kept.id == item.id:
-        raise ValidationError("Không thể gộp vòng.", code="merge_cycle")
+        raise ValidationError(_l("Không thể gộp vòng."), code="merge_cycle")
     for earlier in merged_items(item):  # items merged into this one follow it
         earlier.duplicate_of_id = kept.id
     item.duplicate_of_id = kept.id
@@ -125,7 +128,7 @@ def reject(item: Item, reason: str, *, user_id: int | None) -> None:
     """Reject spam or abuse; the reason is required and kept."""
     reason = collapse_spaces(nfc(reason or ""))[:MAX_REASON_LENGTH]
     if not reason:
-        raise ValidationError("Cần ghi lý do từ chối.", code="reason_required")
+        raise ValidationError(_l("Cần ghi lý do từ chối."), code="reason_required")
     change_status(item, "rejected", actor="user", user_id=user_id, note=reason)
     _log(item, "rejected", user_id, reason=reason)
 
@@ -133,7 +136,7 @@ def reject(item: Item, reason: str, *, user_id: int | None) -> None:
 def set_status(item: Item, status: str, *, user_id: int | None, note: str | None = None) -> None:
     """Move the item to any status, with an optional reason."""
     if status not in STATUSES:
-        raise ValidationError("Trạng thái không hợp lệ.", code="bad_status")
+        raise ValidationError(_l("Trạng thái không hợp lệ."), code="bad_status")
     if status == item.status:
         return
     before = item.status
@@ -197,7 +200,7 @@ def reply_by_sms(item: Item, body: str, *, user_id: int | None) -> int:
     body = _valid_reply(body)
     recipients = reply_recipients(item)
     if not recipients:
-        raise ValidationError("Ý kiến này không có số điện thoại.", code="no_phone")
+        raise ValidationError(_l("Ý kiến này không có số điện thoại."), code="no_phone")
     queued = 0
     for phone in recipients:
         if queue_sms(phone, body, kind="reply", commune_id=item.commune_id, item_id=item.id):
@@ -209,9 +212,9 @@ def reply_by_sms(item: Item, body: str, *, user_id: int | None) -> int:
 def _valid_reply(body: str) -> str:
     body = nfc((body or "").strip())
     if not body:
-        raise ValidationError("Nội dung tin nhắn đang trống.", code="empty_reply")
+        raise ValidationError(_l("Nội dung tin nhắn đang trống."), code="empty_reply")
     if len(body) > MAX_REPLY_LENGTH:
-        raise ValidationError("Tin nhắn quá dài.", code="reply_too_long")
+        raise ValidationError(_l("Tin nhắn quá dài."), code="reply_too_long")
     return body
 
 

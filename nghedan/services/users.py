@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,13 +19,13 @@ def create_user(*, username: str, password: str, role: str, commune_id: int | No
     """A new user; supervisors get the communes they oversee, others one commune."""
     username = (username or "").strip().lower()
     if not username:
-        raise ValidationError("Tên đăng nhập đang trống.", code="empty_username")
+        raise ValidationError(_l("Tên đăng nhập đang trống."), code="empty_username")
     if role not in ROLES:
-        raise ValidationError(f"Vai trò không hợp lệ: {role}", code="bad_role")
+        raise ValidationError(_l("Vai trò không hợp lệ: %(role)s", role=role), code="bad_role")
     if db.session.scalar(select(User.id).where(User.username == username)):
-        raise ValidationError("Tên đăng nhập đã có.", code="username_taken")
+        raise ValidationError(_l("Tên đăng nhập đã có."), code="username_taken")
     if role != "supervisor" and db.session.get(Commune, commune_id or 0) is None:
-        raise ValidationError("Cần chọn xã, phường cho người dùng.", code="unknown_commune")
+        raise ValidationError(_l("Cần chọn xã, phường cho người dùng."), code="unknown_commune")
     user = User(username=username, role=role, commune_id=commune_id, full_name=full_name,
                 password_hash=_hash(password))
     if supervised_commune_ids:
@@ -49,6 +50,6 @@ def password_matches(user: User, password: str) -> bool:
 def _hash(password: str) -> str:
     if not password or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.", code="weak_password"
+            _l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH), code="weak_password"
         )
     return generate_password_hash(password)  # scrypt: a deliberately slow hash
