@@ -57,10 +57,10 @@ def photo_folder() -> Path:
                 or Path(current_app.instance_path) / "officer_photos")
 
 
-def _fields(form: OfficerForm) -> people.OfficerFields:
+def _fields(form: OfficerForm, *, active: bool | None = None) -> people.OfficerFields:
     return people.OfficerFields(name=form.name.data or "", code=form.code.data or "",
                                 title=form.title.data or "", desk=form.desk.data or "",
-                                active=bool(form.active.data))
+                                active=bool(form.active.data) if active is None else active)
 
 
 def _audit(action: str, officer: Officer, **detail) -> None:
@@ -98,7 +98,9 @@ def _add(form: OfficerForm) -> Officer | None:
     if not form.validate_on_submit():
         return None
     try:
-        officer = people.add_officer(current_user.commune_id, _fields(form))
+        # The list's form has no "active" box (a missing checkbox reads as unticked): a new
+        # officer is at work.
+        officer = people.add_officer(current_user.commune_id, _fields(form, active=True))
     except DomainError as e:
         db.session.rollback()
         flash(e.message, "error")
