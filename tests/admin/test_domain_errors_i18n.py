@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from html import unescape
 
-import pytest
-
 from nghedan.extensions import db as _db
-from nghedan.models import Commune, Item, utcnow
-from nghedan.services.agenda import assign_item
-from nghedan.services.history import change_status
+from nghedan.models import Commune
 from nghedan.services.meeting import MAX_ANSWER_LENGTH
 from tests.admin.conftest import page_csrf
+from tests.dialogues.test_access import ours  # noqa: F401 - a dialogue with one agenda item
 from tests.factories import make_officer
 
-# (cookie, the refusal in that language, the same refusal in the other language)
+# Each refusal as (Vietnamese, English).
 LANGUAGES = {
     "officer": (
         "Mã quầy này đã có cán bộ khác dùng.", "Another officer already uses this desk code."),
@@ -104,23 +100,8 @@ def test_commune_settings_refused_under_the_field(as_user, world):
     _in_both_languages(client, "sms_number", refuse)
 
 
-@pytest.fixture
-def meeting_item(app, world):
-    """A planned dialogue of the admin's commune with one item on its agenda."""
-    from tests.dialogues.builders import make_dialogue
-
-    with app.app_context():
-        commune = _db.session.get(Commune, world.commune_id)
-        dialogue = make_dialogue(commune, starts_at=utcnow() + timedelta(days=3))
-        item = _db.session.get(Item, world.item_id)
-        change_status(item, "triaged")
-        assign_item(dialogue, item, user_id=None)
-        _db.session.commit()
-        return dialogue.id, item.id
-
-
-def test_the_meeting_autosave_answers_json_in_the_users_language(as_user, meeting_item):
-    dialogue_id, item_id = meeting_item
+def test_the_meeting_autosave_answers_json_in_the_users_language(as_user, ours):  # noqa: F811
+    dialogue_id, item_id = ours["dialogue_id"], ours["item_id"]
     client = as_user("officer1")
     base = f"/admin/dialogues/{dialogue_id}/meeting"
 
