@@ -145,3 +145,55 @@ def test_activity_and_the_quarterly_summary(db):
     assert "Tiếp nhận 5 ý kiến, kiến nghị của người dân; đã trả lời 2 ý kiến (đạt 40%)" in (
         summary.text)
     assert "Chỉ số hài lòng của người dân đối với cán bộ, công chức đạt 90%" in summary.text
+
+
+def test_two_communes_figures_apart_breakdowns_together(db):
+    """Figures per commune, breakdowns over the whole scope; rejected and other periods out."""
+    east = make_commune("Tân Thạnh", hamlets=("Ấp Một", "Ấp Hai"))
+    west = make_commune("Mỹ Hòa", hamlets=("Ấp Ba",))
+    mot, ba = [h for h in east.hamlets if h.name == "Ấp Một"][0], west.hamlets[0]
+    made = [
+        make_item(east, "Đường ngập", channel="sms", hamlet_id=mot.id, category_code="roads"),
+        make_item(east, "Đường hư", channel="sms", hamlet_id=mot.id, category_code="roads",
+                  legal_type="complaint"),
+        make_item(east, "Không rõ ấp", channel="kiosk", category_code="land"),
+        make_item(west, "Rác thải", channel="sms", hamlet_id=ba.id, category_code="environment"),
+        make_item(west, "Quảng cáo", channel="sms", hamlet_id=ba.id),
+        make_item(west, "Năm ngoái", channel="admin", hamlet_id=ba.id),
+    ]
+    for item in made:
+        item.created_at = at("2026-10-05")
+    made[0].status, made[0].answered_at = "answered", at("2026-10-09")
+    made[3].status = "escalated"
+    made[4].status = "rejected"
+    made[5].created_at = at("2025-10-05")
+    db.flush()
+    now = at("2026-11-23")
+    ids = [east.id, west.id]
+
+    figures = report_activity.item_figures(ids, Q4, now)
+    assert (figures[east.id].received, figures[east.id].answered,
+            figures[east.id].on_time) == (3, 1, 1)
+    assert (figures[west.id].received, figures[west.id].escalated_open) == (1, 1)
+    tally = report_activity.item_tally(ids, Q4, now)
+    assert tally.figures() == figures
+    assert tally.breakdown("channel") == [("sms", 3), ("kiosk", 1)]
+    assert tally.breakdown("legal_type") == [("opinion", 3), ("complaint", 1)]
+    assert tally.breakdown("category") == [("Đường sá, hạ tầng", 2), ("Môi trường, vệ sinh", 1),
+                                           ("Đất đai", 1)]
+    assert tally.breakdown("hamlet") == [("Ấp Một", 2), ("", 1), ("Ấp Ba", 1)]
+    assert report_activity.item_tally(ids, reports.Period(date(2027, 1, 1), date(2027, 3, 31)),
+                                      now) == report_activity.ItemTally({}, [])
+
+
+def test_desks_add_up_their_officers_in_each_commune(db):
+    east, west = make_commune("Tân Thạnh"), make_commune("Mỹ Hòa")
+    day = at("2026-10-05")
+    add_ratings(make_officer(east, "01", "Nguyễn Thị Lan", desk="Quầy 1"), [1, 2, 4], day)
+    add_ratings(make_officer(east, "02", "Trần Văn An", desk="Quầy 1"), [1, 3], day)
+    add_ratings(make_officer(west, "01", "Lê Văn Bình", desk="Quầy 1"), [2] * 3, day)
+    desks = reports.satisfaction([east.id, west.id], Q4, group="desk")
+    assert [(r.commune, r.label, r.levels.counts) for r in desks] == [
+        ("Mỹ Hòa", "Quầy 1", (0, 3, 0, 0)), ("Tân Thạnh", "Quầy 1", (2, 1, 1, 1))]
+    communes = reports.satisfaction([east.id, west.id], Q4, group="commune")
+    assert [(r.label, r.levels.total) for r in communes] == [("Mỹ Hòa", 3), ("Tân Thạnh", 5)]
