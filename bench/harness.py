@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import tempfile
@@ -50,13 +51,25 @@ def analyze(app) -> None:
 
 
 def timed(fn, repeat: int, digits: int = 1) -> dict:
-    """Median and p90 of `repeat` calls in ms, after one warm-up call (a working server)."""
+    """Median and p90 of `repeat` calls in ms, after one warm-up call (a working server).
+
+    `cpu_median_ms` is this process's CPU time per call: on a shared machine it moves much
+    less than the elapsed time. With SQLite the queries run in this process, so it covers
+    them; with PostgreSQL it leaves out the server's work.
+    """
     fn()
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     samples.sort()
     return {"median_ms": round(statistics.median(samples), digits),
-            "p90_ms": round(samples[max(0, int(len(samples) * 0.9) - 1)], digits)}
+            "p90_ms": round(samples[max(0, int(len(samples) * 0.9) - 1)], digits),
+            "cpu_median_ms": round(statistics.median(cpu), digits)}
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages (how busy the shared machine was)."""
+    return [round(x, 2) for x in os.getloadavg()]

@@ -14,10 +14,12 @@ then times, with the pages' own code, the median and 90th percentile over --repe
   quarter, and for a whole year;
 - the CSV export of the per-officer table.
 
-Results go to bench/results/reports-<engine>.json. The full-text search structures of the
-inbox (SQLite FTS5 triggers, the PostgreSQL trigram index) are dropped before loading to
-make the load faster: no report reads them. PostgreSQL runs in a throwaway cluster
-(tests/postgres.py), so it needs the Debian server binaries and root.
+Results go to bench/results/reports-<engine>.json, with the load average before and after
+the timings (the machine may be shared) and this process's CPU time per call. The
+full-text search structures of the inbox (SQLite FTS5 triggers, the PostgreSQL trigram
+index) are dropped before loading to make the load faster: no report reads them.
+PostgreSQL runs in a throwaway cluster (tests/postgres.py), so it needs the Debian server
+binaries and root.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from bench.harness import analyze, bench_database, timed
+from bench.harness import analyze, bench_database, load_average, timed
 from nghedan.extensions import db
 from nghedan.models import (
     Category,
@@ -183,6 +185,7 @@ def measure_queries(app, commune_id: int, repeat: int) -> dict:
         "comments": lambda: reports.rating_comments(ids, QUARTER),
         "alerts": lambda: report_alerts.satisfaction_alerts(ids, now),
         "dialogue_figures": lambda: report_activity.dialogue_figures(ids, QUARTER),
+        "item_figures": lambda: report_activity.item_figures(ids, QUARTER, now),
         "item_tally": lambda: report_activity.item_tally(ids, QUARTER, now),
         "hamlets_without_dialogue": lambda: report_activity.hamlets_without_dialogue(ids,
                                                                                      QUARTER),
@@ -236,11 +239,25 @@ def run_engine(engine: str, items: int, ratings: int, repeat: int) -> dict:
         load_s = round(time.perf_counter() - t0, 1)
         print(f"{engine}: loaded {items:,} items and {ratings:,} ratings in {load_s} s",
               flush=True)
-        return {"engine": engine, "items": items, "ratings": ratings, "repeat": repeat,
-                "load_seconds": load_s,
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "queries": measure_queries(app, commune_id, repeat),
-                "pages": measure_http(app, repeat)}
+        result = {"engine": engine, "items": items, "ratings": ratings, "repeat": repeat,
+                  "load_seconds": load_s,
+                  "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                  "load_average_before": load_average()}
+        result["queries"] = measure_queries(app, commune_id, repeat)
+        result["pages"] = measure_http(app, repeat)
+        result["load_average_after"] = load_average()
+        return result
+
+
+def summary_lines(result: dict) -> list[str]:
+    """One line per measure: median, p90 and this process's CPU per call, in ms."""
+    lines = [f"{result['engine']}: {result['items']:,} items, {result['ratings']:,} ratings, "
+             f"load average {result['load_average_before']} -> {result['load_average_after']}"]
+    for group in ("pages", "queries"):
+        for name, t in result[group].items():
+            lines.append(f"  {name:40s} {t['median_ms']:8.1f} {t['p90_ms']:8.1f} "
+                         f"{t['cpu_median_ms']:8.1f}")
+    return lines
 
 
 def main() -> None:
@@ -255,7 +272,7 @@ def main() -> None:
     for engine in engines:
         result = run_engine(engine, args.items, args.ratings, args.repeat)
         (RESULTS / f"reports-{engine}.json").write_text(json.dumps(result, indent=2))
-        print(json.dumps(result, indent=2), flush=True)
+        print("\n".join(["  median, p90, cpu (ms)", *summary_lines(result)]), flush=True)
 
 
 if __name__ == "__main__":
