@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from nghedan.extensions import db as _db
+from nghedan.formatting import LOCAL_ZONE, fmt_date
 from nghedan.models import AuditEvent, Commune, Item, Message, utcnow
 from nghedan.services.contacts import set_opt_out
 from tests.admin.conftest import page_csrf
@@ -68,22 +69,23 @@ def test_admin_sees_denunciation_sender_and_every_view_is_audited(as_user, app, 
 
 def test_triage_form_records_every_change(as_user, app, world):
     client = as_user("officer1")
+    due = datetime.now(LOCAL_ZONE).date() + timedelta(days=22)
     response = client.post(f"/admin/items/{world.item_id}/triage", data={
         "csrf_token": page_csrf(client, f"/admin/items/{world.item_id}"),
         "category": "", "hamlet": "", "legal_type": "complaint", "responsible": "Ông Hùng",
-        "due_date": "2026-12-15", "status": "forwarded", "note": "Chuyển địa chính"})
+        "due_date": due.isoformat(), "status": "forwarded", "note": "Chuyển địa chính"})
     assert response.status_code == 302
     with app.app_context():
         item = _db.session.get(Item, world.item_id)
         assert (item.legal_type, item.responsible, item.due_date, item.status) == (
-            "complaint", "Ông Hùng", date(2026, 12, 15), "forwarded")
+            "complaint", "Ông Hùng", due, "forwarded")
         assert item.hamlet_id is None
         kinds = [e.kind for e in item.events]
         assert {"legal_type", "hamlet", "follow_up", "status"} <= set(kinds)
         status = [e for e in item.events if e.kind == "status"][-1]
         assert status.note == "Chuyển địa chính" and status.user_id is not None
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
-    assert "Chuyển địa chính" in page and "Officer1" in page
+    assert "Chuyển địa chính" in page and "Officer1" in page and fmt_date(due) in page
 
 
 def test_reply_shows_parts_and_cost_before_sending(as_user, app, world):
@@ -158,8 +160,6 @@ def test_merge_refuses_an_item_into_itself(as_user, app, world):
 
 
 def test_an_item_on_an_agenda_can_not_become_a_denunciation(as_user, app, world):
-    from datetime import timedelta
-
     from nghedan.models import Dialogue
 
     with app.app_context():

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from nghedan.extensions import db
+from nghedan.formatting import LOCAL_ZONE
 from nghedan.services.dialogues import DialogueInput, create_dialogue
 from nghedan.services.history import change_status
 from tests.factories import make_item
 
-# A fixed "now": Monday 23 November 2026, 09:00 in Vietnam.
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+def this_weeks_monday_9am(today: date) -> datetime:
+    """09:00 in Vietnam on the Monday of `today`'s week, in UTC."""
+    monday = today - timedelta(days=today.weekday())
+    return datetime.combine(monday, time(9), LOCAL_ZONE).astimezone(UTC)
+
+
+# The tests' "now", given to the services that take one: this week's Monday, 09:00 in Vietnam,
+# so the weekdays the tests speak of hold and the dates move on with the real clock.
+NOW = this_weeks_monday_9am(datetime.now(LOCAL_ZONE).date())
+TODAY = NOW.astimezone(LOCAL_ZONE).date()  # that Monday
+
+
+def form_starts_at(days: int) -> str:
+    """A dialogue form's `starts_at`: 14:00 in Vietnam, `days` days after today (real clock)."""
+    day = datetime.now(LOCAL_ZONE).date() + timedelta(days=days)
+    return f"{day.isoformat()}T14:00"
 
 
 def dialogue_input(commune, *, days: float = 7, hamlets=None, **kw) -> DialogueInput:

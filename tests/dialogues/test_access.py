@@ -9,7 +9,7 @@ from nghedan.extensions import db
 from nghedan.models import Commune, Dialogue, Item, utcnow
 from nghedan.services.agenda import assign_item
 from nghedan.services.history import change_status
-from tests.dialogues.builders import make_dialogue
+from tests.dialogues.builders import form_starts_at, make_dialogue
 from tests.helpers import csrf_token
 
 MODULES = {"admin.dialogues", "admin.dialogues_room"}
@@ -74,7 +74,7 @@ def test_another_communes_lists_and_forms_never_touch_ours(as_user, app, ours, w
     token = csrf_token(client.get("/admin/dialogues/new").get_data(as_text=True))
     response = client.post("/admin/dialogues/new", data={
         "csrf_token": token, "commune": world.commune_id, "kind": "dialogue",
-        "hamlet_ids": hamlet_id, "starts_at": "2030-01-01T14:00", "place": "x"})
+        "hamlet_ids": hamlet_id, "starts_at": form_starts_at(40), "place": "x"})
     assert response.status_code == 422
     with app.app_context():
         assert db.session.query(Dialogue).count() == 1

@@ -1,6 +1,6 @@
 """Follow-up of promises, and the reminder when a notice is overdue."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from nghedan.services.followup import complete, overdue_notices, promises, remin
 from nghedan.services.meeting import close_dialogue, set_outcome
 from nghedan.services.notices import publish_notice
 from nghedan.sms_text import unaccented
-from tests.dialogues.builders import NOW, make_dialogue, outbox, triaged_item
+from tests.dialogues.builders import NOW, TODAY, make_dialogue, outbox, triaged_item
 from tests.factories import make_commune
 
 
@@ -23,9 +23,9 @@ def published_promises(commune):
     for item in (soon, late, up):
         assign_item(dialogue, item)
     set_outcome(dialogue, late, "commune_will_resolve", responsible="Anh Hùng",
-                due_date=date(2026, 11, 20))
+                due_date=TODAY - timedelta(days=3))
     set_outcome(dialogue, soon, "commune_will_resolve", responsible="Chị Lan",
-                due_date=date(2026, 12, 5))
+                due_date=TODAY + timedelta(days=12))
     set_outcome(dialogue, up, "escalated", escalated_to="UBND tỉnh")
     close_dialogue(dialogue, attendance=40, minutes="", now=NOW - timedelta(days=2))
     publish_notice(dialogue, "7/TB-UBND", now=NOW - timedelta(days=1))
@@ -35,7 +35,7 @@ def published_promises(commune):
 def test_promises_overdue_first_then_escalations(db):
     commune = make_commune()
     late, soon, up = published_promises(commune)
-    listed = promises([commune.id], today=date(2026, 11, 23))
+    listed = promises([commune.id], today=TODAY)
     assert [(p.item, p.kind, p.overdue) for p in listed] == [
         (late, "commune", True), (soon, "commune", False), (up, "escalated", False)]
     assert listed[2].owner == "UBND tỉnh"

@@ -1,6 +1,6 @@
 """In the room: answers saved as typed, outcomes in one call, items raised in the room, closing."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from nghedan.services.meeting import (
     save_answer,
     set_outcome,
 )
-from tests.dialogues.builders import NOW, make_dialogue, triaged_item
+from tests.dialogues.builders import NOW, TODAY, make_dialogue, triaged_item
 from tests.factories import make_commune
 
 
@@ -54,12 +54,13 @@ def test_outcomes_in_one_call_each(db):
     items = [triaged_item(commune, f"Ý kiến {n}") for n in range(3)]
     for item in items:
         assign_item(dialogue, item)
+    due = TODAY + timedelta(days=38)
     set_outcome(dialogue, items[0], "resolved", now=NOW)
     set_outcome(dialogue, items[1], "commune_will_resolve", responsible="Công chức Địa chính",
-                due_date=date(2026, 12, 31))
+                due_date=due)
     set_outcome(dialogue, items[2], "escalated", escalated_to="Sở Xây dựng tỉnh")
     assert items[0].outcome == "resolved" and items[0].answered_at == NOW
-    assert items[1].responsible == "Công chức Địa chính" and items[1].due_date == date(2026, 12, 31)
+    assert items[1].responsible == "Công chức Địa chính" and items[1].due_date == due
     assert items[2].escalated_to == "Sở Xây dựng tỉnh" and items[2].escalated_at is not None
     assert meeting_progress(dialogue) == (3, 3)
     set_outcome(dialogue, items[0], None)

@@ -4,14 +4,14 @@ SMS in → item → triage → agenda → invitation → answer in the room → 
 on SQLite and on PostgreSQL.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from nghedan.database import unit_of_work
 from nghedan.extensions import db as _db
-from nghedan.formatting import LOCAL_ZONE
+from nghedan.formatting import LOCAL_ZONE, fmt_date
 from nghedan.models import Category, Commune, Item, Message, utcnow
 from nghedan.services.agenda import assign_item
 from nghedan.services.dialogue_sms import send_due_invitations
@@ -119,12 +119,13 @@ def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client,
     assert "invitations=1" in runner.invoke(args=["jobs", "run-due"]).output
 
     meeting = client.get(base + "/meeting").get_data(as_text=True)
+    due = datetime.now(LOCAL_ZONE).date() + timedelta(days=60)
     token = csrf_token(meeting)
     client.post(f"{base}/meeting/items/{item_id}/answer",
                 data={"answer": "Tháng 12 xã làm lại cầu bằng bê tông.", "csrf_token": token})
     client.post(f"{base}/meeting/items/{item_id}/outcome",
                 data={"csrf_token": token, "n": "1", "outcome": "commune_will_resolve",
-                      "responsible": "Công chức Địa chính - Xây dựng", "due_date": "2030-12-31"})
+                      "responsible": "Công chức Địa chính - Xây dựng", "due_date": due.isoformat()})
     post(base + "/close", {"attendance": "70", "minutes": ""})
     notice = client.get(base + "/notice").get_data(as_text=True)
     assert "Tháng 12 xã làm lại cầu bằng bê tông." in notice
@@ -135,7 +136,7 @@ def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client,
             select(Message).where(Message.phone == "+84977123456"))}
         assert set(texts) >= {"dialogue_invitation", "dialogue_outcome"}
         outcome = unaccented(texts["dialogue_outcome"].body)
-        assert code in outcome and "se giai quyet truoc 31/12/2030" in outcome
+        assert code in outcome and f"se giai quyet truoc {fmt_date(due)}" in outcome
         assert _db.session.get(Item, item_id).status == "answered"
     assert "Tháng 12 xã làm lại cầu" in client.get(f"/t/{code}").get_data(as_text=True)
     followup = client.get("/admin/follow-up").get_data(as_text=True)

@@ -2,23 +2,25 @@
 
 import io
 import itertools
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from docx import Document
 from docx.shared import Mm
 
 from nghedan.errors import ValidationError
+from nghedan.formatting import fmt_date
 from nghedan.services.agenda import assign_item
 from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
 from nghedan.services.notice_docx import notice_docx
 from nghedan.services.notices import build_notice, publish_notice, suggested_number
 from nghedan.services.status import describe_status
 from nghedan.sms_text import unaccented
-from tests.dialogues.builders import NOW, make_dialogue, outbox, triaged_item
+from tests.dialogues.builders import NOW, TODAY, make_dialogue, outbox, triaged_item
 from tests.factories import make_commune, make_officer
 
 _codes = itertools.count(1)
+DUE = TODAY + timedelta(days=22)  # the land promise's due date
 
 
 def held_dialogue(commune):
@@ -34,7 +36,7 @@ def held_dialogue(commune):
     set_outcome(dialogue, road, "resolved")
     save_answer(dialogue, land, "Giao địa chính rà soát hồ sơ.")
     set_outcome(dialogue, land, "commune_will_resolve", responsible="Công chức Địa chính",
-                due_date=date(2026, 12, 15))
+                due_date=DUE)
     save_answer(dialogue, bridge, "Vượt thẩm quyền của xã.")
     set_outcome(dialogue, bridge, "escalated", escalated_to="Sở Xây dựng tỉnh An Giang")
     close_dialogue(dialogue, attendance=1250, minutes="Biên bản", now=NOW)
@@ -44,16 +46,16 @@ def held_dialogue(commune):
 def test_notice_follows_the_official_layout(db):
     commune = make_commune(chairman_name="Nguyễn Văn Bình")
     dialogue, road, land, bridge = held_dialogue(commune)
-    notice = build_notice(dialogue, number="15/TB-UBND", on=date(2026, 11, 23))
+    notice = build_notice(dialogue, number="15/TB-UBND", on=TODAY)
     assert notice.issuer == ("ỦY BAN NHÂN DÂN", "XÃ TÂN THẠNH")
-    assert notice.place_date == "Tân Thạnh, ngày 23 tháng 11 năm 2026"
+    assert notice.place_date == TODAY.strftime("Tân Thạnh, ngày %d tháng %m năm %Y")
     assert notice.summary == ("Kết luận của Chủ tịch UBND xã Tân Thạnh tại Hội nghị đối thoại "
                               "với Nhân dân Ấp Tân Phú")
     assert "1.250 lượt người dân" in notice.opening and "14 giờ 00" in notice.opening
     assert "Trần Văn Hùng (Công chức Địa chính)" in notice.opening
     assert [e.code for e in notice.resolved] == [road.tracking_code]
     [promise] = notice.will_resolve
-    assert promise.responsible == "Công chức Địa chính" and promise.due == "15/12/2026"
+    assert promise.responsible == "Công chức Địa chính" and promise.due == fmt_date(DUE)
     assert notice.escalated[0].body == "Sở Xây dựng tỉnh An Giang"
     assert (notice.signing_authority, notice.signing_title) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
     assert notice.signer == "Nguyễn Văn Bình"
@@ -83,13 +85,13 @@ def test_docx_is_a4_times_new_roman_with_the_official_margins(db):
 def test_publish_moves_items_on_and_tells_every_resident(db):
     commune = make_commune()
     dialogue, road, land, bridge = held_dialogue(commune)
-    assert suggested_number(dialogue, date(2026, 11, 23)) == "1/TB-UBND"
+    assert suggested_number(dialogue, TODAY) == "1/TB-UBND"
     assert publish_notice(dialogue, "1/TB-UBND", now=NOW) == 2  # the bridge had no phone
     assert (road.status, land.status, bridge.status) == ("closed", "answered", "escalated")
     assert dialogue.notice_number == "1/TB-UBND" and dialogue.notice_published_at == NOW
     sms = {m.phone: unaccented(m.body) for m in outbox(db, "dialogue_outcome")}
     assert "da duoc giai quyet" in sms["+84912345678"]
-    assert "Cong chuc Dia chinh se giai quyet truoc 15/12/2026" in sms["+84987654321"]
+    assert f"Cong chuc Dia chinh se giai quyet truoc {fmt_date(DUE)}" in sms["+84987654321"]
     assert describe_status(road).startswith("Đã trả lời: Đã cho san lấp")
     assert "Sở Xây dựng tỉnh An Giang" in describe_status(bridge)
     with pytest.raises(ValidationError) as e:
@@ -98,7 +100,7 @@ def test_publish_moves_items_on_and_tells_every_resident(db):
     with pytest.raises(ValidationError):
         save_answer(dialogue, road, "sửa sau khi ban hành")
     other, *_ = held_dialogue(commune)
-    assert suggested_number(other, date(2026, 11, 23)) == "2/TB-UBND"
+    assert suggested_number(other, TODAY) == "2/TB-UBND"
 
 
 def test_notice_needs_a_held_dialogue(db):

@@ -8,6 +8,7 @@ from nghedan.extensions import db
 from nghedan.models import Dialogue, Item, Message, utcnow
 from nghedan.services.agenda import assign_item
 from nghedan.services.history import change_status
+from tests.dialogues.builders import form_starts_at
 from tests.helpers import csrf_token
 
 
@@ -37,7 +38,7 @@ def test_officer_plans_a_dialogue_through_the_form(app, as_user, world):
         from nghedan.models import Commune
 
         hamlet_id = db.session.get(Commune, world.commune_id).hamlets[0].id
-    form = {"kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": "2030-01-10T14:00",
+    form = {"kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": form_starts_at(47),
             "place": "Nhà văn hóa ấp Tân Phú", "chair_name": "", "title": ""}
     response = _post(client, "/admin/dialogues/new", form)
     assert response.status_code == 302

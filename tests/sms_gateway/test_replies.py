@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -27,7 +27,7 @@ def every_reply() -> list[tuple[str, str]]:
     item = Item(tracking_code=CODE, status="new", legal_type="opinion")
     officer = Officer(code="01", name=LONG_NAME)
     forwarded = Item(tracking_code=CODE, status="forwarded", legal_type="opinion",
-                     forwarded_to="Phòng Nông nghiệp", due_date=date(2026, 12, 15))
+                     forwarded_to="Phòng Nông nghiệp", due_date=date.today() + timedelta(days=22))
     escalated = Item(tracking_code=CODE, status="escalated", legal_type="opinion",
                      escalated_to="UBND tỉnh")
     return [
