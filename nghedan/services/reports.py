@@ -1,7 +1,7 @@
 """Reports: periods, satisfaction with officers, and the SQL helpers the reports share.
 
 Plain values in (commune ids, a period), plain dataclasses out. Every figure is counted by
-the database (GROUP BY, conditional sums); Python only adds up the handful of grouped rows.
+the database (GROUP BY, conditional sums); Python only pivots the handful of grouped rows.
 """
 
 from __future__ import annotations
@@ -120,26 +120,24 @@ def _rating_scope(commune_ids, period: Period, channel: str | None) -> list:
     return where
 
 
-def _level_counts():
-    """Ratings per level 1–4, as sums: grouping by the key alone sorts less on SQLite."""
-    return [count_if(Rating.score == score) for score in (1, 2, 3, 4)]
-
-
-def _counts_by_key(rows) -> dict:
-    """{key: [n1, n2, n3, n4]} from (key, n1, n2, n3, n4) rows."""
-    return {key: [int(n or 0) for n in counts] for key, *counts in rows}
+def _pivot(rows) -> dict:
+    """{key: [n1, n2, n3, n4]} from (key, score, count) rows."""
+    counts: dict = {}
+    for key, score, n in rows:
+        counts.setdefault(key, [0, 0, 0, 0])[score - 1] += n
+    return counts
 
 
 def satisfaction(commune_ids, period: Period, *, group: str = "officer",
                  channel: str | None = None, minimum: int = MIN_RATINGS) -> list[SatisfactionRow]:
     """Counts per level and index per officer, desk or commune; rows without ratings left out.
 
-    Desks add up their officers' rows (no join with `officers` in the scan of ratings).
+    Desks add up their officers' rows: the scan of ratings needs no join with `officers`.
     """
     where = _rating_scope(commune_ids, period, channel)
     key = Rating.commune_id if group == "commune" else Rating.officer_id
-    counts = _counts_by_key(db.session.execute(
-        select(key, *_level_counts()).where(*where).group_by(key)).all())
+    counts = _pivot(db.session.execute(
+        select(key, Rating.score, func.count()).where(*where).group_by(key, Rating.score)).all())
     if group == "desk":
         by_desk: dict = {}
         for officer_id, commune_id, desk in db.session.execute(
@@ -149,8 +147,7 @@ def satisfaction(commune_ids, period: Period, *, group: str = "officer",
             for i, n in enumerate(counts[officer_id]):
                 total[i] += n
         counts = by_desk
-    by_key = {k: Levels(tuple(c), minimum) for k, c in counts.items()}
-    return _label_rows(group, by_key)
+    return _label_rows(group, {k: Levels(tuple(c), minimum) for k, c in counts.items()})
 
 
 def _label_rows(group: str, by_key: dict) -> list[SatisfactionRow]:
@@ -197,10 +194,11 @@ def rating_trend(commune_ids, period: Period, *, unit: str = "month", officer_id
     where = _rating_scope(commune_ids, period, channel)
     if officer_id is not None:
         where.append(Rating.officer_id == officer_id)
-    counts = _counts_by_key(db.session.execute(
-        select(bucket, *_level_counts()).where(*where).group_by(bucket)).all())
+    rows = db.session.execute(
+        select(bucket, Rating.score, func.count()).where(*where).group_by(bucket, Rating.score)
+    ).all()
     return [TrendPoint(_bucket_day(b), Levels(tuple(c), minimum))
-            for b, c in sorted(counts.items())]
+            for b, c in sorted(_pivot(rows).items())]
 
 
 def _bucket_day(value) -> date:
