@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
 from nghedan import tracking_codes
@@ -81,7 +82,7 @@ def append_text(item: Item, more: str) -> None:
     more = _valid_text(more)
     joined = item.text + "\n" + more
     if len(joined) > MAX_TEXT_LENGTH:
-        raise ValidationError("Ý kiến quá dài.", code="text_too_long")
+        raise ValidationError(_l("Ý kiến quá dài."), code="text_too_long")
     item.text = joined
     item.text_folded = fold_diacritics(joined)
     item.last_message_at = utcnow()
@@ -90,31 +91,33 @@ def append_text(item: Item, more: str) -> None:
 
 def _valid_text(text: str | None) -> str:
     if text is None or not text.strip():
-        raise ValidationError("Nội dung ý kiến đang trống.", code="empty_text")
+        raise ValidationError(_l("Nội dung ý kiến đang trống."), code="empty_text")
     text = nfc(text)
     if len(text) > MAX_TEXT_LENGTH:
         raise ValidationError(
-            f"Ý kiến quá dài (tối đa {MAX_TEXT_LENGTH} ký tự).", code="text_too_long"
+            _l("Ý kiến quá dài (tối đa %(n)s ký tự).", n=MAX_TEXT_LENGTH), code="text_too_long"
         )
     return text
 
 
 def _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel) -> dict:
     if channel not in CHANNELS:
-        raise ValidationError(f"Kênh không hợp lệ: {channel}", code="bad_channel")
+        raise ValidationError(_l("Kênh không hợp lệ: %(channel)s", channel=channel),
+                              code="bad_channel")
     if legal_type not in LEGAL_TYPES:
-        raise ValidationError(f"Loại đơn không hợp lệ: {legal_type}", code="bad_legal_type")
+        raise ValidationError(_l("Loại đơn không hợp lệ: %(legal_type)s", legal_type=legal_type),
+                              code="bad_legal_type")
     if not commune_exists(commune_id):
-        raise ValidationError("Không tìm thấy xã, phường.", code="unknown_commune")
+        raise ValidationError(_l("Không tìm thấy xã, phường."), code="unknown_commune")
     if hamlet_id is not None:
         hamlet = db.session.get(Hamlet, hamlet_id)
         if hamlet is None or hamlet.commune_id != commune_id:
-            raise ValidationError("Không tìm thấy ấp, khóm này.", code="unknown_hamlet")
+            raise ValidationError(_l("Không tìm thấy ấp, khóm này."), code="unknown_hamlet")
     category_id = None
     if category_code:
         category_id = db.session.scalar(select(Category.id).where(Category.code == category_code))
         if category_id is None:
-            raise ValidationError("Không tìm thấy lĩnh vực này.", code="unknown_category")
+            raise ValidationError(_l("Không tìm thấy lĩnh vực này."), code="unknown_category")
     return dict(commune_id=commune_id, hamlet_id=hamlet_id, category_id=category_id,
                 legal_type=legal_type, channel=channel)
 
@@ -124,7 +127,7 @@ def _valid_phone(raw: str | None) -> str | None:
         return None
     phone = to_e164(raw)
     if phone is None:
-        raise ValidationError("Số điện thoại không hợp lệ.", code="bad_phone")
+        raise ValidationError(_l("Số điện thoại không hợp lệ."), code="bad_phone")
     return phone
 
 

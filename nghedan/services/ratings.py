@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
 from nghedan.database import insert_row
@@ -52,7 +53,7 @@ def record_rating(
     """Store one rating; repeats (same key, same phone or kiosk too soon) store nothing."""
     officer = db.session.get(Officer, officer_id)
     if officer is None or not officer.active:
-        raise NotFound("Không tìm thấy cán bộ này.", code="unknown_officer")
+        raise NotFound(_l("Không tìm thấy cán bộ này."), code="unknown_officer")
     reasons, comment = _valid_rating(score, reasons, comment)
     repeat = _repeat_of(officer_id, client_key, phone, phone_window, kiosk_id, kiosk_window)
     if repeat:
@@ -70,17 +71,17 @@ def record_rating(
 
 def _valid_rating(score, reasons, comment) -> tuple[list[str], str | None]:
     if score not in SCORES:
-        raise ValidationError("Mức đánh giá phải từ 1 đến 4.", code="bad_score")
+        raise ValidationError(_l("Mức đánh giá phải từ 1 đến 4."), code="bad_score")
     reasons = list(dict.fromkeys(reasons or ()))
     unknown = [r for r in reasons if r not in REASONS]
     if unknown:
-        raise ValidationError("Lý do không hợp lệ.", code="bad_reason", reasons=unknown)
+        raise ValidationError(_l("Lý do không hợp lệ."), code="bad_reason", reasons=unknown)
     if reasons and score not in LOW_SCORES:
-        raise ValidationError("Chỉ chọn lý do khi chưa hài lòng.", code="reason_not_allowed")
+        raise ValidationError(_l("Chỉ chọn lý do khi chưa hài lòng."), code="reason_not_allowed")
     comment = nfc(comment.strip()) if comment and comment.strip() else None
     if comment and len(comment) > MAX_COMMENT_LENGTH:
         raise ValidationError(
-            f"Góp ý quá dài (tối đa {MAX_COMMENT_LENGTH} ký tự).", code="comment_too_long"
+            _l("Góp ý quá dài (tối đa %(n)s ký tự).", n=MAX_COMMENT_LENGTH), code="comment_too_long"
         )
     return reasons, comment
 
