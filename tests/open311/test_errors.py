@@ -84,7 +84,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("method, path, form, status, words", CASES,
-                         ids=[f"{c[0]} {c[1]} {c[2] or ''}{c[3]}" for c in CASES])
+                         ids=[" ".join(str(part) for part in case[:4] if part) for case in CASES])
 def test_each_error_is_the_spec_list_in_json_and_in_xml(app, client, key, method, path, form,
                                                         status, words):
     with app.app_context():
