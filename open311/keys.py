@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from nghedan.errors import ValidationError
@@ -23,9 +24,9 @@ def create_client(name: str, commune_id: int | None = None) -> tuple[ApiClient, 
     """A new client and its key; the key is returned this once and never stored."""
     name = nfc((name or "").strip())
     if not name:
-        raise ValidationError("Tên hệ thống đang trống.", code="empty_name")
+        raise ValidationError(_l("Tên hệ thống đang trống."), code="empty_name")
     if db.session.scalar(select(ApiClient.id).where(ApiClient.name == name)):
-        raise ValidationError(f"Đã có hệ thống tên {name}.", code="duplicate_name")
+        raise ValidationError(_l("Đã có hệ thống tên %(name)s.", name=name), code="duplicate_name")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     client = ApiClient(name=name, key_hash=key_hash(key), key_prefix=key[:12],
                        commune_id=commune_id, active=True)
