@@ -2,7 +2,8 @@
 
 The items of a period are read with conditional sums grouped by commune (the figures) and,
 for the page's breakdowns, counted per (channel, category, legal type, hamlet) in the same
-statement; Python only adds up the grouped rows.
+statement (its shape depends on the engine, see `item_tally`); Python only adds up the
+grouped rows.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from nghedan.formatting import local
 from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, dialogue_hamlets, utcnow
 from nghedan.models.base import UTCDateTime
 from nghedan.models.items import OPEN_STATUSES
-from nghedan.services.reports import Period, count_if, days_between
+from nghedan.services.reports import Period, count_if, days_between, dialect
 
 DEFAULT_TARGET_DAYS = 15  # when an item has no category
 BREAKDOWNS = ("channel", "category", "legal_type", "hamlet")
@@ -159,14 +160,27 @@ def item_figures(commune_ids, period: Period, now: datetime | None = None
 def item_tally(commune_ids, period: Period, now: datetime | None = None) -> ItemTally:
     """The figures per commune and the breakdowns of the items received, in one statement.
 
-    Two parts joined by UNION ALL, so that both count the same items (one snapshot on
-    PostgreSQL): the figures grouped by commune (no sort on SQLite), and the count per
-    (channel, category, legal type, hamlet) without the figures' columns. SQLite groups
-    only by sorting, and sorting the period's rows with just the four keys costs much less
-    than sorting them with every column the figures read (docs/PERFORMANCE.md).
+    PostgreSQL aggregates by hashing: one GROUP BY over (commune, channel, category, legal
+    type, hamlet) with the figures' sums is its cheapest plan. SQLite groups only by sorting,
+    and sorting the period's rows with every column the figures read costs far more than
+    with the four keys alone; so there, two parts joined by UNION ALL: the figures grouped by
+    commune (read in the covering index's order, no sort) and the count per key. Either way
+    the figures and the breakdowns count the same items (docs/PERFORMANCE.md).
     """
     keys = (Item.channel, Item.category_id, Item.legal_type, Item.hamlet_id)
     scope = _item_scope(commune_ids, period)
+    if dialect() == "postgresql":
+        rows = db.session.execute(
+            select(Item.commune_id, *keys, *_figure_columns(now))
+            .where(*scope).group_by(Item.commune_id, *keys)
+        ).all()
+        sums: dict[int, list[int]] = {}
+        for row in rows:
+            total = sums.setdefault(row[0], [0] * len(FIGURES))
+            for i, n in enumerate(row[5:]):
+                total[i] += int(n or 0)
+        return ItemTally(_figures_from((cid, *values) for cid, values in sums.items()),
+                         [tuple(row[1:6]) for row in rows])
     no_keys = [cast(null(), key.type) for key in keys]
     no_figures = [cast(null(), Integer)] * (len(FIGURES) - 1)
     figures = (select(literal(0), Item.commune_id, *no_keys, *_figure_columns(now))
