@@ -189,11 +189,16 @@ def items_csv():
                _("Người gửi"), _("Người phụ trách"), _("Hạn xử lý")]
 
     def rows():
+        yield "\ufeff" + _csv_line(headers)
         # The view's session is gone once streaming starts: load the user again.
         user = db.session.get(User, user_id)
-        yield "\ufeff" + _csv_line(headers)
-        for item in search.all_rows(f):
-            yield _csv_line(_csv_row(item, user))
+        for items in search.row_batches(f):
+            chunk = "".join(_csv_line(_csv_row(item, user)) for item in items)
+            # One short read per batch, ended before the batch is sent: on SQLite every
+            # transaction holds the write lock, and an SMS arriving during a long export
+            # must wait for one batch at most, not for the download.
+            db.session.rollback()
+            yield chunk
 
     response = Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="y-kien.csv"'

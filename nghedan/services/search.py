@@ -206,14 +206,18 @@ def status_counts(f: ItemFilter, cap: int | None = None) -> dict[str, int]:
     return counts
 
 
-def all_rows(f: ItemFilter, batch: int = 500):
-    """Every item of a filter, newest first, fetched in keyset batches (for exports)."""
+def row_batches(f: ItemFilter, batch: int = 500):
+    """Every item of a filter, newest first, as lists of `batch` items fetched by keyset (for
+    exports). The caller may end the transaction between batches (the next batch continues
+    from the last row's key); a batch's items leave the session once the next is asked for,
+    so memory stays flat over a long export."""
     cursor = None
     while True:
         result = page(f, after=cursor, size=batch)
+        yield result.items
         for item in result.items:
-            yield item
-            db.session.expunge(item)  # keep memory flat over a long export
+            if item in db.session:
+                db.session.expunge(item)
         if result.next_cursor is None:
             return
         cursor = result.next_cursor
