@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin.access import require_role, visible_commune_ids
@@ -30,9 +31,13 @@ HAMLET_KIND_LABELS = {"ap": _l("Ấp"), "khom": _l("Khóm"), "thon": _l("Thôn")
                       "to_dan_pho": _l("Tổ dân phố")}
 
 
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
 class CommuneForm(FlaskForm):
     name = StringField(_l("Tên xã, phường"), validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(_l("Loại đơn vị"), choices=list(COMMUNE_KIND_LABELS.items()))
+    kind = SelectField(_l("Loại đơn vị"), choices=_choices(COMMUNE_KIND_LABELS))
     sms_number = StringField(_l("Số điện thoại nhận tin nhắn"),
                              validators=[Optional(), Length(max=32)])
     chairman_name = StringField(_l("Chủ tịch UBND"), validators=[Optional(), Length(max=120)])
@@ -51,7 +56,7 @@ _ERROR_FIELDS = {"bad_phone": "sms_number", "bad_rotation": "rotation_days",
 
 class HamletForm(FlaskForm):
     name = StringField(_l("Tên ấp, khóm"), validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(_l("Loại"), choices=list(HAMLET_KIND_LABELS.items()))
+    kind = SelectField(_l("Loại"), choices=_choices(HAMLET_KIND_LABELS))
 
 
 def _shown_commune() -> Commune:

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from admin.access import require_role
 from admin.forms import NewUserForm, PasswordForm, PostForm, RoleForm
@@ -20,8 +21,8 @@ from nghedan.services.users import create_user, set_password
 COMMUNE_ROLES = ("officer", "admin")  # officer first: the safer default
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return [(role, role_label(role)) for role in COMMUNE_ROLES]
+def _role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role, role_label(role)) for role in COMMUNE_ROLES]
 
 
 def _user(user_id: int) -> User:
