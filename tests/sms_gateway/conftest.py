@@ -54,14 +54,19 @@ def fake_twilio_fixtures(fake_class, **settings):
     return fake_twilio, app_config
 
 
-@pytest.fixture
-def commune(db):
-    commune = make_commune(sms_number=COMMUNE_NUMBER)
+def commune_with_officers(db, sms_number: str):
+    """A commune texted at `sms_number`, with officers 01, 02 and 03 (committed)."""
+    commune = make_commune(sms_number=sms_number)
     make_officer(commune, code="01", name="Nguyễn Thị Lan")
     make_officer(commune, code="02", name="Trần Văn Hùng")
     make_officer(commune, code="03", name="Lê Thị Thu Hà")
     db.commit()
     return commune
+
+
+@pytest.fixture
+def commune(db):
+    return commune_with_officers(db, COMMUNE_NUMBER)
 
 
 def signed(path: str, params: dict, *, url: str | None = None) -> dict:

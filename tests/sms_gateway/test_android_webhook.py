@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from nghedan.models import Item, Message, SmsChannel, SmsChannelFailure
 from nghedan.services.outbox import OPT_OUT_ACK
 from tests.conftest import base_config
-from tests.factories import make_commune, make_officer
+from tests.factories import make_commune
+from tests.sms_gateway.conftest import commune_with_officers
 from tests.sms_gateway.corpus import LONG_TEXT
 from tests.sms_gateway.fake_android import payload, post_event, signed_headers
 from tests.sms_gateway.replay import replay
@@ -44,12 +45,7 @@ def add_channel(db, commune, name="Viettel 1", key_env="ANDROID_KEY_1", number=S
 
 @pytest.fixture
 def commune(db):
-    commune = make_commune(sms_number=SIM_NUMBER)
-    make_officer(commune, code="01", name="Nguyễn Thị Lan")
-    make_officer(commune, code="02", name="Trần Văn Hùng")
-    make_officer(commune, code="03", name="Lê Thị Thu Hà")
-    db.commit()
-    return commune
+    return commune_with_officers(db, SIM_NUMBER)
 
 
 @pytest.fixture
