@@ -86,6 +86,16 @@ def ensure_visible(commune_id: int | None) -> None:
         abort(404)
 
 
+def visible_or_404(model, object_id: int):
+    """The object of a commune-owned model (item, dialogue, officer…) by id, or 404 when it
+    doesn't exist or belongs to a commune the current user can't see."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    ensure_visible(found.commune_id)
+    return found
+
+
 def can_edit(user: User) -> bool:
     return user.role not in READ_ONLY_ROLES
 

@@ -14,7 +14,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin import bp
-from admin.access import ensure_visible, require_role, shown_name, visible_commune_ids
+from admin.access import (
+    require_role,
+    shown_name,
+    visible_commune_ids,
+    visible_or_404,
+)
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
@@ -53,19 +58,11 @@ def _dialogue_helpers() -> dict:
 
 def load_dialogue(dialogue_id: int) -> Dialogue:
     """The dialogue, or 404 when it doesn't exist or belongs to a commune the user can't see."""
-    dialogue = db.session.get(Dialogue, dialogue_id)
-    if dialogue is None:
-        abort(404)
-    ensure_visible(dialogue.commune_id)
-    return dialogue
+    return visible_or_404(Dialogue, dialogue_id)
 
 
 def load_item(item_id: int) -> Item:
-    item = db.session.get(Item, item_id)
-    if item is None:
-        abort(404)
-    ensure_visible(item.commune_id)
-    return item
+    return visible_or_404(Item, item_id)
 
 
 def chosen_commune() -> Commune:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from admin.access import (
-    ensure_visible,
     require_role,
     sees_denunciation_sender,
     shown_name,
     shown_phone,
+    visible_or_404,
 )
 from admin.forms import PostForm
 from admin.inbox import choices
@@ -30,11 +30,7 @@ THREAD_LIMIT = 50
 
 
 def _item(item_id: int) -> Item:
-    item = db.session.get(Item, item_id)
-    if item is None:
-        abort(404)
-    ensure_visible(item.commune_id)
-    return item
+    return visible_or_404(Item, item_id)
 
 
 def sms_thread(item: Item) -> list[Message]:

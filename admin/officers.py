@@ -27,7 +27,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from admin.access import ensure_visible, require_role, visible_commune_ids
+from admin.access import require_role, visible_commune_ids, visible_or_404
 from admin.forms import PostForm
 from nghedan.errors import DomainError
 from nghedan.extensions import db
@@ -170,10 +170,7 @@ def deactivate(officer_id: int):
 @require_role("admin", "officer", "supervisor")
 def photo(officer_id: int):
     """An officer's photo, for the users who may see that officer."""
-    officer = db.session.get(Officer, officer_id)
-    if officer is None:
-        abort(404)
-    ensure_visible(officer.commune_id)
+    officer = visible_or_404(Officer, officer_id)
     if not officer.photo_path:
         abort(404)
     return send_from_directory(photo_folder(), officer.photo_path, max_age=3600)
