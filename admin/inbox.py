@@ -24,6 +24,7 @@ from sqlalchemy import select
 from admin.access import require_role, shown_name, shown_phone, visible_commune_ids
 from admin.forms import PostForm
 from admin.labels import channel_label, legal_type_label
+from nghedan.database import reads_only
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_datetime
@@ -101,6 +102,7 @@ def choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) -> di
     }
 
 
+@reads_only
 @require_role()
 def items():
     """The inbox page."""
@@ -179,6 +181,7 @@ CSV_COLUMNS = ("code", "created", "channel", "commune", "hamlet", "category", "l
                "status", "text", "phone", "name", "responsible", "due_date")
 
 
+@reads_only
 @require_role()
 def items_csv():
     """The current filter as CSV (UTF-8 with BOM, so Excel shows Vietnamese), streamed."""
@@ -194,9 +197,9 @@ def items_csv():
         user = db.session.get(User, user_id)
         for items in search.row_batches(f):
             chunk = "".join(_csv_line(_csv_row(item, user)) for item in items)
-            # One short read per batch, ended before the batch is sent: on SQLite every
-            # transaction holds the write lock, and an SMS arriving during a long export
-            # must wait for one batch at most, not for the download.
+            # One short read per batch, ended before the batch is sent: a slow download then
+            # holds no transaction (no PostgreSQL snapshot, no SQLite read that keeps the WAL
+            # from being checkpointed, no write lock should the view ever lose reads_only).
             db.session.rollback()
             yield chunk
 

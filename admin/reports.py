@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from admin.access import require_role, visible_commune_ids
 from admin.labels import channel_label, legal_type_label
+from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, Officer, utcnow
@@ -109,11 +110,13 @@ def _page_context(commune_ids: list[int]) -> dict:
 # --- satisfaction ------------------------------------------------------------------------
 
 
+@reads_only
 @require_role()
 def index():
     return redirect(url_for("admin.reports_satisfaction"))
 
 
+@reads_only
 @require_role()
 def satisfaction():
     """Counts per level, index, trend, reasons and comments over a period."""
@@ -160,6 +163,7 @@ def alerts_for_current_user() -> list[report_alerts.Alert]:
 # --- activity ----------------------------------------------------------------------------
 
 
+@reads_only
 @require_role()
 def activity():
     """Dialogues, attendance, notices, items and the summary paragraph, per commune."""
@@ -189,6 +193,7 @@ def _labelled_breakdown(tally: report_activity.ItemTally, by: str) -> list[tuple
 # --- exports -----------------------------------------------------------------------------
 
 
+@reads_only
 @require_role()
 def satisfaction_export(fmt: str):
     ids, period = chosen_communes(), chosen_period()
@@ -212,6 +217,7 @@ def satisfaction_export(fmt: str):
     return stream(table, fmt)
 
 
+@reads_only
 @require_role()
 def activity_export(fmt: str):
     ids, period = chosen_communes(), chosen_period()

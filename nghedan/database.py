@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, Response
+from flask import Flask, Response, current_app, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing
 from sqlalchemy.engine import Engine
@@ -38,8 +38,24 @@ def _sqlite_on_connect(dbapi_connection, _record):
 def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
         # IMMEDIATE takes the write lock up front: two writers wait (busy_timeout) instead
-        # of failing with "database is locked" when a read turns into a write.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # of failing with "database is locked" when a read turns into a write. Views that
+        # never write read without it (a WAL reader holds no one up).
+        conn.exec_driver_sql("BEGIN" if _in_reads_only_view() else "BEGIN IMMEDIATE")
+
+
+def reads_only(view):
+    """Mark a view that never writes (a report, an export, an API read): on SQLite its
+    transaction begins DEFERRED, so it doesn't hold the one write lock while it reads, and a
+    text arriving meanwhile is stored at once. Applied where the view is registered (the
+    outermost decorator); tests/admin/test_reads_only.py checks that no marked view writes."""
+    view.reads_only = True
+    return view
+
+
+def _in_reads_only_view() -> bool:
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), "reads_only", False)
 
 
 def register_transaction_boundary(app: Flask) -> None:

@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from nghedan.database import reads_only
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet
@@ -38,6 +39,7 @@ def _jurisdiction() -> Commune | None:
     return commune
 
 
+@reads_only
 def services(fmt: str):
     """Our categories, as GeoReport services."""
     fmt = _fmt(fmt)
@@ -51,6 +53,7 @@ def services(fmt: str):
     return formats.respond(records, fmt, "services", "service")
 
 
+@reads_only
 def service_definition(service_code: str, fmt: str):
     """A service's extra fields: none, since every service has `metadata: false`."""
     fmt = _fmt(fmt)
@@ -70,6 +73,7 @@ def _split(name: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in request.args.get(name, "").split(",") if v.strip())
 
 
+@reads_only
 def requests_list(fmt: str):
     """Requests matching the spec's filters: ids, service_code, dates, status."""
     fmt = _fmt(fmt)
@@ -92,6 +96,7 @@ def requests_list(fmt: str):
     return formats.respond(records, fmt, "service_requests", "request")
 
 
+@reads_only
 def request_one(code: str, fmt: str):
     """One request by its tracking code (a list of one, as the spec says)."""
     fmt = _fmt(fmt)
