@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from kiosk import public_bp, qr
 from kiosk.wording import commune_title, lookup_problem, public_status
+from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.phones import display
@@ -14,6 +15,7 @@ from nghedan.services import kiosks
 
 
 @public_bp.get("/t/")
+@reads_only
 def lookup_form():
     """The lookup page a poster's QR code opens; a typed code goes to its status page."""
     raw = request.args.get("code")
@@ -27,6 +29,7 @@ def lookup_form():
 
 
 @public_bp.get("/t/<code>")
+@reads_only
 def status_page(code: str):
     found = kiosks.lookup(code)
     if found.item is None:
@@ -37,6 +40,7 @@ def status_page(code: str):
 
 
 @public_bp.get("/poster/<commune_code>")
+@reads_only
 def poster(commune_code: str):
     """The A4 poster of a commune, or of one hamlet with `?hamlet=<id>`."""
     commune = db.session.scalar(select(Commune).where(Commune.code == commune_code))

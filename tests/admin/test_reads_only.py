@@ -1,4 +1,5 @@
-"""Views marked `reads_only` (reports, exports, the inbox, Open311 reads) never write, and on
+"""Views marked `reads_only` (reports, exports, the inbox, Open311 reads, the public status
+pages and poster) never write, and on
 SQLite a text is stored while one of them is still reading (they hold no write lock)."""
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ URLS = {
     "open311.service_definition": "/open311/v2/services/roads.json",
     "open311.requests": "/open311/v2/requests.json",
     "open311.request": "/open311/v2/requests/{code}.xml",
+    "public.lookup_form": "/t/?code={code}",
+    "public.status_page": "/t/{code}",
+    "public.poster": "/poster/tan-thanh",
 }
 
 
