@@ -10,9 +10,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import insert
+
 from nghedan import create_app
 from nghedan.database import upgrade
 from nghedan.extensions import db
+
+BATCH = 20_000
 
 
 def bench_app(url: str):
@@ -42,6 +46,19 @@ def bench_database(engine: str, prefix: str):
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)  # a loaded SQLite file is hundreds of MB
+
+
+def insert_in_batches(model, rows) -> None:
+    """Bulk-insert generated rows, BATCH at a time (memory stays flat), then commit."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            db.session.execute(insert(model), batch)
+            batch.clear()
+    if batch:
+        db.session.execute(insert(model), batch)
+    db.session.commit()
 
 
 def analyze(app) -> None:

@@ -27,9 +27,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
-from bench.harness import analyze, bench_database, timed
+from bench.harness import analyze, bench_database, insert_in_batches, timed
 from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet, Item, User
 from nghedan.services import search
@@ -47,7 +47,6 @@ WORDS = (
 RARE = "trạm bơm"  # in about 0.1% of the rows; no other word folds to "tram" or "bom"
 STATUSES = ("new",) * 3 + ("triaged",) * 3 + ("scheduled", "answered", "closed", "closed",
                                               "forwarded", "rejected", "duplicate")
-BATCH = 20_000
 
 
 def item_rows(n: int, commune_id: int, hamlets: list[int], categories: list[int], rng):
@@ -87,15 +86,7 @@ def load(app, n: int) -> int:
         postgres = db.engine.dialect.name == "postgresql"
         if postgres:  # build the trigram index once after the load, not row by row
             db.session.execute(text("DROP INDEX ix_items_text_folded_trgm"))
-        batch = []
-        for row in item_rows(n, commune.id, hamlets, categories, rng):
-            batch.append(row)
-            if len(batch) == BATCH:
-                db.session.execute(insert(Item), batch)
-                batch.clear()
-        if batch:
-            db.session.execute(insert(Item), batch)
-        db.session.commit()
+        insert_in_batches(Item, item_rows(n, commune.id, hamlets, categories, rng))
         if postgres:
             db.session.execute(text("CREATE INDEX ix_items_text_folded_trgm ON items "
                                     "USING gin (text_folded gin_trgm_ops)"))

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from bench.harness import analyze, bench_database, load_average, timed
+from bench.harness import analyze, bench_database, insert_in_batches, load_average, timed
 from nghedan.extensions import db
 from nghedan.models import (
     Category,
@@ -54,7 +54,6 @@ END = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 START = END - timedelta(days=730)
 QUARTER = reports.Period(date(2026, 7, 1), date(2026, 9, 30))
 YEAR = reports.Period(date(2025, 10, 1), date(2026, 9, 30))
-BATCH = 20_000
 TEXTS = [f"Đề nghị xã xem xét việc số {n}: đường ấp ngập nước, đèn đường hư, rác thải "
          f"chưa được thu gom, người dân đi lại khó khăn." for n in range(500)]
 STATUSES = ("new",) * 2 + ("triaged",) * 3 + ("scheduled", "answered", "answered", "closed",
@@ -62,18 +61,6 @@ STATUSES = ("new",) * 2 + ("triaged",) * 3 + ("scheduled", "answered", "answered
                                               "duplicate")
 LEGAL = ("opinion",) * 17 + ("complaint", "question", "denunciation")
 REASONS = ("attitude", "slow", "unclear_guidance", "extra_papers", "harassment")
-
-
-def _insert(table, rows) -> None:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            db.session.execute(insert(table), batch)
-            batch.clear()
-    if batch:
-        db.session.execute(insert(table), batch)
-    db.session.commit()
 
 
 def _drop_search_structures() -> None:
@@ -169,8 +156,8 @@ def load(app, items: int, ratings: int) -> int:
         commune_id, hamlets, officers = _people(rng)
         categories = list(db.session.scalars(select(Category.id)))
         dialogues = _dialogues(commune_id, hamlets, rng)
-        _insert(Item, _items(items, commune_id, hamlets, categories, dialogues, rng))
-        _insert(Rating, _ratings(ratings, commune_id, officers, rng))
+        insert_in_batches(Item, _items(items, commune_id, hamlets, categories, dialogues, rng))
+        insert_in_batches(Rating, _ratings(ratings, commune_id, officers, rng))
         return commune_id
 
 

@@ -15,18 +15,13 @@ from sqlalchemy import bindparam, event, select
 
 from nghedan.extensions import db
 from nghedan.models import Commune, SmsChannel
+from nghedan.services import sms_channels
 
 TTL_SECONDS = 30.0
 _KEY = "nghedan.commune_lookup"
 
 _communes = Commune.__table__.c
-_channels = SmsChannel.__table__.c
 _BY_SMS_NUMBER = select(_communes.id).where(_communes.sms_number == bindparam("number"))
-_BY_CHANNEL_NUMBER = (
-    select(_channels.commune_id)
-    .where(_channels.phone_number == bindparam("number"), _channels.commune_id.is_not(None))
-    .limit(1)
-)
 _FIRST_TWO = select(_communes.id).order_by(_communes.id).limit(2)
 _EXISTS = select(_communes.id).where(_communes.id == bindparam("commune_id"))
 
@@ -63,7 +58,7 @@ def _lookup_number(number: str | None) -> int | None:
     if number:
         commune_id = _scalar(_BY_SMS_NUMBER, number=number)
         if commune_id is None:
-            commune_id = _scalar(_BY_CHANNEL_NUMBER, number=number)
+            commune_id = sms_channels.commune_id_for_number(number)
         if commune_id is not None:
             return commune_id
     first_two = db.session.connection().execute(_FIRST_TWO).scalars().all()

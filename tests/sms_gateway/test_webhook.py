@@ -269,6 +269,18 @@ def test_each_commune_gets_the_texts_sent_to_its_number(db, client, commune):
     assert db.scalar(select(Item.commune_id)) == other.id
 
 
+def test_a_number_given_to_a_commune_reaches_it_from_the_next_text(db, client, commune):
+    # Which commune a number belongs to is remembered per process (commune_lookup); saving a
+    # commune makes this process forget it at once.
+    other = make_commune(name="Tân Hòa")
+    db.commit()
+    assert reply_of(post_sms(client, "Đường hư", to="+84868000999")) is None  # nobody's yet
+    other.sms_number = "+84868000999"
+    db.commit()
+    assert reply_of(post_sms(client, "Cầu gãy", to="+84868000999"))
+    assert db.scalar(select(Item.commune_id)) == other.id
+
+
 def test_replies_come_in_the_contacts_language(db, text):
     db.add(Contact(phone=RESIDENT, language="en"))
     db.commit()
