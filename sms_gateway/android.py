@@ -46,14 +46,14 @@ from nghedan.services.sms_channels import (
 from nghedan.services.sms_inbox import flag_message, store_inbound
 from nghedan.services.sms_outbox import record_delivery_status
 from nghedan.text import nfc
-from sms_gateway.inbound import InboundSms, receive_inbound
+from sms_gateway.inbound import N_, InboundSms, receive_inbound
 from sms_gateway.routing import queue_reply
 from sms_gateway.senders import SendError
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "android"
-MISSING_FIELDS = "thiếu nội dung hoặc số gửi trong webhook của điện thoại"
+MISSING_FIELDS = N_("thiếu nội dung hoặc số gửi trong webhook của điện thoại")
 DELIVERY_EVENTS = {"sms:sent": "sent", "sms:delivered": "delivered", "sms:failed": "failed"}
 
 

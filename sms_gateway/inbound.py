@@ -36,10 +36,17 @@ from sms_gateway.parser import Command
 
 log = logging.getLogger(__name__)
 
-NOT_A_PHONE = "người gửi không phải số điện thoại"
-UNKNOWN_NUMBER = "không rõ tin nhắn gửi đến số của xã nào"
-FLOOD = "quá nhiều tin nhắn từ một số trong thời gian ngắn"
-PROCESSING_ERROR = "lỗi khi xử lý tin nhắn"
+
+def N_(text: str) -> str:
+    """Marks a string for translation where it is stored, not shown: a flag reason is kept in
+    Vietnamese and put into the official's language on the SMS log page."""
+    return text
+
+
+NOT_A_PHONE = N_("người gửi không phải số điện thoại")
+UNKNOWN_NUMBER = N_("không rõ tin nhắn gửi đến số của xã nào")
+FLOOD = N_("quá nhiều tin nhắn từ một số trong thời gian ngắn")
+PROCESSING_ERROR = N_("lỗi khi xử lý tin nhắn")
 PROVIDER_ID_LENGTH, NUMBER_LENGTH = 64, 32  # Message.provider_id, Message.service_number
 
 

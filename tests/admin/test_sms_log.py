@@ -149,3 +149,16 @@ def test_send_again_is_not_for_supervisors_or_other_communes(app, world):
         "csrf_token": page_csrf(other, "/admin/sms")}).status_code == 404
     with app.app_context():
         assert _db.session.scalar(select(Message.id).where(Message.status == "queued")) is None
+
+
+def test_the_pipelines_flag_reasons_are_shown_in_the_officials_language(app, world):
+    from sms_gateway.inbound import FLOOD
+
+    with app.app_context():
+        _message(world.commune_id, "spam spam", direction="in", status="flagged",
+                 flagged=True, flag_reason=FLOOD)  # stored in Vietnamese, as the pipeline does
+        _db.session.commit()
+    client = _as(app, "officer1")
+    assert "quá nhiều tin nhắn từ một số" in client.get("/admin/sms").get_data(as_text=True)
+    client.get("/lang/en")
+    assert "too many texts from one number" in client.get("/admin/sms").get_data(as_text=True)
