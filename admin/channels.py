@@ -16,7 +16,7 @@ from nghedan.extensions import db
 from nghedan.models import Commune, SmsChannel, SmsChannelFailure, utcnow
 from nghedan.phones import display
 from nghedan.services.history import audit
-from nghedan.services.sms_channels import channels_health
+from nghedan.services.sms_channels import channels_health, set_active
 
 KIND_LABELS = {"android": _l("Điện thoại Android"), "gammu": _l("Modem GSM (Gammu)"),
                "twilio": _l("Twilio"), "console": _l("Chỉ ghi nhật ký (thử nghiệm)")}
@@ -62,7 +62,7 @@ def toggle(channel_id: int):
         abort(404)
     if not PostForm().validate_on_submit():
         abort(400)
-    channel.active = not channel.active
+    set_active(channel, not channel.active)
     audit("sms_channel.toggled", user_id=current_user.id, commune_id=channel.commune_id,
           object_type="sms_channel", object_id=channel.id, detail={"active": channel.active})
     flash(_("Đã bật kênh %(name)s.", name=channel.name) if channel.active

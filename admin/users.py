@@ -15,7 +15,7 @@ from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import User
 from nghedan.services.history import audit
-from nghedan.services.users import create_user, set_password
+from nghedan.services.users import create_user, set_active, set_password
 
 # Admins manage the users of their own commune; supervisors are created by operators (CLI).
 COMMUNE_ROLES = ("officer", "admin")  # officer first: the safer default
@@ -107,8 +107,7 @@ def toggle_active(user_id: int):
     if user.id == current_user.id:
         flash(_("Không thể tự khóa tài khoản của mình."), "error")
         return redirect(url_for("admin.users"))
-    user.active = not user.active
-    user.session_epoch += 1
+    set_active(user, not user.active)
     _audit("user.activated" if user.active else "user.deactivated", user)
     flash(_("Đã cập nhật %(name)s.", name=user.username), "ok")
     return redirect(url_for("admin.users"))

@@ -21,6 +21,7 @@ from nghedan.services.sms_channels import (
     carrier_of,
     channel_by_name,
     channels_health,
+    set_active,
 )
 from sms_gateway import gammu
 
@@ -101,7 +102,7 @@ def _set_active(name: str, active: bool) -> None:
         channel = channel_by_name(name)
         if channel is None:
             raise click.UsageError(f"no channel named {name!r}")
-        channel.active = active
+        set_active(channel, active)
     click.echo(f"{name}: {'enabled' if active else 'disabled'}")
 
 

@@ -61,6 +61,11 @@ def active_channels(kind: str | None = None) -> list[SmsChannel]:
     return list(db.session.scalars(query))
 
 
+def set_active(channel: SmsChannel, active: bool) -> None:
+    """Use a channel again, or stop using it (the router skips it; its history stays)."""
+    channel.active = active
+
+
 def commune_id_for_number(number: str | None) -> int | None:
     """The commune of the channel whose SIM has this number (None when no channel has it)."""
     if not number:

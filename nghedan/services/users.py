@@ -43,6 +43,12 @@ def set_password(user: User, password: str) -> None:
     user.session_epoch += 1
 
 
+def set_active(user: User, active: bool) -> None:
+    """Deactivate (or reactivate) a user; a deactivation ends their sessions at once."""
+    user.active = active
+    user.session_epoch += 1
+
+
 def password_matches(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
