@@ -39,7 +39,7 @@ def damm_digit(digits: str) -> int:
 
 def new_code() -> str:
     """A fresh random code: a non-zero first digit, 6 more digits, then the check digit."""
-    body = str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(6))
+    body = str(1_000_000 + secrets.randbelow(9_000_000))  # one draw: 1000000 … 9999999
     return body + str(damm_digit(body))
 
 

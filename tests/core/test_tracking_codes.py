@@ -18,6 +18,14 @@ def test_new_codes_are_eight_valid_digits():
         assert is_valid(code)
 
 
+def test_new_codes_cover_every_digit_in_every_place():
+    # Codes can't be guessed from one another: each place takes every digit (the first 1-9).
+    codes = [new_code() for _ in range(3000)]
+    assert {c[0] for c in codes} == set("123456789")
+    for place in range(1, 8):
+        assert {c[place] for c in codes} == set("0123456789"), place
+
+
 def _single_digit_typos(code):
     for i, ch in enumerate(code):
         for d in "0123456789":
