@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from kiosk import public_bp, qr
-from kiosk.wording import commune_title, lookup_problem, public_status
+from kiosk import lookup_throttle, public_bp, qr
+from kiosk.wording import commune_title, lookup_problem, public_status, too_many_misses
 from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
@@ -21,22 +21,43 @@ def lookup_form():
     raw = request.args.get("code")
     if raw is None:
         return render_template("kiosk/public_lookup.html", typed="", problem=None)
-    found = kiosks.lookup(raw)
+    found = _lookup(raw)
+    if isinstance(found, Response):
+        return found
     if found.item is not None:
         return redirect(url_for(".status_page", code=found.code))
-    return render_template("kiosk/public_lookup.html", typed=found.code,
-                           problem=lookup_problem(found.problem)), 404
+    return _not_found(found)
 
 
 @public_bp.get("/t/<code>")
 @reads_only
 def status_page(code: str):
-    found = kiosks.lookup(code)
+    found = _lookup(code)
+    if isinstance(found, Response):
+        return found
     if found.item is None:
-        return render_template("kiosk/public_lookup.html", typed=found.code,
-                               problem=lookup_problem(found.problem)), 404
+        return _not_found(found)
     return render_template("kiosk/public_status.html", status=public_status(found.item),
                            commune=found.item.commune)
+
+
+def _lookup(raw: str) -> kiosks.Lookup | Response:
+    """The item of a typed code; "try again later" (429) for an address that has typed too
+    many codes that found nothing (kiosk/lookup_throttle.py)."""
+    wait = lookup_throttle.seconds_blocked()
+    if wait:
+        page = render_template("kiosk/public_lookup.html", typed=raw.strip()[:20],
+                               problem=too_many_misses(wait))
+        return Response(page, status=429, headers={"Retry-After": str(wait)})
+    found = kiosks.lookup(raw)
+    if found.item is None and found.problem != "empty":
+        lookup_throttle.record_miss()
+    return found
+
+
+def _not_found(found: kiosks.Lookup) -> tuple[str, int]:
+    return render_template("kiosk/public_lookup.html", typed=found.code,
+                           problem=lookup_problem(found.problem)), 404
 
 
 @public_bp.get("/poster/<commune_code>")

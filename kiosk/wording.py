@@ -64,6 +64,13 @@ def lookup_problem(problem: str) -> str:
     }.get(problem, _("Không tìm thấy ý kiến nào có mã này."))
 
 
+def too_many_misses(seconds: int) -> str:
+    """Why the public status page asks an address to wait."""
+    minutes = max(1, -(-seconds // 60))
+    return _("Đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau %(n)s phút, "
+             "hoặc gọi điện đến Ủy ban nhân dân xã.", n=minutes)
+
+
 def domain_error(error: DomainError) -> str:
     """A service's refusal in the current language (services speak Vietnamese only)."""
     return {

@@ -146,3 +146,50 @@ def test_the_poster_refuses_unknown_places(client, db, commune):
     assert client.get("/poster/nope").status_code == 404
     assert client.get(f"/poster/{commune.code}?hamlet={other.hamlets[0].id}").status_code == 404
     assert client.get(f"/poster/{commune.code}?hamlet=abc").status_code == 404
+
+
+def _too_many_wrong_codes(client, count):
+    for _ in range(count):
+        assert client.get(f"/t/{tracking_codes.new_code()}").status_code == 404
+
+
+def test_an_address_that_tries_too_many_wrong_codes_is_asked_to_wait(app, client, db, commune):
+    item = make_item(commune)
+    db.commit()
+    limit = app.config["PUBLIC_LOOKUP_MAX_MISSES"]
+    client.get("/t/?code=")  # an empty form is not a wrong code
+    _too_many_wrong_codes(client, limit - 1)
+    assert client.get(f"/t/{item.tracking_code}").status_code == 200  # found: not counted
+    assert client.get(f"/t/{_wrong_check_digit(item.tracking_code)}").status_code == 404
+    for path in (f"/t/{item.tracking_code}", f"/t/?code={item.tracking_code}"):
+        refused = client.get(path)
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 429, path
+        assert "Đã nhập sai mã quá nhiều lần" in html and "10 phút" in html
+        assert 0 < int(refused.headers["Retry-After"]) <= 600
+        assert "status-label" not in html  # nothing about the item
+    other = client.get(f"/t/{item.tracking_code}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 200  # another address is not held up
+
+
+def test_the_wait_ends_when_the_oldest_wrong_code_leaves_the_window(app, client, db, commune,
+                                                                    monkeypatch):
+    item = make_item(commune)
+    db.commit()
+    clock = [1000.0]
+    monkeypatch.setattr("kiosk.lookup_throttle.time.monotonic", lambda: clock[0])
+    _too_many_wrong_codes(client, app.config["PUBLIC_LOOKUP_MAX_MISSES"])
+    assert client.get(f"/t/{item.tracking_code}").status_code == 429
+    clock[0] += app.config["PUBLIC_LOOKUP_WINDOW_SECONDS"] - 30
+    refused = client.get(f"/t/{item.tracking_code}")
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 31
+    assert "1 phút" in refused.get_data(as_text=True)
+    clock[0] += 31
+    assert client.get(f"/t/{item.tracking_code}").status_code == 200
+
+
+def test_the_wait_is_explained_in_english(app, client, db, commune):
+    client.get("/lang/en")
+    _too_many_wrong_codes(client, app.config["PUBLIC_LOOKUP_MAX_MISSES"])
+    html = client.get(f"/t/{tracking_codes.new_code()}").get_data(as_text=True)
+    assert "Too many wrong codes. Please try again in 10 minutes" in html
