@@ -10,7 +10,7 @@ import logging
 
 from flask import Response, request
 
-from nghedan.extensions import csrf
+from nghedan.extensions import csrf, db
 from nghedan.services.sms_outbox import record_delivery_status
 from sms_gateway import bp, twilio_channel
 from sms_gateway.inbound import handle_inbound
@@ -31,6 +31,9 @@ def twilio_inbound():
     if problem:
         return _refuse(problem)
     reply = handle_inbound(twilio_channel.inbound_from(request.form))
+    # Committed before the reply is rendered: on SQLite the one write lock is held no longer
+    # than the text's own work (the request's usual commit then has nothing left to do).
+    db.session.commit()
     return twilio_channel.twiml(reply)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from nghedan.database import insert_ignoring_duplicates
+from nghedan.database import insert_ignoring_duplicates, run_prebuilt
 from nghedan.extensions import db
 from nghedan.models import Contact, utcnow
 
@@ -26,11 +26,12 @@ def contact_for(phone: str) -> Contact:
 
 def ensure_contact(phone: str) -> None:
     """The contact of an E.164 number exists afterwards (one statement, safe under concurrency)."""
-    db.session.connection().execute(_ENSURE_CONTACT, {"phone": phone})
+    run_prebuilt(_ENSURE_CONTACT, {"phone": phone, "created_at": utcnow()})
 
 
 # Built once: every SMS that becomes an item runs it.
-_ENSURE_CONTACT = insert_ignoring_duplicates(Contact.__table__).values(phone=bindparam("phone"))
+_ENSURE_CONTACT = insert_ignoring_duplicates(Contact.__table__).values(
+    phone=bindparam("phone"), created_at=bindparam("created_at"))
 
 
 def is_opted_out(phone: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from nghedan.database import insert_row
+from nghedan.database import insert_row_id
 from nghedan.extensions import db
 from nghedan.models import AuditEvent, Item, ItemEvent
 
@@ -19,17 +19,16 @@ def record_event(
     to_status: str | None = None,
     note: str | None = None,
     detail: dict | None = None,
-) -> ItemEvent:
+) -> None:
     """Append one entry to an item's history."""
     values = dict(kind=kind, actor=actor, user_id=user_id, from_status=from_status,
                   to_status=to_status, note=note, detail=detail)
     if inspect(item).persistent and "events" in inspect(item).unloaded:
         # Nobody read this item's history in the session: one Core INSERT instead of a flush
         # (a later read of `item.events` loads it, this entry included).
-        return insert_row(ItemEvent, dict(values, item_id=item.id))
-    event = ItemEvent(item=item, **values)
-    db.session.add(event)
-    return event
+        insert_row_id(ItemEvent, dict(values, item_id=item.id))
+        return
+    db.session.add(ItemEvent(item=item, **values))
 
 
 def change_status(item: Item, to_status: str, *, actor: str = "system",

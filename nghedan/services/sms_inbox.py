@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from nghedan.database import insert_row
+from nghedan.database import insert_row, run_prebuilt
 from nghedan.extensions import db
 from nghedan.models import Contact, Item, Message, utcnow
 from nghedan.sms_text import count_segments
@@ -60,12 +60,12 @@ def sender_state(phone: str, commune_id: int, *, message_id: int, flood_since: d
                  join_since: datetime) -> Sender:
     """The flood count, the contact's preferences and the item a further text joins, in one
     statement (the SMS webhook's hot path: one round trip instead of three)."""
-    row = db.session.connection().execute(_SENDER_STATE, {
+    recent, language, opted_out, joinable_id = run_prebuilt(_SENDER_STATE, {
         "phone": phone, "commune_id": commune_id, "message_id": message_id,
         "flood_since": flood_since, "join_since": join_since,
-    }).one()
-    return Sender(recent_texts=row.recent or 0, language=row.language or "vi",
-                  opted_out=bool(row.opted_out), joinable_item_id=row.joinable_id)
+    }).fetchone()
+    return Sender(recent_texts=recent or 0, language=language or "vi",
+                  opted_out=bool(opted_out), joinable_item_id=joinable_id)
 
 
 def flag_message(message: Message, reason: str) -> None:
@@ -83,7 +83,7 @@ def record_reply(message: Message, reply: str | None, *, item_id: int | None = N
     if message.status == "received":
         values["status"] = "processed"
     # A Core UPDATE (the webhook's hot path), the object told it holds these values now.
-    db.session.connection().execute(_UPDATE_MESSAGE, dict(values, message_id=message.id))
+    run_prebuilt(_UPDATE_MESSAGE, dict(values, message_id=message.id))
     for key, value in values.items():
         set_committed_value(message, key, value)
 
