@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, request
+from flask_babel import force_locale
 
 from nghedan.extensions import babel
 
@@ -15,6 +19,17 @@ TRANSLATION_DIRS = [
     str(PROJECT_ROOT / part / "translations")
     for part in ("nghedan", "kiosk", "sms_gateway", "admin", "open311")
 ]
+
+
+def in_language(code: str) -> AbstractContextManager[None]:
+    """Flask-Babel's `force_locale` for a resident's language ("vi", "en"): what an SMS to
+    them is written in. The parsed locale is kept (parsing looks on disk every time)."""
+    return force_locale(_parsed_locale(code))
+
+
+@lru_cache(maxsize=32)
+def _parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def select_locale() -> str:

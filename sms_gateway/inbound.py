@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale
 
 from nghedan.errors import DomainError, ValidationError
 from nghedan.extensions import db
+from nghedan.i18n import in_language
 from nghedan.models import Item, Message, utcnow
 from nghedan.phones import to_e164
 from nghedan.services.commune_lookup import commune_id_for_sms_number
@@ -148,7 +148,7 @@ def _storable(sms: InboundSms) -> InboundSms:
 
 def _act_and_record(message: Message, command: Command, phone: str, commune_id: int,
                     sender: Sender) -> str | None:
-    with force_locale(sender.language):
+    with in_language(sender.language):
         try:
             outcome = ACTIONS[command.kind](command, phone, commune_id, sender)
         except DomainError as e:  # refused by the domain (e.g. far too long): say why

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_time, local
+from nghedan.i18n import in_language
 from nghedan.models import Dialogue, Item, utcnow
 from nghedan.services.contacts import is_opted_out, language_of
 from nghedan.services.outbox import queue_sms
@@ -43,7 +43,7 @@ def residents_of(item: Item) -> list[str]:
 
 def _send(phone: str, kind: str, item: Item | None, commune_id: int,
           text: Callable[[], str]) -> bool:
-    with force_locale(language_of(phone)):
+    with in_language(language_of(phone)):
         body = text()
     return queue_sms(phone, body, kind=kind, commune_id=commune_id,
                      item_id=item.id if item else None) is not None

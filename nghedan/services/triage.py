@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from nghedan.errors import NotFound, ValidationError
 from nghedan.extensions import db
+from nghedan.i18n import in_language
 from nghedan.models import AgendaEntry, Category, Dialogue, Hamlet, Item, utcnow
 from nghedan.models.items import LEGAL_TYPES, STATUSES
 from nghedan.services import agenda
@@ -117,7 +117,7 @@ def mark_duplicate(item: Item, kept: Item, *, user_id: int | None) -> None:
     change_status(item, "duplicate", actor="user", user_id=user_id, note=kept.tracking_code)
     _log(item, "merged", user_id, into=kept.id)
     if item.contact_phone:
-        with force_locale(language_of(item.contact_phone)):
+        with in_language(language_of(item.contact_phone)):
             body = _("Ý kiến mã %(code)s trùng với ý kiến mã %(kept)s, được xử lý chung. "
                      "Tra cứu: TT %(kept)s", code=item.tracking_code, kept=kept.tracking_code)
         queue_sms(item.contact_phone, body, kind="merged", commune_id=item.commune_id,
