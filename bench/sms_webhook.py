@@ -184,12 +184,16 @@ def server_env(url: str) -> dict:
 def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None) -> dict:
     """The webhook (SQLite, and PostgreSQL when given) against the bare route."""
     servers = [("bare", "bench.sms_webhook_bare:app", f"sqlite:///{tmp / 'unused.db'}"),
+               ("floor_sqlite", "bench.sms_webhook_floor:app", f"sqlite:///{tmp / 'floor.db'}"),
+               ("floor_schema_sqlite", "bench.sms_webhook_floor:schema_app",
+                f"sqlite:///{tmp / 'floor-schema.db'}"),
                ("webhook_sqlite", "nghedan:create_app()", f"sqlite:///{tmp / 'throughput.db'}")]
     if postgresql_url:
-        servers.append(("webhook_postgresql", "nghedan:create_app()", postgresql_url))
+        servers += [("floor_postgresql", "bench.sms_webhook_floor:app", postgresql_url),
+                    ("webhook_postgresql", "nghedan:create_app()", postgresql_url)]
     out = {}
     for name, spec, url in servers:
-        if name != "bare":
+        if name.startswith("webhook") or name.startswith("floor_schema"):
             prepare_database(url)
         with Gunicorn(spec, server_env(url), tmp / f"gunicorn-{name}.log") as server:
             drive(server.port, signed_requests(server.port, texts(warmup, start=9_000_000)))
@@ -205,7 +209,7 @@ def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None
         }
         print(f"  {name:18} {out[name]}", flush=True)
     for name in out.copy():
-        if name.startswith("webhook"):
+        if name.startswith(("webhook", "floor")):
             out[f"{name}_share_of_bare"] = round(
                 out[name]["per_second"] / out["bare"]["per_second"], 2)
     return out

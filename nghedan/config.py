@@ -95,7 +95,7 @@ class Defaults:
     LOGIN_THROTTLE_WINDOW_SECONDS = 900
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    # Public status pages (/t/): wrong codes allowed per address and window (kiosk/lookup_throttle.py).
+    # Public status pages (/t/): wrong codes per address and window (kiosk/lookup_throttle.py).
     PUBLIC_LOOKUP_MAX_MISSES = 20
     PUBLIC_LOOKUP_WINDOW_SECONDS = 600
     ADMIN_PAGE_SIZE = 50
