@@ -50,11 +50,15 @@ def connection():
     return _connection
 
 
+def _signed(form) -> bool:
+    return VALIDATOR.validate(PUBLIC_BASE_URL + request.path, form,
+                              request.headers.get("X-Twilio-Signature", ""))
+
+
 @app.post("/sms/twilio")
 def store_and_answer():
     form = request.form
-    if not VALIDATOR.validate(PUBLIC_BASE_URL + request.path, form,
-                              request.headers.get("X-Twilio-Signature", "")):
+    if not _signed(form):
         return Response("forbidden\n", status=403)
     conn = connection()
     values = (form["MessageSid"], form["From"], form["Body"])
@@ -100,8 +104,7 @@ _UPDATE_MESSAGE = ("UPDATE messages SET status = 'processed', reply_body = ?, it
 @schema_app.post("/sms/twilio")
 def store_item_and_answer():
     form = request.form
-    if not VALIDATOR.validate(PUBLIC_BASE_URL + request.path, form,
-                              request.headers.get("X-Twilio-Signature", "")):
+    if not _signed(form):
         return Response("forbidden\n", status=403)
     conn = connection()
     sid, phone, body = form["MessageSid"], form["From"], form["Body"]

@@ -28,21 +28,28 @@ def sqlite_app(tmp_path):
     return make
 
 
-def _hold_write_lock(app, seconds, holding: threading.Event):
-    with app.app_context():
-        db.session.execute(text("INSERT INTO contacts (phone, language, opted_out, created_at) "
-                                "VALUES ('+84900000001', 'vi', 0, '2026-11-23 00:00:00')"))
-        holding.set()
-        time.sleep(seconds)
-        db.session.commit()
+def _first_writer(app, seconds) -> threading.Thread:
+    """Another worker holding the write lock for `seconds` (returns once it holds it)."""
+    holding = threading.Event()
+
+    def write():
+        with app.app_context():
+            db.session.execute(text(
+                "INSERT INTO contacts (phone, language, opted_out, created_at) "
+                "VALUES ('+84900000001', 'vi', 0, '2026-11-23 00:00:00')"))
+            holding.set()
+            time.sleep(seconds)
+            db.session.commit()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert holding.wait(5)
+    return writer
 
 
 def test_a_second_writer_waits_and_writes_once_the_first_commits(sqlite_app):
     app = sqlite_app()
-    holding = threading.Event()
-    first = threading.Thread(target=_hold_write_lock, args=(app, 0.3, holding))
-    first.start()
-    assert holding.wait(5)
+    first = _first_writer(app, 0.3)
     with app.app_context():
         started = time.monotonic()
         db.session.execute(text("INSERT INTO contacts (phone, language, opted_out, created_at) "
@@ -59,10 +66,7 @@ def test_a_second_writer_waits_and_writes_once_the_first_commits(sqlite_app):
 
 def test_a_writer_still_gives_up_after_the_busy_timeout(sqlite_app):
     app = sqlite_app(busy_timeout_ms=200)
-    holding = threading.Event()
-    first = threading.Thread(target=_hold_write_lock, args=(app, 1.5, holding))
-    first.start()
-    assert holding.wait(5)
+    first = _first_writer(app, 1.5)
     with app.app_context():
         started = time.monotonic()
         with pytest.raises(OperationalError, match="database is locked"):
