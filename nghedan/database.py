@@ -72,7 +72,8 @@ def _begin_immediate(conn) -> None:
                 raw.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as e:
-                if e.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                busy = e.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # and its extended codes
+                if not busy or time.monotonic() >= deadline:
                     raise exc.DBAPIError.instance("BEGIN IMMEDIATE", (), e, sqlite3.Error,
                                                   dialect=conn.dialect) from e
             time.sleep(delay * random.uniform(0.5, 1.5))
