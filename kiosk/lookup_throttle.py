@@ -1,9 +1,11 @@
 """A limit on wrong codes typed on the public status pages (/t/), per address.
 
-Tracking codes are random, so finding someone else's item means trying many codes: after
-PUBLIC_LOOKUP_MAX_MISSES codes that found nothing within PUBLIC_LOOKUP_WINDOW_SECONDS, an
-address gets "try again later" (429) until its oldest miss leaves the window. A resident who
-mistypes a few times never meets it.
+Tracking codes are random, so many codes that find nothing come from a script trying codes,
+not from a resident: after PUBLIC_LOOKUP_MAX_MISSES of them within
+PUBLIC_LOOKUP_WINDOW_SECONDS, an address gets "try again later" (429) until its oldest miss
+leaves the window. A resident who mistypes a few times never meets it. The pages hold no
+personal data (Open311 publishes the same statuses); the limit keeps a scan from costing the
+commune's server.
 
 The count lives in each worker process's memory: the public pages only read the database
 (see `reads_only`), and a status page must not wait for the write lock. With N workers an
