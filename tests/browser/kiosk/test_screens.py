@@ -13,8 +13,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def app_config(database_url):
-    # The thank-you screen must stay long enough to be measured.
-    return {**base_config(database_url), **FAST, "KIOSK_THANKS_SECONDS": 60}
+    # The thank-you screen must stay long enough to be measured; three wrong codes on the
+    # public lookup are enough to be asked to wait.
+    return {**base_config(database_url), **FAST, "KIOSK_THANKS_SECONDS": 60,
+            "PUBLIC_LOOKUP_MAX_MISSES": 3}
 
 
 def _screens(setup):
@@ -63,3 +65,19 @@ def test_an_unenrolled_screen_and_the_public_pages(page_factory, kiosk_setup):
     assert "0868 000 115" in phone.text_content("body")
     screenshot(phone, "poster")
     assert log.outside == [] and phone_log.outside == []
+
+
+def test_the_public_lookup_asks_a_scanner_to_wait(page_factory, kiosk_setup):
+    phone, log = page_factory("portrait")
+    phone.goto(kiosk_setup.base_url + "/t/")
+    for wrong in ("1234 5678", "2345 6789", "3456 7890"):
+        phone.fill("#code", wrong)
+        phone.click("button[type=submit]")
+        assert phone.is_visible("p.error")
+    phone.fill("#code", kiosk_setup.item_code)  # even a right code, until the wait is over
+    phone.click("button[type=submit]")
+    assert "Đã nhập sai mã quá nhiều lần" in phone.text_content("p.error")
+    assert "Vui lòng thử lại sau 10 phút" in phone.text_content("p.error")
+    assert phone.input_value("#code") == kiosk_setup.item_code
+    screenshot(phone, "public-wait")
+    assert log.outside == []
