@@ -212,6 +212,9 @@ def run_prebuilt(statement, params: dict):
     defaults computed by a function), and every statement while something listens to the engine's
     cursor events (SQL echo, tests that watch statements), go through `Connection.execute`.
     DBAPI errors come out as SQLAlchemy's exceptions, and a lost connection is invalidated.
+    It reads three SQLAlchemy 2.0 internals (`Connection._echo`, the compiled statement's
+    `_bind_processors` and `_render_postcompile`); pyproject.toml keeps SQLAlchemy below 2.1
+    and tests/core/test_prebuilt.py checks the result on both engines.
     """
     connection = db.session.connection()
     plan = _prebuilt_plan(statement, connection.dialect, tuple(params))
