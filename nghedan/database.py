@@ -209,8 +209,9 @@ def run_prebuilt(statement, params: dict):
     statement is compiled once per dialect and set of parameter names, and each run only
     converts the values with the column types' own bind processors, as SQLAlchemy would.
     Statements it can't run this way (expanding or post-compile parameters, Python-side
-    defaults computed by a function), and every statement while something listens to the engine's
-    cursor events (SQL echo, tests that watch statements), go through `Connection.execute`.
+    defaults computed by a function, a parameter left out), and every statement while
+    something listens to the engine's cursor events (SQL echo, tests that watch statements),
+    go through `Connection.execute`.
     DBAPI errors come out as SQLAlchemy's exceptions, and a lost connection is invalidated.
     It reads three SQLAlchemy 2.0 internals (`Connection._echo`, the compiled statement's
     `_bind_processors` and `_render_postcompile`); pyproject.toml keeps SQLAlchemy below 2.1
@@ -268,8 +269,11 @@ def _prebuilt_plan(statement, dialect, keys: tuple):
     prefetch = [*compiled.insert_prefetch, *compiled.update_prefetch]
     defaults = [column.default if column in compiled.insert_prefetch else column.onupdate
                 for column in prefetch]
+    # A parameter left out: SQLAlchemy's execution says which (instead of running with NULL).
+    missing = any(bind.required and name not in keys
+                  for bind, name in compiled.bind_names.items())
     plan = None
-    if not (compiled.literal_execute_params or compiled.post_compile_params
+    if not (missing or compiled.literal_execute_params or compiled.post_compile_params
             or compiled.escaped_bind_names or compiled._render_postcompile
             or any(default is None or not default.is_scalar for default in defaults)):
         plan = _Plan()

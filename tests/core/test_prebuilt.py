@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import bindparam, event, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from nghedan.database import insert_row, insert_row_id, run_prebuilt
 from nghedan.extensions import db as _db
@@ -94,3 +94,9 @@ def test_errors_are_sqlalchemys_and_the_transaction_rolls_back(db):
     db.commit()
     assert db.get(Item, item.id) is not None
     assert db.scalar(select(ItemEvent.id).where(ItemEvent.item_id.is_(None))) is None
+
+
+def test_a_parameter_left_out_is_named_not_run_as_null(db):
+    with pytest.raises(StatementError, match="phone"):
+        run_prebuilt(_LANGUAGE, {})
+    db.rollback()
