@@ -22,8 +22,6 @@ def lookup_form():
     if raw is None:
         return render_template("kiosk/public_lookup.html", typed="", problem=None)
     found = _lookup(raw)
-    if isinstance(found, Response):
-        return found
     if found.item is not None:
         return redirect(url_for(".status_page", code=found.code))
     return _not_found(found)
@@ -33,22 +31,20 @@ def lookup_form():
 @reads_only
 def status_page(code: str):
     found = _lookup(code)
-    if isinstance(found, Response):
-        return found
     if found.item is None:
         return _not_found(found)
     return render_template("kiosk/public_status.html", status=public_status(found.item),
                            commune=found.item.commune)
 
 
-def _lookup(raw: str) -> kiosks.Lookup | Response:
+def _lookup(raw: str) -> kiosks.Lookup:
     """The item of a typed code; "try again later" (429) for an address that has typed too
     many codes that found nothing (kiosk/lookup_throttle.py)."""
     wait = lookup_throttle.seconds_blocked()
     if wait:
         page = render_template("kiosk/public_lookup.html", typed=raw.strip()[:20],
                                problem=too_many_misses(wait))
-        return Response(page, status=429, headers={"Retry-After": str(wait)})
+        abort(Response(page, status=429, headers={"Retry-After": str(wait)}))
     found = kiosks.lookup(raw)
     if found.item is None and found.problem != "empty":
         lookup_throttle.record_miss()
