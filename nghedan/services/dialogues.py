@@ -259,6 +259,29 @@ def upcoming(commune_ids: list[int], now: datetime | None = None) -> list[Dialog
     ))
 
 
+def next_for_residents(commune_id: int, hamlet_id: int | None = None, *,
+                       now: datetime | None = None, limit: int = 1) -> list[Dialogue]:
+    """The next planned dialogues where residents' opinions are answered, soonest first.
+
+    With a hamlet: those covering that hamlet; without one (hamlet unknown): the commune's.
+    Meetings with voters are left out: deputies hold them, not the commune's dialogue.
+    """
+    now = now or utcnow()
+    query = (
+        select(Dialogue)
+        .where(Dialogue.commune_id == commune_id, Dialogue.status == "planned",
+               Dialogue.kind != "voters", Dialogue.starts_at > now)
+        .order_by(Dialogue.starts_at, Dialogue.id)
+        .limit(limit)
+    )
+    if hamlet_id is not None:
+        query = query.where(Dialogue.id.in_(
+            select(dialogue_hamlets.c.dialogue_id)
+            .where(dialogue_hamlets.c.hamlet_id == hamlet_id)
+        ))
+    return list(db.session.scalars(query))
+
+
 def recent(commune_ids: list[int], now: datetime | None = None, limit: int = 50) -> list[Dialogue]:
     """Dialogues already held, cancelled, or past their time, newest first."""
     now = now or utcnow()

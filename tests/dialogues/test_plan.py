@@ -100,3 +100,19 @@ def test_planning_shows_overdue_hamlets_and_a_rotation(db):
     assert [s.hamlet.name for s in slots] == ["Ấp A", "Ấp B"]
     first_day = (planned.starts_at + timedelta(hours=7)).date() + timedelta(14)
     assert [s.on for s in slots] == [first_day, first_day + timedelta(14)]
+
+
+def test_next_for_residents_is_the_hamlets_next_dialogue_or_the_communes(db):
+    from nghedan.services.dialogues import next_for_residents
+
+    commune = make_commune()
+    phu, hoa = commune.hamlets[:2]
+    later_phu = make_dialogue(commune, days=14, hamlets=[phu])
+    soon_hoa = make_dialogue(commune, days=3, hamlets=[hoa])
+    make_dialogue(commune, days=1, hamlets=[phu], kind="voters")
+    cancelled = make_dialogue(commune, days=2, hamlets=[phu])
+    cancel_dialogue(cancelled, "Mưa bão")
+    assert next_for_residents(commune.id, phu.id, now=NOW) == [later_phu]
+    assert next_for_residents(commune.id, None, now=NOW) == [soon_hoa]
+    assert next_for_residents(commune.id, hoa.id, now=NOW, limit=3) == [soon_hoa]
+    assert next_for_residents(commune.id, hoa.id, now=NOW + timedelta(days=5)) == []
