@@ -57,6 +57,11 @@ _ERROR_FIELDS = {"bad_phone": "sms_number", "bad_rotation": "rotation_days",
 class HamletForm(FlaskForm):
     name = StringField(_l("Tên ấp, khóm"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Loại"), choices=_choices(HAMLET_KIND_LABELS))
+    # The bases of the dialogues' attendance rate; empty means unknown.
+    households = IntegerField(_l("Số hộ"), validators=[
+        Optional(), NumberRange(min=1, max=places.MAX_POPULATION)])
+    adults = IntegerField(_l("Số người từ 18 tuổi"), validators=[
+        Optional(), NumberRange(min=1, max=places.MAX_POPULATION)])
 
 
 def _shown_commune() -> Commune:
@@ -145,6 +150,7 @@ def add_hamlet():
     if form.validate_on_submit():
         try:
             hamlet = places.add_hamlet(current_user.commune_id, form.name.data, form.kind.data)
+            places.set_hamlet_population(hamlet, form.households.data, form.adults.data)
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
@@ -152,8 +158,17 @@ def add_hamlet():
             _audit("hamlet.created", "hamlet", hamlet.id, name=hamlet.name)
             flash(_("Đã thêm %(name)s.", name=hamlet.name), "ok")
     else:
-        flash(_("Tên ấp, khóm đang trống."), "error")
+        _flash_form_errors(form)
     return redirect(url_for("admin.commune") + "#hamlets")
+
+
+def _flash_form_errors(form: HamletForm) -> None:
+    """Say which field was refused (an empty name, or a number of households that isn't one)."""
+    for field in (form.name, form.households, form.adults):
+        if field.errors:
+            flash(f"{field.label.text}: {field.errors[0]}", "error")
+            return
+    flash(_("Tên ấp, khóm đang trống."), "error")
 
 
 def _own_hamlet(hamlet_id: int) -> Hamlet:
@@ -171,6 +186,8 @@ def edit_hamlet(hamlet_id: int):
     if form.validate_on_submit():
         try:
             changes = places.rename_hamlet(hamlet, form.name.data, form.kind.data)
+            changes |= places.set_hamlet_population(hamlet, form.households.data,
+                                                    form.adults.data)
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
@@ -179,7 +196,7 @@ def edit_hamlet(hamlet_id: int):
                 _audit("hamlet.updated", "hamlet", hamlet.id, changes=changes)
             flash(_("Đã lưu."), "ok")
     else:
-        flash(_("Tên ấp, khóm đang trống."), "error")
+        _flash_form_errors(form)
     return redirect(url_for("admin.commune") + "#hamlets")
 
 

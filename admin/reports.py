@@ -17,13 +17,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from admin import activity_tables
 from admin.access import require_role, visible_commune_ids
 from admin.labels import channel_label, legal_type_label
 from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, Officer, utcnow
-from nghedan.services import exports, report_activity, report_alerts, report_summary, reports
+from nghedan.services import (
+    exports,
+    report_activity,
+    report_alerts,
+    report_dialogues,
+    report_summary,
+    reports,
+)
 from nghedan.services.exports import Column, Table
 
 RATING_CHANNELS = ("kiosk", "sms")
@@ -177,7 +185,9 @@ def activity():
         breakdowns=breakdowns, summary=report_summary.quarterly_summary(ids, period, rows=rows),
         charts={by: {"kind": "bars", "labels": [k for k, _n in pairs],
                      "data": [n for _k, n in pairs]} for by, pairs in breakdowns.items()},
-        **_page_context(ids))
+        register_columns=activity_tables.register_columns(),
+        register_cells=activity_tables.register_cells,
+        deadline_days=report_dialogues.notice_deadline_days(), **_page_context(ids))
 
 
 def _labelled_breakdown(tally: report_activity.ItemTally, by: str) -> list[tuple[str, int]]:
@@ -223,11 +233,15 @@ def activity_export(fmt: str):
     ids, period = chosen_communes(), chosen_period()
     name = request.args.get("table", "communes")
     if name == "communes":
-        table = _activity_table(report_activity.activity(ids, period), period)
+        table = activity_tables.activity_table(report_activity.activity(ids, period),
+                                               _stem(period))
     elif name in report_activity.BREAKDOWNS:
         table = Table(f"hoat-dong-{name}-{_stem(period)}", _("Ý kiến theo nhóm"),
                       (Column(_("Nhóm")), Column(_("Số ý kiến"), "int")),
                       _labelled_breakdown(report_activity.item_tally(ids, period), name))
+    elif name in ("register", "voters"):
+        table = activity_tables.register_table(report_activity.activity(ids, period), name,
+                                               f"{_stem(period)}")
     elif name == "hamlets":
         missing = report_activity.hamlets_without_dialogue(ids, period)
         communes = dict(db.session.execute(select(Commune.id, Commune.name)).all())
@@ -295,23 +309,6 @@ def _comments_table(comments, period) -> Table:
                   Column(_("Kênh")), Column(_("Góp ý"))),
                  [(c.at, c.officer, labels[c.score], channel_label(c.channel), c.comment)
                   for c in comments])
-
-
-def _activity_table(rows, period) -> Table:
-    columns = (Column(_("Xã, phường")), Column(_("Đã lên kế hoạch"), "int"),
-               Column(_("Đã tổ chức"), "int"), Column(_("Đã hủy"), "int"),
-               Column(_("Lượt người tham dự"), "int"), Column(_("Đã ban hành thông báo"), "int"),
-               Column(_("Số ngày đến khi có thông báo (trung bình)"), "float"),
-               Column(_("Ý kiến tiếp nhận"), "int"), Column(_("Đã trả lời"), "int"),
-               Column(_("Trả lời tại đối thoại"), "int"), Column(_("Đúng hạn"), "int"),
-               Column(_("Quá hạn"), "int"), Column(_("Kiến nghị cấp trên, chưa có trả lời"), "int"),
-               Column(_("Ấp chưa đối thoại"), "int"))
-    return Table(f"hoat-dong-{_stem(period)}", _("Hoạt động đối thoại"), columns, [
-        (r.commune, r.dialogues.planned, r.dialogues.held, r.dialogues.cancelled,
-         r.dialogues.attendance, r.dialogues.notices, r.dialogues.notice_delay_days,
-         r.items.received, r.items.answered, r.items.answered_at_dialogue, r.items.on_time,
-         r.items.overdue, r.items.escalated_open, len(r.hamlets_without_dialogue))
-        for r in rows])
 
 
 def export_url(endpoint: str, fmt: str, table: str) -> str:

@@ -43,6 +43,9 @@ class Hamlet(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20), default="ap")
     active: Mapped[bool] = mapped_column(default=True)
+    # Bases of a dialogue's attendance rate (số hộ; người từ 18 tuổi); unknown until entered.
+    households: Mapped[int | None] = mapped_column()
+    adults: Mapped[int | None] = mapped_column()
 
     commune: Mapped[Commune] = relationship(back_populates="hamlets")
 

@@ -97,6 +97,20 @@ def set_hamlet_active(hamlet: Hamlet, active: bool) -> None:
     hamlet.active = active
 
 
+MAX_POPULATION = 10_000_000
+
+
+def set_hamlet_population(hamlet: Hamlet, households: int | None, adults: int | None) -> dict:
+    """Set the bases of the attendance rate (None: unknown); returns what changed."""
+    for value in (households, adults):
+        if value is not None and not 0 < value <= MAX_POPULATION:
+            raise ValidationError(_l("Số hộ, số người phải là số dương."), code="bad_population")
+    before = {"households": hamlet.households, "adults": hamlet.adults}
+    hamlet.households, hamlet.adults = households, adults
+    return {key: [before[key], getattr(hamlet, key)] for key in before
+            if before[key] != getattr(hamlet, key)}
+
+
 def hamlet_of(commune_id: int, hamlet_id: int) -> Hamlet:
     hamlet = db.session.get(Hamlet, hamlet_id)
     if hamlet is None or hamlet.commune_id != commune_id:

@@ -1,5 +1,7 @@
 """Activity reports: dialogues, attendance, notices, and what became of residents' items.
 
+The dialogues' figures add up the per-dialogue register (`report_dialogues`).
+
 The items of a period are read with conditional sums grouped by commune (the figures) and,
 for the page's breakdowns, counted per (channel, category, legal type, hamlet) in the same
 statement (its shape depends on the engine, see `item_tally`); Python only adds up the
@@ -18,26 +20,14 @@ from nghedan.formatting import local
 from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, dialogue_hamlets, utcnow
 from nghedan.models.base import UTCDateTime
 from nghedan.models.items import OPEN_STATUSES
+from nghedan.services import report_dialogues
+from nghedan.services.report_dialogues import DialogueEntry, DialogueFigures
 from nghedan.services.reports import Period, count_if, days_between, dialect
 
 DEFAULT_TARGET_DAYS = 15  # when an item has no category
 BREAKDOWNS = ("channel", "category", "legal_type", "hamlet")
 FIGURES = ("received", "answered", "answered_at_dialogue", "on_time", "overdue",
            "escalated_open")
-
-
-@dataclass(frozen=True)
-class DialogueFigures:
-    planned: int = 0
-    held: int = 0
-    cancelled: int = 0
-    attendance: int = 0
-    notices: int = 0
-    notice_delay_days: float | None = None  # mean days from meeting to published notice
-
-    @property
-    def without_notice(self) -> int:
-        return self.held - self.notices
 
 
 @dataclass(frozen=True)
@@ -61,26 +51,31 @@ class CommuneActivity:
     dialogues: DialogueFigures
     items: ItemFigures
     hamlets_without_dialogue: list[str] = field(default_factory=list)
+    voters: DialogueFigures = DialogueFigures()  # meetings with voters, never dialogues
+    register: list[DialogueEntry] = field(default_factory=list)  # both kinds, by day
+
+    @property
+    def dialogue_entries(self) -> list[DialogueEntry]:
+        return [e for e in self.register if not e.is_voters]
+
+    @property
+    def voters_entries(self) -> list[DialogueEntry]:
+        return [e for e in self.register if e.is_voters]
+
+    @property
+    def overdue_hamlets(self) -> list[str]:
+        """Hamlets of the dialogues whose day passed without being held."""
+        return sorted({h for e in self.dialogue_entries if e.overdue for h in e.hamlets})
 
 
-def dialogue_figures(commune_ids, period: Period) -> dict[int, DialogueFigures]:
-    """Dialogues starting in the period, per commune."""
-    begin, after = period.bounds
-    held = Dialogue.status == "held"
-    published = and_(held, Dialogue.notice_published_at.is_not(None))
-    delay = days_between(func.coalesce(Dialogue.held_at, Dialogue.starts_at),
-                         Dialogue.notice_published_at)
-    rows = db.session.execute(
-        select(Dialogue.commune_id, count_if(Dialogue.status == "planned"), count_if(held),
-               count_if(Dialogue.status == "cancelled"),
-               func.sum(case((held, func.coalesce(Dialogue.attendance, 0)), else_=0)),
-               count_if(published), func.avg(case((published, delay))))
-        .where(Dialogue.commune_id.in_(list(commune_ids)), Dialogue.starts_at >= begin,
-               Dialogue.starts_at < after)
-        .group_by(Dialogue.commune_id)
-    ).all()
-    return {row[0]: DialogueFigures(*(int(v or 0) for v in row[1:6]),
-                                    None if row[6] is None else float(row[6])) for row in rows}
+def dialogue_figures(commune_ids, period: Period, now: datetime | None = None
+                     ) -> dict[int, DialogueFigures]:
+    """Dialogues planned for the period (meetings with voters left out), per commune."""
+    by_commune: dict[int, list[DialogueEntry]] = {}
+    for entry in report_dialogues.register(commune_ids, period, now):
+        if not entry.is_voters:
+            by_commune.setdefault(entry.commune_id, []).append(entry)
+    return {cid: report_dialogues.figures_of(entries) for cid, entries in by_commune.items()}
 
 
 @dataclass(frozen=True)
@@ -211,11 +206,12 @@ def _names(by: str, keys: list) -> dict:
 
 
 def hamlets_without_dialogue(commune_ids, period: Period) -> dict[int, list[str]]:
-    """Active hamlets with no held dialogue in the period, per commune."""
+    """Active hamlets with no held dialogue in the period (a meeting with voters is none)."""
     begin, after = period.bounds
     had = (select(dialogue_hamlets.c.hamlet_id)
            .join(Dialogue, Dialogue.id == dialogue_hamlets.c.dialogue_id)
-           .where(Dialogue.status == "held", Dialogue.starts_at >= begin,
+           .where(Dialogue.status == "held", Dialogue.kind != "voters",
+                  Dialogue.starts_at >= begin,
                   Dialogue.starts_at < after))
     rows = db.session.execute(
         select(Hamlet.commune_id, Hamlet.name)
@@ -231,38 +227,31 @@ def hamlets_without_dialogue(commune_ids, period: Period) -> dict[int, list[str]
 
 def activity(commune_ids, period: Period, now: datetime | None = None,
              tally: ItemTally | None = None) -> list[CommuneActivity]:
-    """One row per commune: dialogues, items and the hamlets left without a dialogue."""
+    """One row per commune: dialogues against plan, voters' meetings apart, items, and the
+    hamlets left without a dialogue."""
     communes = db.session.execute(
         select(Commune.id, Commune.name).where(Commune.id.in_(list(commune_ids)))
         .order_by(Commune.name)
     ).all()
-    dialogues = dialogue_figures(commune_ids, period)
+    entries: dict[int, list[DialogueEntry]] = {}
+    for entry in report_dialogues.register(commune_ids, period, now):
+        entries.setdefault(entry.commune_id, []).append(entry)
     items = tally.figures() if tally else item_figures(commune_ids, period, now)
     missing = hamlets_without_dialogue(commune_ids, period)
-    return [CommuneActivity(cid, name, dialogues.get(cid, DialogueFigures()),
-                            items.get(cid, ItemFigures()), missing.get(cid, []))
-            for cid, name in communes]
+    return [_commune_row(cid, name, entries.get(cid, []), items.get(cid, ItemFigures()),
+                         missing.get(cid, [])) for cid, name in communes]
+
+
+def _commune_row(commune_id: int, name: str, entries: list[DialogueEntry], items: ItemFigures,
+                 missing: list[str]) -> CommuneActivity:
+    figures = report_dialogues.figures_of
+    return CommuneActivity(commune_id, name, figures(e for e in entries if not e.is_voters),
+                           items, missing, figures(e for e in entries if e.is_voters), entries)
 
 
 def activity_total(rows: list[CommuneActivity]) -> CommuneActivity:
-    """The sum of several communes' rows (the notice delay weighted by notices)."""
-    d = [r.dialogues for r in rows]
-    notices = sum(x.notices for x in d)
-    delay = (sum((x.notice_delay_days or 0) * x.notices for x in d) / notices) if notices else None
-    dialogues = DialogueFigures(sum(x.planned for x in d), sum(x.held for x in d),
-                                sum(x.cancelled for x in d), sum(x.attendance for x in d),
-                                notices, delay)
+    """The sum of several communes' rows."""
+    entries = sorted((e for r in rows for e in r.register), key=lambda e: (e.starts_at, e.id))
     items = ItemFigures(*(sum(getattr(r.items, f) for r in rows) for f in FIGURES))
     hamlets = [h for r in rows for h in r.hamlets_without_dialogue]
-    return CommuneActivity(0, "", dialogues, items, hamlets)
-
-
-def answered_at_held_dialogues(commune_ids, period: Period) -> int:
-    """Items answered at the dialogues held in the period (the figure communes report)."""
-    begin, after = period.bounds
-    return db.session.scalar(
-        select(func.count(Item.id)).join(Dialogue, Dialogue.id == Item.dialogue_id)
-        .where(Dialogue.commune_id.in_(list(commune_ids)), Dialogue.status == "held",
-               Dialogue.starts_at >= begin, Dialogue.starts_at < after,
-               Item.outcome.is_not(None))
-    ) or 0
+    return _commune_row(0, "", entries, items, hamlets)

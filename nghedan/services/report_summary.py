@@ -11,7 +11,7 @@ from sqlalchemy import select
 from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_number, fmt_percent
 from nghedan.models import Commune
-from nghedan.services import report_activity, reports
+from nghedan.services import report_activity, report_dialogues, reports
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -56,28 +56,63 @@ def quarterly_summary(commune_ids, period: reports.Period, now: datetime | None 
     if rows is None:
         rows = report_activity.activity(commune_ids, period, now)
     total = report_activity.activity_total(rows)
-    answered = report_activity.answered_at_held_dialogues(commune_ids, period)
     levels = reports.total_levels(reports.satisfaction(commune_ids, period, group="commune"))
     text = " ".join(filter(None, (
-        _dialogue_sentence(commune_ids, period, total, answered),
+        _dialogue_sentence(commune_ids, period, total.dialogues),
+        _opinion_sentence(total.dialogues),
+        _notice_sentence(total.dialogues),
+        _voters_sentence(total.voters),
         _item_sentence(total.items),
         _satisfaction_sentence(levels),
     )))
-    return Summary(period, total, answered, levels, text)
+    return Summary(period, total, total.dialogues.answered, levels, text)
 
 
-def _dialogue_sentence(commune_ids, period, total: report_activity.CommuneActivity,
-                       answered: int) -> str:
-    d = total.dialogues
-    text = _("%(period)s, %(scope)s đã tổ chức %(held)s cuộc đối thoại, %(people)s lượt người "
-             "tham dự, %(answered)s ý kiến được giải đáp.",
+def _dialogue_sentence(commune_ids, period, d: report_dialogues.DialogueFigures) -> str:
+    text = _("%(period)s, %(scope)s đã tổ chức %(held)s trong %(planned)s cuộc đối thoại theo "
+             "kế hoạch, %(people)s lượt người tham dự.",
              period=period_label(period), scope=_scope_label(commune_ids),
-             held=fmt_number(d.held), people=fmt_number(d.attendance),
-             answered=fmt_number(answered))
-    if d.without_notice:
-        text += " " + _("Còn %(n)s cuộc chưa ban hành thông báo kết luận.",
-                        n=fmt_number(d.without_notice))
+             held=fmt_number(d.held), planned=fmt_number(d.planned),
+             people=fmt_number(d.attendance))
+    parts = []
+    if d.overdue:
+        parts.append(_("%(n)s cuộc đã quá ngày nhưng chưa tổ chức", n=fmt_number(d.overdue)))
+    if d.cancelled:
+        parts.append(_("%(n)s cuộc đã hủy", n=fmt_number(d.cancelled)))
+    if d.pending:
+        parts.append(_("%(n)s cuộc chưa đến ngày", n=fmt_number(d.pending)))
+    if parts:
+        text += " " + _("Trong đó: %(parts)s.", parts="; ".join(parts))
     return text
+
+
+def _opinion_sentence(d: report_dialogues.DialogueFigures) -> str:
+    if not d.held:
+        return ""
+    return _("Tại các buổi đối thoại có %(opinions)s ý kiến được nêu: %(spot)s ý kiến được trả "
+             "lời ngay tại buổi đối thoại, %(resolve)s ý kiến xã tiếp tục giải quyết, "
+             "%(escalated)s ý kiến kiến nghị cấp trên.",
+             opinions=fmt_number(d.opinions), spot=fmt_number(d.on_the_spot),
+             resolve=fmt_number(d.to_resolve), escalated=fmt_number(d.escalated))
+
+
+def _notice_sentence(d: report_dialogues.DialogueFigures) -> str:
+    if not d.held:
+        return ""
+    text = _("Thông báo kết luận: %(on_time)s ban hành đúng hạn, %(late)s ban hành trễ hạn, "
+             "%(missing)s quá hạn chưa ban hành.", on_time=fmt_number(d.notices_on_time),
+             late=fmt_number(d.notices_late), missing=fmt_number(d.notices_missing))
+    if d.notices_not_due:
+        text += " " + _("%(n)s cuộc còn trong thời hạn ban hành thông báo.",
+                        n=fmt_number(d.notices_not_due))
+    return text
+
+
+def _voters_sentence(v: report_dialogues.DialogueFigures) -> str:
+    if not v.planned:
+        return ""
+    return _("Ngoài ra có %(held)s buổi tiếp xúc cử tri (%(people)s lượt người), không tính vào "
+             "số liệu đối thoại.", held=fmt_number(v.held), people=fmt_number(v.attendance))
 
 
 def _item_sentence(items: report_activity.ItemFigures) -> str:

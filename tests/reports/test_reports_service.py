@@ -128,8 +128,9 @@ def test_activity_and_the_quarterly_summary(db):
 
     (row,) = report_activity.activity([commune.id], Q4, now=at("2026-11-23"))
     d, i = row.dialogues, row.items
-    assert (d.planned, d.held, d.cancelled, d.attendance, d.notices) == (1, 2, 1, 1750, 1)
-    assert round(d.notice_delay_days) == 3 and d.without_notice == 1
+    # Planned: every dialogue planned for the quarter, held and cancelled ones included.
+    assert (d.planned, d.held, d.cancelled, d.attendance, d.notices) == (4, 2, 1, 1750, 1)
+    assert round(d.notice_delay_days) == 3 and d.without_notice == d.notices_missing == 1
     assert (i.received, i.answered, i.answered_at_dialogue, i.on_time) == (5, 2, 1, 1)
     # Overdue: the triaged item past its due date, and new/escalated items past 15 days.
     assert (i.overdue, i.escalated_open) == (3, 1)
@@ -140,8 +141,9 @@ def test_activity_and_the_quarterly_summary(db):
     assert tally.figures() == {commune.id: i}
     summary = report_summary.quarterly_summary([commune.id], Q4, now=at("2026-11-23"))
     assert summary.text.startswith(
-        "Quý IV năm 2026, xã Tân Thạnh đã tổ chức 2 cuộc đối thoại, 1.750 lượt người tham dự, "
-        "1 ý kiến được giải đáp. Còn 1 cuộc chưa ban hành thông báo kết luận.")
+        "Quý IV năm 2026, xã Tân Thạnh đã tổ chức 2 trong 4 cuộc đối thoại theo kế hoạch, "
+        "1.750 lượt người tham dự. Trong đó: 1 cuộc đã hủy; 1 cuộc chưa đến ngày.")
+    assert "Thông báo kết luận: 1 ban hành đúng hạn, 0 ban hành trễ hạn, 1 quá hạn" in summary.text
     assert "Tiếp nhận 5 ý kiến, kiến nghị của người dân; đã trả lời 2 ý kiến (đạt 40%)" in (
         summary.text)
     assert "Chỉ số hài lòng của người dân đối với cán bộ, công chức đạt 90%" in summary.text

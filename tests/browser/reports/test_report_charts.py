@@ -62,7 +62,7 @@ def test_charts_draw_and_print(live_server, page_factory, figures):
     page.goto(live_server + "/admin/reports/activity")
     page.wait_for_selector("html[data-charts='2']")
     summary = page.text_content("#report-summary").strip()
-    assert "1 cuộc đối thoại, 120 lượt người tham dự" in summary
+    assert "1 trong 1 cuộc đối thoại theo kế hoạch, 120 lượt người tham dự" in summary
     page.click("button[data-copy]")
     # expect() polls without eval, which the page's CSP (rightly) forbids.
     expect(page.locator("button[data-copy]")).to_have_text("Đã chép")
