@@ -58,9 +58,10 @@ _routes()
 
 
 def _report_routes() -> None:
-    from admin import reports
+    from admin import reports, supervision
 
     rule = bp.add_url_rule
+    rule("/supervision", "supervision", supervision.index)
     rule("/reports/", "reports", reports.index)
     rule("/reports/satisfaction", "reports_satisfaction", reports.satisfaction)
     rule("/reports/satisfaction.<fmt>", "reports_satisfaction_export",

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from admin import login_throttle
 from admin.access import login_url, require_role
 from admin.forms import LoginForm, OwnPasswordForm, PostForm
+from admin.supervision import landing_url
 from nghedan.extensions import db
 from nghedan.models import User, utcnow
 from nghedan.safe_redirect import safe_next
@@ -50,7 +51,7 @@ def login():
     user.last_login_at = utcnow()
     audit("login", user_id=user.id, commune_id=user.commune_id, object_type="user",
           object_id=user.id, remote_addr=address)
-    return redirect(target)
+    return redirect(target if request.args.get("next") else landing_url(user))
 
 
 def _credentials_ok(user: User | None, password: str) -> bool:
@@ -78,7 +79,8 @@ def logout():
 
 @require_role()
 def home():
-    return redirect(url_for("admin.items"))
+    """Supervisors land on their communes, with problems first; officials on the inbox."""
+    return redirect(landing_url(current_user))
 
 
 def own_password():

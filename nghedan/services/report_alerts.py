@@ -34,6 +34,7 @@ class Alert:
     now: float | None = None  # index in the recent window (drop)
     low: int = 0  # lower-level ratings in the cluster window (cluster)
     total: int = 0  # ratings in the cluster window (cluster)
+    commune_id: int = 0
 
 
 def _sum_if(condition):
@@ -70,13 +71,37 @@ def satisfaction_alerts(commune_ids, now: datetime | None = None,
     return _named(found)
 
 
+def commune_satisfaction_change(commune_ids, now: datetime | None = None,
+                                rules: AlertRules = AlertRules()) -> dict[int, tuple]:
+    """{commune id: (index before, index lately)} with enough ratings in both windows.
+
+    The windows are the officers' alerts' (the last `recent_days`, and the `baseline_days`
+    before them); one grouped statement for every commune.
+    """
+    now = now or utcnow()
+    recent = now - timedelta(days=rules.recent_days)
+    baseline = recent - timedelta(days=rules.baseline_days)
+    good = Rating.score.not_in(LOW_SCORES)
+    in_recent = Rating.created_at >= recent
+    rows = db.session.execute(
+        select(Rating.commune_id, _sum_if(and_(in_recent, good)), _sum_if(in_recent),
+               _sum_if(and_(~in_recent, good)), _sum_if(~in_recent))
+        .where(Rating.commune_id.in_(list(commune_ids)), Rating.created_at >= baseline,
+               Rating.created_at <= now)
+        .group_by(Rating.commune_id)
+    ).all()
+    return {cid: (b_good / b_all, r_good / r_all)
+            for cid, r_good, r_all, b_good, b_all in rows
+            if min(r_all or 0, b_all or 0) >= rules.minimum}
+
+
 def _named(found: list) -> list[Alert]:
     ids = {officer_id for _, officer_id, _ in found}
     if not ids:
         return []
-    names = {row.id: (row.name, row.commune) for row in db.session.execute(
-        select(Officer.id, Officer.name, Commune.name.label("commune"))
+    names = {row.id: (row.name, row.commune, row.commune_id) for row in db.session.execute(
+        select(Officer.id, Officer.name, Commune.name.label("commune"), Officer.commune_id)
         .join(Commune, Commune.id == Officer.commune_id).where(Officer.id.in_(ids)))}
-    alerts = [Alert(kind, officer_id, *names[officer_id], **figures)
-              for kind, officer_id, figures in found]
+    alerts = [Alert(kind, officer_id, *names[officer_id][:2], commune_id=names[officer_id][2],
+                    **figures) for kind, officer_id, figures in found]
     return sorted(alerts, key=lambda a: (a.commune, a.officer, a.kind))

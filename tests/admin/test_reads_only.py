@@ -20,6 +20,7 @@ URLS = {
     "admin.reports_satisfaction_export": "/admin/reports/satisfaction.csv",
     "admin.reports_activity": "/admin/reports/activity",
     "admin.reports_activity_export": "/admin/reports/activity.xlsx",
+    "admin.supervision": "/admin/supervision",
     "admin.items": "/admin/items",
     "admin.items_csv": "/admin/items.csv",
     "open311.services": "/open311/v2/services.json",

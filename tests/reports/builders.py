@@ -67,7 +67,7 @@ def seed_quarter(commune, other_commune, now: datetime) -> SeededQuarter:
     opinions answered), missing (D3: Ấp Mới and Ấp Tân Phú together), not yet due (D4: Ấp Bắc,
     whose households are unknown); cancelled (D5); overdue (D6: Ấp Bắc); still to come (D7:
     Ấp Mới); a meeting with voters (V1: Ấp Đông, which had no dialogue); one dialogue before
-    the period and one of another commune, neither counted.
+    the period and one of another commune (its notice on time), neither counted.
     """
     hamlets = _hamlets(commune, {"Ấp Tân Phú": (400, 1000), "Ấp Tân Hòa": (300, None),
                                  "Ấp Mới": (200, 500), "Ấp Bắc": (None, None),
@@ -90,11 +90,13 @@ def seed_quarter(commune, other_commune, now: datetime) -> SeededQuarter:
     d["V1"] = add_dialogue(commune, [hamlets["Ấp Đông"]], now - 15 * day, attendance=200,
                            kind="voters")
     add_agenda(d["V1"], ["resolved"])
-    d["before"] = add_dialogue(commune, [hamlets["Ấp Đông"]], now - 100 * day, attendance=999)
+    d["before"] = add_dialogue(commune, [hamlets["Ấp Đông"]], now - 100 * day, attendance=999,
+                               published=now - 98 * day)
     d["other"] = add_dialogue(other_commune, other_commune.hamlets[:1], now - 10 * day,
-                              attendance=77)
+                              attendance=77, published=now - 8 * day)
     period = Period(local(now - 60 * day).date(), local(now + 30 * day).date())
-    return SeededQuarter(commune.id, other_commune.id, period, {name: x.id for name, x in d.items()})
+    return SeededQuarter(commune.id, other_commune.id, period,
+                         {name: x.id for name, x in d.items()})
 
 
 def _hamlets(commune, wanted: dict) -> dict:

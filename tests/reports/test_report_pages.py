@@ -77,7 +77,8 @@ def test_supervisor_gets_a_row_per_commune(app, client, rated, world):
     html = client.get("/admin/reports/activity").get_data(as_text=True)
     assert 'id="communes-table"' in html
     assert "Tân Thạnh" in html and "Mỹ Hòa" in html
-    assert "2 xã, phường đã tổ chức 1 trong 1 cuộc đối thoại theo kế hoạch, 1.750 lượt người tham dự" in html
+    assert ("2 xã, phường đã tổ chức 1 trong 1 cuộc đối thoại theo kế hoạch, 1.750 lượt người "
+            "tham dự") in html
     csv_text = client.get("/admin/reports/activity.csv?table=communes").get_data(as_text=True)
     assert csv_text.splitlines()[1].startswith("Mỹ Hòa,0,0")
     assert len(csv_text.splitlines()) == 3
@@ -85,7 +86,8 @@ def test_supervisor_gets_a_row_per_commune(app, client, rated, world):
 
 def test_activity_summary_for_one_commune(as_user, rated):
     html = as_user("officer1").get("/admin/reports/activity").get_data(as_text=True)
-    assert "xã Tân Thạnh đã tổ chức 1 trong 1 cuộc đối thoại theo kế hoạch, 1.750 lượt người tham dự" in html
+    assert ("xã Tân Thạnh đã tổ chức 1 trong 1 cuộc đối thoại theo kế hoạch, 1.750 lượt người "
+            "tham dự") in html
     assert 'id="communes-table"' not in html
     assert "Ấp Tân Phú" in html  # no dialogue there this quarter (Tân Hòa had one)
 

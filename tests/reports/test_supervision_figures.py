@@ -99,8 +99,7 @@ def test_two_communes_and_their_total(seeded):
     by_name = {r.commune: r.dialogues for r in rows}
     assert (by_name["Mỹ Hòa"].held, by_name["Mỹ Hòa"].attendance) == (1, 77)
     total = report_activity.activity_total(rows).dialogues
-    assert (total.planned, total.held, total.attendance, total.notices_missing) == (
-        8, 5, 467, 2)  # Mỹ Hòa's dialogue 10 days ago: its notice is missing too
+    assert (total.planned, total.held, total.attendance, total.notices_on_time) == (8, 5, 467, 2)
 
 
 def test_the_summary_reports_each_figure(seeded):
