@@ -111,11 +111,18 @@ def _item_scope(commune_ids, period: Period) -> list:
             Item.created_at < after, Item.status != "rejected"]
 
 
-def _figure_columns(now: datetime | None) -> list:
+def _voters_meetings(commune_ids) -> list[int]:
+    """The communes' meetings with voters: an item answered there was not answered at a dialogue."""
+    return list(db.session.scalars(select(Dialogue.id).where(
+        Dialogue.commune_id.in_(list(commune_ids)), Dialogue.kind == "voters")))
+
+
+def _figure_columns(now: datetime | None, commune_ids) -> list:
     """Received, answered, …, escalated and open (FIGURES' order), as sums over items.
 
     The categories' target days enter as constants (a CASE over the few categories), not
-    as a join; days to answer are computed only for answered items.
+    as a join; days to answer are computed only for answered items. Meetings with voters
+    enter as a constant list of ids (a few a year per commune).
     """
     now = now or utcnow()
     targets = dict(db.session.execute(select(Category.id, Category.target_days)).all())
@@ -130,8 +137,10 @@ def _figure_columns(now: datetime | None) -> list:
                        and_(Item.due_date.is_(None), Item.created_at < deadline)))
     on_time = case((Item.answered_at.is_(None), 0),
                    (days_between(Item.created_at, Item.answered_at) <= target, 1), else_=0)
-    return [func.count(), count_if(answered),
-            count_if(and_(answered, Item.outcome.is_not(None), Item.dialogue_id.is_not(None))),
+    at_dialogue = [answered, Item.outcome.is_not(None), Item.dialogue_id.is_not(None)]
+    if voters := _voters_meetings(commune_ids):
+        at_dialogue.append(Item.dialogue_id.not_in(voters))
+    return [func.count(), count_if(answered), count_if(and_(*at_dialogue)),
             func.sum(on_time), count_if(overdue), count_if(Item.status == "escalated")]
 
 
@@ -147,7 +156,7 @@ def item_figures(commune_ids, period: Period, now: datetime | None = None
     Grouped by commune only, which SQLite reads in the covering index's order: no sort.
     """
     return _figures_from(db.session.execute(
-        select(Item.commune_id, *_figure_columns(now))
+        select(Item.commune_id, *_figure_columns(now, commune_ids))
         .where(*_item_scope(commune_ids, period)).group_by(Item.commune_id)
     ).all())
 
@@ -166,7 +175,7 @@ def item_tally(commune_ids, period: Period, now: datetime | None = None) -> Item
     scope = _item_scope(commune_ids, period)
     if dialect() == "postgresql":
         rows = db.session.execute(
-            select(Item.commune_id, *keys, *_figure_columns(now))
+            select(Item.commune_id, *keys, *_figure_columns(now, commune_ids))
             .where(*scope).group_by(Item.commune_id, *keys)
         ).all()
         sums: dict[int, list[int]] = {}
@@ -178,7 +187,7 @@ def item_tally(commune_ids, period: Period, now: datetime | None = None) -> Item
                          [tuple(row[1:6]) for row in rows])
     no_keys = [cast(null(), key.type) for key in keys]
     no_figures = [cast(null(), Integer)] * (len(FIGURES) - 1)
-    figures = (select(literal(0), Item.commune_id, *no_keys, *_figure_columns(now))
+    figures = (select(literal(0), Item.commune_id, *no_keys, *_figure_columns(now, commune_ids))
                .where(*scope).group_by(Item.commune_id))
     # Integer keys first: SQLite's sorter compares them fastest (about 10% less time).
     received = (select(literal(1), cast(null(), Integer), *keys, func.count(), *no_figures)

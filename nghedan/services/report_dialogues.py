@@ -219,7 +219,7 @@ def _entry(row, hamlets: list[tuple], opinions: int, outcomes: dict, today: date
     (dialogue_id, commune_id, commune, kind, status, starts_at, chair, attendance, number,
      published, held_at) = row
     state = delay = None
-    if status == "held":
+    if status == "held" and kind != "voters":  # the deputies', not the commune's, to report
         state = _notice_state(local(starts_at).date() + timedelta(days=deadline_days),
                               published, today)
         if published is not None:

@@ -60,9 +60,10 @@ class CommuneWatch:
 
 
 def landing_period(today: date) -> reports.Period:
-    """From the first day of the previous quarter to today: what just ended and what runs."""
-    previous = reports.quarter_of(reports.quarter_of(today).start - timedelta(days=1))
-    return reports.Period(previous.start, today)
+    """The previous quarter and the current one: what just ended and what runs."""
+    current = reports.quarter_of(today)
+    previous = reports.quarter_of(current.start - timedelta(days=1))
+    return reports.Period(previous.start, current.end)
 
 
 def watch_list(commune_ids, period: reports.Period, now: datetime | None = None,

@@ -48,6 +48,8 @@ def add_agenda(dialogue: Dialogue, outcomes) -> None:
                          hamlet_id=dialogue.hamlets[0].id)
         item.dialogue_id, item.outcome = dialogue.id, outcome
         item.status = "scheduled" if outcome is None else "answered"
+        item.answered_at = None if outcome is None else dialogue.starts_at
+        item.created_at = dialogue.starts_at - timedelta(days=1)
         db.session.add(AgendaEntry(dialogue_id=dialogue.id, item_id=item.id, position=position))
     db.session.flush()
 

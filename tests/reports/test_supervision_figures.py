@@ -37,7 +37,11 @@ def test_meetings_with_voters_are_apart(seeded):
             row.voters.opinions) == (1, 1, 200, 1)
     # Ấp Đông had only a meeting with voters: still without a dialogue.
     assert row.hamlets_without_dialogue == ["Ấp Đông"]
-    assert [e.kind for e in row.voters_entries] == ["voters"]
+    assert [(e.kind, e.notice_state) for e in row.voters_entries] == [("voters", None)]
+    # The item answered at the meeting with voters is answered, not "at a dialogue".
+    assert (row.items.received, row.items.answered, row.items.answered_at_dialogue) == (7, 6, 5)
+    tally = report_activity.item_tally([seeded.commune_id], seeded.period, NOW)
+    assert tally.figures()[seeded.commune_id] == row.items
     assert all(e.kind == "dialogue" for e in row.dialogue_entries)
 
 

@@ -1,4 +1,4 @@
-"""The supervisor's landing and the activity report over a seeded quarter, over HTTP."""
+"""The supervisor's landing and the activity report over a supervised_quarter quarter, over HTTP."""
 
 from __future__ import annotations
 
@@ -8,44 +8,18 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from nghedan.extensions import db as _db
 from nghedan.formatting import fmt_date, local
-from nghedan.models import Commune, utcnow
-from nghedan.services.users import create_user
-from tests.admin.conftest import PASSWORD, login
-from tests.factories import make_officer
-from tests.reports.builders import add_ratings, seed_quarter
+from tests.admin.conftest import login
 
 pytestmark = pytest.mark.usefixtures("world")
-
-
-@pytest.fixture
-def seeded(app, world):
-    """Every case in Tân Thạnh; satisfaction there fell from 100% to 50%; Mỹ Hòa is in order.
-
-    super2 supervises both communes, super0 none.
-    """
-    with app.app_context():
-        ours = _db.session.get(Commune, world.commune_id)
-        other = _db.session.get(Commune, world.other_commune_id)
-        now = utcnow() - timedelta(minutes=5)
-        seeded = seed_quarter(ours, other, now)
-        lan = make_officer(ours, "01", "Nguyễn Thị Lan")
-        add_ratings(lan, [1] * 10, now - timedelta(days=60))
-        add_ratings(lan, [1] * 5 + [4] * 5, now - timedelta(days=3))
-        create_user(username="super2", password=PASSWORD, role="supervisor",
-                    supervised_commune_ids=(world.commune_id, world.other_commune_id))
-        create_user(username="super0", password=PASSWORD, role="supervisor")
-        _db.session.commit()
-        return seeded, now
 
 
 def _day(now, days: int) -> str:
     return fmt_date(local(now + timedelta(days=days)).date())
 
 
-def test_a_supervisor_lands_on_their_communes_with_problems_first(client, seeded):
-    _seeded, now = seeded
+def test_a_supervisor_lands_on_their_communes_with_problems_first(client, supervised_quarter):
+    _quarter, now = supervised_quarter
     response = login(client, "super2")
     assert response.status_code == 302 and response.location == "/admin/supervision"
     assert client.get("/admin/").location == "/admin/supervision"
@@ -61,7 +35,7 @@ def test_a_supervisor_lands_on_their_communes_with_problems_first(client, seeded
     assert "Không có vấn đề" in mỹ_hòa and "Cần chú ý" not in mỹ_hòa
 
 
-def test_a_supervisor_without_communes_is_told_so(client, seeded):
+def test_a_supervisor_without_communes_is_told_so(client, supervised_quarter):
     assert login(client, "super0").location == "/admin/supervision"
     html = client.get("/admin/supervision").get_data(as_text=True)
     assert "chưa được giao xã, phường nào để giám sát" in html
@@ -73,21 +47,21 @@ def test_a_supervisor_without_communes_is_told_so(client, seeded):
         as_text=True)
 
 
-def test_officials_still_land_on_the_inbox_and_may_open_the_overview(as_user, seeded):
+def test_officials_still_land_on_the_inbox_and_may_open_the_overview(as_user, supervised_quarter):
     client = as_user("officer1")
     assert client.get("/admin/").location == "/admin/items"
     html = client.get("/admin/supervision").get_data(as_text=True)
     assert 'data-commune="Tân Thạnh"' in html and 'data-commune="Mỹ Hòa"' not in html
 
 
-def _activity(client, seeded, path="/admin/reports/activity", **extra):
-    period = seeded[0].period
+def _activity(client, supervised_quarter, path="/admin/reports/activity", **extra):
+    period = supervised_quarter[0].period
     return client.get(path, query_string={"from": period.start.isoformat(),
                                           "to": period.end.isoformat(), **extra})
 
 
-def test_the_activity_page_shows_each_figure(as_user, seeded):
-    html = _activity(as_user("officer1"), seeded).get_data(as_text=True)
+def test_the_activity_page_shows_each_figure(as_user, supervised_quarter):
+    html = _activity(as_user("officer1"), supervised_quarter).get_data(as_text=True)
     for figure in ("Kế hoạch</dt><dd>7", "Đã tổ chức</dt><dd>4",
                    "Quá ngày, chưa tổ chức</dt><dd class=\"warn\">1", "Đã hủy</dt><dd>1",
                    "Lượt người tham dự</dt><dd>390", "Tỷ lệ so với số hộ</dt><dd>27,7%",
@@ -103,10 +77,11 @@ def test_the_activity_page_shows_each_figure(as_user, seeded):
     assert '<p class="hamlets">Ấp Đông</p>' in html
 
 
-def test_the_register_exports_to_xlsx(as_user, seeded):
-    _seeded, now = seeded
+def test_the_register_exports_to_xlsx(as_user, supervised_quarter):
+    _quarter, now = supervised_quarter
     client = as_user("officer1")
-    response = _activity(client, seeded, "/admin/reports/activity.xlsx", table="register")
+    response = _activity(client, supervised_quarter, "/admin/reports/activity.xlsx",
+                         table="register")
     assert response.status_code == 200
     assert 'filename="so-doi-thoai-' in response.headers["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(
@@ -122,6 +97,6 @@ def test_the_register_exports_to_xlsx(as_user, seeded):
     assert first[14] == "Đúng hạn"
     states = {row[2]: (row[4], row[14]) for row in rows[1:]}
     assert states["Ấp Mới, Ấp Tân Phú"] == ("Đã tổ chức", "Quá hạn, chưa ban hành")
-    voters = _activity(client, seeded, "/admin/reports/activity.csv",
+    voters = _activity(client, supervised_quarter, "/admin/reports/activity.csv",
                        table="voters").get_data(as_text=True)
     assert len(voters.splitlines()) == 2 and "Ấp Đông" in voters
