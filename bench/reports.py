@@ -11,7 +11,8 @@ then times, with the pages' own code, the median and 90th percentile over --repe
   and each activity query, for the last full quarter;
 - the quarterly summary (`report_summary.quarterly_summary`);
 - the whole HTTP pages (`GET /admin/reports/satisfaction`, `…/activity`, logged in) for the
-  quarter, and for a whole year;
+  quarter, and for a whole year; the supervisor's landing (`GET /admin/supervision`) over
+  two quarters;
 - the CSV export of the per-officer table.
 
 Results go to bench/results/reports-<engine>.json, with the load average before and after
@@ -46,7 +47,13 @@ from nghedan.models import (
     User,
     dialogue_hamlets,
 )
-from nghedan.services import report_activity, report_alerts, report_summary, reports
+from nghedan.services import (
+    report_activity,
+    report_alerts,
+    report_summary,
+    report_supervision,
+    reports,
+)
 from nghedan.tracking_codes import damm_digit
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -54,6 +61,7 @@ END = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 START = END - timedelta(days=730)
 QUARTER = reports.Period(date(2026, 7, 1), date(2026, 9, 30))
 YEAR = reports.Period(date(2025, 10, 1), date(2026, 9, 30))
+HALF_YEAR = reports.Period(date(2026, 4, 1), date(2026, 9, 30))  # the supervisor's landing
 TEXTS = [f"Đề nghị xã xem xét việc số {n}: đường ấp ngập nước, đèn đường hư, rác thải "
          f"chưa được thu gom, người dân đi lại khó khăn." for n in range(500)]
 STATUSES = ("new",) * 2 + ("triaged",) * 3 + ("scheduled", "answered", "answered", "closed",
@@ -178,6 +186,7 @@ def measure_queries(app, commune_id: int, repeat: int) -> dict:
                                                                                      QUARTER),
         "quarterly_summary": lambda: report_summary.quarterly_summary(ids, QUARTER, now),
         "quarterly_summary_year": lambda: report_summary.quarterly_summary(ids, YEAR, now),
+        "supervision_watch_list": lambda: report_supervision.watch_list(ids, HALF_YEAR, now),
     }
     out = {}
     with app.test_request_context():
@@ -206,6 +215,7 @@ def measure_http(app, repeat: int) -> dict:
         "http_satisfaction_year": f"/admin/reports/satisfaction?{year}",
         "http_activity_quarter": f"/admin/reports/activity?{quarter}",
         "http_activity_year": f"/admin/reports/activity?{year}",
+        "http_supervision": "/admin/supervision?from=2026-04-01&to=2026-09-30",
         "http_export_officers_csv": f"/admin/reports/satisfaction.csv?{quarter}&table=officer",
     }
     out = {}
