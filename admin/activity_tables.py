@@ -48,10 +48,9 @@ def register_cells(entry: report_dialogues.DialogueEntry, states: dict | None = 
             entry.notice_published_at, states[entry.notice_state])
 
 
-def register_table(rows, name: str, stem: str) -> Table:
+def register_table(entries, name: str, stem: str) -> Table:
     """The per-dialogue register (or the meetings with voters, kept apart), every commune."""
-    total = report_activity.activity_total(rows)
-    entries = total.voters_entries if name == "voters" else total.dialogue_entries
+    entries = [e for e in entries if e.is_voters == (name == "voters")]
     states = notice_state_labels()
     title = _("Tiếp xúc cử tri") if name == "voters" else _("Sổ theo dõi đối thoại")
     prefix = "tiep-xuc-cu-tri" if name == "voters" else "so-doi-thoai"

@@ -240,8 +240,8 @@ def activity_export(fmt: str):
                       (Column(_("Nhóm")), Column(_("Số ý kiến"), "int")),
                       _labelled_breakdown(report_activity.item_tally(ids, period), name))
     elif name in ("register", "voters"):
-        table = activity_tables.register_table(report_activity.activity(ids, period), name,
-                                               f"{_stem(period)}")
+        table = activity_tables.register_table(report_dialogues.register(ids, period), name,
+                                               _stem(period))
     elif name == "hamlets":
         missing = report_activity.hamlets_without_dialogue(ids, period)
         communes = dict(db.session.execute(select(Commune.id, Commune.name)).all())

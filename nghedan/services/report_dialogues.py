@@ -69,10 +69,6 @@ class DialogueEntry:
         return self.outcomes.get("escalated", 0)
 
     @property
-    def answered(self) -> int:
-        return sum(self.outcomes.values())
-
-    @property
     def household_rate(self) -> float | None:
         return _rate(self.attendance, self.households) if self.status == "held" else None
 
@@ -105,12 +101,16 @@ class DialogueFigures:
     on_the_spot: int = 0
     to_resolve: int = 0
     escalated: int = 0
-    answered: int = 0  # any outcome: the three above and "explained" … all counted once
     notices_on_time: int = 0
     notices_late: int = 0
     notices_missing: int = 0
     notices_not_due: int = 0
     notice_delay_days: float | None = None  # mean, over the issued notices
+
+    @property
+    def answered(self) -> int:
+        """Opinions given an outcome at the dialogue (on the spot, to resolve, escalated)."""
+        return self.on_the_spot + self.to_resolve + self.escalated
 
     @property
     def notices(self) -> int:
@@ -154,7 +154,6 @@ def figures_of(entries) -> DialogueFigures:
         adults=sum(e.adults for e in with_adults),
         opinions=sum(e.opinions for e in held), on_the_spot=sum(e.on_the_spot for e in held),
         to_resolve=sum(e.to_resolve for e in held), escalated=sum(e.escalated for e in held),
-        answered=sum(e.answered for e in held),
         **{f"notices_{state}": states.count(state) for state in NOTICE_STATES},
         notice_delay_days=sum(delays) / len(delays) if delays else None)
 

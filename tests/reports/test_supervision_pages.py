@@ -42,6 +42,8 @@ def test_a_supervisor_without_communes_is_told_so(client, supervised_quarter):
     report = client.get("/admin/reports/activity").get_data(as_text=True)
     assert 'id="no-communes"' in report
     assert "Ấp, khóm nào cũng đã có buổi đối thoại" not in report
+    assert 'id="no-communes"' in client.get("/admin/reports/satisfaction").get_data(
+        as_text=True)
     client.set_cookie("lang", "en")
     assert "No communes are assigned to you" in client.get("/admin/supervision").get_data(
         as_text=True)
