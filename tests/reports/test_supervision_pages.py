@@ -33,6 +33,11 @@ def test_a_supervisor_lands_on_their_communes_with_problems_first(client, superv
     assert "Chỉ số hài lòng giảm từ 100% xuống 50% trong 30 ngày qua." in html
     mỹ_hòa = html[html.index('data-commune="Mỹ Hòa"'):]
     assert "Không có vấn đề" in mỹ_hòa and "Cần chú ý" not in mỹ_hòa
+    client.set_cookie("lang", "en")
+    english = client.get("/admin/supervision").get_data(as_text=True)
+    assert "1 of 2 communes need attention." in english
+    assert f"1 dialogues past their date and not held: Ấp Bắc ({_day(now, -8)})" in english
+    assert "Satisfaction fell from 100% to 50% over the last 30 days." in english
 
 
 def test_a_supervisor_without_communes_is_told_so(client, supervised_quarter):

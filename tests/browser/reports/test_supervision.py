@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.admin.conftest import PASSWORD, world  # noqa: F401 - the `world` fixture
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.reports.conftest import supervised_quarter  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
@@ -48,6 +48,9 @@ def test_supervisor_lands_on_problems_then_opens_the_register(live_server, page_
     assert page.locator("#register-table tbody tr.warn-row").count() == 2  # overdue, missing
     assert page.locator("#voters-table tbody tr").count() == 1
     screenshot(page, "reports-activity-register")
+    page.locator("#register-table").scroll_into_view_if_needed()
+    page.locator("#register-table").screenshot(
+        path=str(ARTIFACTS / "screenshots" / "reports-register-table.png"))
     with page.expect_download() as download:
         page.click("#register-table >> xpath=ancestor::section//a[text()='Excel (XLSX)']")
     assert download.value.suggested_filename.startswith("so-doi-thoai-")
