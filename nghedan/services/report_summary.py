@@ -69,6 +69,9 @@ def quarterly_summary(commune_ids, period: reports.Period, now: datetime | None 
 
 
 def _dialogue_sentence(commune_ids, period, d: report_dialogues.DialogueFigures) -> str:
+    if not d.planned:
+        return _("%(period)s, %(scope)s không có cuộc đối thoại nào trong kế hoạch.",
+                 period=period_label(period), scope=_scope_label(commune_ids))
     text = _("%(period)s, %(scope)s đã tổ chức %(held)s trong %(planned)s cuộc đối thoại theo "
              "kế hoạch, %(people)s lượt người tham dự.",
              period=period_label(period), scope=_scope_label(commune_ids),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from nghedan.services import report_activity, report_dialogues, report_summary
+from nghedan.services.reports import Period
 from tests.factories import make_commune
 from tests.reports.builders import at, seed_quarter
 
@@ -119,3 +122,11 @@ def test_the_summary_reports_each_figure(seeded):
     assert ("Ngoài ra có 1 buổi tiếp xúc cử tri (200 lượt người), không tính vào số liệu đối "
             "thoại.") in text
     assert summary.answered_at_dialogues == 5
+
+
+def test_a_period_without_dialogues_says_so(seeded):
+    empty = Period(date(2025, 1, 1), date(2025, 3, 31))
+    text = report_summary.quarterly_summary([seeded.commune_id], empty, now=NOW).text
+    assert text.startswith("Quý I năm 2025, xã Tân Thạnh không có cuộc đối thoại nào trong kế "
+                           "hoạch.")
+    assert "Thông báo kết luận" not in text and "tiếp xúc cử tri" not in text
