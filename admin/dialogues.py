@@ -271,6 +271,7 @@ def print_agenda(dialogue_id: int):
 
 
 def _routes() -> None:
+    from admin import dialogues_notice as office
     from admin import dialogues_room as room
 
     rule = bp.add_url_rule
@@ -297,10 +298,13 @@ def _routes() -> None:
          methods=["POST"])
     rule("/dialogues/<int:dialogue_id>/close", "dialogue_close", room.close,
          methods=["GET", "POST"])
-    rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", room.notice)
-    rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", room.notice_docx)
-    rule("/dialogues/<int:dialogue_id>/notice/publish", "dialogue_publish", room.publish,
-         methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", office.notice)
+    rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", office.notice_docx)
+    for step in ("save_summaries", "submit", "back_to_draft", "issue", "correct"):
+        rule(f"/dialogues/<int:dialogue_id>/notice/{step.replace('_', '-')}",
+             f"dialogue_notice_{step}", getattr(office, step), methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/notices/<int:notice_id>/scan", "dialogue_notice_scan",
+         office.scan)
     rule("/follow-up", "followup", room.followup_list)
     rule("/follow-up/items/<int:item_id>/done", "followup_done", room.followup_done,
          methods=["POST"])

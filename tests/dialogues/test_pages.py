@@ -1,14 +1,16 @@
 """The dialogue pages over HTTP: plan, agenda, meeting mode, close, notice, follow-up, roles."""
 
-from datetime import timedelta
+import io
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from nghedan.extensions import db
-from nghedan.models import Dialogue, Item, Message, utcnow
+from nghedan.formatting import LOCAL_ZONE
+from nghedan.models import ConclusionNotice, Dialogue, Item, Message, utcnow
 from nghedan.services.agenda import assign_item
 from nghedan.services.history import change_status
-from tests.dialogues.builders import form_starts_at
+from tests.dialogues.builders import SCAN_PDF, form_starts_at
 from tests.helpers import csrf_token
 
 
@@ -51,7 +53,7 @@ def test_officer_plans_a_dialogue_through_the_form(app, as_user, world):
 
 
 def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
-    dialogue_id = _planned(app, world)
+    dialogue_id = _planned(app, world, days=0)  # it starts now
     client = as_user("officer1")
     base = f"/admin/dialogues/{dialogue_id}"
     page = client.get(base).get_data(as_text=True)
@@ -72,12 +74,11 @@ def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
     closed = _post(client, base + "/close", {"attendance": "45", "minutes": "Biên bản"})
     assert closed.status_code == 302 and closed.headers["Location"].endswith(base + "/notice")
     notice = client.get(base + "/notice").get_data(as_text=True)
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in notice and "1/TB-UBND" in notice
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in notice and "/TB-UBND" in notice
     assert "Xã sẽ nạo vét mương ngay tuần này." in notice
     docx = client.get(base + "/notice.docx")
     assert docx.status_code == 200 and docx.data[:2] == b"PK"
-    assert _post(client, base + "/notice/publish", {"number": "1/TB-UBND"},
-                 base + "/notice").status_code == 302
+    notice_id = issue_over_http(app, client, base, 1)
     with app.app_context():
         item = db.session.get(Item, world.item_id)
         assert item.status == "closed"
@@ -85,6 +86,43 @@ def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
         assert sms.phone == "+84912345678"
     public = client.get(f"/t/{item.tracking_code}").get_data(as_text=True)
     assert "Xã sẽ nạo vét mương ngay tuần này." in public
+    anyone = app.test_client()
+    page = anyone.get(f"/thong-bao/{notice_id}")  # the public page, no login
+    assert page.status_code == 200 and "Số: 1/TB-UBND" in page.get_data(as_text=True)
+    scan = anyone.get(f"/thong-bao/{notice_id}/ban-ky")
+    assert scan.status_code == 200 and scan.mimetype == "application/pdf"
+    assert scan.data == SCAN_PDF
+
+
+def issue_over_http(app, client, base: str, number: int) -> int:
+    """As the clerk does on the notice page: summaries, signature, number and scan."""
+    from nghedan.models import AgendaEntry
+
+    page = client.get(base + "/notice").get_data(as_text=True)
+    assert "Số:      /TB-UBND" in page  # the draft's number is left blank
+    dialogue_id = int(base.rsplit("/", 1)[1])
+    with app.app_context():
+        entries = db.session.scalars(select(AgendaEntry).where(
+            AgendaEntry.dialogue_id == dialogue_id)).all()
+        summaries = {f"summary-{e.id}": "Tóm tắt: " + e.item.text[:40] for e in entries}
+    assert _post(client, base + "/notice/save-summaries",
+                 {**summaries, "signer_name": "Nguyễn Văn Bình", "signer_role": "chairman"},
+                 base + "/notice").status_code == 302
+    _post(client, base + "/notice/submit", {}, base + "/notice")
+    with app.app_context():
+        assert db.session.scalars(select(Message).where(
+            Message.kind == "dialogue_outcome")).all() == []  # not before it is issued
+    token = csrf_token(client.get(base + "/notice").get_data(as_text=True))
+    today = datetime.now(LOCAL_ZONE).date().isoformat()
+    issued = client.post(base + "/notice/issue", data={
+        "csrf_token": token, "number": str(number), "symbol": "TB-UBND", "issued_on": today,
+        "scan": (io.BytesIO(SCAN_PDF), "ban-ky.pdf")}, content_type="multipart/form-data")
+    assert issued.status_code == 302
+    page = client.get(base + "/notice").get_data(as_text=True)
+    assert f"Đã ban hành số {number}/TB-UBND" in page, page
+    with app.app_context():
+        return db.session.scalar(select(ConclusionNotice.id).where(
+            ConclusionNotice.dialogue_id == dialogue_id, ConclusionNotice.status == "issued"))
 
 
 def test_supervisor_reads_but_cannot_change(app, as_user, world):
