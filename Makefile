@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 TRANSLATION_DIRS := nghedan/translations kiosk/translations sms_gateway/translations admin/translations open311/translations
 
-.PHONY: run test install translations chromium lint bench
+.PHONY: run test install translations chromium office lint bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,17 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	fi
 
-test: install chromium
+# The conclusion notice's .docx is checked as a word processor lays it out: LibreOffice
+# converts it to PDF and poppler reads the PDF back (tests/dialogues/test_notice_libreoffice.py
+# fails, never skips, without them). Needs root once.
+OFFICE_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2
+office:
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Missing: run 'sudo apt-get install -y --no-install-recommends $(OFFICE_PACKAGES)'" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES) >/dev/null; \
+	fi
+
+test: install chromium office
 	$(BIN)/pytest
 
 lint: install

@@ -41,7 +41,8 @@ def held_dialogue(commune, *, chair=None, **kw):
     if chair is not None:
         kw.update(chair_officer_id=chair.id, chair_name=chair.name)
     dialogue = make_dialogue(commune, days=-1, official_ids=(officer.id,), **kw)
-    road = triaged_item(commune, "duong ap bi sut lun qua troi ko ai sua, nha ong Nam", phone="0912345678")
+    road = triaged_item(commune, "duong ap bi sut lun qua troi ko ai sua, nha ong Nam",
+                        phone="0912345678")
     land = triaged_item(commune, "Chậm cấp sổ đỏ.", category="land", phone="0987654321")
     bridge = triaged_item(commune, "Cầu sắt xuống cấp.", phone=None)
     for item in (road, land, bridge):

@@ -203,3 +203,33 @@ def test_agenda_order_by_buttons_and_by_drag(app, as_user, world):
     client.post(base + "/agenda/order", data={"order": f"{first},{second}", "csrf_token": token})
     texts = client.get(base).get_data(as_text=True)
     assert texts.index("<p>Một</p>") < texts.index("<p>Hai</p>")
+
+
+def test_a_control_character_in_an_sms_does_not_break_the_docx(app, as_user, world):
+    """A phone sent \\x01 and \\x1b: stored as sent, and the .docx still downloads and opens."""
+    from docx import Document
+
+    from nghedan.models import Commune
+    from nghedan.services.intake import create_item
+    from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
+    from tests.dialogues.builders import make_dialogue
+
+    with app.app_context():
+        commune = db.session.get(Commune, world.commune_id)
+        dialogue = make_dialogue(commune, starts_at=utcnow())
+        item = create_item(commune_id=commune.id, channel="sms", contact_phone="0912345678",
+                           text="den duong\x01 hu\x1b roi", hamlet_id=commune.hamlets[0].id)
+        change_status(item, "triaged")
+        assign_item(dialogue, item)
+        save_answer(dialogue, item, "Đã thay bóng đèn\x1b.")
+        set_outcome(dialogue, item, "resolved")
+        close_dialogue(dialogue, attendance=12, minutes="")
+        db.session.commit()
+        assert "\x01" in item.text  # the stored text keeps what the phone sent
+        base = f"/admin/dialogues/{dialogue.id}"
+    client = as_user("officer1")
+    assert client.get(base + "/notice").status_code == 200
+    response = client.get(base + "/notice.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    assert "den duong\ufffd hu\ufffd roi" in text and "Đã thay bóng đèn\ufffd." in text
