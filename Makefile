@@ -29,9 +29,11 @@ run: install
 	@echo "  Admin panel:  http://127.0.0.1:$(PORT)/admin/   (demo login: admin / nghedan-demo)"
 	@echo "  Health:       http://127.0.0.1:$(PORT)/healthz"
 	@echo "  Outgoing SMS: sent by an outbox worker started beside the web server (printed here until Twilio is configured)"
+	@echo "  Due jobs:     dialogue invitations and reminders, every 5 minutes (nghedan jobs work)"
 	@echo
 	$(BIN)/nghedan outbox work & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/nghedan jobs work & jobs=$$!; \
+	trap 'kill $$worker $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) "nghedan:create_app()"
 
 # Browser tests drive Debian's Chromium; install it (and fonts with every Vietnamese letter,

@@ -25,7 +25,7 @@ from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
 from nghedan.models import Commune, Dialogue, Item, Officer
 from nghedan.models.dialogues import DIALOGUE_KINDS
-from nghedan.services import agenda, dialogues, followup
+from nghedan.services import agenda, dialogue_invitation, dialogue_sms, dialogues, followup
 from nghedan.services.dialogues import DialogueInput
 
 ANY_ROLE = ("admin", "officer", "supervisor")
@@ -207,6 +207,7 @@ def show(dialogue_id: int):
         count=sum(len(g.entries) for g in groups),
         candidates=candidates(dialogue) if editable else [], editable=editable,
         can_edit=current_user.role in EDITORS,
+        invitees=len(dialogue_sms.invitation_phones(dialogue)),
         resident=lambda item: shown_name(current_user, item.contact_name),
     )
 
@@ -270,6 +271,28 @@ def print_agenda(dialogue_id: int):
                            resident=lambda item: shown_name(current_user, item.contact_name))
 
 
+@require_role(*EDITORS)
+def invite_now(dialogue_id: int):
+    """"Gửi thư mời ngay": the SMS invitations go out now instead of N days before."""
+    dialogue = load_dialogue(dialogue_id)
+    try:
+        sent = dialogue_sms.send_invitations_now(dialogue)
+    except DomainError as e:
+        fail(e)
+    else:
+        flash(_("Đã gửi thư mời: %(n)d tin nhắn đang chờ gửi.", n=sent), "info")
+    return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
+
+
+@require_role(*ANY_ROLE)
+def print_invitation(dialogue_id: int):
+    """The invitation to post at the cultural house, and the loudspeaker announcement."""
+    dialogue = load_dialogue(dialogue_id)
+    return render_template("admin/dialogues/invitation.html", dialogue=dialogue,
+                           invitation=dialogue_invitation.invitation(dialogue),
+                           loudspeaker=dialogue_invitation.loudspeaker_text(dialogue))
+
+
 def _routes() -> None:
     from admin import dialogues_notice as office
     from admin import dialogues_room as room
@@ -289,6 +312,9 @@ def _routes() -> None:
     rule("/dialogues/<int:dialogue_id>/agenda/items/<int:item_id>/remove",
          "dialogue_agenda_remove", remove, methods=["POST"])
     rule("/dialogues/<int:dialogue_id>/agenda/print", "dialogue_print", print_agenda)
+    rule("/dialogues/<int:dialogue_id>/invite", "dialogue_invite_now", invite_now,
+         methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/invitation", "dialogue_invitation", print_invitation)
     rule("/dialogues/<int:dialogue_id>/meeting", "dialogue_meeting", room.meeting)
     rule("/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/answer",
          "dialogue_answer", room.save_answer, methods=["POST"])

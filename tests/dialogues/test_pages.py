@@ -233,3 +233,41 @@ def test_a_control_character_in_an_sms_does_not_break_the_docx(app, as_user, wor
     assert response.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
     assert "den duong\ufffd hu\ufffd roi" in text and "Đã thay bóng đèn\ufffd." in text
+
+
+def test_send_invitations_now_and_print_the_invitation(app, as_user, world):
+    dialogue_id = _planned(app, world, days=10)
+    client = as_user("officer1")
+    base = f"/admin/dialogues/{dialogue_id}"
+    _post(client, base + "/agenda", {"item_id": str(world.item_id)}, base)
+    page = client.get(base).get_data(as_text=True)
+    assert "Gửi thư mời ngay" in page and "1 người dân sẽ nhận tin nhắn mời" in page
+    sent = _post(client, base + "/invite", {}, base)
+    assert sent.status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "Đã gửi thư mời: 1 tin nhắn đang chờ gửi." in page and "Gửi thư mời ngay" not in page
+    with app.app_context():
+        [sms] = db.session.scalars(select(Message).where(Message.kind == "dialogue_invitation"))
+        assert sms.phone == "+84912345678"
+    again = _post(client, base + "/invite", {}, base)
+    assert "Thư mời đã được gửi." in client.get(again.headers["Location"]).get_data(as_text=True)
+    printed = client.get(base + "/invitation").get_data(as_text=True)
+    assert "GIẤY MỜI" in printed and "Bà con Nhân dân ấp Tân Hòa" in printed
+    assert "Thông báo trên loa truyền thanh" in printed and "Kính mời bà con" in printed
+    supervisor = app.test_client()
+    from tests.admin.conftest import PASSWORD, login
+
+    login(supervisor, "super1", PASSWORD)
+    token = csrf_token(supervisor.get(base).get_data(as_text=True))
+    assert supervisor.post(base + "/invite", data={"csrf_token": token}).status_code == 403
+
+
+def test_the_jobs_worker_runs_the_due_jobs_until_stopped(app):
+    import threading
+
+    from nghedan.jobs import work
+
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    with app.app_context():
+        assert work(stop, every_seconds=30) == 1  # one round, then it waited and stopped
