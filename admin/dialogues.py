@@ -116,6 +116,7 @@ def _parse_form(commune: Commune) -> DialogueInput:
         chair_officer_id=form.get("chair_officer_id", type=int) or None,
         official_ids=tuple(form.getlist("official_ids", type=int)),
         title=form.get("title", ""),
+        chair_role=form.get("chair_role") or None,
     )
 
 

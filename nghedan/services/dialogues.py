@@ -131,9 +131,9 @@ def _apply(dialogue: Dialogue, commune: Commune, data: DialogueInput) -> None:
 
 
 def _chair_role(wanted: str | None, officer: Officer | None) -> str:
-    if wanted in CHAIR_ROLES:
-        return wanted
-    return role_of(officer.title if officer else None) or "chairman"
+    """The officer's title when it names the role, else what the form says, else Chairman."""
+    from_title = role_of(officer.title) if officer is not None else None
+    return from_title or (wanted if wanted in CHAIR_ROLES else "chairman")
 
 
 def default_title(kind: str, hamlets: list[Hamlet]) -> str:

@@ -271,3 +271,23 @@ def test_the_jobs_worker_runs_the_due_jobs_until_stopped(app):
     threading.Timer(0.5, stop.set).start()
     with app.app_context():
         assert work(stop, every_seconds=30) == 1  # one round, then it waited and stopped
+
+
+def test_the_chair_is_recorded_with_the_role_the_notice_names(app, as_user, world):
+    client = as_user("officer1")
+    with app.app_context():
+        from nghedan.models import Commune
+
+        hamlet_id = db.session.get(Commune, world.commune_id).hamlets[0].id
+    form = {"kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": form_starts_at(20),
+            "place": "Hội trường UBND xã", "chair_name": "Phạm Thị Hoa",
+            "chair_role": "vice_chairman", "title": ""}
+    page = client.get("/admin/dialogues/new").get_data(as_text=True)
+    assert 'name="chair_role"' in page and 'name="chair_officer_id"' in page
+    assert _post(client, "/admin/dialogues/new", form).status_code == 302
+    with app.app_context():
+        from nghedan.services.notices import chair_phrase
+
+        dialogue = db.session.scalar(select(Dialogue))
+        assert dialogue.chair_role == "vice_chairman"
+        assert chair_phrase(dialogue) == "đồng chí Phạm Thị Hoa, Phó Chủ tịch UBND xã"
