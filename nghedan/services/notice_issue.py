@@ -33,7 +33,7 @@ from nghedan.text import nfc
 STATUS_AFTER = {"resolved": "closed", "explained": "answered",
                 "commune_will_resolve": "answered", "escalated": "escalated"}
 MAX_SUMMARY_LENGTH = 2000
-MAX_SCAN_BYTES = 10 * 1024 * 1024
+MAX_SCAN_BYTES = 2 * 1024 * 1024  # what one request may carry (MAX_CONTENT_LENGTH)
 # A scan is what its first bytes say it is, not what its name or the browser claims.
 SCAN_SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"))
 
@@ -179,7 +179,7 @@ def scan_type(content: bytes) -> str:
         raise ValidationError(_l("Cần tải lên bản scan thông báo đã ký, đóng dấu."),
                               code="no_scan")
     if len(content) > MAX_SCAN_BYTES:
-        raise ValidationError(_l("Tệp scan quá lớn (tối đa 10 MB)."), code="scan_too_large")
+        raise ValidationError(_l("Tệp scan quá lớn (tối đa 2 MB)."), code="scan_too_large")
     for magic, mime in SCAN_SIGNATURES:
         if content.startswith(magic):
             return mime
