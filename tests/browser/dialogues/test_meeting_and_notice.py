@@ -103,6 +103,7 @@ def test_printed_notice_in_the_official_layout(app, live_server, page_factory, t
     _login(page, live_server)
     page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/notice")
     assert page.is_visible(".notice-draft-form")  # the clerk edits the summaries first
+    screenshot(page, "dialogue-notice-draft")
     page.emulate_media(media="print")
     for hidden in (".admin-header", ".main-nav", ".notice-office", ".notice-draft-form"):
         assert not page.is_visible(hidden), hidden
@@ -171,6 +172,10 @@ def test_plan_page_and_printed_agenda(app, live_server, page_factory, world):  #
     page.goto(f"{live_server}/admin/dialogues")
     assert "Kế hoạch luân phiên" in page.text_content("main")
     screenshot(page, "dialogue-plan")
+    page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/invitation")
+    assert "GIẤY MỜI" in page.text_content("article.invitation")
+    assert "Kính mời bà con" in page.text_content(".loudspeaker")
+    screenshot(page, "dialogue-invitation")
     page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/agenda/print")
     page.emulate_media(media="print")
     assert not page.is_visible(".admin-header")
