@@ -40,8 +40,8 @@ def meeting(dialogue_id: int):
     return render_template(
         "admin/dialogues/meeting.html", dialogue=dialogue, entries=entries, n=n,
         current=current, progress=room.meeting_progress(dialogue), categories=categories,
-        bodies=HIGHER_BODIES, can_edit=current_user.role in EDITORS and
-        dialogue.notice_published_at is None and dialogue.status != "cancelled",
+        bodies=HIGHER_BODIES,
+        can_edit=current_user.role in EDITORS and room.answers_open(dialogue),
         resident=lambda item: shown_name(current_user, item.contact_name),
     )
 

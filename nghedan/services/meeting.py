@@ -14,7 +14,7 @@ from nghedan.models.items import OUTCOMES
 from nghedan.services.agenda import assign_item
 from nghedan.services.history import audit, change_status, record_event
 from nghedan.services.intake import create_item
-from nghedan.services.notice_issue import in_preparation
+from nghedan.services.notice_issue import awaiting_signature, in_preparation
 from nghedan.text import nfc
 
 MAX_ANSWER_LENGTH = 10000
@@ -29,9 +29,21 @@ def _require_open(dialogue: Dialogue) -> None:
     again while a correction of it is drafted."""
     if dialogue.status == "cancelled":
         raise ValidationError(_l("Buổi đối thoại đã bị hủy."), code="cancelled")
+    if awaiting_signature(dialogue):
+        raise ValidationError(_l("Thông báo kết luận đang chờ ký; trả lại dự thảo để sửa."),
+                              code="awaiting_signature")
     if dialogue.notice_published_at is not None and not in_preparation(dialogue):
         raise ValidationError(_l("Thông báo kết luận đã ban hành, không sửa được nữa."),
                               code="published")
+
+
+def answers_open(dialogue: Dialogue) -> bool:
+    """Whether answers and outcomes may be changed now (meeting mode shows them editable)."""
+    try:
+        _require_open(dialogue)
+    except ValidationError:
+        return False
+    return True
 
 
 def _on_agenda(dialogue: Dialogue, item: Item) -> None:

@@ -60,6 +60,12 @@ def in_preparation(dialogue: Dialogue) -> bool:
     return notice is not None and notice.status == "draft"
 
 
+def awaiting_signature(dialogue: Dialogue) -> bool:
+    """True while the notice is with the chairman: what he signs must not change under him."""
+    notice = current_notice(dialogue)
+    return notice is not None and notice.status == "awaiting_signature"
+
+
 def open_draft(dialogue: Dialogue, *, user_id: int | None = None) -> ConclusionNotice:
     """The dialogue's draft notice, made on first use; signed by whoever chaired."""
     if dialogue.status != "held":

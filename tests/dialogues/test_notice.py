@@ -184,6 +184,12 @@ def test_draft_has_a_blank_number_and_needs_every_summary(db):
     with pytest.raises(ValidationError) as e:
         office.save_summary(draft, road_entry, "Sửa khi đang chờ ký")
     assert e.value.code == "not_draft"
+    with pytest.raises(ValidationError) as e:  # nor the answers the chairman is signing
+        save_answer(dialogue, road, "Sửa câu trả lời khi đang chờ ký")
+    assert e.value.code == "awaiting_signature"
+    office.back_to_draft(draft)
+    save_answer(dialogue, road, "Đã cho san lấp ngay trong tuần, xong trước thứ Sáu.")
+    office.submit_for_signature(draft, today=TODAY)
     assert outbox(db, "dialogue_outcome") == []  # nobody is texted before the notice is issued
 
 
