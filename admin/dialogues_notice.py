@@ -15,8 +15,8 @@ from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import ConclusionNotice, utcnow
 from nghedan.public_notices import scan_response
+from nghedan.services import agenda, notices
 from nghedan.services import notice_issue as office
-from nghedan.services import notices
 from nghedan.services.notice_docx import notice_docx as render_docx
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,12 +43,14 @@ def notice(dialogue_id: int):
     document = office.document(current) if current else (
         notices.build_notice(dialogue) if dialogue.status == "held" else None)
     today = local(utcnow()).date()
+    in_room = [e for e in agenda.in_meeting_order(dialogue) if e.item.dialogue_id == dialogue.id]
     return render_template(
         "admin/dialogues/notice.html", dialogue=dialogue, current=current, notice=document,
         entries=notices.answered_entries(dialogue), prefill=notices.summary_prefill,
         problems=office.problems(current) if current and current.status == "draft" else [],
         history=office.history(dialogue), can_edit=current_user.role in EDITORS,
-        roles=notices.ROLE_TITLES, today=today, symbol=office.default_symbol())
+        roles=notices.ROLE_TITLES, today=today, symbol=office.default_symbol(),
+        meeting_n={e.id: n for n, e in enumerate(in_room, start=1)})
 
 
 def _current_or_fail(dialogue):

@@ -16,7 +16,7 @@ from nghedan.models.dialogues import CHAIR_ROLES, DIALOGUE_KINDS
 from nghedan.services import dialogue_sms
 from nghedan.services.agenda import carry_over_pending
 from nghedan.services.history import audit, change_status
-from nghedan.services.notices import role_of
+from nghedan.services.notices import mid_sentence, role_of
 from nghedan.text import nfc
 
 MAX_PLACE_LENGTH = 255
@@ -138,7 +138,7 @@ def _chair_role(wanted: str | None, officer: Officer | None) -> str:
 
 def default_title(kind: str, hamlets: list[Hamlet]) -> str:
     """The dialogue's name as communes write it (an official Vietnamese title)."""
-    names = ", ".join(h.name for h in hamlets)
+    names = ", ".join(mid_sentence(h.name) for h in hamlets)  # "… Nhân dân ấp Tân Phú"
     if kind == "voters":
         return "Tiếp xúc cử tri " + names
     if kind == "thematic":

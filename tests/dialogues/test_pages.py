@@ -291,3 +291,57 @@ def test_the_chair_is_recorded_with_the_role_the_notice_names(app, as_user, worl
         dialogue = db.session.scalar(select(Dialogue))
         assert dialogue.chair_role == "vice_chairman"
         assert chair_phrase(dialogue) == "đồng chí Phạm Thị Hoa, Phó Chủ tịch UBND xã"
+
+
+def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
+    """0 attendance, a PNG for the scan, a number already used: a clear message, nothing lost."""
+    dialogue_id = _planned(app, world, days=0)
+    client = as_user("officer1")
+    base = f"/admin/dialogues/{dialogue_id}"
+    _post(client, base + "/agenda", {"item_id": str(world.item_id)}, base)
+    token = csrf_token(client.get(base + "/meeting").get_data(as_text=True))
+    empty = client.post(f"{base}/meeting/items/{world.item_id}/outcome", data={
+        "csrf_token": token, "n": "1", "outcome": "resolved", "answer": "  "})
+    assert "Cần ghi nội dung trả lời" in client.get(empty.headers["Location"]).get_data(
+        as_text=True)
+    client.post(f"{base}/meeting/items/{world.item_id}/outcome", data={
+        "csrf_token": token, "n": "1", "outcome": "resolved", "answer": "Đã nạo vét."})
+    zero = _post(client, base + "/close", {"attendance": "0", "minutes": "Biên bản giữ lại"})
+    assert zero.status_code == 422
+    page = zero.get_data(as_text=True)
+    assert "Số người dự bằng 0" in page and "Biên bản giữ lại" in page  # the form is kept
+    no_reason = _post(client, base + "/close", {"no_attendance": "1", "minutes": ""})
+    assert no_reason.status_code == 422 and "nêu lý do" in no_reason.get_data(as_text=True)
+    assert _post(client, base + "/close", {"no_attendance": "1", "minutes": "",
+                                           "no_attendance_reason": "Mưa lớn, không điểm danh"}
+                 ).status_code == 302
+    client.get(base + "/notice")
+    with app.app_context():
+        from nghedan.models import AgendaEntry
+
+        [entry] = db.session.scalars(select(AgendaEntry).where(
+            AgendaEntry.dialogue_id == dialogue_id)).all()
+    _post(client, base + "/notice/save-summaries", {f"summary-{entry.id}": "Nạo vét mương.",
+                                                    "signer_name": "Nguyễn Văn Bình",
+                                                    "signer_role": "chairman"}, base + "/notice")
+    _post(client, base + "/notice/submit", {}, base + "/notice")
+    token = csrf_token(client.get(base + "/notice").get_data(as_text=True))
+    png = client.post(base + "/notice/issue", data={
+        "csrf_token": token, "number": "4", "issued_on": datetime.now(LOCAL_ZONE).date()
+        .isoformat(), "scan": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "scan.pdf")},
+        content_type="multipart/form-data")
+    page = client.get(png.headers["Location"]).get_data(as_text=True)
+    assert "Bản scan phải là tệp PDF hoặc ảnh JPEG." in page and "Chờ ký" in page
+    with app.app_context():
+        assert db.session.scalars(select(Message).where(
+            Message.kind == "dialogue_outcome")).all() == []
+        notice = db.session.scalar(select(ConclusionNotice))
+        assert notice.status == "awaiting_signature" and notice.number is None
+    supervisor = app.test_client()
+    from tests.admin.conftest import PASSWORD, login
+
+    login(supervisor, "super1", PASSWORD)
+    token = csrf_token(supervisor.get(base + "/notice").get_data(as_text=True))
+    for step in ("save-summaries", "submit", "back-to-draft", "issue", "correct"):
+        assert supervisor.post(f"{base}/notice/{step}",
+                               data={"csrf_token": token}).status_code == 403, step
