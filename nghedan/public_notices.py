@@ -10,6 +10,12 @@ from nghedan.services import notice_issue as office
 bp = Blueprint("notices", __name__)
 
 
+@bp.app_context_processor
+def _notice_lookup() -> dict:
+    """`issued_notice_for(code)` in every template: an item's public page links its notice."""
+    return {"issued_notice_for": office.issued_for_code}
+
+
 @bp.get("/thong-bao/<int:notice_id>")
 def public_notice(notice_id: int):
     """An issued notice as residents read it, with the signed scan; drafts are not shown."""

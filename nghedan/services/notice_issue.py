@@ -17,7 +17,7 @@ from sqlalchemy import select
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.formatting import local
-from nghedan.models import AgendaEntry, ConclusionNotice, Dialogue, utcnow
+from nghedan.models import AgendaEntry, ConclusionNotice, Dialogue, Item, utcnow
 from nghedan.services import dialogue_sms
 from nghedan.services.history import audit, change_status
 from nghedan.services.notices import (
@@ -295,3 +295,13 @@ def replaced_by(notice: ConclusionNotice) -> ConclusionNotice | None:
     return db.session.scalar(select(ConclusionNotice)
                              .where(ConclusionNotice.replaces_id == notice.id,
                                     ConclusionNotice.status.in_(("issued", "replaced"))))
+
+
+def issued_for_code(tracking_code: str) -> ConclusionNotice | None:
+    """The notice in force that answered the item with this code, for its public page."""
+    return db.session.scalar(
+        select(ConclusionNotice)
+        .join(Item, Item.dialogue_id == ConclusionNotice.dialogue_id)
+        .where(Item.tracking_code == tracking_code, Item.outcome.is_not(None),
+               ConclusionNotice.status == "issued")
+        .order_by(ConclusionNotice.id.desc()).limit(1))

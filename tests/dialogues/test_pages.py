@@ -86,6 +86,7 @@ def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
         assert sms.phone == "+84912345678"
     public = client.get(f"/t/{item.tracking_code}").get_data(as_text=True)
     assert "Xã sẽ nạo vét mương ngay tuần này." in public
+    assert f"/thong-bao/{notice_id}" in public and "Thông báo kết luận số 1/TB-UBND" in public
     anyone = app.test_client()
     page = anyone.get(f"/thong-bao/{notice_id}")  # the public page, no login
     assert page.status_code == 200 and "Số: 1/TB-UBND" in page.get_data(as_text=True)
