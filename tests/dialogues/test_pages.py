@@ -316,6 +316,8 @@ def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
     assert _post(client, base + "/close", {"no_attendance": "1", "minutes": "",
                                            "no_attendance_reason": "Mưa lớn, không điểm danh"}
                  ).status_code == 302
+    shown = client.get(base).get_data(as_text=True)
+    assert "Không ghi nhận được số người dự: Mưa lớn, không điểm danh" in shown
     client.get(base + "/notice")
     with app.app_context():
         from nghedan.models import AgendaEntry
