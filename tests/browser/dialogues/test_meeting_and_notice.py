@@ -182,3 +182,30 @@ def test_plan_page_and_printed_agenda(app, live_server, page_factory, world):  #
     assert "Đường ấp Tân Phú bị ngập nước" in page.text_content(".print-agenda")
     screenshot(page, "dialogue-agenda-print")
     assert log.outside == []
+
+
+def test_public_page_of_an_issued_notice_with_its_signed_scan(app, live_server, page_factory,
+                                                               world):  # noqa: F811
+    from nghedan.models import Dialogue
+    from nghedan.services.notice_issue import current_notice
+    from tests.dialogues.builders import issue_notice
+
+    dialogue_id = _dialogue_with_item(app, world)
+    with app.app_context():
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        item = db.session.get(Item, world.item_id)
+        save_answer(dialogue, item, "UBND xã giao Ban nhân dân ấp vận động nạo vét mương.")
+        set_outcome(dialogue, item, "resolved")
+        close_dialogue(dialogue, attendance=64, minutes="")
+        issue_notice(dialogue, 12)
+        db.session.commit()
+        notice_id, code = current_notice(dialogue).id, item.tracking_code
+    page, log = page_factory("landscape")
+    page.goto(f"{live_server}/thong-bao/{notice_id}")
+    assert "Số: 12/TB-UBND" in page.text_content("article.notice")
+    assert page.is_visible("text=Xem bản đã ký, đóng dấu")
+    screenshot(page, "notice-public")
+    page.goto(f"{live_server}/t/{code}")
+    page.click("text=Thông báo kết luận số 12/TB-UBND")
+    page.wait_for_url(f"**/thong-bao/{notice_id}")
+    assert log.outside == []
