@@ -25,7 +25,7 @@ from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
 from nghedan.models import Commune, Dialogue, Item, Officer
 from nghedan.models.dialogues import DIALOGUE_KINDS
-from nghedan.services import agenda, dialogues, followup
+from nghedan.services import agenda, dialogue_invitation, dialogue_sms, dialogues, followup
 from nghedan.services.dialogues import DialogueInput
 
 ANY_ROLE = ("admin", "officer", "supervisor")
@@ -116,6 +116,7 @@ def _parse_form(commune: Commune) -> DialogueInput:
         chair_officer_id=form.get("chair_officer_id", type=int) or None,
         official_ids=tuple(form.getlist("official_ids", type=int)),
         title=form.get("title", ""),
+        chair_role=form.get("chair_role") or None,
     )
 
 
@@ -207,6 +208,7 @@ def show(dialogue_id: int):
         count=sum(len(g.entries) for g in groups),
         candidates=candidates(dialogue) if editable else [], editable=editable,
         can_edit=current_user.role in EDITORS,
+        invitees=len(dialogue_sms.invitation_phones(dialogue)),
         resident=lambda item: shown_name(current_user, item.contact_name),
     )
 
@@ -270,7 +272,30 @@ def print_agenda(dialogue_id: int):
                            resident=lambda item: shown_name(current_user, item.contact_name))
 
 
+@require_role(*EDITORS)
+def invite_now(dialogue_id: int):
+    """"Gửi thư mời ngay": the SMS invitations go out now instead of N days before."""
+    dialogue = load_dialogue(dialogue_id)
+    try:
+        sent = dialogue_sms.send_invitations_now(dialogue)
+    except DomainError as e:
+        fail(e)
+    else:
+        flash(_("Đã gửi thư mời: %(n)d tin nhắn đang chờ gửi.", n=sent), "info")
+    return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
+
+
+@require_role(*ANY_ROLE)
+def print_invitation(dialogue_id: int):
+    """The invitation to post at the cultural house, and the loudspeaker announcement."""
+    dialogue = load_dialogue(dialogue_id)
+    return render_template("admin/dialogues/invitation.html", dialogue=dialogue,
+                           invitation=dialogue_invitation.invitation(dialogue),
+                           loudspeaker=dialogue_invitation.loudspeaker_text(dialogue))
+
+
 def _routes() -> None:
+    from admin import dialogues_notice as office
     from admin import dialogues_room as room
 
     rule = bp.add_url_rule
@@ -288,6 +313,9 @@ def _routes() -> None:
     rule("/dialogues/<int:dialogue_id>/agenda/items/<int:item_id>/remove",
          "dialogue_agenda_remove", remove, methods=["POST"])
     rule("/dialogues/<int:dialogue_id>/agenda/print", "dialogue_print", print_agenda)
+    rule("/dialogues/<int:dialogue_id>/invite", "dialogue_invite_now", invite_now,
+         methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/invitation", "dialogue_invitation", print_invitation)
     rule("/dialogues/<int:dialogue_id>/meeting", "dialogue_meeting", room.meeting)
     rule("/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/answer",
          "dialogue_answer", room.save_answer, methods=["POST"])
@@ -297,10 +325,13 @@ def _routes() -> None:
          methods=["POST"])
     rule("/dialogues/<int:dialogue_id>/close", "dialogue_close", room.close,
          methods=["GET", "POST"])
-    rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", room.notice)
-    rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", room.notice_docx)
-    rule("/dialogues/<int:dialogue_id>/notice/publish", "dialogue_publish", room.publish,
-         methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", office.notice)
+    rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", office.notice_docx)
+    for step in ("save_summaries", "submit", "back_to_draft", "issue", "correct"):
+        rule(f"/dialogues/<int:dialogue_id>/notice/{step.replace('_', '-')}",
+             f"dialogue_notice_{step}", getattr(office, step), methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/notices/<int:notice_id>/scan", "dialogue_notice_scan",
+         office.scan)
     rule("/follow-up", "followup", room.followup_list)
     rule("/follow-up/items/<int:item_id>/done", "followup_done", room.followup_done,
          methods=["POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,11 +12,10 @@ from admin.access import require_role, shown_name, shown_phone, visible_commune_
 from admin.dialogues import ANY_ROLE, EDITORS, chosen_commune, fail, load_dialogue, load_item
 from nghedan.errors import DomainError
 from nghedan.extensions import db
-from nghedan.formatting import fmt_datetime, local
+from nghedan.formatting import fmt_datetime
 from nghedan.models import Category, utcnow
-from nghedan.services import agenda, followup, notices
+from nghedan.services import agenda, followup
 from nghedan.services import meeting as room
-from nghedan.services.notice_docx import notice_docx as render_docx
 
 # Bodies a commune usually escalates to, offered as suggestions.
 HIGHER_BODIES = ("UBND tỉnh", "Sở Nông nghiệp và Môi trường", "Sở Xây dựng", "Sở Tài chính",
@@ -41,8 +40,8 @@ def meeting(dialogue_id: int):
     return render_template(
         "admin/dialogues/meeting.html", dialogue=dialogue, entries=entries, n=n,
         current=current, progress=room.meeting_progress(dialogue), categories=categories,
-        bodies=HIGHER_BODIES, can_edit=current_user.role in EDITORS and
-        dialogue.notice_published_at is None and dialogue.status != "cancelled",
+        bodies=HIGHER_BODIES,
+        can_edit=current_user.role in EDITORS and room.answers_open(dialogue),
         resident=lambda item: shown_name(current_user, item.contact_name),
     )
 
@@ -115,9 +114,13 @@ def close(dialogue_id: int):
     if request.method == "POST" and current_user.role in EDITORS:
         status = 422
         try:
+            form = request.form
+            none_counted = form.get("no_attendance") == "1"
             back = room.close_dialogue(
-                dialogue, attendance=request.form.get("attendance", type=int),
-                minutes=request.form.get("minutes", ""), user_id=current_user.id)
+                dialogue, attendance=None if none_counted else form.get("attendance", type=int),
+                no_attendance_reason=form.get("no_attendance_reason") if none_counted else None,
+                attendees=form.get("attendees", ""), minutes=form.get("minutes", ""),
+                user_id=current_user.id)
         except DomainError as e:
             fail(e)
         else:
@@ -126,47 +129,8 @@ def close(dialogue_id: int):
                 "info")
             return redirect(url_for("admin.dialogue_notice", dialogue_id=dialogue.id))
     return render_template("admin/dialogues/close.html", dialogue=dialogue,
-                           progress=room.meeting_progress(dialogue)), status
-
-
-@require_role(*ANY_ROLE)
-def notice(dialogue_id: int):
-    """The conclusion notice as it will print on A4, with download and publish."""
-    dialogue = load_dialogue(dialogue_id)
-    number = dialogue.notice_number or notices.suggested_number(dialogue)
-    return render_template("admin/dialogues/notice.html", dialogue=dialogue,
-                           notice=notices.build_notice(dialogue, number=number), number=number,
-                           can_publish=current_user.role in EDITORS
-                           and dialogue.status == "held" and not dialogue.notice_published_at)
-
-
-@require_role(*ANY_ROLE)
-def notice_docx(dialogue_id: int):
-    """The notice as a Word file, for the commune to edit and sign."""
-    dialogue = load_dialogue(dialogue_id)
-    number = (dialogue.notice_number or request.args.get("number", "")[:40].strip()
-              or notices.suggested_number(dialogue))
-    body = render_docx(notices.build_notice(dialogue, number=number))
-    name = f"thong-bao-ket-luan-{local(dialogue.starts_at):%Y%m%d}-{dialogue.id}.docx"
-    return Response(body, headers={
-        "Content-Type": "application/vnd.openxmlformats-officedocument."
-                        "wordprocessingml.document",
-        "Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@require_role(*EDITORS)
-def publish(dialogue_id: int):
-    """Publish the notice: items move on and every resident on the agenda gets an SMS."""
-    dialogue = load_dialogue(dialogue_id)
-    try:
-        sent = notices.publish_notice(dialogue, request.form.get("number", ""),
-                                      user_id=current_user.id)
-    except DomainError as e:
-        fail(e)
-    else:
-        flash(_("Đã ban hành thông báo kết luận; %(n)d tin nhắn kết quả đang chờ gửi.", n=sent),
-              "info")
-    return redirect(url_for("admin.dialogue_notice", dialogue_id=dialogue.id))
+                           progress=room.meeting_progress(dialogue),
+                           attendees=room.attendees_prefill(dialogue)), status
 
 
 @require_role(*ANY_ROLE)

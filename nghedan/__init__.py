@@ -43,13 +43,14 @@ def register_blueprints(app: Flask) -> None:
     from admin import bp as admin_bp
     from kiosk import bp as kiosk_bp
     from kiosk import public_bp
-    from nghedan import web
+    from nghedan import public_notices, web
     from open311 import bp as open311_bp
     from sms_gateway import bp as sms_bp
 
     app.register_blueprint(web.bp)
     app.register_blueprint(kiosk_bp, url_prefix="/kiosk")
     app.register_blueprint(public_bp)
+    app.register_blueprint(public_notices.bp)
     app.register_blueprint(sms_bp, url_prefix="/sms")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(open311_bp, url_prefix="/open311/v2")

@@ -88,6 +88,7 @@ class Defaults:
     DIALOGUE_NOTICE_REMINDER_DAYS = 7
     DIALOGUE_INVITE_HAMLET_CONTACTS = False  # also tell every opted-in contact of the hamlets
     DIALOGUE_SLOT_DAYS = 14  # spacing of the suggested rotation
+    NOTICE_SYMBOL = "TB-UBND"  # after the number of a conclusion notice: 15/TB-UBND
     SQLITE_BUSY_TIMEOUT_MS = 10000
     DB_POOL_SIZE = 5
     DB_MAX_OVERFLOW = 10

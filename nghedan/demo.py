@@ -82,7 +82,7 @@ def load_demo(rng: random.Random | None = None) -> bool:
 def _demo_dialogues(commune: Commune) -> list[Dialogue]:
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     plans = (
-        (commune.hamlets[0:2], 9, "Nhà văn hóa ấp Tân Phú"),
+        (commune.hamlets[0:2], 4, "Nhà văn hóa ấp Tân Phú"),  # invited by `make run`
         (commune.hamlets[4:6], 23, "Hội trường UBND xã Tân Thạnh"),
     )
     dialogues = []

@@ -4,7 +4,13 @@ from nghedan.models.api_clients import ApiClient
 from nghedan.models.audit import AuditEvent
 from nghedan.models.base import utcnow
 from nghedan.models.devices import Kiosk
-from nghedan.models.dialogues import AgendaEntry, Dialogue, dialogue_hamlets, dialogue_officials
+from nghedan.models.dialogues import (
+    AgendaEntry,
+    ConclusionNotice,
+    Dialogue,
+    dialogue_hamlets,
+    dialogue_officials,
+)
 from nghedan.models.items import Category, Item, ItemEvent
 from nghedan.models.messages import Message
 from nghedan.models.people import Contact, Officer, User, supervisor_communes
@@ -13,7 +19,8 @@ from nghedan.models.ratings import Rating
 from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
 
 __all__ = [
-    "AgendaEntry", "ApiClient", "AuditEvent", "Category", "Commune", "Contact", "Dialogue",
+    "AgendaEntry", "ApiClient", "AuditEvent", "Category", "Commune", "ConclusionNotice", "Contact",
+    "Dialogue",
     "Hamlet", "Item", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "SmsChannel",
     "SmsChannelFailure", "User",
     "dialogue_hamlets", "dialogue_officials", "supervisor_communes", "utcnow",

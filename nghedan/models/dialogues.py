@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nghedan.extensions import db
@@ -15,6 +25,9 @@ from nghedan.models.places import Commune, Hamlet
 
 DIALOGUE_KINDS = ("dialogue", "voters", "thematic")
 DIALOGUE_STATUSES = ("planned", "held", "cancelled")
+# Who chairs a dialogue and signs its notice: the Chairman, or a Vice-chairman for him.
+CHAIR_ROLES = ("chairman", "vice_chairman")
+NOTICE_STATUSES = ("draft", "awaiting_signature", "issued", "replaced")
 
 dialogue_hamlets = Table(
     "dialogue_hamlets",
@@ -42,6 +55,11 @@ class Dialogue(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     chair_name: Mapped[str] = mapped_column(String(120), default="")
     chair_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    chair_role: Mapped[str | None] = mapped_column(String(16), default="chairman")
+    # Who attended besides residents (Mặt trận, hamlet head, departments), one per line.
+    attendees: Mapped[str | None] = mapped_column(Text)
+    # Set instead of attendance when nobody could count the residents, with the reason.
+    no_attendance_reason: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(12), default="planned")
     attendance: Mapped[int | None] = mapped_column()
     minutes: Mapped[str | None] = mapped_column(Text)
@@ -80,7 +98,48 @@ class AgendaEntry(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     carried_over: Mapped[bool] = mapped_column(default=False)
     raised_in_room: Mapped[bool] = mapped_column(default=False)
+    # The question as the conclusion notice states it (tóm tắt ý kiến), edited by the clerk.
+    summary: Mapped[str | None] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="agenda")
     item: Mapped[Item] = relationship()
+
+
+class ConclusionNotice(db.Model):
+    """One conclusion notice of a dialogue; a correction is a new row replacing the old."""
+
+    __tablename__ = "conclusion_notices"
+    __table_args__ = (UniqueConstraint("commune_id", "year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(
+        ForeignKey("dialogues.id", ondelete="CASCADE"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    signer_role: Mapped[str] = mapped_column(String(16), default="chairman")
+    # The number from the commune's outgoing-document register, unique in its year.
+    year: Mapped[int | None] = mapped_column()
+    number: Mapped[int | None] = mapped_column()
+    symbol: Mapped[str] = mapped_column(String(40), default="TB-UBND")
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The notice's text as issued, so a later correction never changes what was signed.
+    content: Mapped[dict | None] = mapped_column(JSON)
+    # The signed and sealed scan (PDF or JPEG).
+    scan: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    scan_type: Mapped[str | None] = mapped_column(String(40))
+    scan_name: Mapped[str | None] = mapped_column(String(255))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("conclusion_notices.id"))
+    correction_reason: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dialogue: Mapped[Dialogue] = relationship()
+    replaces: Mapped[ConclusionNotice | None] = relationship(remote_side=[id])
+
+    @property
+    def number_text(self) -> str:
+        """`15/TB-UBND`, or the blank of a draft: `     /TB-UBND`."""
+        return f"{self.number if self.number else '     '}/{self.symbol}"

@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_time, local
 from nghedan.i18n import in_language
@@ -105,6 +107,32 @@ def tell_hamlets(dialogue: Dialogue) -> int:
         sent += _send(phone, "dialogue_announcement", None, dialogue.commune_id, lambda: _(
             "UBND %(commune)s đối thoại với Nhân dân lúc %(time)s ngày %(date)s tại %(place)s. "
             "Mời bà con đến dự.", **_when(dialogue)))
+    return sent
+
+
+def invitation_phones(dialogue: Dialogue) -> list[str]:
+    """Who an invitation would reach now: residents on the agenda who have not opted out."""
+    phones = {phone for entry in dialogue.agenda
+              if entry.item.dialogue_id == dialogue.id and not entry.raised_in_room
+              for phone in residents_of(entry.item)}
+    return sorted(p for p in phones if not is_opted_out(p))
+
+
+def send_invitations_now(dialogue: Dialogue, *, now: datetime | None = None) -> int:
+    """The office sends the invitations at once instead of waiting for the job (once only)."""
+    now = now or utcnow()
+    if dialogue.status != "planned" or dialogue.starts_at <= now:
+        raise ValidationError(_l("Chỉ gửi thư mời cho buổi đối thoại sắp diễn ra."),
+                              code="not_upcoming")
+    if dialogue.invitations_sent_at is not None:
+        raise ValidationError(_l("Thư mời đã được gửi."), code="already_invited")
+    sent = tell_residents(dialogue, "invitation")
+    if current_app.config["DIALOGUE_INVITE_HAMLET_CONTACTS"]:
+        sent += tell_hamlets(dialogue)
+    dialogue.invitations_sent_at = now
+    if local(now).date() >= local(dialogue.starts_at).date() - timedelta(days=1):
+        dialogue.reminders_sent_at = now  # this late, one SMS rather than two
+    db.session.flush()
     return sent
 
 

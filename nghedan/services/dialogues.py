@@ -12,10 +12,11 @@ from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, Dialogue, Hamlet, Officer, dialogue_hamlets, utcnow
-from nghedan.models.dialogues import DIALOGUE_KINDS
+from nghedan.models.dialogues import CHAIR_ROLES, DIALOGUE_KINDS
 from nghedan.services import dialogue_sms
 from nghedan.services.agenda import carry_over_pending
 from nghedan.services.history import audit, change_status
+from nghedan.services.notices import mid_sentence, role_of
 from nghedan.text import nfc
 
 MAX_PLACE_LENGTH = 255
@@ -33,6 +34,7 @@ class DialogueInput:
     chair_officer_id: int | None = None
     official_ids: tuple[int, ...] = field(default_factory=tuple)
     title: str = ""
+    chair_role: str | None = None  # "chairman" or "vice_chairman"; None: from the officer
 
 
 def create_dialogue(commune_id: int, data: DialogueInput, *, user_id: int | None = None,
@@ -124,12 +126,19 @@ def _apply(dialogue: Dialogue, commune: Commune, data: DialogueInput) -> None:
     dialogue.chair_officer = chair_officer
     dialogue.chair_name = chair_name or (chair_officer.name if chair_officer else "") or (
         commune.chairman_name or "")
+    dialogue.chair_role = _chair_role(data.chair_role, chair_officer)
     dialogue.title = nfc((data.title or "").strip())[:255] or default_title(data.kind, hamlets)
+
+
+def _chair_role(wanted: str | None, officer: Officer | None) -> str:
+    """The officer's title when it names the role, else what the form says, else Chairman."""
+    from_title = role_of(officer.title) if officer is not None else None
+    return from_title or (wanted if wanted in CHAIR_ROLES else "chairman")
 
 
 def default_title(kind: str, hamlets: list[Hamlet]) -> str:
     """The dialogue's name as communes write it (an official Vietnamese title)."""
-    names = ", ".join(h.name for h in hamlets)
+    names = ", ".join(mid_sentence(h.name) for h in hamlets)  # "… Nhân dân ấp Tân Phú"
     if kind == "voters":
         return "Tiếp xúc cử tri " + names
     if kind == "thematic":

@@ -8,25 +8,42 @@ from flask_babel import lazy_gettext as _l
 
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
+from nghedan.formatting import local
 from nghedan.models import AgendaEntry, Dialogue, Item, utcnow
 from nghedan.models.items import OUTCOMES
 from nghedan.services.agenda import assign_item
 from nghedan.services.history import audit, change_status, record_event
 from nghedan.services.intake import create_item
+from nghedan.services.notice_issue import awaiting_signature, in_preparation
 from nghedan.text import nfc
 
 MAX_ANSWER_LENGTH = 10000
 MAX_MINUTES_LENGTH = 50000
 MAX_BODY_LENGTH = 160
+MAX_ATTENDEES_LENGTH = 4000
+MAX_ATTENDANCE = 100000
 
 
 def _require_open(dialogue: Dialogue) -> None:
-    """Answers can be recorded in the room and corrected until the notice is published."""
+    """Answers can be recorded in the room and corrected until the notice is issued, and
+    again while a correction of it is drafted."""
     if dialogue.status == "cancelled":
         raise ValidationError(_l("Buổi đối thoại đã bị hủy."), code="cancelled")
-    if dialogue.notice_published_at is not None:
+    if awaiting_signature(dialogue):
+        raise ValidationError(_l("Thông báo kết luận đang chờ ký; trả lại dự thảo để sửa."),
+                              code="awaiting_signature")
+    if dialogue.notice_published_at is not None and not in_preparation(dialogue):
         raise ValidationError(_l("Thông báo kết luận đã ban hành, không sửa được nữa."),
                               code="published")
+
+
+def answers_open(dialogue: Dialogue) -> bool:
+    """Whether answers and outcomes may be changed now (meeting mode shows them editable)."""
+    try:
+        _require_open(dialogue)
+    except ValidationError:
+        return False
+    return True
 
 
 def _on_agenda(dialogue: Dialogue, item: Item) -> None:
@@ -62,12 +79,14 @@ def set_outcome(dialogue: Dialogue, item: Item, outcome: str | None, *,
         raise ValidationError(_l("Kết quả không hợp lệ."), code="bad_outcome")
     responsible = _clean(responsible)
     escalated_to = _clean(escalated_to)
-    if outcome == "commune_will_resolve" and not (responsible and due_date):
-        raise ValidationError(_l("Cần ghi người chịu trách nhiệm và thời hạn giải quyết."),
-                              code="need_owner_and_deadline")
+    now = now or utcnow()
+    if not (item.answer or "").strip():
+        raise ValidationError(_l("Cần ghi nội dung trả lời trước khi chọn kết quả."),
+                              code="empty_answer")
+    if outcome == "commune_will_resolve":
+        _check_promise(responsible, due_date, local(now).date())
     if outcome == "escalated" and not escalated_to:
         raise ValidationError(_l("Cần ghi cơ quan cấp trên được kiến nghị."), code="need_body")
-    now = now or utcnow()
     item.outcome = outcome
     item.answered_at = now
     item.responsible = responsible if outcome == "commune_will_resolve" else item.responsible
@@ -78,6 +97,16 @@ def set_outcome(dialogue: Dialogue, item: Item, outcome: str | None, *,
                  detail={"outcome": outcome, "dialogue_id": dialogue.id})
     db.session.flush()
     return item
+
+
+def _check_promise(responsible: str | None, due_date: date | None, today: date) -> None:
+    if not (responsible and due_date):
+        raise ValidationError(_l("Cần ghi người chịu trách nhiệm và thời hạn giải quyết."),
+                              code="need_owner_and_deadline")
+    if due_date < today:
+        raise ValidationError(_l("Thời hạn giải quyết %(due)s đã qua; cần ghi một ngày từ hôm "
+                                 "nay trở đi.", due=due_date.strftime("%d/%m/%Y")),
+                              code="past_deadline")
 
 
 def _clean(value: str | None) -> str | None:
@@ -106,24 +135,64 @@ def raise_in_room(dialogue: Dialogue, text: str, *, hamlet_id: int | None = None
     return assign_item(dialogue, item, user_id=user_id, raised_in_room=True)
 
 
-def close_dialogue(dialogue: Dialogue, *, attendance: int, minutes: str,
+def close_dialogue(dialogue: Dialogue, *, attendance: int | None, minutes: str,
+                   no_attendance_reason: str | None = None, attendees: str | None = None,
                    user_id: int | None = None, now: datetime | None = None) -> int:
-    """Mark the dialogue held with its attendance and minutes.
+    """Mark the dialogue held with its attendance, who attended, and its minutes.
 
-    Items left without an outcome go back to the queue (and carry over to the hamlet's
-    next dialogue). Returns how many went back.
+    Attendance is a count above zero, or None with the reason nobody counted. Items left
+    without an outcome go back to the queue (and carry over to the hamlet's next dialogue).
+    Returns how many went back.
     """
     if dialogue.status != "planned":
         raise ValidationError(_l("Buổi đối thoại này không thể kết thúc."), code="not_planned")
-    if attendance is None or attendance < 0 or attendance > 100000:
-        raise ValidationError(_l("Số người dự không hợp lệ."), code="bad_attendance")
+    now = now or utcnow()
+    if local(now).date() < local(dialogue.starts_at).date():
+        raise ValidationError(_l("Chưa đến ngày đối thoại (%(date)s); chỉ kết thúc buổi đối "
+                                 "thoại đã diễn ra.",
+                                 date=local(dialogue.starts_at).strftime("%d/%m/%Y")),
+                              code="before_date")
+    reason = _attendance(attendance, no_attendance_reason)
     minutes = nfc((minutes or "").strip())
+    attendees = nfc((attendees or "").strip())
     if len(minutes) > MAX_MINUTES_LENGTH:
         raise ValidationError(_l("Biên bản quá dài."), code="minutes_too_long")
+    if len(attendees) > MAX_ATTENDEES_LENGTH:
+        raise ValidationError(_l("Danh sách thành phần tham dự quá dài."),
+                              code="attendees_too_long")
     dialogue.status = "held"
-    dialogue.held_at = now or utcnow()
+    dialogue.held_at = now
     dialogue.attendance = attendance
+    dialogue.no_attendance_reason = reason
+    dialogue.attendees = attendees or None
     dialogue.minutes = minutes or None
+    back = _unanswered_back(dialogue, user_id)
+    audit("dialogue.close", user_id=user_id, commune_id=dialogue.commune_id,
+          object_type="dialogue", object_id=dialogue.id,
+          detail={"attendance": attendance, "unanswered": back})
+    return back
+
+
+def _attendance(attendance: int | None, no_attendance_reason: str | None) -> str | None:
+    """The reason kept when no attendance was recorded; refuses 0 and impossible counts."""
+    reason = " ".join(nfc(no_attendance_reason or "").split())[:255]
+    if attendance is None:
+        if not reason:
+            raise ValidationError(_l("Cần ghi số lượt người dân tham dự, hoặc chọn “Không "
+                                     "ghi nhận được số người dự” và nêu lý do."),
+                                  code="no_attendance_reason")
+        return reason
+    if attendance == 0:
+        raise ValidationError(_l("Số người dự bằng 0: buổi đối thoại không có người dân dự "
+                                 "thì không kết thúc được. Nếu không đếm được, chọn “Không "
+                                 "ghi nhận được số người dự” và nêu lý do."),
+                              code="zero_attendance")
+    if attendance < 0 or attendance > MAX_ATTENDANCE:
+        raise ValidationError(_l("Số người dự không hợp lệ."), code="bad_attendance")
+    return None
+
+
+def _unanswered_back(dialogue: Dialogue, user_id: int | None) -> int:
     back = 0
     for entry in dialogue.agenda:
         item = entry.item
@@ -131,10 +200,13 @@ def close_dialogue(dialogue: Dialogue, *, attendance: int, minutes: str,
             change_status(item, "triaged", actor="user", user_id=user_id,
                           note="Chưa được trả lời tại buổi đối thoại")
             back += 1
-    audit("dialogue.close", user_id=user_id, commune_id=dialogue.commune_id,
-          object_type="dialogue", object_id=dialogue.id,
-          detail={"attendance": attendance, "unanswered": back})
     return back
+
+
+def attendees_prefill(dialogue: Dialogue) -> str:
+    """What the close form's "who attended" box starts with: one line per body to name."""
+    heads = [f"Trưởng ấp, Bí thư chi bộ {h.name}" for h in dialogue.hamlets]
+    return "\n".join(["Đại diện Ủy ban MTTQ Việt Nam xã", *heads])
 
 
 def meeting_progress(dialogue: Dialogue) -> tuple[int, int]:

@@ -1,34 +1,34 @@
-"""The conclusion notice (thông báo kết luận) of a dialogue: its content, .docx, publication.
+"""The conclusion notice (thông báo kết luận) of a dialogue: what it says, worded in Vietnamese.
 
 The notice is a Vietnamese administrative document (Decree 30/2020 layout), so its text
-is Vietnamese whatever language the official reads the panel in.
+is Vietnamese whatever language the official reads the panel in. Issuing it (draft,
+signature, number, scan) is in `nghedan.services.notice_issue`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-
-from nghedan.errors import ValidationError
-from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_number, fmt_time, local
-from nghedan.models import Dialogue, Item, utcnow
+from nghedan.models import AgendaEntry, Dialogue, Item, utcnow
 from nghedan.services import dialogue_sms
 from nghedan.services.agenda import in_meeting_order
-from nghedan.services.history import audit, change_status
+from nghedan.text import fold_diacritics
 
 COMMUNE_BODY = {"xa": "XÃ", "phuong": "PHƯỜNG", "dac_khu": "ĐẶC KHU"}
-# Where each outcome leaves the item once the notice is published.
-STATUS_AFTER = {"resolved": "closed", "explained": "answered",
-                "commune_will_resolve": "answered", "escalated": "escalated"}
-NUMBER_SUFFIX = "/TB-UBND"
+COMMUNE_SHORT = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
+DEFAULT_SYMBOL = "TB-UBND"
 KIND_WORDS = {"dialogue": "Hội nghị đối thoại với Nhân dân",
               "voters": "Hội nghị tiếp xúc cử tri",
               "thematic": "Hội nghị đối thoại chuyên đề với Nhân dân"}
+# The chair's role as the summary line and the body name it, and the signing block it signs.
+ROLE_TITLES = {"chairman": "Chủ tịch", "vice_chairman": "Phó Chủ tịch"}
+SIGNING = {"chairman": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+           "vice_chairman": ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")}
+# Generic words that open a hamlet's name and are written lower case mid-sentence.
+GENERIC_PREFIX = re.compile(r"^(Ấp|Khóm|Thôn|Bản|Tổ dân phố|Tổ|Xóm|Buôn|Làng|Sóc)(?=\s)")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class NoticeEntry:
 
 
 @dataclass(frozen=True)
-class ConclusionNotice:
+class NoticeDocument:
     """Everything printed on the notice, already worded in Vietnamese."""
 
     issuer: tuple[str, str]
@@ -61,124 +61,163 @@ class ConclusionNotice:
     signer: str = ""
     published: bool = False
 
+    def as_json(self) -> dict:
+        """The notice as stored with an issued notice (plain JSON)."""
+        return asdict(self)
 
-def build_notice(dialogue: Dialogue, *, number: str | None = None,
-                 on: date | None = None) -> ConclusionNotice:
+    @classmethod
+    def from_json(cls, data: dict) -> NoticeDocument:
+        """The notice as it was stored when issued."""
+        lists = {key: [NoticeEntry(**e) for e in data.get(key, [])]
+                 for key in ("resolved", "will_resolve", "escalated", "explained")}
+        rest = {k: v for k, v in data.items() if k not in lists}
+        rest["issuer"] = tuple(rest["issuer"])
+        return cls(**rest, **lists)
+
+
+def decree30_date(on: date) -> str:
+    """`ngày 05 tháng 3 năm 2026`: a leading zero for days below 10 and months 1 and 2."""
+    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
+    return f"ngày {on.day:02d} tháng {month} năm {on.year}"
+
+
+def mid_sentence(name: str) -> str:
+    """A hamlet's name inside a sentence: `Ấp Tân Phú` → `ấp Tân Phú`."""
+    return GENERIC_PREFIX.sub(lambda m: m.group(1).lower(), name.strip())
+
+
+def role_of(title: str | None) -> str | None:
+    """`vice_chairman` or `chairman` when an officer's title names one, else None."""
+    folded = fold_diacritics(title or "")
+    if "pho chu tich" in folded:
+        return "vice_chairman"
+    if "chu tich" in folded:
+        return "chairman"
+    return None
+
+
+def chair_role(dialogue: Dialogue) -> str:
+    """Who chaired: the Chairman or a Vice-chairman (from the record, else the officer's title)."""
+    if dialogue.chair_role in ROLE_TITLES:
+        return dialogue.chair_role
+    officer = dialogue.chair_officer
+    return role_of(officer.title if officer else None) or "chairman"
+
+
+def committee(commune) -> str:
+    """`UBND xã`, `UBND phường`: the committee as officials' titles name it."""
+    return f"UBND {COMMUNE_SHORT.get(commune.kind, 'xã')}"
+
+
+def chair_phrase(dialogue: Dialogue) -> str:
+    """`đồng chí Phạm Thị Hoa, Phó Chủ tịch UBND xã`: the chair with title and name."""
+    officer = dialogue.chair_officer
+    title = officer.title if officer is not None and role_of(officer.title) else ""
+    title = title or f"{ROLE_TITLES[chair_role(dialogue)]} {committee(dialogue.commune)}"
+    return f"đồng chí {dialogue.chair_name}, {title}" if dialogue.chair_name else ""
+
+
+def signing_block(role: str) -> tuple[str, str]:
+    """The two lines above the signature: `TM. ỦY BAN NHÂN DÂN` / `CHỦ TỊCH` or `KT. …`."""
+    return SIGNING.get(role, SIGNING["chairman"])
+
+
+def build_notice(dialogue: Dialogue, *, number: str | None = None, on: date | None = None,
+                 signer: str | None = None, signer_role: str | None = None) -> NoticeDocument:
     """The notice of a held dialogue, as it will be printed."""
     commune = dialogue.commune
-    hamlet_names = ", ".join(h.name for h in dialogue.hamlets)
+    hamlets = ", ".join(mid_sentence(h.name) for h in dialogue.hamlets)
     on = on or local(dialogue.notice_published_at or utcnow()).date()
     lists = _entries(dialogue)
-    return ConclusionNotice(
+    role = signer_role or chair_role(dialogue)
+    authority, title = signing_block(role)
+    return NoticeDocument(
         issuer=("ỦY BAN NHÂN DÂN",
                 f"{COMMUNE_BODY.get(commune.kind, 'XÃ')} {commune.name.upper()}"),
-        number=number or dialogue.notice_number or f"     {NUMBER_SUFFIX}",
-        place_date=f"{commune.name}, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}",
-        summary=(f"Kết luận của Chủ tịch UBND {dialogue_sms.commune_label(commune)} tại "
-                 f"{KIND_WORDS.get(dialogue.kind, KIND_WORDS['dialogue'])} {hamlet_names}"),
-        opening=_opening(dialogue, hamlet_names, sum(len(v) for v in lists.values())),
+        number=number or dialogue.notice_number or f"     /{DEFAULT_SYMBOL}",
+        place_date=f"{commune.name}, {decree30_date(on)}",
+        summary=(f"Kết luận của {ROLE_TITLES[chair_role(dialogue)]} "
+                 f"{committee(commune)} {commune.name} tại "
+                 f"{KIND_WORDS.get(dialogue.kind, KIND_WORDS['dialogue'])} {hamlets}"),
+        opening=_opening(dialogue, hamlets, sum(len(v) for v in lists.values())),
         recipients=_recipients(dialogue),
-        signing_authority=commune.notice_signing_authority,
-        signing_title=commune.notice_signing_title,
-        signer=dialogue.chair_name or commune.chairman_name or "",
+        signing_authority=authority, signing_title=title,
+        signer=signer if signer is not None else (dialogue.chair_name or commune.chairman_name
+                                                  or ""),
         published=dialogue.notice_published_at is not None,
         **lists,
     )
 
 
-def _opening(dialogue: Dialogue, hamlet_names: str, answered: int) -> str:
+def attendee_lines(dialogue: Dialogue) -> list[str]:
+    """Who attended besides residents: the officials planned, then the lines recorded."""
+    officials = [f"đồng chí {o.name}, {o.title}" if o.title else f"đồng chí {o.name}"
+                 for o in dialogue.officials if o.id != dialogue.chair_officer_id]
+    recorded = [line.strip(" ;.-") for line in (dialogue.attendees or "").splitlines()]
+    return officials + [line for line in recorded if line]
+
+
+def _opening(dialogue: Dialogue, hamlets: str, answered: int) -> str:
     when = local(dialogue.starts_at)
-    officials = ", ".join(f"{o.name} ({o.title})" if o.title else o.name
-                          for o in dialogue.officials)
-    text = (f"Vào lúc {fmt_time(dialogue.starts_at).replace(':', ' giờ ')} ngày "
-            f"{fmt_date(when)}, tại {dialogue.place}, Ủy ban nhân dân "
-            f"{dialogue_sms.commune_label(dialogue.commune)} tổ chức "
-            f"{KIND_WORDS.get(dialogue.kind, KIND_WORDS['dialogue'])} {hamlet_names}. ")
-    if dialogue.chair_name:
-        text += f"Chủ trì hội nghị: ông/bà {dialogue.chair_name}. "
-    if officials:
-        text += f"Tham dự có: {officials}. "
-    if dialogue.attendance is not None:
-        text += f"Có {fmt_number(dialogue.attendance)} lượt người dân tham dự. "
+    commune = dialogue_sms.commune_label(dialogue.commune)
+    kind = KIND_WORDS.get(dialogue.kind, KIND_WORDS["dialogue"])
+    text = (f"Vào lúc {fmt_time(dialogue.starts_at).replace(':', ' giờ ')} "
+            f"{decree30_date(when.date())}, tại {dialogue.place}, Ủy ban nhân dân {commune} "
+            f"tổ chức {kind[0].lower()}{kind[1:]} {hamlets}. ")
+    chair = chair_phrase(dialogue)
+    if chair:
+        text += f"Chủ trì hội nghị: {chair}. "
+    attendees = attendee_lines(dialogue)
+    if attendees:
+        text += f"Tham dự hội nghị có: {'; '.join(attendees)}. "
+    if dialogue.attendance:
+        text += (f"Có {fmt_number(dialogue.attendance)} lượt Nhân dân {hamlets} "
+                 "tham dự hội nghị. ")
     text += (f"Hội nghị đã tiếp nhận và trả lời {fmt_number(answered)} ý kiến, kiến nghị. "
-             "Chủ tịch UBND kết luận như sau:")
+             "Sau khi nghe ý kiến của Nhân dân và ý kiến trả lời của các cơ quan, đơn vị, "
+             "đồng chí chủ trì hội nghị kết luận như sau:")
     return text
+
+
+def summary_prefill(entry: AgendaEntry) -> str:
+    """What the summary box starts with: the saved summary, else the resident's text."""
+    return entry.summary or " ".join(entry.item.text.split())
+
+
+def answered_entries(dialogue: Dialogue) -> list[AgendaEntry]:
+    """The agenda entries this dialogue answered, in meeting order."""
+    return [e for e in in_meeting_order(dialogue)
+            if e.item.dialogue_id == dialogue.id and e.item.outcome]
 
 
 def _entries(dialogue: Dialogue) -> dict[str, list[NoticeEntry]]:
     lists = {"resolved": [], "will_resolve": [], "escalated": [], "explained": []}
     key = {"resolved": "resolved", "commune_will_resolve": "will_resolve",
            "escalated": "escalated", "explained": "explained"}
-    for entry in in_meeting_order(dialogue):
+    for entry in answered_entries(dialogue):
         item = entry.item
-        if item.dialogue_id != dialogue.id or item.outcome not in key:
-            continue
         lists[key[item.outcome]].append(NoticeEntry(
-            code=item.tracking_code, question=_summary(item.text), answer=item.answer or "",
-            hamlet=item.hamlet.name if item.hamlet else "", responsible=item.responsible or "",
-            due=fmt_date(item.due_date), body=item.escalated_to or "",
+            code=item.tracking_code, question=summary_prefill(entry), answer=item.answer or "",
+            hamlet=mid_sentence(item.hamlet.name) if item.hamlet else "",
+            responsible=item.responsible or "", due=fmt_date(item.due_date),
+            body=item.escalated_to or "",
         ))
     return lists
 
 
-def _summary(text: str, limit: int = 400) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _recipients(dialogue: Dialogue) -> list[str]:
-    names = [f"Ban nhân dân {h.name}" for h in dialogue.hamlets]
-    return names + ["Thường trực Đảng ủy, HĐND xã", "Ủy ban MTTQ Việt Nam xã",
-                    "Các ban, ngành, đoàn thể xã", "Lưu: VT"]
+    names = [f"Ban nhân dân {mid_sentence(h.name)}" for h in dialogue.hamlets]
+    names += ["Thường trực Đảng ủy, HĐND xã", "Ủy ban MTTQ Việt Nam xã",
+              "Các ban, ngành, đoàn thể xã"]
+    return names + ["Lưu: VT, VP"]
 
 
-# --- number and publication --------------------------------------------------------------
-
-
-def suggested_number(dialogue: Dialogue, on: date | None = None) -> str:
-    """The next notice number of the commune this year: `15/TB-UBND`."""
-    year = (on or local(utcnow()).date()).year
-    rows = db.session.execute(
-        select(Dialogue.notice_number, Dialogue.notice_published_at)
-        .where(Dialogue.commune_id == dialogue.commune_id,
-               Dialogue.notice_published_at.is_not(None))
-    ).all()
-    numbers = [re.match(r"\s*(\d+)", number or "") for number, at in rows
-               if local(at).year == year]
-    highest = max((int(m.group(1)) for m in numbers if m), default=0)
-    return f"{highest + 1}{NUMBER_SUFFIX}"
-
-
-def publish_notice(dialogue: Dialogue, number: str, *, user_id: int | None = None,
-                   now: datetime | None = None) -> int:
-    """Issue the notice: number and date, items move on, every resident hears the outcome.
-
-    Returns how many SMS were queued.
-    """
-    if dialogue.status != "held":
-        raise ValidationError(_l("Chỉ ban hành thông báo sau khi buổi đối thoại kết thúc."),
-                              code="not_held")
-    if dialogue.notice_published_at is not None:
-        raise ValidationError(_l("Thông báo kết luận đã được ban hành."), code="published")
-    number = " ".join((number or "").split())
-    if not number or len(number) > 40:
-        raise ValidationError(_l("Cần ghi số thông báo (ví dụ 15/TB-UBND)."), code="bad_number")
-    dialogue.notice_number = number
-    dialogue.notice_published_at = now or utcnow()
-    sent = 0
-    for entry in dialogue.agenda:
-        item = entry.item
-        if item.dialogue_id == dialogue.id and item.outcome in STATUS_AFTER:
-            change_status(item, STATUS_AFTER[item.outcome], actor="user", user_id=user_id,
-                          note=f"Thông báo kết luận số {number}")
-            sent += dialogue_sms.tell_outcome(item, dialogue)
-    audit("dialogue.notice_published", user_id=user_id, commune_id=dialogue.commune_id,
-          object_type="dialogue", object_id=dialogue.id, detail={"number": number, "sms": sent})
-    db.session.flush()
-    return sent
+def recipient_lines(recipients: list[str]) -> list[str]:
+    """`- Ban nhân dân ấp Tân Phú;` … and the last `- Lưu: VT, VP.` with a full stop."""
+    return [f"- {name}{'.' if n == len(recipients) else ';'}"
+            for n, name in enumerate(recipients, start=1)]
 
 
 def items_of(dialogue: Dialogue) -> list[Item]:
     """The items this dialogue answered, in meeting order."""
-    return [e.item for e in in_meeting_order(dialogue)
-            if e.item.dialogue_id == dialogue.id and e.item.outcome]
+    return [e.item for e in answered_entries(dialogue)]

@@ -63,3 +63,26 @@ def outbox(db_session, kind=None):
     if kind:
         query = query.where(Message.kind == kind)
     return list(db_session.scalars(query))
+
+
+# The smallest file that is a PDF by its own first bytes: what a clerk's scan upload checks.
+SCAN_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def issue_notice(dialogue, number: int = 1, *, now=None, user_id=None) -> int:
+    """Draft, summaries as prefilled, signature, number and scan: the notice issued at `now`.
+
+    Returns how many outcome SMS were queued.
+    """
+    from nghedan.formatting import local
+    from nghedan.models import utcnow
+    from nghedan.services import notice_issue as office
+    from nghedan.services.notices import answered_entries, summary_prefill
+
+    now = now or utcnow()
+    notice = office.open_draft(dialogue, user_id=user_id)
+    for entry in answered_entries(dialogue):
+        office.save_summary(notice, entry, summary_prefill(entry))
+    office.submit_for_signature(notice, today=local(now).date())
+    return office.issue(notice, number=number, issued_on=local(now).date(), scan=SCAN_PDF,
+                        scan_name="scan.pdf", user_id=user_id, now=now)

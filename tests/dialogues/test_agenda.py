@@ -11,7 +11,7 @@ from nghedan.services.agenda import (
     remove_item,
     reorder,
 )
-from nghedan.services.meeting import close_dialogue, set_outcome
+from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
 from tests.dialogues.builders import NOW, make_dialogue, outbox, triaged_item
 from tests.factories import make_commune, make_item
 
@@ -86,6 +86,7 @@ def test_unanswered_items_carry_over_to_the_hamlets_next_dialogue(db):
     pending = triaged_item(commune, "Chưa kịp trả lời", hamlet=tan_phu)
     for item in (answered, pending):
         assign_item(first, item)
+    save_answer(first, answered, "Đã sửa xong.")
     set_outcome(first, answered, "resolved")
     assert close_dialogue(first, attendance=30, minutes="", now=NOW) == 1
     assert pending.status == "triaged"

@@ -8,27 +8,36 @@ from nghedan.errors import ValidationError
 from nghedan.models import AuditEvent
 from nghedan.services.agenda import assign_item
 from nghedan.services.followup import complete, overdue_notices, promises, remind_overdue_notices
-from nghedan.services.meeting import close_dialogue, set_outcome
-from nghedan.services.notices import publish_notice
+from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
 from nghedan.sms_text import unaccented
-from tests.dialogues.builders import NOW, TODAY, make_dialogue, outbox, triaged_item
+from tests.dialogues.builders import (
+    NOW,
+    TODAY,
+    issue_notice,
+    make_dialogue,
+    outbox,
+    triaged_item,
+)
 from tests.factories import make_commune
 
 
 def published_promises(commune):
-    dialogue = make_dialogue(commune, days=-2)
+    """Promises made six days ago, the notice issued two days later; one is overdue today."""
+    dialogue = make_dialogue(commune, days=-6)
     late = triaged_item(commune, "Đèn đường", phone="0912345678")
     soon = triaged_item(commune, "Mương nước", phone="0987654321")
     up = triaged_item(commune, "Cầu", phone="0933333333")
     for item in (soon, late, up):
         assign_item(dialogue, item)
+        save_answer(dialogue, item, "Xã tiếp thu, giao bộ phận chuyên môn xử lý.")
+    then = NOW - timedelta(days=6, hours=-6)
     set_outcome(dialogue, late, "commune_will_resolve", responsible="Anh Hùng",
-                due_date=TODAY - timedelta(days=3))
+                due_date=TODAY - timedelta(days=3), now=then)
     set_outcome(dialogue, soon, "commune_will_resolve", responsible="Chị Lan",
-                due_date=TODAY + timedelta(days=12))
-    set_outcome(dialogue, up, "escalated", escalated_to="UBND tỉnh")
-    close_dialogue(dialogue, attendance=40, minutes="", now=NOW - timedelta(days=2))
-    publish_notice(dialogue, "7/TB-UBND", now=NOW - timedelta(days=1))
+                due_date=TODAY + timedelta(days=12), now=then)
+    set_outcome(dialogue, up, "escalated", escalated_to="UBND tỉnh", now=then)
+    close_dialogue(dialogue, attendance=40, minutes="", now=NOW - timedelta(days=5))
+    issue_notice(dialogue, 7, now=NOW - timedelta(days=4))
     return late, soon, up
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from nghedan.formatting import fmt_date
+from nghedan.formatting import LOCAL_ZONE, fmt_date
 from nghedan.services.agenda import assign_item
 from nghedan.services.contacts import contact_for, set_opt_out
 from nghedan.services.dialogue_sms import send_due_invitations
@@ -87,3 +87,51 @@ def test_jobs_command_runs_due_jobs_and_commits(app, runner):
     assert "invitations=0" in again.output
     with app.app_context():
         assert len(outbox(db.session, "dialogue_invitation")) == 1
+
+
+def test_invitations_sent_now_by_the_office_count_who_gets_one_and_go_once(db):
+    from nghedan.errors import ValidationError
+    from nghedan.services.dialogue_sms import invitation_phones, send_invitations_now
+
+    commune = make_commune()
+    dialogue = make_dialogue(commune, days=12)
+    for phone in ("0912345678", "0987654321", "0933333333"):
+        assign_item(dialogue, triaged_item(commune, phone=phone))
+    set_opt_out("+84933333333", True)
+    assert invitation_phones(dialogue) == ["+84912345678", "+84987654321"]
+    assert send_invitations_now(dialogue, now=NOW) == 2
+    assert dialogue.invitations_sent_at == NOW and dialogue.reminders_sent_at is None
+    assert {m.phone for m in outbox(db, "dialogue_invitation")} == {"+84912345678",
+                                                                  "+84987654321"}
+    with pytest.raises(ValidationError) as e:
+        send_invitations_now(dialogue, now=NOW)
+    assert e.value.code == "already_invited"
+    assert send_due_invitations(NOW + timedelta(days=8))["invitations"] == 0  # not twice
+    past = make_dialogue(commune, days=-1)
+    with pytest.raises(ValidationError) as e:
+        send_invitations_now(past, now=NOW)
+    assert e.value.code == "not_upcoming"
+
+
+def test_printed_invitation_and_loudspeaker_text_come_from_the_dialogue(db):
+    from nghedan.services.dialogue_invitation import invitation, loudspeaker_text
+    from nghedan.services.notices import decree30_date
+
+    commune = make_commune(chairman_name="Nguyễn Văn Bình", sms_number="+84868000115")
+    dialogue = make_dialogue(commune, days=3, chair_role="vice_chairman",
+                             chair_name="Phạm Thị Hoa")
+    assign_item(dialogue, triaged_item(commune))
+    day = (NOW + timedelta(days=3, hours=5)).astimezone(LOCAL_ZONE).date()
+    paper = invitation(dialogue)
+    assert paper.invitees == "Bà con Nhân dân ấp Tân Phú"
+    assert paper.when == f"14 giờ 00, thứ Năm, {decree30_date(day)}"
+    assert paper.place == "Nhà văn hóa ấp Tân Phú"
+    assert paper.chair == "đồng chí Phạm Thị Hoa, Phó Chủ tịch UBND xã"
+    assert paper.signing == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    assert "1 ý kiến, kiến nghị đã nhận trước" in paper.agenda
+    spoken = loudspeaker_text(dialogue)
+    assert spoken.startswith("Thông báo của Ủy ban nhân dân xã Tân Thạnh.")
+    assert f"Vào lúc 14 giờ 00, thứ Năm, {decree30_date(day)}, tại Nhà văn hóa ấp Tân Phú" \
+        in spoken
+    assert "Kính mời bà con" in spoken and "0868 000 115" in spoken and "bạn" not in spoken
+    assert len(spoken) < 700  # short enough to read twice

@@ -12,17 +12,18 @@ from sqlalchemy import select
 from nghedan.database import unit_of_work
 from nghedan.extensions import db as _db
 from nghedan.formatting import LOCAL_ZONE, fmt_date
-from nghedan.models import Category, Commune, Item, Message, utcnow
+from nghedan.models import Category, Commune, Dialogue, Item, Message, utcnow
 from nghedan.services.agenda import assign_item
 from nghedan.services.dialogue_sms import send_due_invitations
 from nghedan.services.intake import create_item, item_by_code
 from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
-from nghedan.services.notices import build_notice, publish_notice, suggested_number
+from nghedan.services.notices import build_notice
 from nghedan.services.status import describe_status
 from nghedan.services.triage import set_category, set_hamlet
 from nghedan.sms_text import unaccented
 from tests.admin.conftest import PASSWORD, login
-from tests.dialogues.builders import NOW, make_dialogue
+from tests.dialogues.builders import NOW, issue_notice, make_dialogue
+from tests.dialogues.test_pages import issue_over_http
 from tests.factories import make_commune
 from tests.helpers import csrf_token
 from tests.sms_gateway.conftest import COMMUNE_NUMBER, post_sms, reply_of, twilio_config
@@ -66,11 +67,11 @@ def test_sms_item_reaches_the_dialogue_and_the_resident_hears_the_answer(db):
                        now=dialogue.starts_at + timedelta(hours=2))
 
     with unit_of_work():
-        number = suggested_number(dialogue)
-        notice = build_notice(dialogue, number=number)
+        notice = build_notice(dialogue)
         assert notice.resolved[0].code == code
         assert notice.resolved[0].answer.endswith("xong trong tuần này.")
-        assert publish_notice(dialogue, number) == 1
+        assert db.scalars(select(Message).where(Message.kind == "dialogue_outcome")).all() == []
+        assert issue_notice(dialogue, 1, now=dialogue.starts_at + timedelta(days=1)) == 1
     db.expire_all()
 
     stored = item_by_code(code)
@@ -126,10 +127,14 @@ def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client,
     client.post(f"{base}/meeting/items/{item_id}/outcome",
                 data={"csrf_token": token, "n": "1", "outcome": "commune_will_resolve",
                       "responsible": "Công chức Địa chính - Xây dựng", "due_date": due.isoformat()})
+    with app.app_context():  # the meeting is held: it is three days later
+        dialogue = _db.session.get(Dialogue, int(base.rsplit("/", 1)[1]))
+        dialogue.starts_at = utcnow() - timedelta(hours=3)
+        _db.session.commit()
     post(base + "/close", {"attendance": "70", "minutes": ""})
     notice = client.get(base + "/notice").get_data(as_text=True)
     assert "Tháng 12 xã làm lại cầu bằng bê tông." in notice
-    post(base + "/notice/publish", {"number": "3/TB-UBND"}, base + "/notice")
+    issue_over_http(app, client, base, 3)
 
     with app.app_context():
         texts = {m.kind: m for m in _db.session.scalars(

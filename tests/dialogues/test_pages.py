@@ -1,14 +1,16 @@
 """The dialogue pages over HTTP: plan, agenda, meeting mode, close, notice, follow-up, roles."""
 
-from datetime import timedelta
+import io
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from nghedan.extensions import db
-from nghedan.models import Dialogue, Item, Message, utcnow
+from nghedan.formatting import LOCAL_ZONE
+from nghedan.models import ConclusionNotice, Dialogue, Item, Message, utcnow
 from nghedan.services.agenda import assign_item
 from nghedan.services.history import change_status
-from tests.dialogues.builders import form_starts_at
+from tests.dialogues.builders import SCAN_PDF, form_starts_at
 from tests.helpers import csrf_token
 
 
@@ -51,7 +53,7 @@ def test_officer_plans_a_dialogue_through_the_form(app, as_user, world):
 
 
 def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
-    dialogue_id = _planned(app, world)
+    dialogue_id = _planned(app, world, days=0)  # it starts now
     client = as_user("officer1")
     base = f"/admin/dialogues/{dialogue_id}"
     page = client.get(base).get_data(as_text=True)
@@ -72,12 +74,11 @@ def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
     closed = _post(client, base + "/close", {"attendance": "45", "minutes": "Biên bản"})
     assert closed.status_code == 302 and closed.headers["Location"].endswith(base + "/notice")
     notice = client.get(base + "/notice").get_data(as_text=True)
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in notice and "1/TB-UBND" in notice
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in notice and "/TB-UBND" in notice
     assert "Xã sẽ nạo vét mương ngay tuần này." in notice
     docx = client.get(base + "/notice.docx")
     assert docx.status_code == 200 and docx.data[:2] == b"PK"
-    assert _post(client, base + "/notice/publish", {"number": "1/TB-UBND"},
-                 base + "/notice").status_code == 302
+    notice_id = issue_over_http(app, client, base, 1)
     with app.app_context():
         item = db.session.get(Item, world.item_id)
         assert item.status == "closed"
@@ -85,6 +86,44 @@ def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
         assert sms.phone == "+84912345678"
     public = client.get(f"/t/{item.tracking_code}").get_data(as_text=True)
     assert "Xã sẽ nạo vét mương ngay tuần này." in public
+    assert f"/thong-bao/{notice_id}" in public and "Thông báo kết luận số 1/TB-UBND" in public
+    anyone = app.test_client()
+    page = anyone.get(f"/thong-bao/{notice_id}")  # the public page, no login
+    assert page.status_code == 200 and "Số: 1/TB-UBND" in page.get_data(as_text=True)
+    scan = anyone.get(f"/thong-bao/{notice_id}/ban-ky")
+    assert scan.status_code == 200 and scan.mimetype == "application/pdf"
+    assert scan.data == SCAN_PDF
+
+
+def issue_over_http(app, client, base: str, number: int) -> int:
+    """As the clerk does on the notice page: summaries, signature, number and scan."""
+    from nghedan.models import AgendaEntry
+
+    page = client.get(base + "/notice").get_data(as_text=True)
+    assert "Số:      /TB-UBND" in page  # the draft's number is left blank
+    dialogue_id = int(base.rsplit("/", 1)[1])
+    with app.app_context():
+        entries = db.session.scalars(select(AgendaEntry).where(
+            AgendaEntry.dialogue_id == dialogue_id)).all()
+        summaries = {f"summary-{e.id}": "Tóm tắt: " + e.item.text[:40] for e in entries}
+    assert _post(client, base + "/notice/save-summaries",
+                 {**summaries, "signer_name": "Nguyễn Văn Bình", "signer_role": "chairman"},
+                 base + "/notice").status_code == 302
+    _post(client, base + "/notice/submit", {}, base + "/notice")
+    with app.app_context():
+        assert db.session.scalars(select(Message).where(
+            Message.kind == "dialogue_outcome")).all() == []  # not before it is issued
+    token = csrf_token(client.get(base + "/notice").get_data(as_text=True))
+    today = datetime.now(LOCAL_ZONE).date().isoformat()
+    issued = client.post(base + "/notice/issue", data={
+        "csrf_token": token, "number": str(number), "symbol": "TB-UBND", "issued_on": today,
+        "scan": (io.BytesIO(SCAN_PDF), "ban-ky.pdf")}, content_type="multipart/form-data")
+    assert issued.status_code == 302
+    page = client.get(base + "/notice").get_data(as_text=True)
+    assert f"Đã ban hành số {number}/TB-UBND" in page, page
+    with app.app_context():
+        return db.session.scalar(select(ConclusionNotice.id).where(
+            ConclusionNotice.dialogue_id == dialogue_id, ConclusionNotice.status == "issued"))
 
 
 def test_supervisor_reads_but_cannot_change(app, as_user, world):
@@ -165,3 +204,147 @@ def test_agenda_order_by_buttons_and_by_drag(app, as_user, world):
     client.post(base + "/agenda/order", data={"order": f"{first},{second}", "csrf_token": token})
     texts = client.get(base).get_data(as_text=True)
     assert texts.index("<p>Một</p>") < texts.index("<p>Hai</p>")
+
+
+def test_a_control_character_in_an_sms_does_not_break_the_docx(app, as_user, world):
+    """A phone sent \\x01 and \\x1b: stored as sent, and the .docx still downloads and opens."""
+    from docx import Document
+
+    from nghedan.models import Commune
+    from nghedan.services.intake import create_item
+    from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
+    from tests.dialogues.builders import make_dialogue
+
+    with app.app_context():
+        commune = db.session.get(Commune, world.commune_id)
+        dialogue = make_dialogue(commune, starts_at=utcnow())
+        item = create_item(commune_id=commune.id, channel="sms", contact_phone="0912345678",
+                           text="den duong\x01 hu\x1b roi", hamlet_id=commune.hamlets[0].id)
+        change_status(item, "triaged")
+        assign_item(dialogue, item)
+        save_answer(dialogue, item, "Đã thay bóng đèn\x1b.")
+        set_outcome(dialogue, item, "resolved")
+        close_dialogue(dialogue, attendance=12, minutes="")
+        db.session.commit()
+        assert "\x01" in item.text  # the stored text keeps what the phone sent
+        base = f"/admin/dialogues/{dialogue.id}"
+    client = as_user("officer1")
+    assert client.get(base + "/notice").status_code == 200
+    response = client.get(base + "/notice.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    assert "den duong\ufffd hu\ufffd roi" in text and "Đã thay bóng đèn\ufffd." in text
+
+
+def test_send_invitations_now_and_print_the_invitation(app, as_user, world):
+    dialogue_id = _planned(app, world, days=10)
+    client = as_user("officer1")
+    base = f"/admin/dialogues/{dialogue_id}"
+    _post(client, base + "/agenda", {"item_id": str(world.item_id)}, base)
+    page = client.get(base).get_data(as_text=True)
+    assert "Gửi thư mời ngay" in page and "1 người dân sẽ nhận tin nhắn mời" in page
+    sent = _post(client, base + "/invite", {}, base)
+    assert sent.status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "Đã gửi thư mời: 1 tin nhắn đang chờ gửi." in page and "Gửi thư mời ngay" not in page
+    with app.app_context():
+        [sms] = db.session.scalars(select(Message).where(Message.kind == "dialogue_invitation"))
+        assert sms.phone == "+84912345678"
+    again = _post(client, base + "/invite", {}, base)
+    assert "Thư mời đã được gửi." in client.get(again.headers["Location"]).get_data(as_text=True)
+    printed = client.get(base + "/invitation").get_data(as_text=True)
+    assert "GIẤY MỜI" in printed and "Bà con Nhân dân ấp Tân Hòa" in printed
+    assert "Thông báo trên loa truyền thanh" in printed and "Kính mời bà con" in printed
+    supervisor = app.test_client()
+    from tests.admin.conftest import PASSWORD, login
+
+    login(supervisor, "super1", PASSWORD)
+    token = csrf_token(supervisor.get(base).get_data(as_text=True))
+    assert supervisor.post(base + "/invite", data={"csrf_token": token}).status_code == 403
+
+
+def test_the_jobs_worker_runs_the_due_jobs_until_stopped(app):
+    import threading
+
+    from nghedan.jobs import work
+
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    with app.app_context():
+        assert work(stop, every_seconds=30) == 1  # one round, then it waited and stopped
+
+
+def test_the_chair_is_recorded_with_the_role_the_notice_names(app, as_user, world):
+    client = as_user("officer1")
+    with app.app_context():
+        from nghedan.models import Commune
+
+        hamlet_id = db.session.get(Commune, world.commune_id).hamlets[0].id
+    form = {"kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": form_starts_at(20),
+            "place": "Hội trường UBND xã", "chair_name": "Phạm Thị Hoa",
+            "chair_role": "vice_chairman", "title": ""}
+    page = client.get("/admin/dialogues/new").get_data(as_text=True)
+    assert 'name="chair_role"' in page and 'name="chair_officer_id"' in page
+    assert _post(client, "/admin/dialogues/new", form).status_code == 302
+    with app.app_context():
+        from nghedan.services.notices import chair_phrase
+
+        dialogue = db.session.scalar(select(Dialogue))
+        assert dialogue.chair_role == "vice_chairman"
+        assert chair_phrase(dialogue) == "đồng chí Phạm Thị Hoa, Phó Chủ tịch UBND xã"
+
+
+def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
+    """0 attendance, a PNG for the scan, a number already used: a clear message, nothing lost."""
+    dialogue_id = _planned(app, world, days=0)
+    client = as_user("officer1")
+    base = f"/admin/dialogues/{dialogue_id}"
+    _post(client, base + "/agenda", {"item_id": str(world.item_id)}, base)
+    token = csrf_token(client.get(base + "/meeting").get_data(as_text=True))
+    empty = client.post(f"{base}/meeting/items/{world.item_id}/outcome", data={
+        "csrf_token": token, "n": "1", "outcome": "resolved", "answer": "  "})
+    assert "Cần ghi nội dung trả lời" in client.get(empty.headers["Location"]).get_data(
+        as_text=True)
+    client.post(f"{base}/meeting/items/{world.item_id}/outcome", data={
+        "csrf_token": token, "n": "1", "outcome": "resolved", "answer": "Đã nạo vét."})
+    zero = _post(client, base + "/close", {"attendance": "0", "minutes": "Biên bản giữ lại"})
+    assert zero.status_code == 422
+    page = zero.get_data(as_text=True)
+    assert "Số người dự bằng 0" in page and "Biên bản giữ lại" in page  # the form is kept
+    no_reason = _post(client, base + "/close", {"no_attendance": "1", "minutes": ""})
+    assert no_reason.status_code == 422 and "nêu lý do" in no_reason.get_data(as_text=True)
+    assert _post(client, base + "/close", {"no_attendance": "1", "minutes": "",
+                                           "no_attendance_reason": "Mưa lớn, không điểm danh"}
+                 ).status_code == 302
+    shown = client.get(base).get_data(as_text=True)
+    assert "Không ghi nhận được số người dự: Mưa lớn, không điểm danh" in shown
+    client.get(base + "/notice")
+    with app.app_context():
+        from nghedan.models import AgendaEntry
+
+        [entry] = db.session.scalars(select(AgendaEntry).where(
+            AgendaEntry.dialogue_id == dialogue_id)).all()
+    _post(client, base + "/notice/save-summaries", {f"summary-{entry.id}": "Nạo vét mương.",
+                                                    "signer_name": "Nguyễn Văn Bình",
+                                                    "signer_role": "chairman"}, base + "/notice")
+    _post(client, base + "/notice/submit", {}, base + "/notice")
+    token = csrf_token(client.get(base + "/notice").get_data(as_text=True))
+    png = client.post(base + "/notice/issue", data={
+        "csrf_token": token, "number": "4", "issued_on": datetime.now(LOCAL_ZONE).date()
+        .isoformat(), "scan": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "scan.pdf")},
+        content_type="multipart/form-data")
+    page = client.get(png.headers["Location"]).get_data(as_text=True)
+    assert "Bản scan phải là tệp PDF hoặc ảnh JPEG." in page and "Chờ ký" in page
+    with app.app_context():
+        assert db.session.scalars(select(Message).where(
+            Message.kind == "dialogue_outcome")).all() == []
+        notice = db.session.scalar(select(ConclusionNotice))
+        assert notice.status == "awaiting_signature" and notice.number is None
+    supervisor = app.test_client()
+    from tests.admin.conftest import PASSWORD, login
+
+    login(supervisor, "super1", PASSWORD)
+    token = csrf_token(supervisor.get(base + "/notice").get_data(as_text=True))
+    for step in ("save-summaries", "submit", "back-to-draft", "issue", "correct"):
+        assert supervisor.post(f"{base}/notice/{step}",
+                               data={"csrf_token": token}).status_code == 403, step

@@ -29,7 +29,7 @@ def test_create_dialogue_over_two_hamlets_with_officials(db):
     assert [h.name for h in dialogue.hamlets] == ["Ấp Tân Phú", "Ấp Tân Hòa"]
     assert dialogue.officials == [officer]
     assert dialogue.chair_name == "Nguyễn Văn Bình"  # the commune's chairman by default
-    assert dialogue.title == "Đối thoại với Nhân dân Ấp Tân Phú, Ấp Tân Hòa"
+    assert dialogue.title == "Đối thoại với Nhân dân ấp Tân Phú, ấp Tân Hòa"
 
 
 @pytest.mark.parametrize("change, code", [
