@@ -213,7 +213,8 @@ def _per_hamlet(commune_id: int, status: str, agg, after: datetime | None = None
     query = (
         select(dialogue_hamlets.c.hamlet_id, agg(Dialogue.starts_at))
         .join(Dialogue, Dialogue.id == dialogue_hamlets.c.dialogue_id)
-        .where(Dialogue.commune_id == commune_id, Dialogue.status == status)
+        .where(Dialogue.commune_id == commune_id, Dialogue.status == status,
+               Dialogue.kind != "voters")  # deputies' meetings don't take a hamlet's turn
         .group_by(dialogue_hamlets.c.hamlet_id)
     )
     if after is not None:

@@ -102,6 +102,17 @@ def test_planning_shows_overdue_hamlets_and_a_rotation(db):
     assert [s.on for s in slots] == [first_day, first_day + timedelta(14)]
 
 
+def test_a_meeting_with_voters_does_not_take_a_hamlets_turn(db):
+    commune = make_commune(hamlets=("Ấp A", "Ấp B"), rotation_days=92)
+    a, _ = commune.hamlets
+    voters = make_dialogue(commune, days=-10, hamlets=[a], kind="voters")
+    close_dialogue(voters, attendance=80, minutes="", now=NOW - timedelta(days=10))
+    upcoming_voters = make_dialogue(commune, days=5, hamlets=[a], kind="voters")
+    plan = {p.hamlet.name: p for p in hamlet_plans(commune, NOW)}["Ấp A"]
+    assert plan.overdue and plan.last_held is None and plan.next_planned is None
+    assert upcoming_voters.status == "planned"
+
+
 def test_next_for_residents_is_the_hamlets_next_dialogue_or_the_communes(db):
     from nghedan.services.dialogues import next_for_residents
 
