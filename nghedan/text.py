@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -28,3 +29,14 @@ def fold_char(ch: str) -> str:
 def collapse_spaces(text: str) -> str:
     """Runs of whitespace become one space; ends trimmed."""
     return " ".join(text.split())
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return;
+# surrogates; U+FFFE and U+FFFF): one of them in a resident's text would stop a .docx or an
+# .xlsx from being written.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text with the characters XML cannot hold replaced by U+FFFD (the stored text keeps them)."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
