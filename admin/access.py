@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -94,6 +94,15 @@ def visible_or_404(model, object_id: int):
         abort(404)
     ensure_visible(found.commune_id)
     return found
+
+
+def is_deployment_admin(user: User) -> bool:
+    """An admin named in DEPLOYMENT_ADMINS: may add communes to the deployment."""
+    names = current_app.config.get("DEPLOYMENT_ADMINS") or ()
+    if isinstance(names, str):
+        names = names.split(",")
+    return (user.is_authenticated and user.role == "admin"
+            and user.username in {str(n).strip().lower() for n in names})
 
 
 def can_edit(user: User) -> bool:

@@ -30,6 +30,7 @@ from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_datetime
 from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, User
 from nghedan.models.items import CHANNELS, LEGAL_TYPES, OPEN_STATUSES, STATUSES
+from nghedan.request_args import day_value, id_value
 from nghedan.safe_redirect import safe_next
 from nghedan.services import search, triage
 from nghedan.services.exports import safe_cell
@@ -42,15 +43,11 @@ BULK_ACTIONS = ("category", "hamlet", "legal_type", "dialogue", "duplicate", "re
 
 
 def _int(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return id_value(request.args.get(name))
 
 
 def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return day_value(request.args.get(name))
 
 
 def _choice(name: str, allowed) -> str | None:

@@ -23,6 +23,7 @@ from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, Officer, utcnow
+from nghedan.request_args import day_value, id_value
 from nghedan.services import exports, report_activity, report_alerts, report_summary, reports
 from nghedan.services.exports import Column, Table
 
@@ -44,10 +45,7 @@ def reason_labels() -> dict[str, str]:
 
 
 def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return day_value(request.args.get(name))
 
 
 def chosen_period() -> reports.Period:
@@ -64,10 +62,8 @@ def chosen_period() -> reports.Period:
 def chosen_communes() -> list[int]:
     """The communes the report covers: one chosen, or all the user may see."""
     visible = visible_commune_ids(current_user)
-    raw = request.args.get("commune", "")
-    if raw.isdigit() and int(raw) in visible:
-        return [int(raw)]
-    return visible
+    wanted = id_value(request.args.get("commune"))
+    return [wanted] if wanted in visible else visible
 
 
 def _choice(name: str, allowed, default=None):
@@ -76,8 +72,8 @@ def _choice(name: str, allowed, default=None):
 
 
 def chosen_officer(commune_ids: list[int]) -> Officer | None:
-    raw = request.args.get("officer", "")
-    officer = db.session.get(Officer, int(raw)) if raw.isdigit() else None
+    officer_id = id_value(request.args.get("officer"))
+    officer = db.session.get(Officer, officer_id) if officer_id else None
     return officer if officer is not None and officer.commune_id in commune_ids else None
 
 

@@ -49,6 +49,11 @@ def test_a_dead_workers_message_is_sent_once(app, db, fake_twilio, accepted):
     message_id = died_while_sending(db, app, accepted=accepted)
     report = worker(app.config).run_once()
     assert (report.claimed, report.sent) == (1, 1)
+    assert_sent_once_after_one_lookup(db, fake_twilio, message_id)
+
+
+def assert_sent_once_after_one_lookup(db, fake_twilio, message_id: int) -> None:
+    """Twilio was asked once, has the message once, and the row holds Twilio's id."""
     assert fake_twilio.sent_counts()[(RESIDENT, BODY)] == 1
     assert fake_twilio.lookups == 1
     db.expire_all()
@@ -109,13 +114,7 @@ def test_a_send_without_an_answer_is_looked_up_before_it_is_sent_again(
     later = worker(app.config)
     later.now = lambda: utcnow() + timedelta(hours=2)
     assert later.run_once().sent == 1
-    assert fake_twilio.sent_counts()[(RESIDENT, BODY)] == 1
-    assert fake_twilio.lookups == 1
-    db.expire_all()
-    message = db.get(Message, message_id)
-    [sid] = [r.sid for r in fake_twilio.accepted()]
-    assert (message.status, message.provider_id, message.error_code) == ("sent", sid, None)
-    assert len(fake_twilio.accepted()) == 1
+    assert_sent_once_after_one_lookup(db, fake_twilio, message_id)
 
 
 def test_a_refused_connection_is_no_reason_to_ask(app, db, fake_twilio):
