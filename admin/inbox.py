@@ -125,7 +125,7 @@ def bulk():
     back = safe_next(request.form.get("back"), default=url_for("admin.items"))
     if not back.startswith(url_for("admin.items")):
         back = url_for("admin.items")
-    ids = [int(x) for x in request.form.getlist("ids") if x.isdigit()]
+    ids = [i for i in map(id_value, request.form.getlist("ids")) if i is not None]
     action = request.form.get("action")
     if not ids or action not in BULK_ACTIONS:
         flash(_("Chọn ít nhất một ý kiến và một thao tác."), "error")
@@ -152,7 +152,7 @@ def _selected_items(ids: list[int]) -> list[Item]:
 def _apply(action: str, selected: list[Item]) -> None:
     value = request.form.get(action, "").strip()
     user_id = current_user.id
-    number = int(value) if value.isdigit() else None
+    number = id_value(value)
     for item in selected:
         if action == "category":
             triage.set_category(item, number, user_id=user_id)

@@ -24,6 +24,7 @@ from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Item, Message
 from nghedan.models.items import LEGAL_TYPES, STATUSES
+from nghedan.request_args import id_value
 from nghedan.services import triage
 from nghedan.services.confidential import tied_denunciations
 from nghedan.services.history import audit
@@ -89,8 +90,7 @@ def sender(item_id: int):
 
 
 def _number(name: str) -> int | None:
-    raw = request.form.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return id_value(request.form.get(name))
 
 
 def _due_date() -> date | None:

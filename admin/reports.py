@@ -54,7 +54,8 @@ def chosen_period() -> reports.Period:
     if start and end and start <= end and (end - start).days <= 3660:
         return reports.Period(start, end)
     year, _sep, q = request.args.get("quarter", "").partition("-Q")
-    if year.isdigit() and q in ("1", "2", "3", "4") and 2000 <= int(year) <= 2100:
+    if (year.isascii() and year.isdigit() and q in ("1", "2", "3", "4")
+            and 2000 <= int(year) <= 2100):
         return reports.quarter_of(date(int(year), 3 * int(q) - 2, 1))
     return reports.quarter_of(local(utcnow()).date())
 

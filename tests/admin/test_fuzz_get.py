@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.admin.conftest import login
+from tests.helpers import csrf_token
 
 TRIED: Counter = Counter()  # requests per category, for docs/RELIABILITY.md (run with -s)
 SERVER_ERRORS: Counter = Counter()
@@ -118,3 +119,19 @@ def test_the_reported_inputs_answer_400_or_404(app, clients):
         assert response.status_code in (200, 400, 404), (url, response.status_code)
     assert admin.get("/admin/items/99999999999999999999999").status_code == 404
     assert admin.get("/poster/tan-thanh?hamlet=99999999999999999999999").status_code == 404
+
+
+def test_digits_python_cannot_read_in_forms_are_refused_not_500(app, clients, world):
+    """`"²".isdigit()` is true but `int("²")` fails: forms and filters must not trust it."""
+    admin = clients["admin1"]
+    assert admin.get("/admin/reports/satisfaction?quarter=²-Q1").status_code == 200
+    token = csrf_token(admin.get("/admin/items").get_data(as_text=True))
+    bulk = admin.post("/admin/items/bulk", data={"csrf_token": token, "action": "category",
+                                                 "category": "²", "ids": ["²", "9" * 30]})
+    assert bulk.status_code == 302
+    triage = admin.post(f"/admin/items/{world.item_id}/triage",
+                        data={"csrf_token": token, "category": "²", "hamlet": "9" * 30})
+    assert triage.status_code == 302
+    officer = admin.post("/admin/officers", data={"csrf_token": token, "name": "Lê Văn Tư",
+                                                  "code": "²", "title": "", "desk": ""})
+    assert officer.status_code < 500
