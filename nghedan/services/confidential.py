@@ -1,8 +1,9 @@
 """Which texts are tied to a denunciation (tố cáo), whose sender the law keeps confidential.
 
 A text is tied to a denunciation when it belongs to it (the text that made it, a text joined
-to it, a reply sent about it) or when it names the denunciation's tracking code (`TT <code>`
-and the status reply, whatever the channel stored). A phone number shown beside such a
+to it, a reply sent about it), when it names the denunciation's tracking code (`TT <code>`
+and the status reply, whatever the channel stored), or when it went to the denunciation's
+sender about an item the denunciation was merged into. A phone number shown beside such a
 text names the sender; `admin.access.may_link_phone` decides who may see that.
 """
 
@@ -51,15 +52,20 @@ def tied_denunciations(messages: Iterable[Message]) -> dict[int, list[Item]]:
     ids = {m.item_id for m in messages if m.item_id is not None}
     found = db.session.scalars(
         select(Item).where(Item.legal_type == "denunciation",
-                           Item.id.in_(ids) | Item.tracking_code.in_(codes))
+                           Item.id.in_(ids) | Item.tracking_code.in_(codes)
+                           | Item.duplicate_of_id.in_(ids))
     ).all() if codes or ids else []
     by_id = {d.id: d for d in found}
     by_code = {d.tracking_code: d for d in found}
+    # A denunciation merged into another item: the replies about that item reach its sender.
+    merged = {(d.duplicate_of_id, d.contact_phone): d for d in found if d.duplicate_of_id}
     tied: dict[int, list[Item]] = {}
     for message in messages:
         items = {by_code[c].id: by_code[c] for text in _texts(message)
                  for c in mentioned_codes(text) if c in by_code}
-        if message.item_id in by_id:
-            items[message.item_id] = by_id[message.item_id]
+        for denunciation in (by_id.get(message.item_id),
+                             merged.get((message.item_id, message.phone))):
+            if denunciation is not None:
+                items[denunciation.id] = denunciation
         tied[message.id] = list(items.values())
     return tied

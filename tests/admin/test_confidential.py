@@ -132,3 +132,22 @@ def test_mentioned_codes_finds_codes_as_residents_type_them():
     assert mentioned_codes("TT 12345671 23456781") >= {"12345671"}
     assert mentioned_codes("gọi 0912345678 giúp") == set()
     assert mentioned_codes(None) == set()
+
+
+def test_a_reply_to_the_sender_of_a_merged_denunciation_is_tied_to_it(app, world):
+    """A denunciation merged into another item: the reply about that item that reached the
+    denunciation's sender shows neither on the item's thread nor with its phone in the log."""
+    with app.app_context():
+        secret = _db.session.get(Item, world.denunciation_id)
+        secret.duplicate_of_id = world.item_id
+        reply = Message(direction="out", channel="twilio", phone=SENDER, status="sent",
+                        body="Xã đã sửa xong đường ấp Tân Phú.", item_id=world.item_id,
+                        commune_id=world.commune_id)
+        _db.session.add(reply)
+        _db.session.commit()
+        reply_id = reply.id
+    client = _as(app, "officer1")
+    page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
+    assert "Xã đã sửa xong" not in page and SHOWN not in page
+    row = _row(client.get("/admin/sms").get_data(as_text=True), reply_id)
+    assert "•••" in row and "0901" not in row
