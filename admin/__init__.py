@@ -90,7 +90,7 @@ _channel_routes()
 
 
 def _people_and_places_routes() -> None:
-    from admin import commune, kiosks, officers, sms_log
+    from admin import commune, communes, kiosks, officers, sms_log
 
     rule = bp.add_url_rule
     rule("/officers", "officers", officers.index, methods=["GET", "POST"])
@@ -101,6 +101,7 @@ def _people_and_places_routes() -> None:
     rule("/officers/<int:officer_id>/deactivate", "officer_deactivate", officers.deactivate,
          methods=["POST"])
     rule("/commune", "commune", commune.index)
+    rule("/communes", "communes", communes.index, methods=["GET", "POST"])
     rule("/commune/settings", "commune_settings", commune.save_settings, methods=["POST"])
     rule("/commune/hamlets", "hamlet_add", commune.add_hamlet, methods=["POST"])
     rule("/commune/hamlets/<int:hamlet_id>", "hamlet_edit", commune.edit_hamlet,

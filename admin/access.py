@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from nghedan import phones
 from nghedan.extensions import db, login_manager
-from nghedan.models import User
+from nghedan.models import Item, User
 
 READ_ONLY_ROLES = ("supervisor",)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -96,6 +96,15 @@ def visible_or_404(model, object_id: int):
     return found
 
 
+def is_deployment_admin(user: User) -> bool:
+    """An admin named in DEPLOYMENT_ADMINS: may add communes to the deployment."""
+    names = current_app.config.get("DEPLOYMENT_ADMINS") or ()
+    if isinstance(names, str):
+        names = names.split(",")
+    return (user.is_authenticated and user.role == "admin"
+            and user.username in {str(n).strip().lower() for n in names})
+
+
 def can_edit(user: User) -> bool:
     return user.role not in READ_ONLY_ROLES
 
@@ -109,20 +118,35 @@ def sees_denunciation_sender(user: User) -> bool:
     return user.role == "admin"
 
 
-def shown_phone(user: User, phone: str | None, *, denunciation: bool = False) -> str:
-    """A resident's phone as this user may see it: whole, masked, or hidden."""
+def may_link_phone(user: User, item: Item | None, *, audited: bool = False) -> bool:
+    """The one rule: may this viewer see a resident's phone beside this item (or beside a
+    text tied to it)? Yes for any item but a denunciation; a denunciation's sender only for
+    an admin, and only on that denunciation's sender page, where each view is audited."""
+    if item is None or not item.is_denunciation:
+        return True
+    return audited and sees_denunciation_sender(user)
+
+
+def may_link_message(user: User, tied: list[Item], *, audited_for: Item | None = None) -> bool:
+    """`may_link_phone` for a text tied to these denunciations (see services.confidential)."""
+    return all(may_link_phone(user, item, audited=audited_for is not None
+                              and item.id == audited_for.id) for item in tied)
+
+
+def shown_phone(user: User, phone: str | None, *, item: Item | None = None) -> str:
+    """A resident's phone as this user may see it beside `item`: whole, masked, or hidden."""
     if not phone:
         return ""
-    if denunciation and not sees_denunciation_sender(user):
+    if not may_link_phone(user, item):
         return "•••"
     return phones.display(phone) if sees_contacts(user) else phones.masked(phone)
 
 
-def shown_name(user: User, name: str | None, *, denunciation: bool = False) -> str:
-    """A resident's name as this user may see it: whole, initials, or hidden."""
+def shown_name(user: User, name: str | None, *, item: Item | None = None) -> str:
+    """A resident's name as this user may see it beside `item`: whole, initials, or hidden."""
     if not name:
         return ""
-    if denunciation and not sees_denunciation_sender(user):
+    if not may_link_phone(user, item):
         return "•••"
     if sees_contacts(user):
         return name

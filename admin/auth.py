@@ -19,7 +19,7 @@ from nghedan.extensions import db
 from nghedan.models import User, utcnow
 from nghedan.safe_redirect import safe_next
 from nghedan.services.history import audit
-from nghedan.services.users import password_matches, set_password
+from nghedan.services.users import end_sessions, password_matches, set_password
 
 
 @cache
@@ -64,6 +64,9 @@ def _credentials_ok(user: User | None, password: str) -> bool:
 def logout():
     """End this session (POST only, with CSRF, so no page can log someone out).
 
+    The session cookie is signed, not stored, so clearing it is not enough: a copy of it
+    would still open the panel. Logging out moves the user's session epoch on, as a password
+    change does, which ends every session of this user on every device.
     Not behind require_role: read-only supervisors must be able to log out too.
     """
     if not current_user.is_authenticated:
@@ -72,6 +75,7 @@ def logout():
     if form.validate_on_submit():
         audit("logout", user_id=current_user.id, commune_id=current_user.commune_id,
               object_type="user", object_id=current_user.id, remote_addr=request.remote_addr)
+        end_sessions(current_user._get_current_object())
         logout_user()
         session.clear()
     return redirect(url_for("admin.login"))

@@ -142,7 +142,7 @@ def followup_list():
         promises=followup.promises([commune.id]),
         overdue=followup.overdue_notices(visible_commune_ids(current_user)),
         can_edit=current_user.role in EDITORS,
-        phone=lambda item: shown_phone(current_user, item.contact_phone),
+        phone=lambda item: shown_phone(current_user, item.contact_phone, item=item),
     )
 
 

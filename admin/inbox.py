@@ -30,8 +30,10 @@ from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_datetime
 from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, User
 from nghedan.models.items import CHANNELS, LEGAL_TYPES, OPEN_STATUSES, STATUSES
+from nghedan.request_args import day_value, id_value
 from nghedan.safe_redirect import safe_next
 from nghedan.services import search, triage
+from nghedan.services.exports import safe_cell
 from nghedan.services.status import status_label
 
 # Query parameters that make up a bookmarkable filter.
@@ -41,15 +43,11 @@ BULK_ACTIONS = ("category", "hamlet", "legal_type", "dialogue", "duplicate", "re
 
 
 def _int(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return id_value(request.args.get(name))
 
 
 def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return day_value(request.args.get(name))
 
 
 def _choice(name: str, allowed) -> str | None:
@@ -127,7 +125,7 @@ def bulk():
     back = safe_next(request.form.get("back"), default=url_for("admin.items"))
     if not back.startswith(url_for("admin.items")):
         back = url_for("admin.items")
-    ids = [int(x) for x in request.form.getlist("ids") if x.isdigit()]
+    ids = [i for i in map(id_value, request.form.getlist("ids")) if i is not None]
     action = request.form.get("action")
     if not ids or action not in BULK_ACTIONS:
         flash(_("Chọn ít nhất một ý kiến và một thao tác."), "error")
@@ -154,7 +152,7 @@ def _selected_items(ids: list[int]) -> list[Item]:
 def _apply(action: str, selected: list[Item]) -> None:
     value = request.form.get(action, "").strip()
     user_id = current_user.id
-    number = int(value) if value.isdigit() else None
+    number = id_value(value)
     for item in selected:
         if action == "category":
             triage.set_category(item, number, user_id=user_id)
@@ -184,50 +182,57 @@ CSV_COLUMNS = ("code", "created", "channel", "commune", "hamlet", "category", "l
 @reads_only
 @require_role()
 def items_csv():
-    """The current filter as CSV (UTF-8 with BOM, so Excel shows Vietnamese), streamed."""
+    """The current filter as CSV (UTF-8 with BOM, so Excel shows Vietnamese), streamed.
+
+    The first batch is read before the response starts, so a filter the database refuses
+    fails here with its error page instead of cutting a download that began as a 200.
+    """
     f = current_filter()
-    user_id = current_user.id
+    user = current_user._get_current_object()
     headers = [_("Mã"), _("Thời gian"), _("Kênh"), _("Xã, phường"), _("Ấp, khóm"),
                _("Lĩnh vực"), _("Loại đơn"), _("Trạng thái"), _("Nội dung"), _("Điện thoại"),
                _("Người gửi"), _("Người phụ trách"), _("Hạn xử lý")]
+    batches = search.row_batches(f)
+    first = "\ufeff" + _csv_line(headers) + _csv_chunk(next(batches), user)
+    user_id = user.id
 
-    def rows():
-        yield "\ufeff" + _csv_line(headers)
+    def rest():
+        # One short read per batch, ended before the batch is sent: a slow download then
+        # holds no transaction (no PostgreSQL snapshot, no SQLite read that keeps the WAL
+        # from being checkpointed, no write lock should the view ever lose reads_only).
+        db.session.rollback()
+        yield first
         # The view's session is gone once streaming starts: load the user again.
-        user = db.session.get(User, user_id)
-        for items in search.row_batches(f):
-            chunk = "".join(_csv_line(_csv_row(item, user)) for item in items)
-            # One short read per batch, ended before the batch is sent: a slow download then
-            # holds no transaction (no PostgreSQL snapshot, no SQLite read that keeps the WAL
-            # from being checkpointed, no write lock should the view ever lose reads_only).
+        again = db.session.get(User, user_id)
+        for items in batches:
+            chunk = _csv_chunk(items, again)
             db.session.rollback()
             yield chunk
 
-    response = Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(rest()), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="y-kien.csv"'
     return response
 
 
+def _csv_chunk(items: list[Item], user) -> str:
+    return "".join(_csv_line(_csv_row(item, user)) for item in items)
+
+
 def _csv_line(values) -> str:
+    """One CSV line; every cell through exports.safe_cell (no formula, no control character)."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    csv.writer(buffer).writerow([safe_cell(v) for v in values])
     return buffer.getvalue()
 
 
 def _csv_row(item: Item, user) -> list[str]:
-    secret = item.is_denunciation
     return [
         item.tracking_code, fmt_datetime(item.created_at), channel_label(item.channel),
         item.commune.name, item.hamlet.name if item.hamlet else "",
         item.category.name if item.category else "", legal_type_label(item.legal_type),
-        status_label(item.status), _spreadsheet_safe(item.text),
+        status_label(item.status), item.text,
         # A denunciation's sender never leaves in an export: views of it must be audited.
-        "" if secret else shown_phone(user, item.contact_phone),
-        "" if secret else shown_name(user, item.contact_name),
-        _spreadsheet_safe(item.responsible or ""), fmt_date(item.due_date),
+        "" if item.is_denunciation else shown_phone(user, item.contact_phone, item=item),
+        "" if item.is_denunciation else shown_name(user, item.contact_name, item=item),
+        item.responsible or "", fmt_date(item.due_date),
     ]
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """Residents' text can't become a spreadsheet formula (=, +, -, @ at the start)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

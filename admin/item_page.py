@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from admin.access import (
+    may_link_message,
     require_role,
     sees_denunciation_sender,
     shown_name,
@@ -23,7 +24,9 @@ from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Item, Message
 from nghedan.models.items import LEGAL_TYPES, STATUSES
+from nghedan.request_args import id_value
 from nghedan.services import triage
+from nghedan.services.confidential import tied_denunciations
 from nghedan.services.history import audit
 
 THREAD_LIMIT = 50
@@ -33,16 +36,20 @@ def _item(item_id: int) -> Item:
     return visible_or_404(Item, item_id)
 
 
-def sms_thread(item: Item) -> list[Message]:
-    """Messages with this item's phone (in and out), and any tied to the item, oldest first."""
+def sms_thread(item: Item, user, *, audited: bool = False) -> list[Message]:
+    """This item's commune's texts with its phone (in and out) and those tied to the item,
+    oldest first; a text tied to a denunciation only where `may_link_message` allows."""
     clauses = [Message.item_id == item.id]
     if item.contact_phone:
         clauses.append(Message.phone == item.contact_phone)
     rows = db.session.scalars(
-        select(Message).where(or_(*clauses)).order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(THREAD_LIMIT)
+        select(Message).where(Message.commune_id == item.commune_id, or_(*clauses))
+        .order_by(Message.created_at.desc(), Message.id.desc()).limit(THREAD_LIMIT)
     ).all()
-    return list(reversed(rows))
+    tied = tied_denunciations(rows)
+    audited_for = item if audited else None
+    return [m for m in reversed(rows)
+            if may_link_message(user, tied[m.id], audited_for=audited_for)]
 
 
 @require_role()
@@ -53,9 +60,10 @@ def show(item_id: int, preview=None, reply_text: str = ""):
     secret = item.is_denunciation
     # A denunciation's sender (number, name, SMS thread) is only on the audited sender page.
     return render_template(
-        "admin/item.html", item=item, form=PostForm(), thread=[] if secret else sms_thread(item),
-        phone="" if secret else shown_phone(user, item.contact_phone),
-        name="" if secret else shown_name(user, item.contact_name),
+        "admin/item.html", item=item, form=PostForm(),
+        thread=[] if secret else sms_thread(item, user),
+        phone=shown_phone(user, item.contact_phone, item=item),
+        name=shown_name(user, item.contact_name, item=item),
         thread_phone=lambda p: shown_phone(user, p),
         sees_sender=sees_denunciation_sender(user),
         raised=triage.raised_count(item), merged=triage.merged_items(item),
@@ -75,14 +83,14 @@ def sender(item_id: int):
           commune_id=item.commune_id, object_type="item", object_id=item.id,
           remote_addr=request.remote_addr)
     return render_template(
-        "admin/sender.html", item=item, thread=sms_thread(item),
+        "admin/sender.html", item=item,
+        thread=sms_thread(item, current_user._get_current_object(), audited=True),
         phone=phones.display(item.contact_phone) if item.contact_phone else "",
         name=item.contact_name or "", thread_phone=phones.display)
 
 
 def _number(name: str) -> int | None:
-    raw = request.form.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return id_value(request.form.get(name))
 
 
 def _due_date() -> date | None:

@@ -46,9 +46,11 @@ def has_endpoint(name: str) -> bool:
 
 
 def jinja_helpers() -> dict:
+    from admin.access import is_deployment_admin
     from nghedan.services.status import status_label
 
     return {"role_label": role_label, "channel_label": channel_label,
             "legal_type_label": legal_type_label, "status_label": status_label,
             "event_label": event_label, "has_endpoint": has_endpoint,
-            "message_status_label": message_status_label}
+            "message_status_label": message_status_label,
+            "is_deployment_admin": is_deployment_admin}

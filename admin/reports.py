@@ -24,6 +24,7 @@ from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, Officer, utcnow
+from nghedan.request_args import day_value, id_value
 from nghedan.services import (
     exports,
     report_activity,
@@ -52,10 +53,7 @@ def reason_labels() -> dict[str, str]:
 
 
 def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return day_value(request.args.get(name))
 
 
 def chosen_period() -> reports.Period:
@@ -64,7 +62,8 @@ def chosen_period() -> reports.Period:
     if start and end and start <= end and (end - start).days <= 3660:
         return reports.Period(start, end)
     year, _sep, q = request.args.get("quarter", "").partition("-Q")
-    if year.isdigit() and q in ("1", "2", "3", "4") and 2000 <= int(year) <= 2100:
+    if (year.isascii() and year.isdigit() and q in ("1", "2", "3", "4")
+            and 2000 <= int(year) <= 2100):
         return reports.quarter_of(date(int(year), 3 * int(q) - 2, 1))
     return reports.quarter_of(local(utcnow()).date())
 
@@ -72,10 +71,8 @@ def chosen_period() -> reports.Period:
 def chosen_communes() -> list[int]:
     """The communes the report covers: one chosen, or all the user may see."""
     visible = visible_commune_ids(current_user)
-    raw = request.args.get("commune", "")
-    if raw.isdigit() and int(raw) in visible:
-        return [int(raw)]
-    return visible
+    wanted = id_value(request.args.get("commune"))
+    return [wanted] if wanted in visible else visible
 
 
 def _choice(name: str, allowed, default=None):
@@ -84,8 +81,8 @@ def _choice(name: str, allowed, default=None):
 
 
 def chosen_officer(commune_ids: list[int]) -> Officer | None:
-    raw = request.args.get("officer", "")
-    officer = db.session.get(Officer, int(raw)) if raw.isdigit() else None
+    officer_id = id_value(request.args.get("officer"))
+    officer = db.session.get(Officer, officer_id) if officer_id else None
     return officer if officer is not None and officer.commune_id in commune_ids else None
 
 

@@ -16,11 +16,13 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from admin.access import require_role, shown_phone, visible_commune_ids
+from admin.access import may_link_message, require_role, shown_phone, visible_commune_ids
 from admin.forms import PostForm
 from nghedan.extensions import db
 from nghedan.models import Message
 from nghedan.models.messages import IN_STATUSES, OUT_STATUSES
+from nghedan.request_args import day_value, id_value
+from nghedan.services.confidential import tied_denunciations
 from nghedan.services.history import audit
 from nghedan.services.outbox import queue_sms
 from nghedan.services.search import local_day_start
@@ -38,10 +40,11 @@ class LogPage:
 
 
 def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return day_value(request.args.get(name))
+
+
+def _cursor(name: str) -> int | None:
+    return id_value(request.args.get(name))
 
 
 def filter_args() -> dict:
@@ -94,24 +97,30 @@ def _channels(commune_ids: list[int]) -> list[str]:
                                    .order_by(Message.channel)))
 
 
-def phone_of(message: Message) -> str:
-    """The resident's phone as the current user may see it here.
+def phone_shower(messages: list[Message]):
+    """The residents' phones of these texts as the current user may see them in the log.
 
-    A denunciation's sender is hidden from every role in the log: admins see it only on
-    the item's own sender page, where each view is audited.
+    A text tied to a denunciation (its own texts, replies about it, a later `TT <its code>`)
+    shows no phone to any role here: admins see the sender on the item's audited page.
     """
-    if message.item is not None and message.item.is_denunciation:
-        return "•••"
-    return shown_phone(current_user, message.phone)
+    user = current_user._get_current_object()
+    tied = tied_denunciations(messages)
+
+    def phone_of(message: Message) -> str:
+        if not may_link_message(user, tied.get(message.id, [])):
+            return "•••"
+        return shown_phone(user, message.phone)
+
+    return phone_of
 
 
 @require_role("admin", "officer", "supervisor")
 def index():
     commune_ids = visible_commune_ids(current_user)
-    page = log_page(commune_ids, request.args.get("after", type=int),
-                    request.args.get("before", type=int))
+    page = log_page(commune_ids, _cursor("after"), _cursor("before"))
     return render_template(
-        "admin/sms_log.html", page=page, phone_of=phone_of, filter_args=filter_args,
+        "admin/sms_log.html", page=page, phone_of=phone_shower(page.messages),
+        filter_args=filter_args,
         channels=_channels(commune_ids), statuses=OUT_STATUSES + IN_STATUSES,
         failed_statuses=FAILED_STATUSES, form=PostForm(),
         can_resend=current_user.role in ("admin", "officer"))

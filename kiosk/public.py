@@ -11,6 +11,7 @@ from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.phones import display
+from nghedan.request_args import id_value
 from nghedan.services import kiosks
 
 
@@ -65,7 +66,7 @@ def poster(commune_code: str):
         abort(404)
     hamlet = None
     if request.args.get("hamlet"):
-        hamlet = db.session.get(Hamlet, request.args.get("hamlet", type=int) or 0)
+        hamlet = db.session.get(Hamlet, id_value(request.args.get("hamlet")) or 0)
         if hamlet is None or hamlet.commune_id != commune.id:
             abort(404)
     return render_poster(commune, hamlet)

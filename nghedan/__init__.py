@@ -10,11 +10,18 @@ from nghedan.config import load_settings
 def create_app(config: dict | None = None) -> Flask:
     """Build the WSGI application: settings, extensions, blueprints, CLI, error handlers."""
     app = Flask(__name__, instance_relative_config=True)
+    register_converters(app)
     load_settings(app, config)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    from nghedan.request_args import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

@@ -16,6 +16,7 @@ from nghedan.models import Commune
 
 db_cli = AppGroup("db", help="Database schema.")
 user_cli = AppGroup("user", help="Admin-panel users.")
+commune_cli = AppGroup("commune", help="The communes this deployment serves.")
 
 
 def resolve_commune(code: str | None) -> Commune:
@@ -182,10 +183,36 @@ def user_set_password(username, password_stdin):
     click.echo(f"password of {username} changed")
 
 
+@commune_cli.command("add")
+@click.option("--code", required=True, help="Short code in URLs and posters, e.g. my-hoa.")
+@click.option("--name", required=True, help="The name as residents write it, e.g. Mỹ Hòa.")
+@click.option("--kind", type=click.Choice(["xa", "phuong", "dac_khu"]), default="xa",
+              show_default=True)
+@click.option("--province", default="")
+@click.option("--sms-number", default="", help="The number residents text (optional).")
+@click.option("--hamlet", "hamlets", multiple=True, help="A hamlet's name (repeat).")
+@click.option("--hamlet-kind", type=click.Choice(["ap", "khom", "thon", "ban", "to_dan_pho"]),
+              default="ap", show_default=True)
+def commune_add(code, name, kind, province, sms_number, hamlets, hamlet_kind):
+    """Add a commune with its hamlets (then: nghedan user create --role admin --commune CODE)."""
+    from nghedan.services.places import NewCommune, add_commune
+
+    try:
+        with unit_of_work():
+            commune = add_commune(NewCommune(code=code, name=name, kind=kind, province=province,
+                                             sms_number=sms_number, hamlets=tuple(hamlets),
+                                             hamlet_kind=hamlet_kind))
+            summary = f"commune {commune.code} added with {len(commune.hamlets)} hamlets"
+    except DomainError as e:
+        raise click.ClickException(e.message) from e
+    click.echo(summary)
+
+
 def register(app: Flask) -> None:
     """Attach every command group to the app (each area adds its own here)."""
     app.cli.add_command(db_cli)
     app.cli.add_command(user_cli)
+    app.cli.add_command(commune_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

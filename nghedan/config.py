@@ -101,6 +101,9 @@ class Defaults:
     PUBLIC_LOOKUP_WINDOW_SECONDS = 600
     ADMIN_PAGE_SIZE = 50
     SMS_PRICE_PER_PART = 350  # đồng per SMS part, shown to officials before they reply
+    # Admins who may add communes to this deployment (usernames; NGHEDAN_DEPLOYMENT_ADMINS
+    # takes "lan,binh" or a JSON list). `nghedan commune add` needs no such account.
+    DEPLOYMENT_ADMINS = ()
 
 
 def load_settings(app: Flask, overrides: dict | None) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 
 from nghedan.database import database_answers
-from nghedan.services.health import sms_health
+from nghedan.extensions import db
 from nghedan.i18n import LANG_COOKIE
 from nghedan.safe_redirect import safe_next
+from nghedan.services.health import sms_health
 
+log = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
@@ -60,6 +65,18 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_failed(_e):
         return page(400, _("Phiên làm việc đã hết hạn"),
                     _("Vui lòng tải lại trang rồi thử lại. Dữ liệu chưa được gửi."))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def value_out_of_range(e):
+        # A number or date beyond what the database or a date computation holds, in a filter
+        # or a form no route checked: the request's fault, never a 500. Views check theirs
+        # (nghedan/request_args.py); this is the backstop, logged so it gets fixed there.
+        db.session.rollback()
+        log.warning("refused %s %s: %s", request.method, request.path, type(e).__name__)
+        return page(400, _("Yêu cầu không hợp lệ"),
+                    _("Có giá trị nằm ngoài phạm vi cho phép (số hoặc ngày quá lớn). "
+                      "Vui lòng kiểm tra lại."))
 
     @app.errorhandler(500)
     def server_error(_e):

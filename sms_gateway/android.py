@@ -34,6 +34,7 @@ from nghedan.config import ConfigurationError
 from nghedan.extensions import db
 from nghedan.models import Message, SmsChannel, utcnow
 from nghedan.phones import to_e164
+from nghedan.services.commune_lookup import commune_id_for_sms_number
 from nghedan.services.sms_channels import (
     active_channels,
     note_failure,
@@ -53,6 +54,7 @@ from sms_gateway.senders import SendError
 log = logging.getLogger(__name__)
 
 CHANNEL = "android"
+MAX_TIMESTAMP_DIGITS = 12  # Unix seconds until the year 33658; more would overflow a float
 MISSING_FIELDS = N_("thiếu nội dung hoặc số gửi trong webhook của điện thoại")
 DELIVERY_EVENTS = {"sms:sent": "sent", "sms:delivered": "delivered", "sms:failed": "failed"}
 
@@ -81,10 +83,10 @@ def verify(raw_body: bytes, headers: Mapping[str, str], config: Mapping,
     given, stamp = headers.get("X-Signature"), headers.get("X-Timestamp")
     if not given or not stamp:
         return Verdict(None, 401, "missing X-Signature or X-Timestamp")
-    try:
-        age = (time.time() if now is None else now) - int(stamp)
-    except ValueError:
+    stamp = stamp.strip()
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= MAX_TIMESTAMP_DIGITS):
         return Verdict(None, 403, "X-Timestamp is not Unix seconds")
+    age = (time.time() if now is None else now) - int(stamp)
     if abs(age) > int(config["ANDROID_SIGNATURE_MAX_AGE_SECONDS"]):
         return Verdict(None, 403, "X-Timestamp too old or in the future")
     given = given.strip().lower()
@@ -105,6 +107,8 @@ def parse_event(raw_body: bytes) -> tuple[str, dict]:
         data = json.loads(raw_body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
         raise BadEvent("body is not JSON") from e
+    except RecursionError as e:  # nested thousands deep: no phone sends that
+        raise BadEvent("body is nested too deeply") from e
     if not isinstance(data, dict) or not isinstance(data.get("event"), str):
         raise BadEvent("no event")
     payload = data.get("payload")
@@ -131,7 +135,7 @@ def _received(channel: SmsChannel, payload: dict, config: Mapping) -> dict:
                                                  payload.get("sender"))
     if not isinstance(body, str):
         raise BadEvent("sms:received without a message text")
-    recipient = _text(payload.get("recipient")) or service_number(channel)
+    recipient = _recipient(channel, payload)
     if not sender:  # keep what the resident wrote, for officials to see; answer nothing
         stored = store_inbound(channel=CHANNEL, provider_id=None, phone="?", body=body,
                                service_number=recipient, commune_id=channel.commune_id)
@@ -150,6 +154,20 @@ def _received(channel: SmsChannel, payload: dict, config: Mapping) -> dict:
         return {"ok": True, "duplicate": result.message_id}
     queue_reply(result, channel.id)
     return {"ok": True, "stored": result.message_id, "replied": bool(result.reply)}
+
+
+def _recipient(channel: SmsChannel, payload: dict) -> str | None:
+    """The number the text was sent to. A channel's key speaks for its own commune only: a
+    recipient of another commune's number is not believed, the channel's own is used."""
+    own = service_number(channel)
+    claimed = _text(payload.get("recipient"))
+    if not claimed or channel.commune_id is None:
+        return claimed or own
+    if commune_id_for_sms_number(to_e164(claimed) or claimed) != channel.commune_id:
+        log.warning("Android channel %s posted a text for another commune's number; kept as "
+                    "its own commune's", channel.name)
+        return own
+    return claimed
 
 
 def _received_key(sender: str, body: str, received_at: datetime | None, message_id) -> str:

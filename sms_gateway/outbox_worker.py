@@ -205,8 +205,8 @@ class OutboxWorker:
             return
         except Exception as e:  # a bug or an unforeseen library error: retry, don't die
             log.exception("outbox: sending message %s raised", message_id)
-            self._record_failure(message_id, SendError(repr(e), code="error", transient=True),
-                                 report)
+            self._record_failure(message_id, SendError(repr(e), code="error", transient=True,
+                                                       maybe_accepted=True), report)
             return
         with unit_of_work():
             mark_sent(db.session.get(Message, message_id), channel=sender.channel,
@@ -222,8 +222,9 @@ class OutboxWorker:
                       since: datetime) -> str | None:
         """The provider's id when an earlier attempt was accepted after all; None to send.
 
-        Asked only when that attempt's worker died before recording the answer; a sender that
-        cannot tell (no `find_sent`) sends again. A failed question keeps the mark, so the
+        Asked only when that attempt's outcome is unknown (its worker died before recording
+        the answer, or the provider never answered); a sender that cannot tell (no
+        `find_sent`) sends again. A failed question keeps the mark, so the
         next attempt asks again instead of sending blind.
         """
         find_sent = getattr(sender, "find_sent", None)
@@ -242,15 +243,25 @@ class OutboxWorker:
     def _record_failure(self, message_id: int, error: SendError, report: BatchReport) -> None:
         with unit_of_work():
             message = db.session.get(Message, message_id)
+            code, text = _recorded(error)
             if error.transient and message.attempts < self.settings.max_attempts:
                 retry_at = self.now() + self.settings.backoff(message.attempts, self.rng)
-                mark_retry(message, next_attempt_at=retry_at, error_code=error.code,
-                           error_message=error.message)
+                mark_retry(message, next_attempt_at=retry_at, error_code=code,
+                           error_message=text)
                 report.retried += 1
             else:
-                mark_failed(message, error_code=error.code, error_message=error.message)
+                mark_failed(message, error_code=code, error_message=text)
                 report.failed += 1
             if error.opted_out:  # e.g. STOP sent to the provider: nothing more to this phone
                 set_opt_out(message.phone, True)
         log.warning("outbox: message %s not sent (%s, %s): %s", message_id, error.code,
                     "transient" if error.transient else "permanent", error.message)
+
+
+def _recorded(error: SendError) -> tuple[str, str]:
+    """The error code and text kept on the message. A send that may have been accepted (no
+    answer, the connection cut) is kept UNCONFIRMED, so the next attempt asks the provider
+    before sending again, as after a worker's crash."""
+    if error.maybe_accepted and error.code != UNCONFIRMED:
+        return UNCONFIRMED, f"{error.code}: {error.message}"
+    return error.code, error.message

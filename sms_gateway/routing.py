@@ -111,7 +111,7 @@ class RoutedSend:
                 provider_id = route.sender.send(phone, body)
             except SendError as e:
                 self._record_failure(route, e)
-                if not e.transient:
+                if not e.transient or e.maybe_accepted:  # another route could send it twice
                     raise
                 last_error = e
                 continue
@@ -120,6 +120,16 @@ class RoutedSend:
             self.channel = route.kind
             return provider_id
         raise last_error
+
+    def find_sent(self, phone: str, body: str, since) -> str | None:
+        """An earlier attempt's id at any route that can be asked (see OutboxWorker)."""
+        for route in self.routes:
+            find_sent = getattr(route.sender, "find_sent", None)
+            provider_id = find_sent(phone, body, since) if find_sent else None
+            if provider_id:
+                self.channel = route.kind
+                return provider_id
+        return None
 
     @staticmethod
     def _record_failure(route: Route, error: SendError) -> None:

@@ -12,6 +12,9 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
+import requests
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
 from nghedan.config import ConfigurationError
 from nghedan.phones import masked
 
@@ -19,14 +22,27 @@ log = logging.getLogger(__name__)
 
 
 class SendError(Exception):
-    """The provider did not take the message."""
+    """The provider did not take the message, or we don't know that it did."""
 
-    def __init__(self, message: str, *, code: str, transient: bool, opted_out: bool = False):
+    def __init__(self, message: str, *, code: str, transient: bool, opted_out: bool = False,
+                 maybe_accepted: bool = False):
         super().__init__(message)
         self.message = message
         self.code = code
         self.transient = transient
         self.opted_out = opted_out  # the provider says this phone unsubscribed
+        # The request may have reached the provider (no answer in time, the connection cut
+        # after it was sent): it may have been accepted, so ask before sending it again.
+        self.maybe_accepted = maybe_accepted
+
+
+def may_have_arrived(error: requests.RequestException) -> bool:
+    """Whether a request that failed may still have reached the provider: yes unless no
+    connection was ever made (refused, unreachable, connect timeout)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return False
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return not isinstance(reason, NewConnectionError | ConnectTimeoutError)
 
 
 class Sender(Protocol):

@@ -17,7 +17,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from nghedan.config import ConfigurationError
 from sms_gateway.inbound import InboundSms
-from sms_gateway.senders import SendError
+from sms_gateway.senders import SendError, may_have_arrived
 
 log = logging.getLogger(__name__)
 
@@ -150,9 +150,11 @@ def _send_errors():
         raise SendError(e.msg or f"HTTP {e.status}", code=str(e.code or e.status),
                         transient=_is_transient(e), opted_out=e.code == UNSUBSCRIBED) from e
     except requests.Timeout as e:
-        raise SendError(f"no answer from Twilio: {e}", code="timeout", transient=True) from e
-    except requests.RequestException as e:
-        raise SendError(f"network error: {e}", code="network", transient=True) from e
+        raise SendError(f"no answer from Twilio: {e}", code="timeout", transient=True,
+                        maybe_accepted=may_have_arrived(e)) from e
+    except requests.RequestException as e:  # e.g. the connection dropped before the answer
+        raise SendError(f"network error: {e}", code="network", transient=True,
+                        maybe_accepted=may_have_arrived(e)) from e
     except TwilioException as e:
         raise SendError(str(e), code="twilio", transient=False) from e
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from nghedan.formatting import fmt_date, fmt_datetime, fmt_percent, local
-from nghedan.text import fold_diacritics
+from nghedan.text import fold_diacritics, xml_safe
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -51,11 +51,18 @@ def filename(table: Table, fmt: str) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def safe_cell(text: str) -> str:
+    """The one way a text enters a CSV or XLSX cell: never read as a formula (a leading
+    apostrophe, as spreadsheets write it), and no character XML can't hold."""
+    text = xml_safe(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_value(value, kind: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return safe_cell(value)
     if kind == "percent":
         return fmt_percent(value)
     if kind == "date":
@@ -71,7 +78,7 @@ def csv_chunks(table: Table) -> Iterator[str]:
     """The table as CSV text: a BOM and the header first, then rows a batch at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([c.title for c in table.columns])
+    writer.writerow([safe_cell(c.title) for c in table.columns])
     yield "\ufeff" + buffer.getvalue()
     kinds = [c.kind for c in table.columns]
     batch = 0
@@ -113,7 +120,7 @@ def xlsx_chunks(table: Table) -> Iterator[bytes]:
     bold = Font(bold=True)
     header = []
     for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=column.title)
+        cell = WriteOnlyCell(sheet, value=safe_cell(column.title))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -128,7 +135,8 @@ def xlsx_chunks(table: Table) -> Iterator[bytes]:
 
 
 def _xlsx_cell(sheet, value, kind: str, cell_type):
-    cell = cell_type(sheet, value=_xlsx_value(value, kind))
+    value = _xlsx_value(value, kind)
+    cell = cell_type(sheet, value=safe_cell(value) if isinstance(value, str) else value)
     if isinstance(cell.value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
     if kind in XLSX_FORMATS and value is not None:
@@ -138,7 +146,7 @@ def _xlsx_cell(sheet, value, kind: str, cell_type):
 
 def _sheet_title(title: str) -> str:
     """Excel sheet names: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Sheet"
+    return re.sub(r"[\[\]:*?/\\]", " ", xml_safe(title))[:31] or "Sheet"
 
 
 def chunks(table: Table, fmt: str) -> Iterator:

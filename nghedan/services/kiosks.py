@@ -115,7 +115,7 @@ def find_kiosk(ref: str, commune_id: int | None = None) -> Kiosk:
     """A kiosk by id (digits) or by name (case-insensitive); NotFound when none matches."""
     ref = collapse_spaces(nfc(ref or ""))
     kiosk = None
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit() and len(ref) < 10:
         kiosk = db.session.get(Kiosk, int(ref))
         if kiosk is not None and commune_id is not None and kiosk.commune_id != commune_id:
             kiosk = None

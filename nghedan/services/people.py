@@ -106,7 +106,7 @@ def _apply(officer: Officer, fields: OfficerFields) -> None:
     if not name:
         raise ValidationError(_l("Họ và tên đang trống."), code="empty_name")
     code = (fields.code or "").strip()
-    if not code.isdigit() or len(code) > MAX_CODE_LENGTH:
+    if not (code.isascii() and code.isdigit()) or len(code) > MAX_CODE_LENGTH:
         raise ValidationError(_l("Mã quầy gồm 1 đến 8 chữ số."), code="bad_code")
     if _code_taken(officer, code):
         raise ValidationError(_l("Mã quầy này đã có cán bộ khác dùng."), code="code_taken")

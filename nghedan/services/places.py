@@ -5,6 +5,7 @@ Hamlets are deactivated, never deleted: items and dialogues refer to them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,8 @@ from nghedan.models.places import COMMUNE_KINDS, HAMLET_KINDS
 from nghedan.text import collapse_spaces, fold_diacritics, nfc
 
 MAX_TEXT_LENGTH = 120
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,38}[a-z0-9]")
+DEFAULT_SIGNING = ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
 ROTATION_DAYS_RANGE = (7, 730)
 
 
@@ -72,6 +75,43 @@ def _validated(settings: CommuneSettings) -> dict:
             "chairman_name": _text(settings.chairman_name) or None,
             "notice_signing_authority": authority, "notice_signing_title": title,
             "rotation_days": int(settings.rotation_days)}
+
+
+@dataclass(frozen=True)
+class NewCommune:
+    """A commune a deployment adds: its code (in URLs and on posters) never changes after."""
+
+    code: str
+    name: str
+    kind: str = "xa"
+    province: str = ""
+    sms_number: str = ""
+    hamlets: tuple[str, ...] = ()
+    hamlet_kind: str = "ap"
+
+
+def add_commune(new: NewCommune) -> Commune:
+    """A new commune with its hamlets; its code and SMS number must not be another's."""
+    code = (new.code or "").strip().lower()
+    if not _CODE.fullmatch(code):
+        raise ValidationError(_l("Mã xã chỉ gồm chữ thường không dấu, số và dấu gạch ngang "
+                                 "(2–40 ký tự), ví dụ tan-thanh."), code="bad_code")
+    if db.session.scalar(select(Commune.id).where(Commune.code == code)) is not None:
+        raise ValidationError(_l("Đã có xã, phường mã này."), code="code_taken")
+    values = _validated(CommuneSettings(
+        name=new.name, kind=new.kind, sms_number=new.sms_number,
+        notice_signing_authority=DEFAULT_SIGNING[0], notice_signing_title=DEFAULT_SIGNING[1]))
+    if values["sms_number"] and db.session.scalar(
+            select(Commune.id).where(Commune.sms_number == values["sms_number"])) is not None:
+        raise ValidationError(_l("Số điện thoại này đã là số nhận tin của xã khác."),
+                              code="number_taken")
+    commune = Commune(code=code, province=_text(new.province), **values)
+    db.session.add(commune)
+    db.session.flush()
+    for name in new.hamlets:
+        if _text(name):
+            add_hamlet(commune.id, name, new.hamlet_kind)
+    return commune
 
 
 def add_hamlet(commune_id: int, name: str, kind: str) -> Hamlet:

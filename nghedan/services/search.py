@@ -18,6 +18,7 @@ from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Item
 from nghedan.models.items import OPEN_STATUSES, STATUSES
+from nghedan.request_args import id_value
 from nghedan.text import fold_diacritics
 
 _WORD = re.compile(r"[^\W_]+")
@@ -62,7 +63,8 @@ class Cursor:
             at = datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
         except ValueError:
             return None
-        return cls(at, int(row_id)) if row_id.isdigit() else None
+        found = id_value(row_id)
+        return cls(at, found) if found is not None else None
 
 
 @dataclass

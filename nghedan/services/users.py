@@ -43,6 +43,12 @@ def set_password(user: User, password: str) -> None:
     user.session_epoch += 1
 
 
+def end_sessions(user: User) -> None:
+    """End every session of this user on the server's side: a copy of a session cookie (a
+    shared computer, a stolen cookie) stops working, whichever device logs out."""
+    user.session_epoch += 1
+
+
 def set_active(user: User, active: bool) -> None:
     """Deactivate (or reactivate) a user; a deactivation ends their sessions at once."""
     user.active = active

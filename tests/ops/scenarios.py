@@ -189,5 +189,20 @@ def sms_api_outage(stack: Stack, load: Load, *, seconds: float = 60) -> dict:
     return burst.result() | extra
 
 
+def sms_api_unanswered(stack: Stack, load: Load, *, mode: str, seconds: float = 20) -> dict:
+    """For `seconds`, the SMS API accepts every send but its answer is lost: it never comes
+    (`accept-hang`, the client times out) or the connection drops (`accept-drop`). Each
+    such message must be found at the API on the retry and adopted, never sent again."""
+    stack.fake.unanswered = mode
+    started = time.monotonic()
+    with Burst(stack, load, series=5 if mode == "accept-hang" else 6) as burst:
+        pass
+    time.sleep(max(0.0, seconds - (time.monotonic() - started)))
+    stack.fake.unanswered = None
+    extra = {"api_accepted_unanswered": len(stack.fake.accepted()),
+             "fault_seconds": round(time.monotonic() - started, 1)}
+    return burst.result() | extra
+
+
 def summary(name: str, result: dict) -> dict:
     return {"scenario": name, "no_loss": no_loss(result), **result}

@@ -254,7 +254,8 @@ class Provider:
 
 
 class FaultyTwilio(FakeTwilio):
-    """The fake Twilio API with an outage switch (while `failing` is set, every send gets 500),
+    """The fake Twilio API with an outage switch (while `failing` is set, every send gets 500;
+    while `unanswered` is set, every send is accepted and its answer lost that way),
     a log of the texts it received for us (`log_inbound`), listed with the sent ones by
     `GET …/Messages.json` as Twilio's message log is, and a count of the outbox's questions
     about one phone (`lookups`; `nghedan twilio catch-up` reads the whole log)."""
@@ -262,6 +263,7 @@ class FaultyTwilio(FakeTwilio):
     def __init__(self):
         super().__init__()
         self.failing = threading.Event()
+        self.unanswered: str | None = None  # "accept-hang" / "accept-drop": every send, so
         self.lookups = 0
         self.inbound: list[dict] = []
 
@@ -295,7 +297,9 @@ class FaultyTwilio(FakeTwilio):
         return Handler
 
     def _next_answer(self, to: str) -> str:
-        return "500" if self.failing.is_set() else super()._next_answer(to)
+        if self.failing.is_set():
+            return "500"
+        return self.unanswered or super()._next_answer(to)
 
     def sent_counts(self) -> Counter:
         """How many times the API accepted each (To, Body)."""

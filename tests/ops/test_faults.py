@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ops.scenarios import Load, database_outage, kill_workers, no_loss, sms_api_outage
+from tests.ops.scenarios import (
+    Load,
+    database_outage,
+    kill_workers,
+    no_loss,
+    sms_api_outage,
+    sms_api_unanswered,
+)
 from tests.ops.stack import create_database
 from tests.postgres import ThrowawayCluster
 
@@ -67,4 +74,16 @@ def test_sms_api_failing_for_20_seconds(pg_database, start_stack):
     stack = start_stack(pg_database)
     result = sms_api_outage(stack, Load(texts=80, outbound=60), seconds=20)
     assert result["api_refusals_during_outage"] >= 60 and result["api_accepted_during_outage"] == 0
+    assert_nothing_lost(stack, result)
+
+
+@pytest.mark.parametrize("mode", ["accept-hang", "accept-drop"])
+def test_sms_api_accepting_but_never_answering(pg_database, start_stack, mode):
+    """The SMS API takes each message but the answer is lost (no answer before the client's
+    1 s timeout, or the connection dropped): every message reaches a resident once."""
+    stack = start_stack(pg_database, settings={"TWILIO_TIMEOUT_SECONDS": 1,
+                                               "OUTBOX_BACKOFF_BASE_SECONDS": 4})
+    result = sms_api_unanswered(stack, Load(texts=40, outbound=30), mode=mode, seconds=10)
+    assert result["api_accepted_unanswered"] >= 5, result
+    assert result["api_lookups_before_resending"] >= result["api_accepted_unanswered"], result
     assert_nothing_lost(stack, result)

@@ -49,6 +49,11 @@ def test_a_dead_workers_message_is_sent_once(app, db, fake_twilio, accepted):
     message_id = died_while_sending(db, app, accepted=accepted)
     report = worker(app.config).run_once()
     assert (report.claimed, report.sent) == (1, 1)
+    assert_sent_once_after_one_lookup(db, fake_twilio, message_id)
+
+
+def assert_sent_once_after_one_lookup(db, fake_twilio, message_id: int) -> None:
+    """Twilio was asked once, has the message once, and the row holds Twilio's id."""
     assert fake_twilio.sent_counts()[(RESIDENT, BODY)] == 1
     assert fake_twilio.lookups == 1
     db.expire_all()
@@ -84,3 +89,38 @@ def test_fresh_messages_are_sent_without_asking(app, db, fake_twilio):
     assert worker(app.config).run_once().sent == 1
     assert fake_twilio.sent_counts()[(RESIDENT, BODY)] == 1
     assert fake_twilio.lookups == 0
+
+
+def queued_now(db) -> int:
+    message = queue_sms(RESIDENT, BODY, kind="reply")
+    db.flush()
+    message_id = message.id
+    db.commit()
+    return message_id
+
+
+@pytest.mark.parametrize("answer", ["accept-hang", "accept-drop", "hang"])
+def test_a_send_without_an_answer_is_looked_up_before_it_is_sent_again(
+        app, db, fake_twilio, answer):
+    """Twilio took the message but its answer never came (a timeout, a dropped connection):
+    the retry finds it at Twilio and adopts it; when Twilio never took it, it is sent."""
+    fake_twilio.answer(RESIDENT, answer, "201")
+    message_id = queued_now(db)
+    assert worker(app.config).run_once().retried == 1
+    db.expire_all()
+    message = db.get(Message, message_id)
+    assert (message.status, message.error_code) == ("queued", UNCONFIRMED)
+    assert message.error_message.startswith(("timeout", "network"))
+    later = worker(app.config)
+    later.now = lambda: utcnow() + timedelta(hours=2)
+    assert later.run_once().sent == 1
+    assert_sent_once_after_one_lookup(db, fake_twilio, message_id)
+
+
+def test_a_refused_connection_is_no_reason_to_ask(app, db, fake_twilio):
+    """Nothing reached Twilio when no connection was made: the retry simply sends."""
+    message_id = queued_now(db)
+    closed = f"http://127.0.0.1:{free_port()}"
+    assert worker(app.config, TWILIO_API_BASE_URL=closed).run_once().retried == 1
+    db.expire_all()
+    assert db.get(Message, message_id).error_code == "network"

@@ -55,5 +55,5 @@ def test_xlsx_keeps_numbers_numbers_and_text_text():
     assert (lan[1].value, lan[2].value, lan[2].number_format) == (1750, 0.875, "0.0%")
     assert lan[3].value.date() == date(2026, 11, 23)
     assert lan[4].value == datetime(2026, 11, 23, 15, 30)  # Vietnam time, for Excel
-    assert other[0].data_type == "s" and other[0].value.startswith("=HYPERLINK")
+    assert other[0].data_type == "s" and other[0].value.startswith("'=HYPERLINK")
     assert other[2].value == "Chưa đủ đánh giá"

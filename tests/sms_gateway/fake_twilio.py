@@ -1,7 +1,9 @@
 """A fake of Twilio's Messages API on 127.0.0.1, for the real twilio client to talk to.
 
 Each `To` number can be told how to answer: 201 (accepted), 400 with a Twilio error code,
-429, 500, or hang (answer nothing until the client's timeout has passed). Every request
+429, 500, hang (answer nothing until the client's timeout has passed), or accept the
+message and then never answer (`accept-hang`) or drop the connection (`accept-drop`), as a
+provider that took it but whose answer was lost. Every request
 is recorded, so tests can count what was really sent. `GET …/Messages.json?To=…` lists
 the accepted messages, newest first, as Twilio's Messages list does.
 """
@@ -9,6 +11,7 @@ the accepted messages, newest first, as Twilio's Messages list does.
 from __future__ import annotations
 
 import json
+import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -51,7 +54,16 @@ class FakeTwilio(ScriptedApi):
                     with fake.lock:
                         fake.received.append(Received(self.path, form, None))
                     return
-                status, payload, sid = fake._payload(answer, form)
+                status, payload, sid = fake._payload(answer.removeprefix("accept-"), form)
+                if answer.startswith("accept-"):  # accepted, but the answer never arrives
+                    with fake.lock:
+                        fake.received.append(Received(self.path, form, sid,
+                                                      payload.get("date_created")))
+                    if answer == "accept-hang":
+                        fake.stopping.wait(HANG_SECONDS)
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 with fake.lock:
                     fake.received.append(Received(self.path, form, sid,
                                                   payload.get("date_created")))
@@ -88,7 +100,7 @@ class FakeTwilio(ScriptedApi):
 
     @staticmethod
     def _payload(answer: str, form: dict) -> tuple[int, dict, str | None]:
-        if answer == "201":
+        if answer in ("201", "hang", "drop"):
             sid = "SM" + uuid.uuid4().hex
             return 201, {"sid": sid, "status": "queued", "to": form.get("To"),
                          "from": form.get("From"), "body": form.get("Body"),

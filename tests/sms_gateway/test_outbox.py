@@ -85,7 +85,7 @@ def test_permanent_errors_fail_at_once(app, db, fake_twilio, code):
     assert bool(opted_out) == (code == "21610")  # Twilio's "unsubscribed" is an opt-out
 
 
-@pytest.mark.parametrize("answer,code", [("429", "429"), ("500", "500"), ("hang", "timeout")])
+@pytest.mark.parametrize("answer,code", [("429", "429"), ("500", "500"), ("hang", "unconfirmed")])
 def test_transient_errors_retry_later_with_backoff(app, db, fake_twilio, answer, code):
     fake_twilio.answer(RESIDENT, answer, "201")
     message_id = queued(db)

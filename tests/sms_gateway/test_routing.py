@@ -15,8 +15,8 @@ from nghedan.models import Message, SmsChannel, utcnow
 from nghedan.services.outbox import queue_sms
 from nghedan.services.sms_channels import CARRIER_PREFIXES, carrier_of, channels_health
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
-from sms_gateway.routing import ChannelRouter, plan_routes, via
-from sms_gateway.senders import ConsoleSender, sender_from_config
+from sms_gateway.routing import ChannelRouter, Route, RoutedSend, plan_routes, via
+from sms_gateway.senders import ConsoleSender, SendError, sender_from_config
 from tests.conftest import base_config
 from tests.factories import make_commune
 
@@ -156,3 +156,44 @@ def test_with_sms_backend_channels_a_commune_without_one_keeps_its_texts_queued(
     sent, waiting = (db.get(Message, i) for i in ids)
     assert (sent.status, sent.channel) == ("sent", "console")
     assert (waiting.status, waiting.error_code) == ("queued", "no-channel")
+
+
+class _Answerless:
+    """A provider that took the text but whose answer was lost (or, `found`, that lists it)."""
+
+    channel = "twilio"
+
+    def __init__(self, found: str | None = None):
+        self.sends, self.found = 0, found
+
+    def send(self, phone, body):
+        self.sends += 1
+        raise SendError("no answer", code="timeout", transient=True, maybe_accepted=True)
+
+    def find_sent(self, phone, body, since):
+        return self.found
+
+
+class _Counting:
+    channel = "console"
+
+    def __init__(self):
+        self.sends = 0
+
+    def send(self, phone, body):
+        self.sends += 1
+        return "next-1"
+
+
+def test_a_send_that_may_have_been_accepted_is_not_handed_to_the_next_channel(app, db):
+    commune = make_commune()
+    first, second = (console_channel(db, commune, name, "viettel") for name in ("A", "B"))
+    lost, fallback = _Answerless(found="SMfound"), _Counting()
+    routed = RoutedSend([Route(first.id, "twilio", "A", lost),
+                         Route(second.id, "console", "B", fallback)])
+    with pytest.raises(SendError) as raised:
+        routed.send("+84912345678", "Xin chào")
+    assert raised.value.maybe_accepted and (lost.sends, fallback.sends) == (1, 0)
+    # The retry asks the routes that can be asked, and adopts what the provider has.
+    assert routed.find_sent("+84912345678", "Xin chào", utcnow()) == "SMfound"
+    assert routed.channel == "twilio" and fallback.sends == 0
