@@ -5,7 +5,7 @@ from nghedan.models.audit import AuditEvent
 from nghedan.models.base import utcnow
 from nghedan.models.devices import Kiosk
 from nghedan.models.dialogues import AgendaEntry, Dialogue, dialogue_hamlets, dialogue_officials
-from nghedan.models.items import Category, Item, ItemEvent
+from nghedan.models.items import Category, Item, ItemAttachment, ItemEvent
 from nghedan.models.messages import Message
 from nghedan.models.people import Contact, Officer, User, supervisor_communes
 from nghedan.models.places import Commune, Hamlet
@@ -14,7 +14,7 @@ from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
 
 __all__ = [
     "AgendaEntry", "ApiClient", "AuditEvent", "Category", "Commune", "Contact", "Dialogue",
-    "Hamlet", "Item", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "SmsChannel",
+    "Hamlet", "Item", "ItemAttachment", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "SmsChannel",
     "SmsChannelFailure", "User",
     "dialogue_hamlets", "dialogue_officials", "supervisor_communes", "utcnow",
 ]

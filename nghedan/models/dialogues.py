@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nghedan.extensions import db
@@ -80,6 +80,8 @@ class AgendaEntry(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     carried_over: Mapped[bool] = mapped_column(default=False)
     raised_in_room: Mapped[bool] = mapped_column(default=False)
+    # Not discussed again: the commune reports back on an item still open from before.
+    report_back: Mapped[bool] = mapped_column(default=False, server_default=false())
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="agenda")
