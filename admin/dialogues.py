@@ -20,6 +20,7 @@ from admin.access import (
     visible_commune_ids,
     visible_or_404,
 )
+from nghedan.collation import person_sort_key
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
@@ -120,10 +121,9 @@ def _parse_form(commune: Commune) -> DialogueInput:
 
 
 def _form_page(commune: Commune, dialogue: Dialogue | None, status: int = 200):
-    officers = db.session.scalars(
+    officers = sorted(db.session.scalars(
         select(Officer).where(Officer.commune_id == commune.id, Officer.active)
-        .order_by(Officer.name)
-    ).all()
+    ), key=lambda o: person_sort_key(o.name))
     values = request.form if request.method == "POST" else None
     return render_template("admin/dialogues/form.html", commune=commune, dialogue=dialogue,
                            officers=officers, kinds=DIALOGUE_KINDS, values=values,

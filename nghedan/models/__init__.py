@@ -14,7 +14,7 @@ from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
 
 __all__ = [
     "AgendaEntry", "ApiClient", "AuditEvent", "Category", "Commune", "Contact", "Dialogue",
-    "Hamlet", "Item", "ItemAttachment", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "SmsChannel",
-    "SmsChannelFailure", "User",
+    "Hamlet", "Item", "ItemAttachment", "ItemEvent", "Kiosk", "Message", "Officer", "Rating",
+    "SmsChannel", "SmsChannelFailure", "User",
     "dialogue_hamlets", "dialogue_officials", "supervisor_communes", "utcnow",
 ]
