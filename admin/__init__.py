@@ -114,3 +114,18 @@ def _people_and_places_routes() -> None:
 
 
 _people_and_places_routes()
+
+
+def _followup_routes() -> None:
+    from admin import item_followup
+
+    rule = bp.add_url_rule
+    rule("/items/<int:item_id>/progress", "item_progress", item_followup.progress,
+         methods=["POST"])
+    rule("/items/<int:item_id>/resolve", "item_resolve", item_followup.resolve,
+         methods=["POST"])
+    rule("/items/<int:item_id>/evidence/<int:attachment_id>", "item_evidence",
+         item_followup.evidence)
+
+
+_followup_routes()

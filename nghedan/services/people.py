@@ -72,6 +72,13 @@ def list_officers(commune_ids: list[int]) -> list[Officer]:
     return sorted(officers, key=lambda o: (not o.active, o.commune_id, person_sort_key(o.name)))
 
 
+def active_officers(commune_id: int) -> list[Officer]:
+    """The commune's serving officers in Vietnamese name order (to pick one from a list)."""
+    officers = db.session.scalars(select(Officer).where(Officer.commune_id == commune_id,
+                                                        Officer.active))
+    return sorted(officers, key=lambda o: person_sort_key(o.name))
+
+
 name_sort_key = person_sort_key  # the name earlier code and tests know it by
 
 

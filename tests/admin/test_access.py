@@ -140,6 +140,9 @@ ITEM_URLS = [
     ("POST", "/admin/items/{item}/reply"),
     ("POST", "/admin/items/{item}/merge"),
     ("GET", "/admin/items/{secret}/sender"),
+    ("POST", "/admin/items/{item}/progress"),
+    ("POST", "/admin/items/{item}/resolve"),
+    ("GET", "/admin/items/{item}/evidence/{item}"),
 ]
 USER_URLS = [
     ("POST", "/admin/users/{user}/role"),
@@ -159,7 +162,8 @@ def _fill(template, world, app):
 
 
 def test_the_url_table_covers_every_route_of_this_area(app):
-    mine = {"admin.auth", "admin.inbox", "admin.item_page", "admin.users"}
+    mine = {"admin.auth", "admin.inbox", "admin.item_page", "admin.item_followup",
+            "admin.intake", "admin.users"}
     rules = {
         re.sub(r"<int:\w+>", "X", rule.rule)
         for rule in app.url_map.iter_rules()
