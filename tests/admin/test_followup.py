@@ -134,7 +134,8 @@ def test_resolving_needs_what_was_done_and_keeps_the_evidence(as_user, app, worl
     with app.app_context():
         item = _item(app, world)
         [attachment] = item.attachments
-        assert item.status == "closed" and item.completion_note == "Đã nạo vét cống, đường hết ngập."
+        assert item.status == "closed"
+        assert item.completion_note == "Đã nạo vét cống, đường hết ngập."
         assert (attachment.content_type, attachment.file_name) == (
             "image/png", "cống sau khi nạo vét.png")
         attachment_id = attachment.id
@@ -191,7 +192,8 @@ def test_figures_per_officer(db):
     from tests.factories import make_commune
 
     commune = make_commune()
-    viet, anh = make_officer(commune, "01", "Trần Văn Việt"), make_officer(commune, "02", "Đỗ Thị Ánh")
+    viet = make_officer(commune, "01", "Trần Văn Việt")
+    anh = make_officer(commune, "02", "Đỗ Thị Ánh")
     today = datetime.now(LOCAL_ZONE).date()
     late, soon, done = (make_item(commune, f"Việc số {n}") for n in range(3))
     for item, officer in ((late, viet), (soon, viet), (done, anh)):
