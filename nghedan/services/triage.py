@@ -7,6 +7,7 @@ transaction). `user_id` is the official acting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from nghedan.errors import NotFound, ValidationError
+from nghedan.errors import DomainError, NotFound, ValidationError
 from nghedan.extensions import db
 from nghedan.i18n import in_language
 from nghedan.models import AgendaEntry, Category, Dialogue, Hamlet, Item, utcnow
@@ -146,6 +147,41 @@ def set_status(item: Item, status: str, *, user_id: int | None, note: str | None
     change_status(item, status, actor="user", user_id=user_id, note=note)
     audit("item.status", user_id=user_id, commune_id=item.commune_id, object_type="item",
           object_id=item.id, detail={"before": before, "after": status})
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action did: the items changed, and those skipped with the reason why."""
+
+    done: list[Item]
+    skipped: list[tuple[Item, str]]
+
+
+def apply_to_each(items: list[Item], action: Callable[[Item], None]) -> BulkResult:
+    """Apply an action item by item: one refused item is skipped (with its reason) and
+    leaves the others' changes in place."""
+    done, skipped = [], []
+    for item in items:
+        try:
+            with db.session.begin_nested():
+                action(item)
+        except DomainError as e:
+            skipped.append((item, str(e.message)))
+        else:
+            done.append(item)
+    return BulkResult(done, skipped)
+
+
+def assign_unless_similar(item: Item, dialogue_id: int, *, user_id: int | None) -> None:
+    """Put the item on a dialogue's agenda, unless one already there reads like it."""
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is not None and dialogue.commune_id == item.commune_id:
+        similar = agenda.similar_on_agenda(dialogue, item)
+        if similar:
+            raise ValidationError(
+                _l("giống ý kiến mã %(code)s đã có trong chương trình; mở ý kiến để gộp",
+                   code=similar[0][0].tracking_code), code="similar_on_agenda")
+    assign_to_dialogue(item, dialogue_id, user_id=user_id)
 
 
 @dataclass(frozen=True)
