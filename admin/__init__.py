@@ -117,9 +117,10 @@ _people_and_places_routes()
 
 
 def _followup_routes() -> None:
-    from admin import item_followup
+    from admin import intake, item_followup
 
     rule = bp.add_url_rule
+    rule("/items/new", "item_new", intake.new_item, methods=["GET", "POST"])
     rule("/items/<int:item_id>/progress", "item_progress", item_followup.progress,
          methods=["POST"])
     rule("/items/<int:item_id>/resolve", "item_resolve", item_followup.resolve,
