@@ -219,7 +219,10 @@ def add_to_agenda(dialogue_id: int):
     for item_id in item_ids:
         try:
             with db.session.begin_nested():
-                agenda.assign_item(dialogue, load_item(item_id), user_id=current_user.id)
+                item = load_item(item_id)
+                if not request.form.get("confirm_similar"):
+                    agenda.refuse_if_similar(dialogue, item)  # merge rather than repeat
+                agenda.assign_item(dialogue, item, user_id=current_user.id)
             added += 1
         except DomainError as e:
             fail(e)

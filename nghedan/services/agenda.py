@@ -212,6 +212,17 @@ def similar_on_agenda(dialogue: Dialogue, item: Item) -> list[tuple[Item, float]
     return most_similar(item, [e.item for e in live_entries(dialogue)])
 
 
+def refuse_if_similar(dialogue: Dialogue, item: Item) -> None:
+    """Refuse to add an item that reads like one already on the agenda: merge it instead."""
+    similar = similar_on_agenda(dialogue, item)
+    if similar:
+        raise ValidationError(
+            _l("Ý kiến mã %(item)s giống ý kiến mã %(code)s đã có trong chương trình; "
+               "hãy mở ý kiến để gộp",
+               item=item.tracking_code, code=similar[0][0].tracking_code),
+            code="similar_on_agenda")
+
+
 # --- report back ---------------------------------------------------------------------------
 
 # Still owed to residents: a promise of an earlier dialogue, a forwarded or escalated item.

@@ -176,11 +176,7 @@ def assign_unless_similar(item: Item, dialogue_id: int, *, user_id: int | None) 
     """Put the item on a dialogue's agenda, unless one already there reads like it."""
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is not None and dialogue.commune_id == item.commune_id:
-        similar = agenda.similar_on_agenda(dialogue, item)
-        if similar:
-            raise ValidationError(
-                _l("giống ý kiến mã %(code)s đã có trong chương trình; mở ý kiến để gộp",
-                   code=similar[0][0].tracking_code), code="similar_on_agenda")
+        agenda.refuse_if_similar(dialogue, item)
     assign_to_dialogue(item, dialogue_id, user_id=user_id)
 
 

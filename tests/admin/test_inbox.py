@@ -209,7 +209,8 @@ def test_bulk_skips_an_item_alike_one_already_on_the_agenda(as_user, app, world)
     response = client.post("/admin/items/bulk", data={
         "csrf_token": token, "action": "dialogue", "dialogue": dialogue, "ids": [alike, other]})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"{_code(app, alike)}: giống ý kiến mã {_code(app, first)}" in page
+    assert (f"Ý kiến mã {_code(app, alike)} giống ý kiến mã {_code(app, first)} đã có trong "
+            "chương trình" in page)
     with app.app_context():
         assert _db.session.get(Item, alike).dialogue_id is None
         assert _db.session.get(Item, other).dialogue_id == dialogue
