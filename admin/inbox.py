@@ -27,7 +27,7 @@ from admin.labels import channel_label, legal_type_label
 from nghedan.database import reads_only
 from nghedan.errors import DomainError
 from nghedan.extensions import db
-from nghedan.formatting import fmt_date, fmt_datetime
+from nghedan.formatting import fmt_date, fmt_datetime, parse_day
 from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, User
 from nghedan.models.items import CHANNELS, LEGAL_TYPES, OPEN_STATUSES, STATUSES
 from nghedan.safe_redirect import safe_next
@@ -46,8 +46,9 @@ def _int(name: str) -> int | None:
 
 
 def _day(name: str) -> date | None:
+    """A day typed as dd/mm/yyyy (or sent as ISO); one that can't be read filters nothing."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return parse_day(request.args.get(name))
     except ValueError:
         return None
 

@@ -21,7 +21,7 @@ from admin.access import require_role, visible_commune_ids
 from admin.labels import channel_label, legal_type_label
 from nghedan.database import reads_only
 from nghedan.extensions import db
-from nghedan.formatting import local
+from nghedan.formatting import local, parse_day
 from nghedan.models import Commune, Officer, utcnow
 from nghedan.services import exports, report_activity, report_alerts, report_summary, reports
 from nghedan.services.exports import Column, Table
@@ -45,7 +45,7 @@ def reason_labels() -> dict[str, str]:
 
 def _day(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return parse_day(request.args.get(name))
     except ValueError:
         return None
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from admin.access import require_role, shown_phone, visible_commune_ids
 from admin.forms import PostForm
 from nghedan.extensions import db
+from nghedan.formatting import parse_day
 from nghedan.models import Message
 from nghedan.models.messages import IN_STATUSES, OUT_STATUSES
 from nghedan.services.history import audit
@@ -39,7 +40,7 @@ class LogPage:
 
 def _day(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return parse_day(request.args.get(name))
     except ValueError:
         return None
 

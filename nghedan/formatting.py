@@ -46,6 +46,15 @@ def parse_day(raw: str | None) -> date | None:
     return date(int(year), int(month), int(day))
 
 
+def fmt_typed_day(raw: str | None) -> str:
+    """What a day field shows again: the day as dd/mm/yyyy, or what was typed if unreadable."""
+    try:
+        day = parse_day(raw)
+    except ValueError:
+        return raw or ""
+    return fmt_date(day)
+
+
 def fmt_time(value: datetime | None) -> str:
     return local(value).strftime("%H:%M") if value else ""
 
@@ -65,6 +74,6 @@ def fmt_percent(value: float | None) -> str:
 
 def register_filters(app) -> None:
     app.jinja_env.filters.update(
-        date=fmt_date, time=fmt_time, datetime=fmt_datetime,
+        date=fmt_date, time=fmt_time, datetime=fmt_datetime, typed_day=fmt_typed_day,
         number=fmt_number, percent=fmt_percent,
     )
