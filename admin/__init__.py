@@ -128,6 +128,7 @@ def _followup_routes() -> None:
          methods=["POST"])
     rule("/items/<int:item_id>/evidence/<int:attachment_id>", "item_evidence",
          item_followup.evidence)
+    rule("/follow-up/officers", "followup_officers", item_followup.per_officer)
     # admin/dialogues/_report_back.html lists a dialogue's "report back" entries.
     bp.add_app_template_global(agenda.report_back_entries, "report_back_entries")
 

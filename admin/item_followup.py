@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from admin.access import require_role, visible_or_404
+from admin.dialogues import chosen_commune
 from admin.item_page import show
 from nghedan.errors import DomainError
 from nghedan.extensions import db
@@ -50,6 +51,14 @@ def resolve(item_id: int):
     flash(_("Đã ghi giải quyết xong.") + (" " + _("Đã báo %(n)s người dân.", n=sent)
                                           if sent else ""), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
+
+
+@require_role()
+def per_officer():
+    """Items per responsible officer: still open, overdue, resolved."""
+    commune = chosen_commune()
+    return render_template("admin/followup_officers.html", commune=commune,
+                           loads=followup.per_officer([commune.id]))
 
 
 @require_role()

@@ -152,6 +152,7 @@ USER_URLS = [
 LIST_URLS = [("GET", "/admin/"), ("GET", "/admin/items"), ("GET", "/admin/items.csv"),
              ("POST", "/admin/items/bulk"), ("GET", "/admin/users"), ("POST", "/admin/users"),
              ("GET", "/admin/items/new"), ("POST", "/admin/items/new"),
+             ("GET", "/admin/follow-up/officers"),
              ("POST", "/admin/logout"), ("GET", "/admin/password"), ("POST", "/admin/password")]
 ALL_URLS = ITEM_URLS + USER_URLS + LIST_URLS
 

@@ -16,7 +16,7 @@ from nghedan.formatting import LOCAL_ZONE, fmt_date
 from nghedan.models import Commune, Item, ItemAttachment
 from nghedan.services import followup
 from nghedan.services.evidence import DOCX, content_type_of
-from tests.admin.conftest import page_csrf
+from tests.admin.conftest import login, page_csrf
 from tests.factories import make_item, make_officer
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -146,7 +146,6 @@ def test_resolving_needs_what_was_done_and_keeps_the_evidence(as_user, app, worl
     assert file.headers["X-Content-Type-Options"] == "nosniff"
     # Another commune's admin can't read it.
     other = app.test_client()
-    from tests.admin.conftest import login
     login(other, "admin2")
     assert other.get(f"/admin/items/{world.item_id}/evidence/{attachment_id}").status_code == 404
 
@@ -208,3 +207,18 @@ def test_figures_per_officer(db):
         ("Đỗ Thị Ánh", 0, 0, 1), ("Trần Văn Việt", 2, 1, 0)]
     with pytest.raises(ValidationError):
         followup.resolve(done, "again")
+
+
+def test_the_per_officer_page_shows_each_officers_figures(as_user, app, world):
+    viet, anh, _stranger = _officers(app, world)
+    client = as_user("officer1")
+    _post(client, world, "triage", {"responsible_officer": viet,
+                                    "due_date": "01/01/2020"})
+    page = client.get("/admin/follow-up/officers").get_data(as_text=True)
+    rows = page.split('id="officer-loads"')[1]
+    assert "Trần Văn Việt" in rows and "Đỗ Thị Ánh" not in rows  # Ánh has no items
+    assert '<span class="badge overdue">1</span>' in rows
+    assert "Số liệu theo cán bộ phụ trách" in client.get("/admin/follow-up").get_data(as_text=True)
+    supervisor = app.test_client()
+    login(supervisor, "super1")
+    assert "Trần Văn Việt" in supervisor.get("/admin/follow-up/officers").get_data(as_text=True)
