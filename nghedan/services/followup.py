@@ -13,7 +13,7 @@ from sqlalchemy import select
 from nghedan.collation import person_sort_key
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
-from nghedan.formatting import local
+from nghedan.formatting import fmt_date, local
 from nghedan.models import Dialogue, Item, Officer, utcnow
 from nghedan.models.items import OPEN_STATUSES
 from nghedan.services import dialogue_sms
@@ -140,7 +140,8 @@ def set_responsible(item: Item, *, officer_id: int | None, outside_body: str | N
         return False
     before = {"officer_id": item.responsible_officer_id, "name": item.responsible}
     item.responsible_officer_id, item.responsible = new_id, name
-    _log(item, "responsible", user_id, before=before, after={"officer_id": new_id, "name": name})
+    _log(item, "responsible", user_id, name or "—", before=before,
+         after={"officer_id": new_id, "name": name})
     return True
 
 
@@ -155,18 +156,18 @@ def set_due_date(item: Item, due_date: date | None, *, reason: str | None = None
     before = item.due_date
     if before is None:
         item.due_date = due_date
-        _log(item, "due_date", user_id, after=_iso(due_date))
+        _log(item, "due_date", user_id, fmt_date(due_date), after=_iso(due_date))
         return True
     reason = _valid_note(reason, empty=_l("Cần ghi lý do gia hạn hoặc đổi hạn xử lý."))
     item.due_date = due_date
     kind = "due_extended" if due_date and due_date > before else "due_changed"
-    _log(item, kind, user_id, before=_iso(before), after=_iso(due_date), reason=reason)
+    _log(item, kind, user_id, f"{fmt_date(before)} → {fmt_date(due_date) or '—'}: {reason}",
+         before=_iso(before), after=_iso(due_date), reason=reason)
     return True
 
 
-def _log(item: Item, kind: str, user_id: int | None, **detail) -> None:
-    record_event(item, kind, actor="user", user_id=user_id, note=detail.get("reason"),
-                 detail=detail)
+def _log(item: Item, kind: str, user_id: int | None, note: str, **detail) -> None:
+    record_event(item, kind, actor="user", user_id=user_id, note=note, detail=detail)
     audit(f"item.{kind}", user_id=user_id, commune_id=item.commune_id, object_type="item",
           object_id=item.id, detail=detail)
 

@@ -97,7 +97,8 @@ def test_moving_a_due_date_needs_a_reason_kept_in_the_history(as_user, app, worl
     with app.app_context():
         item = _item(app, world)
         [extended] = [e for e in item.events if e.kind == "due_extended"]
-        assert item.due_date == later and extended.note == "Chờ kinh phí của huyện"
+        assert item.due_date == later
+        assert extended.note == f"{fmt_date(first)} → {fmt_date(later)}: Chờ kinh phí của huyện"
         assert extended.detail["before"] == first.isoformat()
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
     assert "Gia hạn xử lý" in page and "Chờ kinh phí của huyện" in page
