@@ -78,3 +78,15 @@ def test_supervisors_can_not_enter_items(as_user):
     client = as_user("super1")
     assert client.get("/admin/items/new").status_code == 403
     assert 'id="new-item-link"' not in client.get("/admin/items").get_data(as_text=True)
+
+
+def test_the_form_and_its_refusal_in_english(as_user, app, world):
+    client = as_user("officer1")
+    client.get("/lang/en")
+    page = client.get("/admin/items/new").get_data(as_text=True)
+    assert "Enter an item received at the commune" in page and "Walk-in" in page
+    refused = client.post("/admin/items/new", data={
+        "csrf_token": page_csrf(client, "/admin/items/new"), **_form(app, world, consent="")})
+    assert "has not agreed to be contacted" in refused.get_data(as_text=True)
+    item_page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
+    assert "Responsible officer" in item_page and "day/month/year" in item_page
