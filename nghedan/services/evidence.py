@@ -14,7 +14,7 @@ from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment
 from nghedan.text import collapse_spaces, nfc
 
-DEFAULT_MAX_BYTES = 1536 * 1024  # under the request limit (MAX_CONTENT_LENGTH, 2 MB)
+DEFAULT_MAX_BYTES = 1536 * 1024  # config ITEM_EVIDENCE_MAX_BYTES; under MAX_CONTENT_LENGTH
 MAX_NAME_LENGTH = 120
 # First bytes of the formats accepted; a name's extension is never trusted.
 _SIGNATURES = (
