@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from admin.access import require_role, visible_or_404
 from admin.dialogues import chosen_commune
-from admin.item_page import show
+from admin.item_page import refused_form
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment
@@ -27,9 +27,7 @@ def progress(item_id: int):
         followup.add_progress_note(item, request.form.get("progress", ""),
                                    user_id=current_user.id)
     except DomainError as e:
-        db.session.rollback()
-        flash(_("Không lưu được: %(reason)s", reason=e.message), "error")
-        return show(item_id, values=request.form, status=422)
+        return refused_form(item_id, e)
     flash(_("Đã ghi tiến độ."), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
 
@@ -45,9 +43,7 @@ def resolve(item_id: int):
         sent = followup.resolve(item, request.form.get("resolution", ""), evidence=evidence,
                                 user_id=current_user.id)
     except DomainError as e:
-        db.session.rollback()
-        flash(_("Không lưu được: %(reason)s", reason=e.message), "error")
-        return show(item_id, values=request.form, status=422)
+        return refused_form(item_id, e)
     flash(_("Đã ghi giải quyết xong.") + (" " + _("Đã báo %(n)s người dân.", n=sent)
                                           if sent else ""), "ok")
     return redirect(url_for("admin.item", item_id=item_id))

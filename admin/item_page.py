@@ -113,11 +113,16 @@ def triage_item(item_id: int):
             return show(item_id, values=request.form, similar=similar)
         _save_triage(item, uid)
     except DomainError as e:
-        db.session.rollback()
-        flash(_("Không lưu được: %(reason)s", reason=e.message), "error")
-        return show(item_id, values=request.form, status=422)
+        return refused_form(item_id, e)
     flash(_("Đã lưu."), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
+
+
+def refused_form(item_id: int, error: DomainError):
+    """The item page again, saying why, with the refused form's fields as they were typed."""
+    db.session.rollback()
+    flash(_("Không lưu được: %(reason)s", reason=error.message), "error")
+    return show(item_id, values=request.form, status=422)
 
 
 def _save_triage(item: Item, uid: int) -> None:

@@ -76,6 +76,19 @@ def _drop_from(dialogue: Dialogue | None, item: Item, *, user_id: int | None = N
                   note="Rút khỏi chương trình buổi đối thoại")
 
 
+def withdraw_resolved(item: Item) -> None:
+    """An item resolved before its dialogue leaves that planned agenda (nothing to discuss)."""
+    dialogue = db.session.get(Dialogue, item.dialogue_id) if item.dialogue_id else None
+    if dialogue is None or dialogue.status != "planned":
+        return
+    entry = _entry(dialogue, item)
+    if entry is not None:
+        dialogue.agenda.remove(entry)
+        db.session.delete(entry)
+        _renumber(dialogue)
+    item.dialogue_id = None
+
+
 def _check_assignable(dialogue: Dialogue, item: Item) -> None:
     if dialogue.status != "planned":
         raise ValidationError(_l("Chỉ thêm ý kiến vào buổi đối thoại chưa diễn ra."),

@@ -16,7 +16,7 @@ from nghedan.extensions import db
 from nghedan.formatting import fmt_date, local
 from nghedan.models import Dialogue, Item, Officer, utcnow
 from nghedan.models.items import OPEN_STATUSES
-from nghedan.services import dialogue_sms
+from nghedan.services import agenda, dialogue_sms
 from nghedan.services.evidence import Evidence, attach_evidence
 from nghedan.services.history import audit, change_status, record_event
 from nghedan.text import collapse_spaces, nfc
@@ -88,6 +88,8 @@ def resolve(item: Item, note: str, *, evidence: Evidence | None = None,
                               code="not_resolvable")
     if evidence is not None:
         attach_evidence(item, evidence, user_id=user_id)
+    if item.status == "scheduled":
+        agenda.withdraw_resolved(item)
     if item.status == "escalated" or (item.status == "answered"
                                       and item.outcome == "commune_will_resolve"):
         return complete(item, note, user_id=user_id, now=now)

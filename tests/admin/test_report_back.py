@@ -89,3 +89,17 @@ def test_the_dialogue_page_and_printout_list_them(as_user, app, world):
         section = page.split('id="report-back"')[1]
         assert "Báo cáo lại kết quả (3 ý kiến còn đang giải quyết)" in page, path
         assert all(code in section for code in codes) and "UBND tỉnh" in section
+
+
+def test_an_item_resolved_before_its_dialogue_leaves_the_agenda(db):
+    from nghedan.services import followup
+
+    commune = make_commune()
+    item = triaged_item(commune, "Xin sửa cống ấp Tân Phú")
+    other = triaged_item(commune, "Xin lắp đèn đường", phone="0912000888")
+    dialogue = make_dialogue(commune, hamlets=commune.hamlets[:1])
+    agenda.assign_item(dialogue, item)
+    agenda.assign_item(dialogue, other)
+    followup.resolve(item, "Đã nạo vét cống trước buổi đối thoại.")
+    assert item.status == "closed" and item.dialogue_id is None
+    assert [(e.item, e.position) for e in agenda.live_entries(dialogue)] == [(other, 1)]
