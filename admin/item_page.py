@@ -64,9 +64,16 @@ def show(item_id: int, preview=None, reply_text: str = "", values=None, similar=
         duplicates=triage.suggested_duplicates(item) if item.status != "duplicate" else [],
         statuses=STATUSES, legal_types=LEGAL_TYPES, preview=preview, reply_text=reply_text,
         recipients=len(triage.reply_recipients(item)), **choices([item.commune_id]),
-        officers=people.active_officers(item.commune_id), values=values or {},
+        officers=_officer_choices(item), values=values or {},
         similar=similar or [], resolvable=item.status in followup.RESOLVABLE,
     ), status
+
+
+def _officer_choices(item: Item) -> list:
+    """The commune's serving officers, and the item's own even if they have since left."""
+    officers = people.active_officers(item.commune_id)
+    current = item.responsible_officer
+    return officers + [current] if current and current not in officers else officers
 
 
 @require_role("admin")

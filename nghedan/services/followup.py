@@ -134,7 +134,9 @@ def set_responsible(item: Item, *, officer_id: int | None, outside_body: str | N
     officer = None
     if officer_id is not None:
         officer = db.session.get(Officer, officer_id)
-        if officer is None or officer.commune_id != item.commune_id or not officer.active:
+        kept = officer is not None and officer.id == item.responsible_officer_id
+        if officer is None or officer.commune_id != item.commune_id or not (
+                officer.active or kept):  # one who left keeps what they already had
             raise ValidationError(_l("Không tìm thấy cán bộ này."), code="unknown_officer")
     name = officer.name if officer else collapse_spaces(nfc(outside_body or ""))[:160] or None
     new_id = officer.id if officer else None

@@ -223,3 +223,23 @@ def test_the_per_officer_page_shows_each_officers_figures(as_user, app, world):
     supervisor = app.test_client()
     login(supervisor, "super1")
     assert "Trần Văn Việt" in supervisor.get("/admin/follow-up/officers").get_data(as_text=True)
+
+
+def test_an_officer_who_left_keeps_their_items_until_reassigned(as_user, app, world):
+    viet, anh, _stranger = _officers(app, world)
+    client = as_user("officer1")
+    _post(client, world, "triage", {"responsible_officer": viet})
+    with app.app_context():
+        from nghedan.models import Officer
+
+        _db.session.get(Officer, viet).active = False
+        _db.session.commit()
+    page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
+    assert f'<option value="{viet}" selected>Trần Văn Việt' in page
+    assert _post(client, world, "triage", {"responsible_officer": viet,
+                                           "note": "x"}).status_code == 302
+    with app.app_context():
+        assert _item(app, world).responsible_officer_id == viet
+        followup.set_responsible(_item(app, world), officer_id=anh, outside_body=None)
+        _db.session.commit()
+        assert _item(app, world).responsible == "Đỗ Thị Ánh"
