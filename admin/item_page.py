@@ -24,7 +24,7 @@ from nghedan.extensions import db
 from nghedan.formatting import parse_day
 from nghedan.models import Dialogue, Item, Message
 from nghedan.models.items import LEGAL_TYPES, STATUSES
-from nghedan.services import agenda, followup, people, triage
+from nghedan.services import agenda, evidence, followup, people, triage
 from nghedan.services.history import audit
 
 THREAD_LIMIT = 50
@@ -66,6 +66,7 @@ def show(item_id: int, preview=None, reply_text: str = "", values=None, similar=
         recipients=len(triage.reply_recipients(item)), **choices([item.commune_id]),
         officers=_officer_choices(item), values=values or {},
         similar=similar or [], resolvable=item.status in followup.RESOLVABLE,
+        evidence_max_bytes=evidence.max_bytes(),
     ), status
 
 

@@ -31,9 +31,7 @@ def assign_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None,
     if existing is not None and not existing.report_back:
         return existing
     if existing is not None:  # was only to be reported back on: now discussed in full
-        existing.report_back = False
-        dialogue.agenda.remove(existing)
-        db.session.delete(existing)
+        _remove_entry(dialogue, item)
         db.session.flush()
     if item.dialogue_id and item.dialogue_id != dialogue.id and item.status == "scheduled":
         _drop_from(db.session.get(Dialogue, item.dialogue_id), item)
@@ -66,11 +64,7 @@ def remove_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None) -
 
 def _drop_from(dialogue: Dialogue | None, item: Item, *, user_id: int | None = None) -> None:
     if dialogue is not None:
-        entry = _entry(dialogue, item)
-        if entry is not None:
-            dialogue.agenda.remove(entry)
-            db.session.delete(entry)
-            _renumber(dialogue)
+        _remove_entry(dialogue, item)
     item.dialogue_id = None
     change_status(item, "triaged", actor="user" if user_id else "system", user_id=user_id,
                   note="Rút khỏi chương trình buổi đối thoại")
@@ -81,12 +75,16 @@ def withdraw_resolved(item: Item) -> None:
     dialogue = db.session.get(Dialogue, item.dialogue_id) if item.dialogue_id else None
     if dialogue is None or dialogue.status != "planned":
         return
+    _remove_entry(dialogue, item)
+    item.dialogue_id = None
+
+
+def _remove_entry(dialogue: Dialogue, item: Item) -> None:
     entry = _entry(dialogue, item)
     if entry is not None:
         dialogue.agenda.remove(entry)
         db.session.delete(entry)
         _renumber(dialogue)
-    item.dialogue_id = None
 
 
 def _check_assignable(dialogue: Dialogue, item: Item) -> None:

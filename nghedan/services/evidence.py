@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment
+from nghedan.services.history import record_event
 from nghedan.text import collapse_spaces, nfc
 
 DEFAULT_MAX_BYTES = 1536 * 1024  # config ITEM_EVIDENCE_MAX_BYTES; under MAX_CONTENT_LENGTH
@@ -51,12 +52,17 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
+def max_bytes() -> int:
+    """The largest evidence file accepted."""
+    return int(current_app.config.get("ITEM_EVIDENCE_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
 def attach_evidence(item: Item, evidence: Evidence, *, user_id: int | None = None
                     ) -> ItemAttachment:
     """Check the file by its content and size and keep it with the item."""
     if not evidence.data:
         raise ValidationError(_l("Tệp đính kèm đang trống."), code="empty_evidence")
-    limit = int(current_app.config.get("ITEM_EVIDENCE_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    limit = max_bytes()
     if len(evidence.data) > limit:
         raise ValidationError(_l("Tệp đính kèm quá lớn (tối đa %(n)s KB).", n=limit // 1024),
                               code="evidence_too_large")
@@ -68,6 +74,7 @@ def attach_evidence(item: Item, evidence: Evidence, *, user_id: int | None = Non
                                 content_type=content_type, size=len(evidence.data),
                                 data=evidence.data, user_id=user_id)
     db.session.add(attachment)
+    record_event(item, "evidence", actor="user", user_id=user_id, note=attachment.file_name)
     return attachment
 
 

@@ -142,6 +142,7 @@ def test_resolving_needs_what_was_done_and_keeps_the_evidence(as_user, app, worl
         attachment_id = attachment.id
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
     assert "Đã nạo vét cống, đường hết ngập." in page and 'id="resolve"' not in page
+    assert "Đính kèm minh chứng" in page.split('id="history"')[1]
     file = client.get(f"/admin/items/{world.item_id}/evidence/{attachment_id}")
     assert file.data == PNG and file.mimetype == "image/png"
     assert file.headers["X-Content-Type-Options"] == "nosniff"

@@ -98,3 +98,30 @@ def test_entry_form_keeps_what_was_typed_and_search_opens_a_code(
     page.keyboard.press("Enter")
     page.wait_for_url("**/admin/items/*")
     assert code in page.text_content("h1")
+
+
+def test_a_too_large_evidence_file_is_refused_before_the_typed_note_is_sent(
+        live_server, page_factory, app, world):  # noqa: F811
+    app.config["ITEM_EVIDENCE_MAX_BYTES"] = 2048
+    page, _log = page_factory("landscape")
+    path = f"/admin/items/{world.item_id}"
+    _log_in(page, live_server, path)
+    page.fill("textarea[name=resolution]", "Đã nạo vét cống, đường hết ngập.")
+    big = b"\x89PNG\r\n\x1a\n" + b"\x00" * 4096
+    page.set_input_files("input[name=evidence]", files=[
+        {"name": "anh-lon.png", "mimeType": "image/png", "buffer": big}])
+    message = page.eval_on_selector("input[name=evidence]", "f => f.validationMessage")
+    assert "Tệp quá lớn (tối đa 2 KB)" in message
+    page.click("#resolve button.primary")
+    page.wait_for_timeout(300)
+    assert page.url.endswith(path) and _item(app, world.item_id)  # nothing was sent
+    with app.app_context():
+        assert _db.session.get(Item, world.item_id).status == "new"
+    assert page.input_value("textarea[name=resolution]") == "Đã nạo vét cống, đường hết ngập."
+    small = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    page.set_input_files("input[name=evidence]", files=[
+        {"name": "anh.png", "mimeType": "image/png", "buffer": small}])
+    page.click("#resolve button.primary")
+    page.wait_for_selector("#evidence")
+    assert "anh.png" in page.text_content("#evidence")
+    screenshot(page, "admin-item-resolved-with-evidence")
