@@ -48,5 +48,3 @@ def _form(values=None, status: int = 200):
     return render_template("admin/new_item.html", values=values or {}, form=PostForm(),
                            methods=INTAKE_METHODS, legal_types=LEGAL_TYPES,
                            **choices([current_user.commune_id])), status
-
-
