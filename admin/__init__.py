@@ -116,3 +116,23 @@ def _people_and_places_routes() -> None:
 
 
 _people_and_places_routes()
+
+
+def _followup_routes() -> None:
+    from admin import intake, item_followup
+    from nghedan.services import agenda
+
+    rule = bp.add_url_rule
+    rule("/items/new", "item_new", intake.new_item, methods=["GET", "POST"])
+    rule("/items/<int:item_id>/progress", "item_progress", item_followup.progress,
+         methods=["POST"])
+    rule("/items/<int:item_id>/resolve", "item_resolve", item_followup.resolve,
+         methods=["POST"])
+    rule("/items/<int:item_id>/evidence/<int:attachment_id>", "item_evidence",
+         item_followup.evidence)
+    rule("/follow-up/officers", "followup_officers", item_followup.per_officer)
+    # admin/dialogues/_report_back.html lists a dialogue's "report back" entries.
+    bp.add_app_template_global(agenda.report_back_entries, "report_back_entries")
+
+
+_followup_routes()

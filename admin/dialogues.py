@@ -20,6 +20,7 @@ from admin.access import (
     visible_commune_ids,
     visible_or_404,
 )
+from nghedan.collation import person_sort_key
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
@@ -121,10 +122,9 @@ def _parse_form(commune: Commune) -> DialogueInput:
 
 
 def _form_page(commune: Commune, dialogue: Dialogue | None, status: int = 200):
-    officers = db.session.scalars(
+    officers = sorted(db.session.scalars(
         select(Officer).where(Officer.commune_id == commune.id, Officer.active)
-        .order_by(Officer.name)
-    ).all()
+    ), key=lambda o: person_sort_key(o.name))
     values = request.form if request.method == "POST" else None
     return render_template("admin/dialogues/form.html", commune=commune, dialogue=dialogue,
                            officers=officers, kinds=DIALOGUE_KINDS, values=values,
@@ -221,7 +221,10 @@ def add_to_agenda(dialogue_id: int):
     for item_id in item_ids:
         try:
             with db.session.begin_nested():
-                agenda.assign_item(dialogue, load_item(item_id), user_id=current_user.id)
+                item = load_item(item_id)
+                if not request.form.get("confirm_similar"):
+                    agenda.refuse_if_similar(dialogue, item)  # merge rather than repeat
+                agenda.assign_item(dialogue, item, user_id=current_user.id)
             added += 1
         except DomainError as e:
             fail(e)

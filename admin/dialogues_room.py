@@ -12,7 +12,7 @@ from admin.access import require_role, shown_name, shown_phone, visible_commune_
 from admin.dialogues import ANY_ROLE, EDITORS, chosen_commune, fail, load_dialogue, load_item
 from nghedan.errors import DomainError
 from nghedan.extensions import db
-from nghedan.formatting import fmt_datetime
+from nghedan.formatting import fmt_datetime, parse_day
 from nghedan.models import Category, utcnow
 from nghedan.services import agenda, followup
 from nghedan.services import meeting as room
@@ -60,7 +60,7 @@ def save_answer(dialogue_id: int, item_id: int):
 def _due_date() -> date | None:
     raw = request.form.get("due_date", "").strip()
     try:
-        return date.fromisoformat(raw) if raw else None
+        return parse_day(raw)
     except ValueError:
         return None
 

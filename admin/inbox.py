@@ -103,8 +103,11 @@ def choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) -> di
 @reads_only
 @require_role()
 def items():
-    """The inbox page."""
+    """The inbox page; a tracking code typed into the search opens that item."""
     f = current_filter()
+    found = search.item_for_code(f.q, f.commune_ids)
+    if found is not None:
+        return redirect(url_for("admin.item", item_id=found.id))
     size = int(current_app.config["ADMIN_PAGE_SIZE"])
     result = search.page(f, after=search.Cursor.decode(request.args.get("after")),
                          before=search.Cursor.decode(request.args.get("before")), size=size)
@@ -121,7 +124,7 @@ def items():
 
 @require_role("admin", "officer")
 def bulk():
-    """Apply one action to the selected items: one transaction, one audit entry per item."""
+    """Apply one action to the selected items it can apply to; name those skipped and why."""
     back = safe_next(request.form.get("back"), default=url_for("admin.items"))
     if not back.startswith(url_for("admin.items")):
         back = url_for("admin.items")
@@ -131,14 +134,24 @@ def bulk():
         flash(_("Chọn ít nhất một ý kiến và một thao tác."), "error")
         return redirect(back)
     selected = _selected_items(ids)
-    try:
-        _apply(action, selected)
-    except DomainError as e:
-        db.session.rollback()
-        flash(_("Không thực hiện được: %(reason)s", reason=e.message), "error")
-        return redirect(back)
-    flash(_("Đã cập nhật %(n)s ý kiến.", n=len(selected)), "ok")
+    result = triage.apply_to_each(selected, lambda item: _apply(action, item))
+    if result.done:
+        flash(_("Đã cập nhật %(n)s ý kiến.", n=len(result.done)), "ok")
+    if result.skipped:
+        flash(_skipped_message(result.skipped), "error")
     return redirect(back)
+
+
+SKIPPED_SHOWN = 20
+
+
+def _skipped_message(skipped: list) -> str:
+    """Which items a bulk action left alone, and why (the first ones, then how many more)."""
+    lines = [f"{item.tracking_code}: {reason}" for item, reason in skipped[:SKIPPED_SHOWN]]
+    more = len(skipped) - SKIPPED_SHOWN
+    if more > 0:
+        lines.append(_("và %(n)s ý kiến khác", n=more))
+    return _("Bỏ qua %(n)s ý kiến: %(list)s", n=len(skipped), list="; ".join(lines))
 
 
 def _selected_items(ids: list[int]) -> list[Item]:
@@ -149,23 +162,22 @@ def _selected_items(ids: list[int]) -> list[Item]:
     return list(found)
 
 
-def _apply(action: str, selected: list[Item]) -> None:
+def _apply(action: str, item: Item) -> None:
     value = request.form.get(action, "").strip()
     user_id = current_user.id
     number = id_value(value)
-    for item in selected:
-        if action == "category":
-            triage.set_category(item, number, user_id=user_id)
-        elif action == "hamlet":
-            triage.set_hamlet(item, number, user_id=user_id)
-        elif action == "legal_type":
-            triage.set_legal_type(item, value, user_id=user_id)
-        elif action == "dialogue":
-            triage.assign_to_dialogue(item, number or 0, user_id=user_id)
-        elif action == "duplicate":
-            triage.mark_duplicate(item, _kept_item(value, item), user_id=user_id)
-        elif action == "reject":
-            triage.reject(item, value, user_id=user_id)
+    if action == "category":
+        triage.set_category(item, number, user_id=user_id)
+    elif action == "hamlet":
+        triage.set_hamlet(item, number, user_id=user_id)
+    elif action == "legal_type":
+        triage.set_legal_type(item, value, user_id=user_id)
+    elif action == "dialogue":
+        triage.assign_unless_similar(item, number or 0, user_id=user_id)
+    elif action == "duplicate":
+        triage.mark_duplicate(item, _kept_item(value, item), user_id=user_id)
+    elif action == "reject":
+        triage.reject(item, value, user_id=user_id)
 
 
 def _kept_item(code: str, item: Item) -> Item:

@@ -22,10 +22,11 @@ from admin.inbox import choices
 from nghedan import phones
 from nghedan.errors import DomainError
 from nghedan.extensions import db
-from nghedan.models import Item, Message
+from nghedan.formatting import parse_day
+from nghedan.models import Dialogue, Item, Message
 from nghedan.models.items import LEGAL_TYPES, STATUSES
 from nghedan.request_args import id_value
-from nghedan.services import triage
+from nghedan.services import agenda, evidence, followup, people, triage
 from nghedan.services.confidential import tied_denunciations
 from nghedan.services.history import audit
 
@@ -53,8 +54,9 @@ def sms_thread(item: Item, user, *, audited: bool = False) -> list[Message]:
 
 
 @require_role()
-def show(item_id: int, preview=None, reply_text: str = ""):
-    """The item page."""
+def show(item_id: int, preview=None, reply_text: str = "", values=None, similar=None,
+         status: int = 200):
+    """The item page; `values` are a refused form's fields, shown again as typed."""
     item = _item(item_id)
     user = current_user._get_current_object()
     secret = item.is_denunciation
@@ -70,7 +72,17 @@ def show(item_id: int, preview=None, reply_text: str = ""):
         duplicates=triage.suggested_duplicates(item) if item.status != "duplicate" else [],
         statuses=STATUSES, legal_types=LEGAL_TYPES, preview=preview, reply_text=reply_text,
         recipients=len(triage.reply_recipients(item)), **choices([item.commune_id]),
-    )
+        officers=_officer_choices(item), values=values or {},
+        similar=similar or [], resolvable=item.status in followup.RESOLVABLE,
+        evidence_max_bytes=evidence.max_bytes(),
+    ), status
+
+
+def _officer_choices(item: Item) -> list:
+    """The commune's serving officers, and the item's own even if they have since left."""
+    officers = people.active_officers(item.commune_id)
+    current = item.responsible_officer
+    return officers + [current] if current and current not in officers else officers
 
 
 @require_role("admin")
@@ -94,40 +106,68 @@ def _number(name: str) -> int | None:
 
 
 def _due_date() -> date | None:
-    raw = request.form.get("due_date", "").strip()
-    if not raw:
-        return None
     try:
-        return date.fromisoformat(raw)
+        return parse_day(request.form.get("due_date"))
     except ValueError as e:
-        raise DomainError(_("Ngày không hợp lệ."), code="bad_date") from e
+        raise DomainError(_("Ngày không hợp lệ: hãy ghi theo dạng ngày/tháng/năm, "
+                            "ví dụ 25/12/2026."), code="bad_date") from e
 
 
 @require_role("admin", "officer")
 def triage_item(item_id: int):
-    """Save the triage panel: category, hamlet, legal type, dialogue, follow-up, status."""
+    """Save the triage panel: category, hamlet, legal type, dialogue, follow-up, status.
+
+    A refusal shows the panel again with everything typed; an item that reads like one
+    already on the chosen dialogue's agenda is held back with an offer to merge it.
+    """
     item = _item(item_id)
     uid = current_user.id
     try:
-        if _number("category") != item.category_id:
-            triage.set_category(item, _number("category"), user_id=uid)
-        if _number("hamlet") != item.hamlet_id:
-            triage.set_hamlet(item, _number("hamlet"), user_id=uid)
-        legal_type = request.form.get("legal_type", item.legal_type)
-        if legal_type != item.legal_type:
-            triage.set_legal_type(item, legal_type, user_id=uid)
-        triage.set_follow_up(item, responsible=request.form.get("responsible"),
-                             due_date=_due_date(), user_id=uid)
-        dialogue = _number("dialogue")
-        if dialogue and dialogue != item.dialogue_id:
-            triage.assign_to_dialogue(item, dialogue, user_id=uid)
-        _change_status(item, uid)
+        similar = _similar_on_chosen_agenda(item)
+        if similar:
+            db.session.rollback()
+            return show(item_id, values=request.form, similar=similar)
+        _save_triage(item, uid)
     except DomainError as e:
-        db.session.rollback()
-        flash(_("Không lưu được: %(reason)s", reason=e.message), "error")
-        return redirect(url_for("admin.item", item_id=item_id))
+        return refused_form(item_id, e)
     flash(_("Đã lưu."), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
+
+
+def refused_form(item_id: int, error: DomainError):
+    """The item page again, saying why, with the refused form's fields as they were typed."""
+    db.session.rollback()
+    flash(_("Không lưu được: %(reason)s", reason=error.message), "error")
+    return show(item_id, values=request.form, status=422)
+
+
+def _save_triage(item: Item, uid: int) -> None:
+    if _number("category") != item.category_id:
+        triage.set_category(item, _number("category"), user_id=uid)
+    if _number("hamlet") != item.hamlet_id:
+        triage.set_hamlet(item, _number("hamlet"), user_id=uid)
+    legal_type = request.form.get("legal_type", item.legal_type)
+    if legal_type != item.legal_type:
+        triage.set_legal_type(item, legal_type, user_id=uid)
+    followup.set_responsible(item, officer_id=_number("responsible_officer"),
+                             outside_body=request.form.get("responsible"), user_id=uid)
+    followup.set_due_date(item, _due_date(), reason=request.form.get("due_reason"),
+                          user_id=uid)
+    dialogue = _number("dialogue")
+    if dialogue and dialogue != item.dialogue_id:
+        triage.assign_to_dialogue(item, dialogue, user_id=uid)
+    _change_status(item, uid)
+
+
+def _similar_on_chosen_agenda(item: Item) -> list:
+    """Items alike on the agenda the form puts this item on, unless the official confirmed."""
+    dialogue_id = _number("dialogue")
+    if not dialogue_id or dialogue_id == item.dialogue_id or request.form.get("confirm_similar"):
+        return []
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is None or dialogue.commune_id != item.commune_id:
+        return []
+    return agenda.similar_on_agenda(dialogue, item)
 
 
 def _change_status(item: Item, user_id: int) -> None:

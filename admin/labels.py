@@ -35,7 +35,17 @@ def event_label(kind: str) -> str:
             "hamlet": _("Đặt ấp, khóm"), "legal_type": _("Đặt loại đơn"),
             "dialogue": _("Đưa vào buổi đối thoại"), "merged": _("Gộp vào ý kiến khác"),
             "rejected": _("Từ chối"), "follow_up": _("Giao người phụ trách, hạn xử lý"),
-            "sms_reply": _("Trả lời bằng SMS")}.get(kind, kind)
+            "sms_reply": _("Trả lời bằng SMS"), "progress": _("Ghi tiến độ"),
+            "responsible": _("Giao người phụ trách"), "due_date": _("Đặt hạn xử lý"),
+            "due_extended": _("Gia hạn xử lý"), "due_changed": _("Đổi hạn xử lý"),
+            "report_back": _("Đưa vào phần báo cáo lại tại buổi đối thoại"),
+            "evidence": _("Đính kèm minh chứng")}.get(kind, kind)
+
+
+def intake_method_label(method: str) -> str:
+    """How an item entered at the commune reached the office."""
+    return {"letter": _("Thư, đơn gửi đến"), "phone": _("Gọi điện thoại"),
+            "walk_in": _("Đến trực tiếp")}.get(method, method)
 
 
 def has_endpoint(name: str) -> bool:
@@ -53,4 +63,5 @@ def jinja_helpers() -> dict:
             "legal_type_label": legal_type_label, "status_label": status_label,
             "event_label": event_label, "has_endpoint": has_endpoint,
             "message_status_label": message_status_label,
-            "is_deployment_admin": is_deployment_admin}
+            "is_deployment_admin": is_deployment_admin,
+            "intake_method_label": intake_method_label}

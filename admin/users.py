@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from admin.access import require_role
 from admin.forms import NewUserForm, PasswordForm, PostForm, RoleForm
 from admin.labels import role_label
+from nghedan.collation import person_sort_key
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import User
@@ -55,9 +56,9 @@ def index():
             _audit("user.created", user, role=user.role)
             flash(_("Đã tạo người dùng %(name)s.", name=user.username), "ok")
             return redirect(url_for("admin.users"))
-    users = db.session.scalars(select(User).where(User.commune_id == current_user.commune_id,
-                                                  User.role.in_(COMMUNE_ROLES))
-                               .order_by(User.username)).all()
+    users = sorted(db.session.scalars(select(User).where(
+        User.commune_id == current_user.commune_id, User.role.in_(COMMUNE_ROLES))),
+        key=lambda u: person_sort_key(u.full_name or u.username))
     role_form = RoleForm()
     role_form.role.choices = _role_choices()
     return render_template("admin/users.html", form=form, users=users, role_form=role_form,

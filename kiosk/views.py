@@ -39,6 +39,7 @@ from kiosk.wording import (
     receipt_sms,
     score_labels,
 )
+from nghedan.collation import person_sort_key
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Category, Item, Officer
@@ -109,11 +110,10 @@ def fresh_csrf():
 
 @bp.get("/rate")
 def officers():
-    found = db.session.scalars(
+    found = sorted(db.session.scalars(
         select(Officer)
         .where(Officer.commune_id == current_kiosk().commune_id, Officer.active)
-        .order_by(Officer.desk, Officer.name)
-    ).all()
+    ), key=lambda o: (o.desk, person_sort_key(o.name)))
     return render_template("kiosk/officers.html", officers=found)
 
 

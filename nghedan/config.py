@@ -44,6 +44,7 @@ class Defaults:
     KIOSK_RETRY_SECONDS = 5  # how often an offline kiosk tries again to send
     OFFICER_PHOTO_DIR = None  # None: instance/officer_photos; Officer.photo_path is relative
     OFFICER_PHOTO_MAX_BYTES = 1024 * 1024  # an uploaded photo (JPEG or PNG) at most this big
+    ITEM_EVIDENCE_MAX_BYTES = 1536 * 1024  # a resolved item's evidence; under MAX_CONTENT_LENGTH
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

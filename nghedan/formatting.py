@@ -25,6 +25,36 @@ def fmt_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def parse_day(raw: str | None) -> date | None:
+    """A day typed as dd/mm/yyyy (the way Vietnamese write dates; `-` or `.` also
+    separate, 1-digit day and month allowed) or as ISO yyyy-mm-dd; None when empty.
+
+    Raises ValueError on anything else, or on a day that doesn't exist (31/02/2026).
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    parts = raw.replace("-", "/").replace(".", "/").split("/")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        raise ValueError(f"not a day: {raw!r}")
+    if len(parts[0]) == 4:  # ISO, as a browser's own date input sends it
+        year, month, day = parts
+    else:
+        day, month, year = parts
+    if len(year) != 4:
+        raise ValueError(f"not a day: {raw!r}")
+    return date(int(year), int(month), int(day))
+
+
+def fmt_typed_day(raw: str | None) -> str:
+    """What a day field shows again: the day as dd/mm/yyyy, or what was typed if unreadable."""
+    try:
+        day = parse_day(raw)
+    except ValueError:
+        return raw or ""
+    return fmt_date(day)
+
+
 def fmt_time(value: datetime | None) -> str:
     return local(value).strftime("%H:%M") if value else ""
 
@@ -44,6 +74,6 @@ def fmt_percent(value: float | None) -> str:
 
 def register_filters(app) -> None:
     app.jinja_env.filters.update(
-        date=fmt_date, time=fmt_time, datetime=fmt_datetime,
+        date=fmt_date, time=fmt_time, datetime=fmt_datetime, typed_day=fmt_typed_day,
         number=fmt_number, percent=fmt_percent,
     )

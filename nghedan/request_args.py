@@ -13,6 +13,8 @@ from datetime import date
 
 from werkzeug.routing import IntegerConverter
 
+from nghedan.formatting import parse_day
+
 MAX_ID = 2**31 - 1
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
@@ -27,12 +29,13 @@ def id_value(raw: str | None) -> int | None:
 
 
 def day_value(raw: str | None) -> date | None:
-    """`raw` as an ISO day (`2026-12-03`) between FIRST_DAY and LAST_DAY, else None."""
+    """`raw` as a day (`03/12/2026`, or ISO `2026-12-03` as a browser's date input sends it)
+    between FIRST_DAY and LAST_DAY, else None."""
     try:
-        day = date.fromisoformat((raw or "").strip())
+        day = parse_day(raw)
     except ValueError:
         return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
 
 
 class IdConverter(IntegerConverter):

@@ -11,7 +11,7 @@ from nghedan.models.dialogues import (
     dialogue_hamlets,
     dialogue_officials,
 )
-from nghedan.models.items import Category, Item, ItemEvent
+from nghedan.models.items import Category, Item, ItemAttachment, ItemEvent
 from nghedan.models.messages import Message
 from nghedan.models.people import Contact, Officer, User, supervisor_communes
 from nghedan.models.places import Commune, Hamlet
@@ -20,8 +20,7 @@ from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
 
 __all__ = [
     "AgendaEntry", "ApiClient", "AuditEvent", "Category", "Commune", "ConclusionNotice", "Contact",
-    "Dialogue",
-    "Hamlet", "Item", "ItemEvent", "Kiosk", "Message", "Officer", "Rating", "SmsChannel",
-    "SmsChannelFailure", "User",
+    "Dialogue", "Hamlet", "Item", "ItemAttachment", "ItemEvent", "Kiosk", "Message", "Officer",
+    "Rating", "SmsChannel", "SmsChannelFailure", "User",
     "dialogue_hamlets", "dialogue_officials", "supervisor_communes", "utcnow",
 ]

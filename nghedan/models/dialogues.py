@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,6 +101,8 @@ class AgendaEntry(db.Model):
     raised_in_room: Mapped[bool] = mapped_column(default=False)
     # The question as the conclusion notice states it (tóm tắt ý kiến), edited by the clerk.
     summary: Mapped[str | None] = mapped_column(Text)
+    # Not discussed again: the commune reports back on an item still open from before.
+    report_back: Mapped[bool] = mapped_column(default=False, server_default=false())
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="agenda")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nghedan.extensions import db
@@ -12,6 +12,8 @@ from nghedan.models.base import UTCDateTime, utcnow
 from nghedan.models.places import Commune, Hamlet
 
 CHANNELS = ("sms", "kiosk", "admin", "api")
+# How an item entered at the commune ("admin" channel) reached the office.
+INTAKE_METHODS = ("letter", "phone", "walk_in")
 STATUSES = (
     "new", "triaged", "scheduled", "answered", "closed",
     "forwarded", "escalated", "duplicate", "rejected",
@@ -64,7 +66,11 @@ class Item(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(24))
+    # Who must act: an officer of the commune (figures per officer), or in `responsible`
+    # alone the name of an outside body; with an officer, `responsible` holds their name.
     responsible: Mapped[str | None] = mapped_column(String(160))
+    responsible_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"),
+                                                               index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     # Who must act when forwarded (a department) or escalated (a higher body).
     forwarded_to: Mapped[str | None] = mapped_column(String(160))
@@ -73,6 +79,10 @@ class Item(db.Model):
     # Follow-up of a promise: when the commune finished it, or the higher body replied.
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completion_note: Mapped[str | None] = mapped_column(Text)
+    # Entered at the commune: letter, phone call or walk-in, and whether the resident agreed
+    # to be contacted (None: never asked, as for SMS where the resident wrote first).
+    intake_method: Mapped[str | None] = mapped_column(String(12))
+    contact_consent: Mapped[bool | None] = mapped_column()
     flagged: Mapped[bool] = mapped_column(default=False)
     flag_reason: Mapped[str | None] = mapped_column(String(160))
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosks.id"))
@@ -89,6 +99,10 @@ class Item(db.Model):
     dialogue = relationship("Dialogue", foreign_keys=[dialogue_id])
     duplicate_of: Mapped[Item | None] = relationship(remote_side=[id])
     kiosk = relationship("Kiosk")
+    responsible_officer = relationship("Officer")
+    attachments: Mapped[list[ItemAttachment]] = relationship(
+        back_populates="item", order_by="ItemAttachment.id", cascade="all, delete-orphan",
+        lazy="select")
     events: Mapped[list[ItemEvent]] = relationship(
         back_populates="item", order_by="ItemEvent.id", cascade="all, delete-orphan"
     )
@@ -120,3 +134,23 @@ class ItemEvent(db.Model):
 
     item: Mapped[Item] = relationship(back_populates="events")
     user = relationship("User")
+
+
+class ItemAttachment(db.Model):
+    """Evidence that an item was resolved (a photo or a document), kept with the item.
+
+    Stored in the database, so every host of a deployment serves it and backups hold it.
+    """
+
+    __tablename__ = "item_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="attachments")

@@ -12,6 +12,7 @@ from nghedan.extensions import db
 from nghedan.models import AgendaEntry, Category, Dialogue, Item, dialogue_hamlets
 from nghedan.services import dialogue_sms
 from nghedan.services.history import change_status, record_event
+from nghedan.services.similarity import most_similar
 
 # Items in these states may be put on an agenda.
 ASSIGNABLE = ("new", "triaged", "scheduled", "forwarded")
@@ -27,8 +28,11 @@ def assign_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None,
     """
     _check_assignable(dialogue, item)
     existing = _entry(dialogue, item)
-    if existing is not None:
+    if existing is not None and not existing.report_back:
         return existing
+    if existing is not None:  # was only to be reported back on: now discussed in full
+        _remove_entry(dialogue, item)
+        db.session.flush()
     if item.dialogue_id and item.dialogue_id != dialogue.id and item.status == "scheduled":
         _drop_from(db.session.get(Dialogue, item.dialogue_id), item)
     entry = AgendaEntry(dialogue=dialogue, item=item, position=_next_position(dialogue),
@@ -60,14 +64,27 @@ def remove_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None) -
 
 def _drop_from(dialogue: Dialogue | None, item: Item, *, user_id: int | None = None) -> None:
     if dialogue is not None:
-        entry = _entry(dialogue, item)
-        if entry is not None:
-            dialogue.agenda.remove(entry)
-            db.session.delete(entry)
-            _renumber(dialogue)
+        _remove_entry(dialogue, item)
     item.dialogue_id = None
     change_status(item, "triaged", actor="user" if user_id else "system", user_id=user_id,
                   note="Rút khỏi chương trình buổi đối thoại")
+
+
+def withdraw_resolved(item: Item) -> None:
+    """An item resolved before its dialogue leaves that planned agenda (nothing to discuss)."""
+    dialogue = db.session.get(Dialogue, item.dialogue_id) if item.dialogue_id else None
+    if dialogue is None or dialogue.status != "planned":
+        return
+    _remove_entry(dialogue, item)
+    item.dialogue_id = None
+
+
+def _remove_entry(dialogue: Dialogue, item: Item) -> None:
+    entry = _entry(dialogue, item)
+    if entry is not None:
+        dialogue.agenda.remove(entry)
+        db.session.delete(entry)
+        _renumber(dialogue)
 
 
 def _check_assignable(dialogue: Dialogue, item: Item) -> None:
@@ -114,11 +131,12 @@ class AgendaGroup:
 
 
 def live_entries(dialogue: Dialogue) -> list[AgendaEntry]:
-    """The agenda in order; on a planned dialogue, without items since moved elsewhere."""
-    entries = sorted(dialogue.agenda, key=lambda e: e.position)
+    """The agenda in order (report-back entries apart); on a planned dialogue, without items
+    since moved elsewhere."""
+    entries = sorted((e for e in dialogue.agenda if not e.report_back), key=lambda e: e.position)
     if dialogue.status != "planned":
         return entries  # the record of what was on the agenda that day
-    return [e for e in entries if e.item.dialogue_id == dialogue.id]
+    return [e for e in entries if e.item.dialogue_id == dialogue.id and not e.report_back]
 
 
 def grouped(dialogue: Dialogue) -> list[AgendaGroup]:
@@ -186,7 +204,8 @@ def previous_held(dialogue: Dialogue) -> list[Dialogue]:
 
 
 def carry_over_pending(dialogue: Dialogue, *, user_id: int | None = None) -> list[AgendaEntry]:
-    """Put on this agenda the items left unanswered at the hamlets' previous dialogue."""
+    """Put on this agenda the items left unanswered at the hamlets' previous dialogue, and
+    (as "report back" entries) the hamlets' items still open: promised, forwarded, escalated."""
     hamlet_ids = {h.id for h in dialogue.hamlets}
     added = []
     for prev in previous_held(dialogue):
@@ -196,4 +215,63 @@ def carry_over_pending(dialogue: Dialogue, *, user_id: int | None = None) -> lis
                        and item.status in ("new", "triaged") and not item.is_denunciation)
             if pending and (item.hamlet_id is None or item.hamlet_id in hamlet_ids):
                 added.append(assign_item(dialogue, item, user_id=user_id, carried_over=True))
+    return added + add_report_backs(dialogue, user_id=user_id)
+
+
+def similar_on_agenda(dialogue: Dialogue, item: Item) -> list[tuple[Item, float]]:
+    """Items already on the dialogue's agenda that read like this one (to merge instead)."""
+    return most_similar(item, [e.item for e in live_entries(dialogue)])
+
+
+def refuse_if_similar(dialogue: Dialogue, item: Item) -> None:
+    """Refuse to add an item that reads like one already on the agenda: merge it instead."""
+    similar = similar_on_agenda(dialogue, item)
+    if similar:
+        raise ValidationError(
+            _l("Ý kiến mã %(item)s giống ý kiến mã %(code)s đã có trong chương trình; "
+               "hãy mở ý kiến để gộp",
+               item=item.tracking_code, code=similar[0][0].tracking_code),
+            code="similar_on_agenda")
+
+
+# --- report back ---------------------------------------------------------------------------
+
+# Still owed to residents: a promise of an earlier dialogue, a forwarded or escalated item.
+def _still_open(item: Item) -> bool:
+    promised = item.status == "answered" and item.outcome == "commune_will_resolve"
+    return promised or item.status in ("forwarded", "escalated")
+
+
+def add_report_backs(dialogue: Dialogue, *, user_id: int | None = None) -> list[AgendaEntry]:
+    """Put on the agenda, as "report back" entries, the hamlets' items still open.
+
+    The items keep their status and earlier dialogue: the commune reports on progress, the
+    meeting does not answer them again (meeting mode only answers this dialogue's own items).
+    """
+    hamlet_ids = [h.id for h in dialogue.hamlets]
+    if dialogue.status != "planned" or dialogue.kind == "voters" or not hamlet_ids:
+        return []
+    candidates = db.session.scalars(
+        select(Item).where(Item.commune_id == dialogue.commune_id,
+                           Item.hamlet_id.in_(hamlet_ids),
+                           Item.status.in_(("answered", "forwarded", "escalated")),
+                           Item.legal_type != "denunciation")
+        .order_by(Item.created_at, Item.id)
+    )
+    on_agenda = {e.item_id for e in dialogue.agenda}
+    added = []
+    for item in candidates:
+        if _still_open(item) and item.id not in on_agenda:
+            entry = AgendaEntry(dialogue=dialogue, item=item, position=_next_position(dialogue),
+                                report_back=True)
+            db.session.add(entry)
+            db.session.flush()
+            record_event(item, "report_back", actor="user" if user_id else "system",
+                         user_id=user_id, detail={"dialogue_id": dialogue.id})
+            added.append(entry)
     return added
+
+
+def report_back_entries(dialogue: Dialogue) -> list[AgendaEntry]:
+    """The items the commune reports back on at this dialogue, in agenda order."""
+    return sorted((e for e in dialogue.agenda if e.report_back), key=lambda e: e.position)

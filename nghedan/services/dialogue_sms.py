@@ -94,7 +94,7 @@ def invite_item(dialogue: Dialogue, item: Item) -> int:
 def tell_hamlets(dialogue: Dialogue) -> int:
     """Tell every known, opted-in phone of the dialogue's hamlets that it is coming."""
     hamlet_ids = [h.id for h in dialogue.hamlets]
-    on_agenda = {p for e in dialogue.agenda for p in residents_of(e.item)}
+    on_agenda = {p for e in dialogue.agenda if not e.report_back for p in residents_of(e.item)}
     phones = db.session.scalars(
         select(Item.contact_phone).distinct()
         .where(Item.hamlet_id.in_(hamlet_ids), Item.contact_phone.is_not(None),

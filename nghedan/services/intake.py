@@ -10,7 +10,7 @@ from nghedan.database import insert_row
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Category, Hamlet, Item, utcnow
-from nghedan.models.items import CHANNELS, LEGAL_TYPES
+from nghedan.models.items import CHANNELS, INTAKE_METHODS, LEGAL_TYPES
 from nghedan.phones import to_e164
 from nghedan.services.commune_lookup import commune_exists
 from nghedan.services.contacts import ensure_contact
@@ -60,6 +60,25 @@ def create_item(
     if created:
         record_event(item, "created", actor=channel if user_id is None else "user",
                      user_id=user_id, to_status="new")
+    return item
+
+
+def enter_at_commune(*, commune_id: int, text: str, method: str, consent: bool,
+                     user_id: int, contact_phone: str | None = None,
+                     contact_name: str | None = None, **fields) -> Item:
+    """An item an official types in from a letter, a phone call or a walk-in resident.
+
+    The resident's phone is kept only when they agreed to be contacted (SMS replies,
+    invitations and outcomes go to it); without consent the form must leave it empty.
+    """
+    if method not in INTAKE_METHODS:
+        raise ValidationError(_l("Chọn cách người dân gửi ý kiến."), code="bad_intake_method")
+    if contact_phone and contact_phone.strip() and not consent:
+        raise ValidationError(_l("Người dân chưa đồng ý được liên hệ: bỏ số điện thoại hoặc "
+                                 "đánh dấu đồng ý."), code="phone_without_consent")
+    item = create_item(commune_id=commune_id, text=text, channel="admin", user_id=user_id,
+                       contact_phone=contact_phone, contact_name=contact_name, **fields)
+    item.intake_method, item.contact_consent = method, bool(consent)
     return item
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from nghedan.collation import person_sort_key
 from nghedan.errors import NotFound, ValidationError
 from nghedan.extensions import db
 from nghedan.models import Officer
-from nghedan.text import collapse_spaces, fold_diacritics, nfc
+from nghedan.text import collapse_spaces, nfc
 
 MAX_CODE_LENGTH = 8
 MAX_TEXT_LENGTH = 120
@@ -68,15 +69,17 @@ def officer_of(commune_id: int, officer_id: int) -> Officer:
 def list_officers(commune_ids: list[int]) -> list[Officer]:
     """Officers of these communes: active first, then by given name and family name."""
     officers = db.session.scalars(select(Officer).where(Officer.commune_id.in_(commune_ids)))
-    return sorted(officers, key=lambda o: (not o.active, o.commune_id, name_sort_key(o.name)))
+    return sorted(officers, key=lambda o: (not o.active, o.commune_id, person_sort_key(o.name)))
 
 
-def name_sort_key(name: str) -> tuple[str, str]:
-    """Vietnamese list order: by the given name (the last word), then the family name."""
-    words = fold_diacritics(collapse_spaces(nfc(name or ""))).split()
-    if not words:
-        return ("", "")
-    return (words[-1], " ".join(words[:-1]))
+def active_officers(commune_id: int) -> list[Officer]:
+    """The commune's serving officers in Vietnamese name order (to pick one from a list)."""
+    officers = db.session.scalars(select(Officer).where(Officer.commune_id == commune_id,
+                                                        Officer.active))
+    return sorted(officers, key=lambda o: person_sort_key(o.name))
+
+
+name_sort_key = person_sort_key  # the name earlier code and tests know it by
 
 
 def save_photo(officer: Officer, data: bytes, folder: Path, max_bytes: int) -> str:

@@ -17,6 +17,9 @@ from nghedan.services.intake import create_item
 from nghedan.text import nfc
 
 MAX_COMMENT_LENGTH = 1000
+# A comment left with these (rất hài lòng, hài lòng) is praise: it stays with the rating and
+# shows on the officer's satisfaction page, with nothing for officials to triage.
+PRAISE_SCORES = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def record_rating(
     ), ignoring_duplicates=True)
     if rating is None:  # the same client key stored a moment ago by a concurrent request
         return RatingOutcome(_by_key(client_key), False, "same_key")
-    if comment:
+    if comment and score not in PRAISE_SCORES:
         _comment_as_item(rating, officer)
     return RatingOutcome(rating, True)
 
@@ -138,7 +141,7 @@ def _recent(statement, officer_id: int, source, since) -> Rating | None:
 
 
 def _comment_as_item(rating: Rating, officer: Officer) -> None:
-    """A rating with a comment also becomes an item, so officials can act on it."""
+    """A rating that isn't praise, with a comment, also becomes an item to act on."""
     item = create_item(
         commune_id=officer.commune_id,
         text=rating.comment,

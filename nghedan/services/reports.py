@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case, func, select, true
 
+from nghedan.collation import person_sort_key
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
 from nghedan.models import Commune, Officer, Rating
@@ -173,10 +174,9 @@ def _label_rows(group: str, by_key: dict) -> list[SatisfactionRow]:
     return rows
 
 
-def _vietnamese_name_key(name: str) -> tuple[str, str]:
+def _vietnamese_name_key(name: str) -> tuple:
     """Vietnamese lists sort by the given name (last word), then the family name."""
-    words = name.split()
-    return (words[-1].lower() if words else "", name.lower())
+    return person_sort_key(name)
 
 
 def total_levels(rows: list[SatisfactionRow], minimum: int = MIN_RATINGS) -> Levels:

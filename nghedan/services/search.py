@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, and_, func, literal, literal_column, select, text, tuple_
 from sqlalchemy.orm import selectinload
 
+from nghedan import tracking_codes
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Item
@@ -73,6 +74,15 @@ class Page:
     next_cursor: Cursor | None
     prev_cursor: Cursor | None = None
     extra: dict = field(default_factory=dict)
+
+
+def item_for_code(q: str | None, commune_ids) -> Item | None:
+    """The item whose tracking code the search is (spaces and dashes allowed), if in scope."""
+    code = tracking_codes.normalize(q or "")
+    if not code or not tracking_codes.is_valid(code):
+        return None
+    item = db.session.scalar(select(Item).where(Item.tracking_code == code))
+    return item if item is not None and item.commune_id in commune_ids else None
 
 
 def search_words(q: str | None) -> list[str]:

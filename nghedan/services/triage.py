@@ -7,24 +7,25 @@ transaction). `user_id` is the official acting.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from nghedan.errors import NotFound, ValidationError
+from nghedan.errors import DomainError, NotFound, ValidationError
 from nghedan.extensions import db
 from nghedan.i18n import in_language
 from nghedan.models import AgendaEntry, Category, Dialogue, Hamlet, Item, utcnow
 from nghedan.models.items import LEGAL_TYPES, STATUSES
-from nghedan.services import agenda
+from nghedan.services import agenda, followup
 from nghedan.services.contacts import language_of
 from nghedan.services.history import audit, change_status, record_event
 from nghedan.services.outbox import queue_sms
+from nghedan.services.similarity import most_similar
 from nghedan.sms_text import count_segments, fit_for_sms
 from nghedan.text import collapse_spaces, nfc
 
@@ -33,7 +34,6 @@ MAX_REPLY_LENGTH = 640
 DUPLICATE_LOOKBACK_DAYS = 90
 # Statuses an item leaves "new" for once an official has sorted it.
 _UNSORTED = ("new",)
-_WORD = re.compile(r"[^\W_]+")
 
 
 def _log(item: Item, action: str, user_id: int | None, **detail) -> None:
@@ -139,6 +139,9 @@ def set_status(item: Item, status: str, *, user_id: int | None, note: str | None
         raise ValidationError(_l("Trạng thái không hợp lệ."), code="bad_status")
     if status == item.status:
         return
+    if status == "closed":  # resolving needs a note of what was done
+        followup.resolve(item, note or "", user_id=user_id)
+        return
     before = item.status
     note = collapse_spaces(nfc(note))[:MAX_REASON_LENGTH] if note else None
     change_status(item, status, actor="user", user_id=user_id, note=note)
@@ -146,20 +149,35 @@ def set_status(item: Item, status: str, *, user_id: int | None, note: str | None
           object_id=item.id, detail={"before": before, "after": status})
 
 
-def set_follow_up(item: Item, *, responsible: str | None, due_date: date | None,
-                  user_id: int | None) -> None:
-    """Who is responsible for the item and by when."""
-    responsible = collapse_spaces(nfc(responsible))[:160] if responsible else None
-    if (responsible, due_date) == (item.responsible, item.due_date):
-        return
-    before = {"responsible": item.responsible, "due_date": _iso(item.due_date)}
-    item.responsible, item.due_date = responsible or None, due_date
-    _log(item, "follow_up", user_id, before=before,
-         after={"responsible": item.responsible, "due_date": _iso(due_date)})
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action did: the items changed, and those skipped with the reason why."""
+
+    done: list[Item]
+    skipped: list[tuple[Item, str]]
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+def apply_to_each(items: list[Item], action: Callable[[Item], None]) -> BulkResult:
+    """Apply an action item by item: one refused item is skipped (with its reason) and
+    leaves the others' changes in place."""
+    done, skipped = [], []
+    for item in items:
+        try:
+            with db.session.begin_nested():
+                action(item)
+        except DomainError as e:
+            skipped.append((item, str(e.message)))
+        else:
+            done.append(item)
+    return BulkResult(done, skipped)
+
+
+def assign_unless_similar(item: Item, dialogue_id: int, *, user_id: int | None) -> None:
+    """Put the item on a dialogue's agenda, unless one already there reads like it."""
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is not None and dialogue.commune_id == item.commune_id:
+        agenda.refuse_if_similar(dialogue, item)
+    assign_to_dialogue(item, dialogue_id, user_id=user_id)
 
 
 @dataclass(frozen=True)
@@ -241,24 +259,4 @@ def suggested_duplicates(item: Item, limit: int = 5) -> list[tuple[Item, float]]
             Item.created_at >= since, Item.status.notin_(("rejected", "duplicate")),
         ).order_by(Item.created_at.desc()).limit(500)
     )
-    words = _word_set(item.text_folded)
-    scored = [(other, _similarity(words, _word_set(other.text_folded))) for other in candidates]
-    scored = [(other, score) for other, score in scored if score >= 0.3]
-    scored.sort(key=lambda pair: pair[1], reverse=True)
-    return scored[:limit]
-
-
-_STOP_WORDS = frozenset(
-    "va la cua co khong ko k o da bi duoc dc cho nay voi vs toi de nghi xin xa ap thi".split()
-)
-
-
-def _word_set(folded: str) -> set[str]:
-    return {w for w in _WORD.findall(folded or "") if len(w) > 1 and w not in _STOP_WORDS}
-
-
-def _similarity(a: set[str], b: set[str]) -> float:
-    """Jaccard overlap of two word sets (0 when either is empty)."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
+    return most_similar(item, candidates)[:limit]

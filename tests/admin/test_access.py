@@ -140,6 +140,9 @@ ITEM_URLS = [
     ("POST", "/admin/items/{item}/reply"),
     ("POST", "/admin/items/{item}/merge"),
     ("GET", "/admin/items/{secret}/sender"),
+    ("POST", "/admin/items/{item}/progress"),
+    ("POST", "/admin/items/{item}/resolve"),
+    ("GET", "/admin/items/{item}/evidence/{item}"),
 ]
 USER_URLS = [
     ("POST", "/admin/users/{user}/role"),
@@ -148,6 +151,8 @@ USER_URLS = [
 ]
 LIST_URLS = [("GET", "/admin/"), ("GET", "/admin/items"), ("GET", "/admin/items.csv"),
              ("POST", "/admin/items/bulk"), ("GET", "/admin/users"), ("POST", "/admin/users"),
+             ("GET", "/admin/items/new"), ("POST", "/admin/items/new"),
+             ("GET", "/admin/follow-up/officers"),
              ("POST", "/admin/logout"), ("GET", "/admin/password"), ("POST", "/admin/password")]
 ALL_URLS = ITEM_URLS + USER_URLS + LIST_URLS
 
@@ -159,7 +164,8 @@ def _fill(template, world, app):
 
 
 def test_the_url_table_covers_every_route_of_this_area(app):
-    mine = {"admin.auth", "admin.inbox", "admin.item_page", "admin.users"}
+    mine = {"admin.auth", "admin.inbox", "admin.item_page", "admin.item_followup",
+            "admin.intake", "admin.users"}
     rules = {
         re.sub(r"<int:\w+>", "X", rule.rule)
         for rule in app.url_map.iter_rules()

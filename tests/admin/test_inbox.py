@@ -7,7 +7,7 @@ import functools
 import io
 from datetime import timedelta
 
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import create_engine, insert, select
 
 from nghedan.extensions import db as _db
 from nghedan.models import (
@@ -168,28 +168,66 @@ def test_bulk_reject_needs_a_reason_and_changes_nothing_without(as_user, app, wo
             assert item.events[-1].note == "Tin rác quảng cáo"
 
 
-def test_bulk_is_all_or_nothing(as_user, app, world):
+def test_bulk_applies_where_it_can_and_names_those_skipped(as_user, app, world):
     client = as_user("officer1")
-    ids = _add(app, world, "Một", "Hai")
+    ids = _add(app, world, "Xin sửa cầu tre ấp Tân Phú", "Xin lắp đèn đường ấp Tân Hòa")
     with app.app_context():
         _db.session.add(Dialogue(commune_id=world.commune_id, place="Nhà văn hóa ấp Tân Phú",
                                  starts_at=utcnow() + timedelta(days=7)))
         _db.session.commit()
         dialogue = _db.session.scalar(select(Dialogue.id))
-    # The denunciation can't go on a dialogue's agenda, so the whole action is refused.
-    client.post("/admin/items/bulk", data={
+    secret = _code(app, world.denunciation_id)
+    # The denunciation can't go on a dialogue's agenda: it is skipped, the others go on.
+    response = client.post("/admin/items/bulk", data={
         "csrf_token": page_csrf(client), "action": "dialogue", "dialogue": dialogue,
         "ids": [*ids, world.denunciation_id]})
-    with app.app_context():
-        scheduled = select(func.count(Item.id)).where(Item.dialogue_id.is_not(None))
-        assert _db.session.scalar(scheduled) == 0
-    client.post("/admin/items/bulk", data={
-        "csrf_token": page_csrf(client), "action": "dialogue", "dialogue": dialogue, "ids": ids})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đã cập nhật 2 ý kiến." in page
+    assert f"Bỏ qua 1 ý kiến: {secret}: Đơn tố cáo không được đưa vào chương trình" in page
     with app.app_context():
         for i in ids:
             item = _db.session.get(Item, i)
             assert item.dialogue_id == dialogue and item.status == "scheduled"
         assert [e.item_id for e in _db.session.get(Dialogue, dialogue).agenda] == ids
+        secret_item = _db.session.get(Item, world.denunciation_id)
+        assert secret_item.status == "new" and secret_item.dialogue_id is None
+
+
+def test_bulk_skips_an_item_alike_one_already_on_the_agenda(as_user, app, world):
+    client = as_user("officer1")
+    [first] = _add(app, world, "Cầu tre ấp Tân Phú sắp sập, xin sửa cầu")
+    [alike, other] = _add(app, world, "cau tre ap tan phu sap sap xin sua cau gap",
+                          "Xin lắp đèn đường ấp Tân Hòa")
+    with app.app_context():
+        _db.session.add(Dialogue(commune_id=world.commune_id, place="Nhà văn hóa ấp Tân Phú",
+                                 starts_at=utcnow() + timedelta(days=7)))
+        _db.session.commit()
+        dialogue = _db.session.scalar(select(Dialogue.id))
+    token = page_csrf(client)
+    client.post("/admin/items/bulk", data={"csrf_token": token, "action": "dialogue",
+                                           "dialogue": dialogue, "ids": [first]})
+    response = client.post("/admin/items/bulk", data={
+        "csrf_token": token, "action": "dialogue", "dialogue": dialogue, "ids": [alike, other]})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (f"Ý kiến mã {_code(app, alike)} giống ý kiến mã {_code(app, first)} đã có trong "
+            "chương trình" in page)
+    with app.app_context():
+        assert _db.session.get(Item, alike).dialogue_id is None
+        assert _db.session.get(Item, other).dialogue_id == dialogue
+
+
+def test_a_tracking_code_typed_into_the_search_opens_the_item(as_user, app, world):
+    client = as_user("officer1")
+    code = _code(app, world.item_id)
+    for typed in (code, f" {code[:4]} {code[4:]} ", f"{code[:4]}-{code[4:]}"):
+        response = client.get("/admin/items", query_string={"q": typed})
+        assert response.status_code == 302, typed
+        assert response.headers["Location"] == f"/admin/items/{world.item_id}"
+    # Another commune's code, or a mistyped one, is an ordinary search.
+    theirs = _code(app, world.other_item_id)
+    assert client.get("/admin/items", query_string={"q": theirs}).status_code == 200
+    wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
+    assert client.get("/admin/items", query_string={"q": wrong}).status_code == 200
 
 
 def test_bulk_duplicate_merges_and_tells_the_resident(as_user, app, world):

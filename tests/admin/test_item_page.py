@@ -84,7 +84,7 @@ def test_triage_form_records_every_change(as_user, app, world):
             "complaint", "Ông Hùng", due, "forwarded")
         assert item.hamlet_id is None
         kinds = [e.kind for e in item.events]
-        assert {"legal_type", "hamlet", "follow_up", "status"} <= set(kinds)
+        assert {"legal_type", "hamlet", "responsible", "due_date", "status"} <= set(kinds)
         status = [e for e in item.events if e.kind == "status"][-1]
         assert status.note == "Chuyển địa chính" and status.user_id is not None
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)

@@ -72,8 +72,9 @@ class NetworkLog:
 
 def new_page(browser, request, viewport: str = "landscape", **context_options):
     """A touch-enabled page at a named viewport; outside requests are blocked and logged."""
+    context_options.setdefault("locale", "vi-VN")  # a test may try another browser language
     context = browser.new_context(has_touch=True, viewport=VIEWPORTS[viewport],
-                                  locale="vi-VN", **context_options)
+                                  **context_options)
     page = context.new_page()
     log = NetworkLog()
     log.attach(page)
