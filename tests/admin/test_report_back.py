@@ -6,7 +6,7 @@ from nghedan.models import AgendaEntry
 from nghedan.services import agenda
 from nghedan.services.history import change_status
 from nghedan.services.meeting import close_dialogue, meeting_progress
-from tests.dialogues.builders import NOW, make_dialogue, triaged_item
+from tests.dialogues.builders import make_dialogue, triaged_item
 from tests.factories import make_commune
 
 
@@ -51,7 +51,7 @@ def test_planning_puts_the_hamlets_open_items_on_the_agenda_to_report_back(db):
     # Planning again (a hamlet joins) adds nothing twice; closing the meeting leaves them.
     agenda.add_report_backs(dialogue)
     assert db.query(AgendaEntry).filter_by(dialogue_id=dialogue.id).count() == 3
-    close_dialogue(dialogue, attendance=30, minutes="", now=NOW)
+    close_dialogue(dialogue, attendance=30, minutes="", now=dialogue.starts_at)
     assert (promised.status, escalated.status) == ("answered", "escalated")
 
 
