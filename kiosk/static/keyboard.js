@@ -144,7 +144,7 @@
     }
     // <main> leaves room for the keys, so the field scrolls into view above them.
     document.body.style.setProperty("--dock-height", dock.offsetHeight + "px");
-    if (!always) field.scrollIntoView({ block: "nearest" });
+    if (!always) field.scrollIntoView({ block: "start" });
   }
 
   function close() {
@@ -164,6 +164,17 @@
   document.addEventListener("pointerup", function (e) {
     if (e.target === target) { undo = null; plainWord = false; }
   });
+  // A key acts on touch-down; when it hides the keys ("Done"), the click that ends the same
+  // touch would land on what they uncover (a "Next" button): that click is dropped.
+  var touchOnKeys = false;
+  document.addEventListener("pointerdown", function (e) { touchOnKeys = dock.contains(e.target); }, true);
+  document.addEventListener("click", function (e) {
+    if (touchOnKeys && !dock.contains(e.target)) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+    touchOnKeys = false;
+  }, true);
   // Tapping a key must not take the focus away from the field being typed in.
   dock.addEventListener("mousedown", function (e) { e.preventDefault(); });
   if (always) {

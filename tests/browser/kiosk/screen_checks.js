@@ -51,7 +51,23 @@
     return [el, ratio, large ? 3 : 4.5];
   }).filter(([el, ratio, need]) => ratio < need)
     .map(([el, ratio]) => `${describe(el)} ${ratio.toFixed(2)}`);
+  // The screen fits its viewport: nothing to scroll, in the page or in <main>, and each main
+  // action ([data-primary]) lies whole inside the viewport, on top (not under a keyboard or
+  // clipped by a list's box).
+  const main = document.querySelector('main');
+  const keyboardOpen = document.body.classList.contains('keyboard-open');
+  const tallerBy = Math.max(document.documentElement.scrollHeight - window.innerHeight,
+    main && !keyboardOpen ? main.scrollHeight - main.clientHeight : 0);
+  const primaries = [...document.querySelectorAll('[data-primary]')].filter(visible)
+    .filter(el => !el.closest('[hidden]'));
+  const outOfReach = primaries.filter(el => {
+    const r = el.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5) return true;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !hit || !(el === hit || el.contains(hit));
+  }).map(el => `${describe(el)} ${JSON.stringify(el.getBoundingClientRect())}`);
   return {
+    tallerBy: tallerBy, primaries: primaries.length, outOfReach: outOfReach,
     overflow: document.documentElement.scrollWidth - window.innerWidth,
     small: small, close: close, tiny: tiny, poor: poor,
     bodyFont: parseFloat(getComputedStyle(document.body).fontSize),
