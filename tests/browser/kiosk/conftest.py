@@ -9,8 +9,8 @@ import pytest
 
 from nghedan.extensions import db as _db
 from nghedan.services import kiosks
-from tests.browser.conftest import screenshot
 from nghedan.services.triage import reject
+from tests.browser.conftest import screenshot
 from tests.conftest import base_config
 from tests.dialogues.builders import make_dialogue
 from tests.factories import make_commune, make_item, make_officer
