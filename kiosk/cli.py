@@ -136,8 +136,11 @@ def poster(commune_code, hamlet_name, output, base_url):
             Hamlet.commune_id == commune.id, Hamlet.name == hamlet_name))
         if hamlet is None:
             raise click.UsageError(f"no hamlet {hamlet_name!r} in {commune.code}")
-    base = base_url or current_app.config.get("PUBLIC_BASE_URL") or qr.DEFAULT_BASE_URL
-    with current_app.test_request_context(base_url=base):
-        html = render_poster(commune, hamlet)
+    public = base_url or current_app.config.get("PUBLIC_BASE_URL")
+    with current_app.test_request_context(base_url=public or qr.DEFAULT_BASE_URL):
+        html = render_poster(commune, hamlet, public)
+        why = qr.why_no_qr(public)
     output.write_text(html, encoding="utf-8")
     click.echo(f"poster written to {output}")
+    if why:
+        click.echo(why, err=True)
