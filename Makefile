@@ -29,6 +29,7 @@ run: install
 	@echo "  Admin panel:  http://127.0.0.1:$(PORT)/admin/   (demo login: admin / nghedan-demo)"
 	@echo "  Health:       http://127.0.0.1:$(PORT)/healthz"
 	@echo "  Outgoing SMS: sent by an outbox worker started beside the web server (printed here until Twilio is configured)"
+	@$(BIN)/nghedan kiosk qr-check | sed 's/^/  /'
 	@echo
 	$(BIN)/nghedan outbox work & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -114,6 +114,16 @@ def kiosk_demo_url(commune_code, base_url):
     click.echo(enrollment_url(enrollment.token, base_url))
 
 
+@kiosk_cli.command("qr-check")
+def kiosk_qr_check():
+    """Say where receipt and poster QR codes point, or why there are none (used by `make run`)."""
+    why = qr.why_no_qr()
+    if why:
+        click.echo(f"QR: {why}")
+    else:
+        click.echo(f"QR: {qr.residents_base_url()}/t/…")
+
+
 def _find(kiosk_ref: str, commune_code: str | None):
     commune_id = resolve_commune(commune_code).id if commune_code else None
     return kiosks.find_kiosk(kiosk_ref, commune_id)
