@@ -179,3 +179,15 @@ def test_no_sms_without_a_phone_or_to_a_phone_that_opted_out(kiosk_client, db):
     db.commit()
     _send(kiosk_client, text="Số đã ngừng nhận tin", phone="0912345679")
     assert len(_items(db)) == 2 and _queued(db) == []
+
+
+def test_a_refused_field_comes_back_on_its_own_step(kiosk_client, db, commune):
+    steps = re.compile(r'<section class="step" data-step="(\w+)"\s*(hidden)?>')
+    cases = (({"text": "Ý kiến", "phone": "12"}, "contact"),
+             ({"text": "   "}, "what"),
+             ({"text": "Ý kiến", "hamlet": "999999"}, "where"))
+    for data, step in cases:
+        response, _ = _send(kiosk_client, **data)
+        shown = [name for name, hidden in steps.findall(response.get_data(as_text=True))
+                 if not hidden]
+        assert (response.status_code, shown) == (422, [step]), data
