@@ -100,6 +100,7 @@ def check_screen(page, log, name: str, bytes_before: int, *, fits: bool = True) 
         assert found["tallerBy"] <= 1, f"{name}: {found['tallerBy']} px taller than the screen"
         assert found["primaries"] >= 1, f"{name}: no main action marked data-primary"
         assert found["outOfReach"] == [], f"{name}: main action out of reach: {found['outOfReach']}"
+    assert found["nativeMessages"] == [], f"{name}: browser messages {found['nativeMessages']}"
     assert found["overflow"] <= 0, f"{name}: {found['overflow']} px wider than the screen"
     assert found["small"] == [], f"{name}: targets under 64 px: {found['small']}"
     assert found["close"] == [], f"{name}: targets closer than 16 px: {found['close']}"

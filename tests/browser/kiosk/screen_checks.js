@@ -66,7 +66,11 @@
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     return !hit || !(el === hit || el.contains(hit));
   }).map(el => `${describe(el)} ${JSON.stringify(el.getBoundingClientRect())}`);
+  // A field the browser itself would check speaks the browser's language: none may have one.
+  const nativeMessages = [...document.querySelectorAll('input, textarea, select')]
+    .map(f => f.validationMessage).filter(Boolean);
   return {
+    nativeMessages: nativeMessages,
     tallerBy: tallerBy, primaries: primaries.length, outOfReach: outOfReach,
     overflow: document.documentElement.scrollWidth - window.innerWidth,
     small: small, close: close, tiny: tiny, poor: poor,
