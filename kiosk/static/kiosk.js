@@ -193,6 +193,17 @@
       .then(function (json) { form.querySelector("input[name=csrf_token]").value = json.csrf_token; });
   }
 
+  // --- a list longer than its box says so (a resident may not know that it scrolls) -------------
+  function showScrollHints() {
+    document.querySelectorAll("[data-scroll-hint]").forEach(function (hint) {
+      var list = hint.previousElementSibling;
+      hint.hidden = !list || list.scrollHeight <= list.clientHeight + 1;
+    });
+  }
+  document.addEventListener("click", function () { setTimeout(showScrollHints, 0); });
+  window.addEventListener("resize", showScrollHints);
+  showScrollHints();
+
   // --- the thank-you page goes back by itself ---------------------------------------------------
   if (data.returnSeconds) {
     setTimeout(function () { go(data.resetUrl, true); }, Number(data.returnSeconds) * 1000);

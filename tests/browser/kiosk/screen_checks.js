@@ -11,10 +11,21 @@
     const r = el.getBoundingClientRect(), d = dock.getBoundingClientRect();
     return r.bottom > d.top && r.top < d.bottom;
   };
+  // In a list that scrolls inside its own box, what is scrolled out of it can't be touched.
+  const scrolledAway = el => {
+    const r = el.getBoundingClientRect();
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (!/(auto|scroll|hidden)/.test(getComputedStyle(box).overflowY)) continue;
+      const b = box.getBoundingClientRect();
+      if (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5) return true;
+    }
+    return false;
+  };
   const describe = el => `${el.tagName}.${el.className} «${el.textContent.trim().slice(0, 20)}»`;
   const targets = [...document.querySelectorAll(
       'a[href], button, .chip span, .hg-button, textarea, input[type=text]')]
-    .filter(visible).filter(el => !el.closest('[hidden]')).filter(el => !underDock(el));
+    .filter(visible).filter(el => !el.closest('[hidden]')).filter(el => !underDock(el))
+    .filter(el => !scrolledAway(el));
   const rects = targets.map(el => [el, el.getBoundingClientRect()]);
   const small = rects.filter(([el, r]) => r.width < 63.5 || r.height < 63.5)
     .map(([el, r]) => `${describe(el)} ${Math.round(r.width)}x${Math.round(r.height)}`);

@@ -288,3 +288,33 @@ def test_undo_of_a_telex_change_and_typing_in_the_middle(kiosk_page, kiosk_setup
     assert page.input_value("#text") == "đất đai"
     tap_keys(page, " nay")
     assert page.input_value("#text") == "đất nay đai"
+
+
+def test_a_commune_with_many_hamlets_keeps_next_in_reach_and_says_the_list_scrolls(
+        app, kiosk_page, kiosk_setup):
+    from nghedan.models import Commune, Hamlet
+
+    def add_hamlets():
+        commune = db.session.scalar(select(Commune).where(Commune.code == kiosk_setup.commune_code))
+        for n in range(1, 41):
+            db.session.add(Hamlet(commune_id=commune.id, name=f"Ấp Thạnh {n:02d}", kind="ap"))
+        db.session.commit()
+
+    query(app, add_hamlets)
+    page, log = kiosk_page("laptop")
+    page.goto(kiosk_setup.base_url + "/kiosk/opinion/write?category=roads")
+    page.fill("#text", "Cầu khỉ sắp sập.")
+    page.tap('.hg-button[data-skbtn="{done}"]')
+    before = log.bytes
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
+    page.wait_for_selector("[data-scroll-hint]:not([hidden])")
+    assert "vuốt danh sách lên" in page.text_content("[data-scroll-hint]")
+    check_screen(page, log, "flow-many-hamlets", before)  # fits; "Tiếp tục" in reach
+    page.locator("text=Ấp Thạnh 40").scroll_into_view_if_needed()
+    page.tap("text=Ấp Thạnh 40")
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
+    page.tap("text=Gửi ý kiến")
+    page.wait_for_url("**/kiosk/receipt/*")
+    last = query(app, lambda: db.session.scalar(
+        select(Item).where(Item.channel == "kiosk").order_by(Item.id.desc())).hamlet.name)
+    assert last == "Ấp Thạnh 40"
