@@ -30,6 +30,7 @@ run: install
 	@echo "  Health:       http://127.0.0.1:$(PORT)/healthz"
 	@echo "  Outgoing SMS: sent by an outbox worker started beside the web server (printed here until Twilio is configured)"
 	@echo "  Due jobs:     dialogue invitations and reminders, every 5 minutes (nghedan jobs work)"
+	@$(BIN)/nghedan kiosk qr-check | sed 's/^/  /'
 	@echo
 	$(BIN)/nghedan outbox work & worker=$$!; \
 	$(BIN)/nghedan jobs work & jobs=$$!; \

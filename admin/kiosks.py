@@ -87,6 +87,7 @@ def _page(form: KioskForm, enrollment: kiosks.Enrollment | None = None, status: 
         can_edit=current_user.role == "admin", kiosk_state=kiosk_state,
         state_labels=STATE_LABELS, enrollment=enrollment, enroll_url=enroll_url,
         enroll_qr=qr.svg(enroll_url, _("Mã QR kích hoạt màn hình")) if enroll_url else None,
+        why_no_qr=qr.why_no_qr(),
     ), status)
     response.headers["Cache-Control"] = "no-store"  # the one-time URL must not linger
     return response

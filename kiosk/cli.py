@@ -114,6 +114,16 @@ def kiosk_demo_url(commune_code, base_url):
     click.echo(enrollment_url(enrollment.token, base_url))
 
 
+@kiosk_cli.command("qr-check")
+def kiosk_qr_check():
+    """Say where receipt and poster QR codes point, or why there are none (used by `make run`)."""
+    why = qr.why_no_qr()
+    if why:
+        click.echo(f"QR: {why}")
+    else:
+        click.echo(f"QR: {qr.residents_base_url()}/t/…")
+
+
 def _find(kiosk_ref: str, commune_code: str | None):
     commune_id = resolve_commune(commune_code).id if commune_code else None
     return kiosks.find_kiosk(kiosk_ref, commune_id)
@@ -136,8 +146,11 @@ def poster(commune_code, hamlet_name, output, base_url):
             Hamlet.commune_id == commune.id, Hamlet.name == hamlet_name))
         if hamlet is None:
             raise click.UsageError(f"no hamlet {hamlet_name!r} in {commune.code}")
-    base = base_url or current_app.config.get("PUBLIC_BASE_URL") or qr.DEFAULT_BASE_URL
-    with current_app.test_request_context(base_url=base):
-        html = render_poster(commune, hamlet)
+    public = base_url or current_app.config.get("PUBLIC_BASE_URL")
+    with current_app.test_request_context(base_url=public or qr.DEFAULT_BASE_URL):
+        html = render_poster(commune, hamlet, public)
+        why = qr.why_no_qr(public)
     output.write_text(html, encoding="utf-8")
     click.echo(f"poster written to {output}")
+    if why:
+        click.echo(why, err=True)

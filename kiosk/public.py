@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from kiosk import lookup_throttle, public_bp, qr
+from kiosk import lookup_throttle, poster_content, public_bp, qr
 from kiosk.wording import commune_title, lookup_problem, public_status, too_many_misses
 from nghedan.database import reads_only
 from nghedan.extensions import db
-from nghedan.models import Commune, Hamlet
+from nghedan.models import Commune, Hamlet, Officer
 from nghedan.phones import display
 from nghedan.request_args import id_value
-from nghedan.services import kiosks
+from nghedan.services import dialogues, kiosks
+
+POSTER_DIALOGUES = 3  # the next dialogues a poster lists
 
 
 @public_bp.get("/t/")
@@ -72,11 +74,21 @@ def poster(commune_code: str):
     return render_poster(commune, hamlet)
 
 
-def render_poster(commune: Commune, hamlet: Hamlet | None) -> str:
-    """A standalone HTML page (styles inline) to print on A4; also used by `nghedan poster`."""
-    link = qr.public_base_url() + url_for("public.lookup_form")
+def render_poster(commune: Commune, hamlet: Hamlet | None, public_base: str | None = None) -> str:
+    """A standalone HTML page (styles inline) to print on A4; also used by `nghedan poster`.
+
+    The QR code only when residents' phones can open it (`qr.residents_base_url`)."""
+    base = qr.residents_base_url(public_base)
+    link = base + url_for("public.lookup_form") if base else None
+    officers = list(db.session.scalars(
+        select(Officer).where(Officer.commune_id == commune.id, Officer.active)
+        .order_by(Officer.code, Officer.name)))
     return render_template(
         "kiosk/poster.html", commune=commune, hamlet=hamlet, place=commune_title(commune),
         sms_number=display(commune.sms_number) if commune.sms_number else None,
-        qr_svg=qr.svg(link, link), link=link,
+        qr_svg=qr.svg(link, link) if link else None, link=link,
+        examples=poster_content.keyword_examples(commune, hamlet, officers),
+        officers=[(o, poster_content.photo_data_uri(o)) for o in officers],
+        dialogues=dialogues.next_for_residents(commune.id, hamlet.id if hamlet else None,
+                                               limit=POSTER_DIALOGUES),
     )

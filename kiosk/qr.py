@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
 import qrcode
 from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
 from markupsafe import Markup
 from qrcode.image.svg import SvgPathImage
 
@@ -41,3 +44,33 @@ def public_base_url() -> str:
     if not base and has_request_context():
         base = request.host_url
     return (base or DEFAULT_BASE_URL).rstrip("/")
+
+
+def residents_base_url(base: str | None = None) -> str | None:
+    """Where residents' phones open a link (the receipt's and the poster's QR codes):
+    PUBLIC_BASE_URL, or None when it is unset or a loopback address no phone can reach."""
+    base = base if base is not None else current_app.config.get("PUBLIC_BASE_URL")
+    return None if why_no_qr(base) else base.rstrip("/")
+
+
+def why_no_qr(base: str | None = None) -> str | None:
+    """Why receipts and posters show no QR code (for the admin panel and `make run`), or None."""
+    base = base if base is not None else current_app.config.get("PUBLIC_BASE_URL")
+    if not base:
+        return _("Phiếu và áp phích không in mã QR vì chưa đặt PUBLIC_BASE_URL (địa chỉ công "
+                 "khai của hệ thống, ví dụ https://xa.example.vn): người dân tra cứu bằng "
+                 "tin nhắn.")
+    if _is_loopback(urlsplit(base).hostname or ""):
+        return _("Phiếu và áp phích không in mã QR vì PUBLIC_BASE_URL (%(base)s) là địa chỉ của "
+                 "chính máy chủ, điện thoại của người dân không mở được: người dân tra cứu bằng "
+                 "tin nhắn.", base=base)
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False

@@ -32,10 +32,13 @@ from kiosk.device import (
 from kiosk.wording import (
     commune_title,
     domain_error,
+    legal_note,
     legal_type_labels,
     lookup_problem,
+    next_dialogue_line,
     public_status,
     reason_labels,
+    receipt_heading,
     receipt_sms,
     score_labels,
 )
@@ -45,13 +48,15 @@ from nghedan.extensions import db
 from nghedan.models import Category, Item, Officer
 from nghedan.models.ratings import LOW_SCORES
 from nghedan.phones import display
-from nghedan.services import kiosks
+from nghedan.services import dialogues, kiosks
 from nghedan.services.intake import create_item, item_by_client_key
 from nghedan.services.outbox import queue_sms
 from nghedan.services.ratings import record_rating
 from nghedan.text import fold_diacritics
 
 KIOSK_LEGAL_TYPES = ("opinion", "complaint", "denunciation")
+# The step of the opinion form that shows a refused field again (the others: the first step).
+STEP_OF_ERROR = {"unknown_hamlet": "where", "bad_phone": "contact"}
 
 bp.before_request(require_enrolled_kiosk)
 
@@ -213,7 +218,7 @@ def send_opinion():
             contact_name=form.get("name"), kiosk_id=current_kiosk().id, client_key=key,
         )
     except ValidationError as e:
-        return _write_page(form, domain_error(e), 422)
+        return _write_page(form, domain_error(e), 422, step=STEP_OF_ERROR.get(e.code, "what"))
     if item.contact_phone and not already_sent:
         # The code also by SMS, so the resident has it even without the paper receipt.
         queue_sms(item.contact_phone, receipt_sms(item), kind="kiosk_receipt",
@@ -221,13 +226,14 @@ def send_opinion():
     return redirect(url_for(".receipt", code=item.tracking_code))
 
 
-def _write_page(values, error=None, status=200):
+def _write_page(values, error=None, status=200, step="what"):
     chosen = next((c for c in _categories() if c.code == values.get("category")), None)
     hamlets = sorted((h for h in current_kiosk().commune.hamlets if h.active),
                      key=lambda h: fold_diacritics(h.name))  # "Ấp Tân Hòa" before "Khóm 1"
     html = render_template(
         "kiosk/write.html", values=values, category=chosen, hamlets=hamlets,
         legal_types=legal_type_labels(), error=error,
+        error_step="what" if step == "where" and not hamlets else step,
         screen_key=values.get("screen_key") or new_screen_key(),
     )
     return html, status
@@ -242,12 +248,23 @@ def receipt(code: str):
     item = db.session.scalar(select(Item).where(Item.tracking_code == code))
     if item is None or item.kiosk_id != current_kiosk().id:
         abort(404)
-    commune = item.commune
-    link = qr.public_base_url() + url_for("public.status_page", code=item.tracking_code)
+    commune, base = item.commune, qr.residents_base_url()
+    link = base + url_for("public.status_page", code=item.tracking_code) if base else None
     return render_template(
-        "kiosk/receipt.html", item=item, qr_svg=qr.svg(link, link), link=link,
+        "kiosk/receipt.html", item=item, qr_svg=qr.svg(link, link) if link else None, link=link,
         sms_number=display(commune.sms_number) if commune.sms_number else None,
+        heading=receipt_heading(item), legal_note=legal_note(item),
+        next_dialogue=_next_dialogue(item),
     )
+
+
+def _next_dialogue(item: Item) -> str | None:
+    """The next dialogue of the item's hamlet (of the commune when none was chosen); a
+    denunciation is never raised at a dialogue, so its receipt names none."""
+    if item.is_denunciation:
+        return None
+    found = dialogues.next_for_residents(item.commune_id, item.hamlet_id)
+    return next_dialogue_line(found[0], item.hamlet) if found else None
 
 
 # --- looking up a code ------------------------------------------------------------------

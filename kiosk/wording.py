@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from nghedan.errors import DomainError
+from nghedan.formatting import fmt_date, fmt_time
 from nghedan.models import Item
 from nghedan.services.status import describe_status, status_label
 
@@ -26,6 +27,7 @@ class PublicStatus:
     dialogue_place: str | None = None
     dialogue_starts_at: datetime | None = None
     answer: str | None = None
+    reason: str | None = None  # why the commune did not accept it (rejected items)
     confidential: bool = False
 
 
@@ -45,7 +47,14 @@ def public_status(item: Item) -> PublicStatus:
         dialogue_place=dialogue.place if dialogue is not None else None,
         dialogue_starts_at=dialogue.starts_at if dialogue is not None else None,
         answer=item.answer if item.status in ("answered", "closed") else None,
+        reason=rejection_reason(item) if item.status == "rejected" else None,
     )
+
+
+def rejection_reason(item: Item) -> str | None:
+    """The reason the official gave when rejecting the item (the last move to rejected)."""
+    moves = [e for e in item.events if e.kind == "status" and e.to_status == "rejected"]
+    return moves[-1].note if moves and moves[-1].note else None
 
 
 def category_name(category) -> str:
@@ -114,5 +123,45 @@ def commune_title(commune) -> str:
 
 def receipt_sms(item: Item) -> str:
     """The SMS a resident who left a phone number gets: the tracking code, and how to use it."""
-    return _("Xã %(name)s đã nhận ý kiến của bạn, mã tra cứu %(code)s. "
+    return _("Xã %(name)s đã nhận ý kiến của ông/bà, mã tra cứu %(code)s. "
              "Nhắn TT %(code)s để xem kết quả.", name=item.commune.name, code=item.tracking_code)
+
+
+def receipt_heading(item: Item) -> str:
+    """The receipt's first line: what the commune received."""
+    return {
+        "complaint": _("Đã nhận khiếu nại của ông/bà"),
+        "denunciation": _("Đã nhận tố cáo của ông/bà"),
+    }.get(item.legal_type, _("Đã nhận ý kiến của ông/bà"))
+
+
+def legal_note(item: Item) -> list[str]:
+    """For a complaint or denunciation: what the law needs for it to be handled, and that the
+    sender is protected (Law on Complaints 2011 art. 8 and 6; Law on Denunciation 2018 art. 23,
+    25 and 47). Empty for an ordinary opinion."""
+    if item.legal_type == "complaint":
+        return [
+            _("Để khiếu nại được giải quyết theo Luật Khiếu nại, ông/bà cần gửi đơn ghi rõ họ "
+              "tên, địa chỉ, nội dung và ký tên (hoặc điểm chỉ), hoặc trình bày trực tiếp tại "
+              "nơi tiếp công dân của xã."),
+            _("Pháp luật nghiêm cấm trù dập, trả thù người khiếu nại."),
+        ]
+    if item.legal_type == "denunciation":
+        return [
+            _("Để tố cáo được giải quyết theo Luật Tố cáo, ông/bà cần gửi đơn ghi rõ họ tên, "
+              "địa chỉ, nội dung và ký tên (hoặc điểm chỉ), hoặc trình bày trực tiếp tại nơi "
+              "tiếp công dân của xã."),
+            _("Người tố cáo được pháp luật bảo vệ: họ tên, địa chỉ của ông/bà được giữ bí mật; "
+              "tố cáo không được đưa ra buổi đối thoại."),
+        ]
+    return []
+
+
+def next_dialogue_line(dialogue, hamlet=None) -> str:
+    """Where and when the resident's hamlet (or the commune) next meets the commune."""
+    values = {"time": fmt_time(dialogue.starts_at), "date": fmt_date(dialogue.starts_at),
+              "place": dialogue.place}
+    if hamlet is not None:
+        return _("Buổi đối thoại tới của %(hamlet)s: %(time)s ngày %(date)s, tại %(place)s.",
+                 hamlet=hamlet.name, **values)
+    return _("Buổi đối thoại tới của xã: %(time)s ngày %(date)s, tại %(place)s.", **values)

@@ -42,6 +42,7 @@ class Defaults:
     KIOSK_THANKS_SECONDS = 6
     KIOSK_RATING_WINDOW_SECONDS = 20
     KIOSK_RETRY_SECONDS = 5  # how often an offline kiosk tries again to send
+    KIOSK_LANGUAGE_SWITCH = True  # False: no "English" button on the kiosk (Vietnamese only)
     OFFICER_PHOTO_DIR = None  # None: instance/officer_photos; Officer.photo_path is relative
     OFFICER_PHOTO_MAX_BYTES = 1024 * 1024  # an uploaded photo (JPEG or PNG) at most this big
     ITEM_EVIDENCE_MAX_BYTES = 1536 * 1024  # a resolved item's evidence; under MAX_CONTENT_LENGTH

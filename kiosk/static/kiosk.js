@@ -84,9 +84,73 @@
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
   });
 
+  // --- a form in steps (one screen each), checked here in plain Vietnamese ---------------------
+  // The browser's own checks are off (novalidate): they speak the browser's language.
+  function steps(form) { return Array.prototype.slice.call(form.querySelectorAll(".step")); }
+
+  function showStep(form, step) {
+    steps(form).forEach(function (s) { s.hidden = s !== step; });
+    setError(form, null);
+    window.scrollTo(0, 0);
+  }
+
+  function missing(step) {
+    var fields = step.querySelectorAll("[data-required]");
+    for (var i = 0; i < fields.length; i++) {
+      if (!fields[i].value.trim()) return fields[i];
+    }
+    return null;
+  }
+
+  function setError(form, field) {
+    var box = form.querySelector("#form-error");
+    form.querySelectorAll(".invalid").forEach(function (f) { f.classList.remove("invalid"); });
+    if (!box) return;
+    box.hidden = !field;
+    if (field) {
+      box.textContent = field.dataset.required;
+      field.classList.add("invalid");
+    }
+  }
+
+  // The first step with a required field left empty: shown, with the message; else null.
+  function firstProblem(form, upTo) {
+    var all = steps(form);
+    for (var i = 0; i <= all.indexOf(upTo); i++) {
+      var field = missing(all[i]);
+      if (field) { showStep(form, all[i]); setError(form, field); return field; }
+    }
+    return null;
+  }
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-next], [data-back]");
+    if (!button) return;
+    var form = button.form, step = button.closest(".step"), all = steps(form);
+    var to = all[all.indexOf(step) + (button.hasAttribute("data-next") ? 1 : -1)];
+    if (button.hasAttribute("data-next") && firstProblem(form, step)) return;
+    if (to) showStep(form, to);
+  });
+
+  document.addEventListener("change", function (e) {
+    if (e.target.name !== "legal_type") return;
+    document.querySelectorAll("[data-for-kind]").forEach(function (el) {
+      el.hidden = el.dataset.forKind.split(" ").indexOf(e.target.value) < 0;
+    });
+  });
+
+  document.addEventListener("input", function (e) {
+    var form = e.target.form;
+    if (form && e.target.classList.contains("invalid") && e.target.value.trim()) setError(form, null);
+  });
+
   // --- forms ----------------------------------------------------------------------------------
   document.addEventListener("submit", function (e) {
     var form = e.target;
+    if (form.hasAttribute("data-steps") && !form.dataset.native) {
+      var all = steps(form);
+      if (all.length && firstProblem(form, all[all.length - 1])) { e.preventDefault(); return; }
+    }
     if (form.hasAttribute("data-nav-form")) {
       e.preventDefault();
       go(form.action + "?" + new URLSearchParams(new FormData(form)).toString(), false);
@@ -128,6 +192,17 @@
       .then(function (res) { return res.json(); })
       .then(function (json) { form.querySelector("input[name=csrf_token]").value = json.csrf_token; });
   }
+
+  // --- a list longer than its box says so (a resident may not know that it scrolls) -------------
+  function showScrollHints() {
+    document.querySelectorAll("[data-scroll-hint]").forEach(function (hint) {
+      var list = hint.previousElementSibling;
+      hint.hidden = !list || list.scrollHeight <= list.clientHeight + 1;
+    });
+  }
+  document.addEventListener("click", function () { setTimeout(showScrollHints, 0); });
+  window.addEventListener("resize", showScrollHints);
+  showScrollHints();
 
   // --- the thank-you page goes back by itself ---------------------------------------------------
   if (data.returnSeconds) {

@@ -17,6 +17,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {
     "landscape": {"width": 1280, "height": 800},
+    "laptop": {"width": 1366, "height": 768},
     "fullhd": {"width": 1920, "height": 1080},
     "portrait": {"width": 1080, "height": 1920},
 }

@@ -94,3 +94,19 @@ def test_poster_writes_a_printable_file(runner, db, commune, tmp_path):
     assert "https://xa.example.vn/t/" in html and 'class="qr"' in html
     bad = runner.invoke(args=["poster", "-o", str(out), "--hamlet", "Ấp Không Có"])
     assert bad.exit_code != 0
+
+
+def test_qr_check_says_why_receipts_have_no_qr_code(app, runner):
+    app.config["PUBLIC_BASE_URL"] = None
+    assert "chưa đặt PUBLIC_BASE_URL" in runner.invoke(args=["kiosk", "qr-check"]).output
+    app.config["PUBLIC_BASE_URL"] = "http://localhost:5000"
+    assert "là địa chỉ của chính máy chủ" in runner.invoke(args=["kiosk", "qr-check"]).output
+    app.config["PUBLIC_BASE_URL"] = "https://xa.example.vn/"
+    assert runner.invoke(args=["kiosk", "qr-check"]).output == "QR: https://xa.example.vn/t/…\n"
+
+
+def test_the_make_run_banner_asks_for_the_qr_check():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "nghedan kiosk qr-check" in makefile.split("\nrun:")[1].split("\n\n")[0]

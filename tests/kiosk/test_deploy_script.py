@@ -29,7 +29,7 @@ def test_it_waits_for_the_server_then_starts_and_restarts_chromium(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     calls = tmp_path / "calls"
     fake = tmp_path / "chromium"
-    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexit 1\n')  # dies at once
+    fake.write_text(f'#!/bin/sh\necho "$LANGUAGE $@" >> {calls}\nexit 1\n')  # dies at once
     fake.chmod(0o755)
     url = f"http://127.0.0.1:{server.server_port}/kiosk/enroll/abc123"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NGHEDAN_KIOSK_URL": url,
@@ -43,7 +43,9 @@ def test_it_waits_for_the_server_then_starts_and_restarts_chromium(tmp_path):
     started = calls.read_text().splitlines()
     assert len(started) == 2  # started again after it died
     assert all("--kiosk" in line and line.endswith(url) for line in started)
+    assert all("--lang=vi" in line.split() for line in started)  # Chromium's own words too
     assert f"--user-data-dir={tmp_path}/.config/nghedan-kiosk" in started[0]
+    assert all(line.startswith("vi ") for line in started)  # LANGUAGE=vi
     assert _Health.seen[:3] == ["/healthz down", "/healthz down", "/healthz up"]
     assert "waiting for" in done.stderr
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import unescape
+
+import pytest
 
 from nghedan import tracking_codes
 from nghedan.models import Dialogue, utcnow
@@ -130,14 +133,63 @@ def test_the_public_page_in_english(client, db, commune):
     assert "Roads and infrastructure" in html and "Received, waiting to be reviewed." in html
 
 
-def test_the_poster_of_a_commune_and_of_a_hamlet(client, db, commune):
+def test_the_poster_of_a_commune_and_of_a_hamlet(app, client, db, commune):
+    app.config["PUBLIC_BASE_URL"] = "https://xa.example.vn"
     html = client.get(f"/poster/{commune.code}").get_data(as_text=True)
     assert "0868 000 115" in html and "GY" in html and "TT" in html and "DG" in html
-    assert 'class="qr"' in html and "http://localhost/t/" in html
+    assert 'class="qr"' in html and "https://xa.example.vn/t/" in html
+    assert html.index("0868 000 115") < html.index('class="qr"')  # the SMS number first
     assert "@page { size: A4" in html and "<link" not in html and "<script" not in html
     hamlet = commune.hamlets[0]
     hamlet_html = client.get(f"/poster/{commune.code}?hamlet={hamlet.id}").get_data(as_text=True)
     assert hamlet.name in hamlet_html
+
+
+def test_the_poster_has_worked_examples_officer_codes_and_the_next_dialogues(client, db, commune):
+    from kiosk.poster_content import example_code
+    from nghedan.tracking_codes import is_valid
+    from tests.dialogues.builders import make_dialogue
+
+    hamlet = commune.hamlets[0]
+    make_dialogue(commune, days=6, hamlets=[hamlet], place="Nhà văn hóa ấp Một")
+    make_dialogue(commune, days=20, hamlets=[hamlet], place="Hội trường xã")
+    make_dialogue(commune, days=2, hamlets=[hamlet], kind="voters", place="Trường tiểu học")
+    db.commit()
+    html = unescape(client.get(f"/poster/{commune.code}?hamlet={hamlet.id}").get_data(
+        as_text=True))
+    assert "<" + "..." not in html and "&lt;" not in html  # no placeholders to misread
+    assert f"GY Đèn đường {hamlet.name} bị hư hai tháng nay" in html
+    assert is_valid(example_code()) and f"TT {example_code()}" in html
+    assert "DG 01 1" in html and "Đánh giá cán bộ Nguyễn Thị Lan (mã 01)" in html
+    for code, name in (("01", "Nguyễn Thị Lan"), ("02", "Trần Văn Hùng")):
+        assert f'<span class="officer-code">{code}</span>' in html and name in html
+    assert "Công chức Địa chính" in html and 'class="photo initials"' in html
+    assert f"Buổi đối thoại sắp tới của {hamlet.name}" in html
+    assert "Nhà văn hóa ấp Một" in html and "Hội trường xã" in html
+    assert "Trường tiểu học" not in html  # a meeting with voters is not the commune's dialogue
+    assert "Bà con" in html
+
+
+def test_the_poster_embeds_officer_photos(app, client, db, commune, tmp_path):
+    from sqlalchemy import select
+
+    from nghedan.models import Officer
+
+    app.config["OFFICER_PHOTO_DIR"] = str(tmp_path)
+    (tmp_path / "lan.png").write_bytes(b"\x89PNG\r\n\x1a\n fake")
+    officer = db.scalars(select(Officer).where(Officer.code == "01")).one()
+    officer.photo_path = "lan.png"
+    db.commit()
+    html = client.get(f"/poster/{commune.code}").get_data(as_text=True)
+    assert 'src="data:image/png;base64,iVBORw0KGgo' in html  # in the page: printed on its own
+
+
+@pytest.mark.parametrize("base", [None, "http://127.0.0.1:5000"])
+def test_a_poster_without_a_public_address_has_no_qr_code(app, client, db, commune, base):
+    app.config["PUBLIC_BASE_URL"] = base
+    html = client.get(f"/poster/{commune.code}").get_data(as_text=True)
+    assert 'class="qr"' not in html and "Quét mã QR" not in html
+    assert "TT " in html and "0868 000 115" in html  # the SMS instructions instead
 
 
 def test_the_poster_refuses_unknown_places(client, db, commune):

@@ -9,11 +9,15 @@ import pytest
 
 from nghedan.extensions import db as _db
 from nghedan.services import kiosks
+from nghedan.services.triage import reject
 from tests.browser.conftest import screenshot
 from tests.conftest import base_config
+from tests.dialogues.builders import make_dialogue
 from tests.factories import make_commune, make_item, make_officer
 
 MAX_SCREEN_BYTES = 300 * 1024
+# The screens a kiosk is set up on: 1280x800 and 1366x768 landscape, full HD, portrait.
+KIOSK_VIEWPORTS = ("landscape", "laptop", "fullhd", "portrait")
 # Quick timings so the tests need not wait a minute; the idle tests set their own.
 FAST = {"KIOSK_IDLE_SECONDS": 600, "KIOSK_COUNTDOWN_SECONDS": 2, "KIOSK_THANKS_SECONDS": 3,
         "KIOSK_RETRY_SECONDS": 1}
@@ -31,6 +35,8 @@ class KioskSetup:
     commune_code: str
     officer_id: int
     item_code: str
+    complaint_code: str  # a complaint of a hamlet with a dialogue planned: the longest receipt
+    rejected_code: str
 
 
 @pytest.fixture
@@ -45,9 +51,17 @@ def kiosk_setup(app, live_server) -> KioskSetup:
         enrollment = kiosks.add_kiosk(commune_id=commune.id, name="Quầy một cửa")
         item = make_item(commune, category_code="roads", hamlet_id=commune.hamlets[0].id,
                          kiosk_id=enrollment.kiosk.id)
+        make_dialogue(commune, days=5, hamlets=commune.hamlets[:1],
+                      place="Nhà văn hóa ấp Tân Phú, số 12 đường Nguyễn Trung Trực")
+        complaint = make_item(commune, "Đề nghị xem lại quyết định thu hồi đất của gia đình.",
+                              category_code="land", hamlet_id=commune.hamlets[0].id,
+                              legal_type="complaint", kiosk_id=enrollment.kiosk.id)
+        rejected = make_item(commune, "Vay tiền nhanh, lãi thấp", channel="sms")
+        reject(rejected, "Tin quảng cáo, không phải ý kiến của người dân.", user_id=None)
         _db.session.commit()
         setup = KioskSetup(live_server, f"{live_server}/kiosk/enroll/{enrollment.token}",
-                           commune.code, officer.id, item.tracking_code)
+                           commune.code, officer.id, item.tracking_code,
+                           complaint.tracking_code, rejected.tracking_code)
     return setup
 
 
@@ -77,10 +91,16 @@ def query(app, fn):
 SCREEN_CHECKS_JS = (Path(__file__).parent / "screen_checks.js").read_text(encoding="utf-8")
 
 
-def check_screen(page, log, name: str, bytes_before: int) -> None:
-    """Screenshot, then: nothing overflows, big targets apart, big readable text, small transfer."""
+def check_screen(page, log, name: str, bytes_before: int, *, fits: bool = True) -> None:
+    """Screenshot, then: the screen fits with its main action in reach (unless `fits` is
+    False: a keyboard is open), big targets apart, big readable text, small transfer."""
     screenshot(page, f"kiosk-{name}")
     found = page.evaluate(SCREEN_CHECKS_JS)
+    if fits:
+        assert found["tallerBy"] <= 1, f"{name}: {found['tallerBy']} px taller than the screen"
+        assert found["primaries"] >= 1, f"{name}: no main action marked data-primary"
+        assert found["outOfReach"] == [], f"{name}: main action out of reach: {found['outOfReach']}"
+    assert found["nativeMessages"] == [], f"{name}: browser messages {found['nativeMessages']}"
     assert found["overflow"] <= 0, f"{name}: {found['overflow']} px wider than the screen"
     assert found["small"] == [], f"{name}: targets under 64 px: {found['small']}"
     assert found["close"] == [], f"{name}: targets closer than 16 px: {found['close']}"

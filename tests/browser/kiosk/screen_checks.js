@@ -11,10 +11,21 @@
     const r = el.getBoundingClientRect(), d = dock.getBoundingClientRect();
     return r.bottom > d.top && r.top < d.bottom;
   };
+  // In a list that scrolls inside its own box, what is scrolled out of it can't be touched.
+  const scrolledAway = el => {
+    const r = el.getBoundingClientRect();
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (!/(auto|scroll|hidden)/.test(getComputedStyle(box).overflowY)) continue;
+      const b = box.getBoundingClientRect();
+      if (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5) return true;
+    }
+    return false;
+  };
   const describe = el => `${el.tagName}.${el.className} «${el.textContent.trim().slice(0, 20)}»`;
   const targets = [...document.querySelectorAll(
       'a[href], button, .chip span, .hg-button, textarea, input[type=text]')]
-    .filter(visible).filter(el => !el.closest('[hidden]')).filter(el => !underDock(el));
+    .filter(visible).filter(el => !el.closest('[hidden]')).filter(el => !underDock(el))
+    .filter(el => !scrolledAway(el));
   const rects = targets.map(el => [el, el.getBoundingClientRect()]);
   const small = rects.filter(([el, r]) => r.width < 63.5 || r.height < 63.5)
     .map(([el, r]) => `${describe(el)} ${Math.round(r.width)}x${Math.round(r.height)}`);
@@ -51,7 +62,27 @@
     return [el, ratio, large ? 3 : 4.5];
   }).filter(([el, ratio, need]) => ratio < need)
     .map(([el, ratio]) => `${describe(el)} ${ratio.toFixed(2)}`);
+  // The screen fits its viewport: nothing to scroll, in the page or in <main>, and each main
+  // action ([data-primary]) lies whole inside the viewport, on top (not under a keyboard or
+  // clipped by a list's box).
+  const main = document.querySelector('main');
+  const keyboardOpen = document.body.classList.contains('keyboard-open');
+  const tallerBy = Math.max(document.documentElement.scrollHeight - window.innerHeight,
+    main && !keyboardOpen ? main.scrollHeight - main.clientHeight : 0);
+  const primaries = [...document.querySelectorAll('[data-primary]')].filter(visible)
+    .filter(el => !el.closest('[hidden]'));
+  const outOfReach = primaries.filter(el => {
+    const r = el.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5) return true;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !hit || !(el === hit || el.contains(hit));
+  }).map(el => `${describe(el)} ${JSON.stringify(el.getBoundingClientRect())}`);
+  // A field the browser itself would check speaks the browser's language: none may have one.
+  const nativeMessages = [...document.querySelectorAll('input, textarea, select')]
+    .map(f => f.validationMessage).filter(Boolean);
   return {
+    nativeMessages: nativeMessages,
+    tallerBy: tallerBy, primaries: primaries.length, outOfReach: outOfReach,
     overflow: document.documentElement.scrollWidth - window.innerWidth,
     small: small, close: close, tiny: tiny, poor: poor,
     bodyFont: parseFloat(getComputedStyle(document.body).fontSize),

@@ -110,11 +110,14 @@ def test_an_opinion_from_category_to_receipt_then_looked_up(app, kiosk_page, kio
     page.tap('.hg-button[data-skbtn="{telex}"]')
     tap_keys(page, "u")
     assert page.input_value("#text") == "đường hu"
+    page.tap('.hg-button[data-skbtn="{done}"]')
+    page.tap(".chip >> text=Khiếu nại")
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
+    page.tap("text=Ấp Tân Lợi")
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
     page.tap("#phone")
     tap_keys(page, "0912345678")
     page.tap('.hg-button[data-skbtn="{done}"]')
-    page.tap("text=Ấp Tân Lợi")
-    page.tap(".chip >> text=Khiếu nại")
     before = log.bytes
     page.tap("text=Gửi ý kiến")
     page.wait_for_url("**/kiosk/receipt/*")
@@ -122,8 +125,9 @@ def test_an_opinion_from_category_to_receipt_then_looked_up(app, kiosk_page, kio
     code = page.url.rsplit("/", 1)[1]
     assert page.text_content(".tracking-code").replace("\u202f", "") == code
     assert f"TT {code}" in page.text_content(".sms-hint")
+    assert "Luật Khiếu nại" in page.text_content(".legal-note")
     page.emulate_media(media="print")  # what the receipt printer gets: the slip, no buttons
-    assert page.is_hidden(".bar") and page.is_hidden(".actions") and page.is_visible(".qr")
+    assert page.is_hidden(".bar") and page.is_hidden(".actions") and page.is_visible(".sms-hint")
     screenshot(page, "kiosk-flow-receipt-print")
     page.emulate_media(media="screen")
     [item] = [i for i in _kiosk_items(app) if i.tracking_code == code]
@@ -162,6 +166,8 @@ def test_server_unreachable_keeps_the_input_and_sends_later(app, kiosk_page, kio
     page.tap("#text")
     tap_keys(page, "maats ddieenj")
     page.tap('.hg-button[data-skbtn="{done}"]')
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
     cut = lambda route: route.abort("connectionrefused")  # noqa: E731
     page.route("**/kiosk/opinion/write", cut)
     page.tap("text=Gửi ý kiến")
@@ -170,10 +176,10 @@ def test_server_unreachable_keeps_the_input_and_sends_later(app, kiosk_page, kio
     assert page.is_visible("#offline [data-when=send]")
     assert page.input_value("#text") == "mất điện"
     screenshot(page, "kiosk-flow-offline")
-    assert [i.text for i in _kiosk_items(app)] == ["Đường ấp Tân Phú bị ngập nước."]
+    assert "mất điện" not in [i.text for i in _kiosk_items(app)]
     page.unroute("**/kiosk/opinion/write", cut)
     page.wait_for_url("**/kiosk/receipt/*", timeout=10_000)  # it tried again by itself
-    assert [i.text for i in _kiosk_items(app)][1:] == ["mất điện"]
+    assert [i.text for i in _kiosk_items(app)][-1] == "mất điện"
 
 
 def test_a_link_while_the_server_is_unreachable_says_so_and_stays(kiosk_page, kiosk_setup):
@@ -193,3 +199,122 @@ def test_english_and_back(kiosk_page):
     page.tap("text=Tiếng Việt")
     page.wait_for_selector("text=Đánh giá cán bộ")
     assert log.outside == []
+
+
+ENGLISH_BROWSER_WORDS = ("Please", "fill out", "this field", "Select one", "match the")
+
+
+def _no_browser_english(page, where: str) -> None:
+    """No field can raise the browser's own message, and none is on the screen."""
+    messages = page.evaluate("""() => [...document.querySelectorAll('input, textarea, select')]
+        .map(f => f.validationMessage).filter(Boolean)""")
+    assert messages == [], f"{where}: {messages}"
+    text = page.text_content("body")
+    assert not [w for w in ENGLISH_BROWSER_WORDS if w in text], where
+
+
+def test_empty_forms_are_checked_in_vietnamese_never_by_the_browser(app, kiosk_page, kiosk_setup):
+    page, log = kiosk_page()
+    page.goto(kiosk_setup.base_url + "/kiosk/opinion/write?category=roads")
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
+    assert page.is_visible("#form-error")
+    assert page.text_content("#form-error") == "Vui lòng viết nội dung ý kiến."
+    assert page.is_visible(".step[data-step=what]")  # still on the first step
+    _no_browser_english(page, "opinion, empty text")
+    screenshot(page, "kiosk-flow-empty-opinion")
+    # Even straight to "send" (the last step reached by a stale page): the same message.
+    page.eval_on_selector("form.write", "f => f.querySelectorAll('.step').forEach("
+                          "(s, i, all) => { s.hidden = i !== all.length - 1; })")
+    page.tap("text=Gửi ý kiến")
+    assert page.text_content("#form-error") == "Vui lòng viết nội dung ý kiến."
+    assert page.is_visible(".step[data-step=what]")
+    _no_browser_english(page, "opinion, sent empty")
+    assert [i for i in _kiosk_items(app) if i.text == ""] == []
+    assert len(_kiosk_items(app)) == 2  # the two of the setup: nothing sent
+    page.tap("#text")
+    tap_keys(page, "a")  # typing takes the message away
+    assert page.is_hidden("#form-error")
+
+    page.goto(kiosk_setup.base_url + "/kiosk/lookup")
+    page.tap("button:has-text('Tra cứu')")
+    page.wait_for_selector(".error")
+    assert "Vui lòng nhập mã tra cứu" in page.text_content(".error")
+    _no_browser_english(page, "lookup, empty")
+
+    page.goto(kiosk_setup.base_url + f"/kiosk/rate/{kiosk_setup.officer_id}/why?score=4")
+    page.tap("text=Gửi đánh giá")
+    page.wait_for_url("**/kiosk/thanks")
+    _no_browser_english(page, "rating with no reason")
+    assert log.outside == []
+
+
+def test_tone_marks_wait_for_a_vowel(kiosk_page, kiosk_setup):
+    page, _ = kiosk_page()
+    page.goto(kiosk_setup.base_url + "/kiosk/opinion/write?category=other")
+    page.tap("#text")
+    page.tap('.hg-button[data-skbtn="{huyen}"]')  # alone: lit, waiting for a vowel
+    assert "pending" in page.get_attribute('.hg-button[data-skbtn="{huyen}"]', "class")
+    tap_keys(page, "a")
+    assert page.input_value("#text") == "à"
+    tap_keys(page, " c")
+    page.tap('.hg-button[data-skbtn="{sac}"]')  # after a consonant: the same
+    screenshot(page, "kiosk-flow-tone-waiting")
+    tap_keys(page, "a")
+    assert page.input_value("#text") == "à cá"
+    assert "pending" not in page.get_attribute('.hg-button[data-skbtn="{sac}"]', "class")
+
+
+def test_undo_of_a_telex_change_and_typing_in_the_middle(kiosk_page, kiosk_setup):
+    page, _ = kiosk_page()
+    page.goto(kiosk_setup.base_url + "/kiosk/opinion/write?category=other")
+    page.tap("#text")
+    tap_keys(page, "w")
+    assert page.input_value("#text") == "ư"
+    page.tap('.hg-button[data-skbtn="{undo}"]')  # the rest of the word as it is typed
+    tap_keys(page, "ifi faceboo")
+    assert page.input_value("#text") == "wifi facebô"
+    page.tap('.hg-button[data-skbtn="{undo}"]')
+    tap_keys(page, "k")
+    assert page.input_value("#text") == "wifi facebook"
+    page.tap('.hg-button[data-skbtn="{telex}"]')  # plain letters, no marks at all
+    tap_keys(page, " ddd")
+    assert page.input_value("#text") == "wifi facebook ddd"
+    page.fill("#text", "")
+    page.tap('.hg-button[data-skbtn="{telex}"]')
+    tap_keys(page, "ddat ddai")
+    for _ in range(4):
+        page.tap('.hg-button[data-skbtn="{left}"]')  # back to just after "đat"
+    tap_keys(page, "as")
+    assert page.input_value("#text") == "đất đai"
+    tap_keys(page, " nay")
+    assert page.input_value("#text") == "đất nay đai"
+
+
+def test_a_commune_with_many_hamlets_keeps_next_in_reach_and_says_the_list_scrolls(
+        app, kiosk_page, kiosk_setup):
+    from nghedan.models import Commune, Hamlet
+
+    def add_hamlets():
+        commune = db.session.scalar(select(Commune).where(Commune.code == kiosk_setup.commune_code))
+        for n in range(1, 41):
+            db.session.add(Hamlet(commune_id=commune.id, name=f"Ấp Thạnh {n:02d}", kind="ap"))
+        db.session.commit()
+
+    query(app, add_hamlets)
+    page, log = kiosk_page("laptop")
+    page.goto(kiosk_setup.base_url + "/kiosk/opinion/write?category=roads")
+    page.fill("#text", "Cầu khỉ sắp sập.")
+    page.tap('.hg-button[data-skbtn="{done}"]')
+    before = log.bytes
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
+    page.wait_for_selector("[data-scroll-hint]:not([hidden])")
+    assert "vuốt danh sách lên" in page.text_content("[data-scroll-hint]")
+    check_screen(page, log, "flow-many-hamlets", before)  # fits; "Tiếp tục" in reach
+    page.locator("text=Ấp Thạnh 40").scroll_into_view_if_needed()
+    page.tap("text=Ấp Thạnh 40")
+    page.tap(".step:not([hidden]) >> text=Tiếp tục")
+    page.tap("text=Gửi ý kiến")
+    page.wait_for_url("**/kiosk/receipt/*")
+    last = query(app, lambda: db.session.scalar(
+        select(Item).where(Item.channel == "kiosk").order_by(Item.id.desc())).hamlet.name)
+    assert last == "Ấp Thạnh 40"

@@ -22,6 +22,8 @@ def _type_an_opinion(page, setup):
     page.tap("#text")
     tap_keys(page, "nhaf tooi")
     page.tap('.hg-button[data-skbtn="{done}"]')
+    for _ in ("where", "contact"):
+        page.tap(".step:not([hidden]) [data-next]")
     page.tap("#name")
     tap_keys(page, "Lan")
     assert page.input_value("#text") == "nhà tôi"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import VIEWPORTS, screenshot
-from tests.browser.kiosk.conftest import FAST, check_screen
+from tests.browser.conftest import screenshot
+from tests.browser.kiosk.conftest import FAST, KIOSK_VIEWPORTS, check_screen
 from tests.conftest import base_config
 
 pytestmark = pytest.mark.browser
@@ -15,8 +15,9 @@ pytestmark = pytest.mark.browser
 def app_config(database_url):
     # The thank-you screen must stay long enough to be measured; three wrong codes on the
     # public lookup are enough to be asked to wait.
+    # A public address, so the receipts carry their QR code (the fullest receipt).
     return {**base_config(database_url), **FAST, "KIOSK_THANKS_SECONDS": 60,
-            "PUBLIC_LOOKUP_MAX_MISSES": 3}
+            "PUBLIC_LOOKUP_MAX_MISSES": 3, "PUBLIC_BASE_URL": "https://xa.example.vn"}
 
 
 def _screens(setup):
@@ -30,12 +31,14 @@ def _screens(setup):
         ("categories", "/kiosk/opinion"),
         ("write", "/kiosk/opinion/write?category=roads"),
         ("receipt", f"/kiosk/receipt/{code}"),
+        ("receipt-complaint", f"/kiosk/receipt/{setup.complaint_code}"),
         ("lookup", "/kiosk/lookup"),
         ("lookup-result", f"/kiosk/lookup?code={code}"),
+        ("lookup-rejected", f"/kiosk/lookup?code={setup.rejected_code}"),
     ]
 
 
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("viewport", KIOSK_VIEWPORTS)
 def test_every_screen_fits_and_is_big_enough(kiosk_page, kiosk_setup, viewport):
     page, log = kiosk_page(viewport)
     for name, path in _screens(kiosk_setup):
@@ -46,10 +49,22 @@ def test_every_screen_fits_and_is_big_enough(kiosk_page, kiosk_setup, viewport):
     page.goto(kiosk_setup.base_url + "/kiosk/opinion/write?category=roads")
     page.tap("#text")
     page.wait_for_selector("#keyboard-dock:not([hidden])")
-    check_screen(page, log, f"keyboard-{viewport}", before)
+    check_screen(page, log, f"keyboard-{viewport}", before, fits=False)
+    page.tap('.hg-button[data-skbtn="{done}"]')
+    page.tap("text=Tiếp tục")  # nothing written yet: the page says so, in Vietnamese
+    assert page.text_content("#form-error") == "Vui lòng viết nội dung ý kiến."
+    check_screen(page, log, f"write-empty-{viewport}", before)
+    page.fill("#text", "Đèn đường ấp Tân Phú hư hai tháng nay, buổi tối rất tối.")
+    page.tap('.hg-button[data-skbtn="{done}"]')
+    page.tap(".chip >> text=Khiếu nại")
+    check_screen(page, log, f"write-complaint-{viewport}", before)
+    for step in ("where", "contact"):
+        page.tap(".step:not([hidden]) >> text=Tiếp tục")
+        page.wait_for_selector(f".step[data-step={step}]:not([hidden])")
+        check_screen(page, log, f"write-{step}-{viewport}", before)
     page.tap("#phone")
     assert page.is_visible('.hg-button[data-skbtn="{clear}"]')
-    check_screen(page, log, f"keypad-{viewport}", before)
+    check_screen(page, log, f"keypad-{viewport}", before, fits=False)
 
 
 def test_an_unenrolled_screen_and_the_public_pages(page_factory, kiosk_setup):
