@@ -17,13 +17,16 @@ VALID_CODES = ("12345671", "57201439", "30082510", "90517761")
 @dataclass(frozen=True)
 class Case:
     body: str
-    kind: str  # opinion | status | rate | help | stop | start
+    kind: str  # opinion | status | rate | help | stop | start | ask_stop | schedule | chatter
     text: str | None = None
     code: str | None = None
     officer_code: str | None = None
     score: int | None = None
     problem: str | None = None
     note: str = ""
+    codes: tuple[str, ...] = ()  # a status request for several codes (default: `code`)
+    mentions: tuple[str, ...] = ()  # an opinion that refers to earlier codes
+    hint: str | None = None  # complaint | denunciation, for the official to confirm
 
 
 def nfd(text: str) -> str:
@@ -49,7 +52,7 @@ CORPUS: tuple[Case, ...] = (
     Case("Bãi rác cạnh kênh bốc mùi hôi quá, đề nghị xã thu gom", "opinion"),
     Case("BAI RAC CANH KENH BOC MUI HOI QUA", "opinion"),
     Case("Trạm y tế thiếu thuốc huyết áp 😢", "opinion", note="emoji"),
-    Case("Cảm ơn xã đã sửa cầu 👍👍", "opinion"),
+    Case("Cảm ơn xã đã sửa cầu 👍👍", "opinion", note="thanks with content: an opinion"),
     Case(nfd("Hàng xóm lấn đất nhà tôi nửa mét"), "opinion",
          text="Hàng xóm lấn đất nhà tôi nửa mét", note="decomposed Unicode"),
     Case(nfd("Đề nghị hỗ trợ hộ cận nghèo"), "opinion", text="Đề nghị hỗ trợ hộ cận nghèo"),
@@ -66,7 +69,8 @@ CORPUS: tuple[Case, ...] = (
     Case("Hủy bỏ chợ tạm ở đầu ấp được không?", "opinion", note="HUY in a sentence"),
     Case("Stop xả rác xuống kênh đi mọi người!", "opinion", note="STOP in a sentence"),
     Case("  Tiền đền bù   chưa nhận đủ  ", "opinion", text="Tiền đền bù   chưa nhận đủ"),
-    Case("1234", "opinion", note="digits without a keyword"),
+    Case("1234", "status", code="1234", problem="bad_length",
+         note="digits alone: a code, of the wrong length"),
     Case("?? sao chua tra loi", "opinion"),
     # Opinions with the GY / GÓP Ý keyword: the keyword is removed.
     Case("GY duong ap tan loi bi sat lo", "opinion", text="duong ap tan loi bi sat lo"),
@@ -90,7 +94,7 @@ CORPUS: tuple[Case, ...] = (
     Case("Tt 0012345671", "status", code="12345671", note="leading zeros"),
     Case("status 30082510", "status", code="30082510"),
     Case("TT 12345678", "status", code="12345678", problem="bad_code", note="wrong check digit"),
-    Case("TT:123456", "status", code="123456", problem="bad_code", note="too short"),
+    Case("TT:123456", "status", code="123456", problem="bad_length", note="too short"),
     Case("TT", "status", problem="missing_code"),
     Case("tra cuu", "status", problem="missing_code"),
     # Ratings.
@@ -124,4 +128,137 @@ CORPUS: tuple[Case, ...] = (
     Case("DK", "start"),
     Case("Đăng ký", "start"),
     Case("START", "start"),
+    *(
+        # --- issue 15: texts as residents really send them ---------------------------------
+        # Status requests in every natural form.
+        Case("T T 12345671", "status", code="12345671", note="spaced keyword"),
+        Case("t.t 12345671", "status", code="12345671", note="dotted keyword"),
+        Case("T.T: 57201439", "status", code="57201439"),
+        Case("TT ma 12345671", "status", code="12345671"),
+        Case("tt: ma so 30082510", "status", code="30082510"),
+        Case("TT <12345671>", "status", code="12345671", note="the help's template copied"),
+        Case("TT (90517761)", "status", code="90517761"),
+        Case("TT [57201439]", "status", code="57201439"),
+        Case("12345671", "status", code="12345671", note="a bare code"),
+        Case(" 5720 1439 ", "status", code="57201439", note="a bare code in two halves"),
+        Case("Ma 12345671", "status", code="12345671"),
+        Case("ma so 30082510", "status", code="30082510"),
+        Case("Mã số: 90517761", "status", code="90517761"),
+        Case("kiem tra ma 57201439", "status", code="57201439"),
+        Case("Kiem tra giup em ma 12345671 voi a", "status", code="12345671"),
+        Case("Kiểm tra giúp em mã 12345678 với ạ", "status", code="12345678",
+             problem="bad_code", note="wrong check digit, said politely"),
+        Case("ma 1234 5671", "status", code="12345671", note="code split in two"),
+        Case("tra cuu giup toi ma 3008-2510", "status", code="30082510"),
+        Case("xem ket qua ma 90517761", "status", code="90517761"),
+        Case("12345671 sao roi a", "status", code="12345671", note="how is it going"),
+        Case("ma 57201439 da giai quyet chua", "status", code="57201439"),
+        Case("y kien 30082510 the nao roi", "status", code="30082510"),
+        Case("TT 12345671 57201439", "status", code="12345671",
+             codes=("12345671", "57201439"), note="two codes"),
+        Case("12345671, 90517761", "status", code="12345671", codes=("12345671", "90517761")),
+        Case("TT 12345671 va 30082510", "status", code="12345671",
+             codes=("12345671", "30082510")),
+        Case("TT 1234567", "status", code="1234567", problem="bad_length", note="7 digits"),
+        Case("ma 123456789", "status", code="123456789", problem="bad_length",
+             note="9 digits"),
+        Case("Ma so 12345678", "status", code="12345678", problem="bad_code"),
+        Case("kiem tra", "status", problem="missing_code", note="the keyword alone"),
+        Case("TT ma", "status", problem="missing_code"),
+        # A long text that mentions a code: a new opinion referring to the earlier one.
+        Case("12345671 duong van chua sua xong, nuoc van ngap, de nghi xa xem lai", "opinion",
+             mentions=("12345671",), note="a new complaint naming an earlier code"),
+        Case("Toi da gui y kien ma 57201439 tu thang truoc ma den nay bai rac van chua duoc "
+             "don, mui hoi qua", "opinion", mentions=("57201439",)),
+        Case("TT 30082510 sao lau qua, 2 thang roi ma den duong ap Tan Hoa van hu, ban dem "
+             "toi thui", "opinion", mentions=("30082510",),
+             note="keyword and code, then a new complaint"),
+        # Ratings in words.
+        Case("DG 01 rat hai long", "rate", officer_code="01", score=1),
+        Case("DG 01 hai long", "rate", officer_code="01", score=2),
+        Case("dg 02 chua hai long", "rate", officer_code="02", score=3),
+        Case("DG 03 binh thuong", "rate", officer_code="03", score=3),
+        Case("DG 01 khong hai long", "rate", officer_code="01", score=4),
+        Case("dg 01 ko hai long", "rate", officer_code="01", score=4, note="ko = không"),
+        Case("danh gia 01 kem", "rate", officer_code="01", score=4),
+        Case("Đánh giá 02 rất hài lòng", "rate", officer_code="02", score=1),
+        Case("DG 01 hl", "rate", officer_code="01", score=2, note="hl = hài lòng"),
+        Case("DG01 rat hl, chi Lan nhiet tinh", "rate", officer_code="01", score=1,
+             text="chi Lan nhiet tinh", note="comment after the words"),
+        Case("dg 02 tot", "rate", officer_code="02", score=2),
+        Case("DG 03 te qua", "rate", officer_code="03", score=4, text="qua"),
+        # A rating whose comment alleges wrongdoing: a denunciation to confirm.
+        Case("DG 02 4 can bo hach sach, bat nop them giay", "rate", officer_code="02", score=4,
+             text="can bo hach sach, bat nop them giay", hint="denunciation"),
+        Case("dg 02 khong hai long, doi tien moi lam nhanh", "rate", officer_code="02",
+             score=4, text="doi tien moi lam nhanh", hint="denunciation"),
+        # Chatter: a friendly help, no item.
+        Case("Ok", "chatter"),
+        Case("ok a", "chatter"),
+        Case("Oke", "chatter"),
+        Case("Alo", "chatter"),
+        Case("alo alo", "chatter"),
+        Case("xin chao", "chatter"),
+        Case("Xin chào xã", "chatter"),
+        Case("Hello", "chatter"),
+        Case("hi", "chatter"),
+        Case("cam on", "chatter"),
+        Case("Cảm ơn ạ", "chatter"),
+        Case("cam on xa nhieu", "chatter"),
+        Case("tks", "chatter"),
+        Case("Vâng", "chatter"),
+        Case("da nhan duoc roi", "chatter"),
+        Case("👍", "chatter", note="a lone emoji"),
+        Case("🙏🙏", "chatter"),
+        Case(":)", "chatter"),
+        Case("...", "chatter"),
+        # Opt-out in words; ambiguous ones are asked about.
+        Case("ko nhan tin nua", "stop"),
+        Case("Không nhận tin nữa", "stop"),
+        Case("ngung nhan tin", "stop"),
+        Case("dung gui", "stop"),
+        Case("dung gui tin nhan nua", "stop"),
+        Case("Xin đừng gửi tin nhắn cho tôi nữa", "stop"),
+        Case("huy dang ky", "stop"),
+        Case("k muon nhan tin nua", "stop"),
+        Case("dung lam phien", "stop"),
+        Case("dung", "ask_stop", note="dừng? đúng?"),
+        Case("thoi", "ask_stop"),
+        Case("khong can nua", "ask_stop"),
+        Case("Dừng lại", "ask_stop"),
+        Case("toi khong nhan duoc tin nhan tra loi", "opinion",
+             note="not receiving is a problem to report, not an opt-out"),
+        # Opt-in in words.
+        Case("dang ky lai", "start"),
+        Case("DK lai", "start"),
+        # When and where: the next dialogue.
+        Case("LICH", "schedule"),
+        Case("lich", "schedule"),
+        Case("Lịch đối thoại", "schedule"),
+        Case("lich doi thoai ap tan phu", "schedule"),
+        Case("khi nao doi thoai", "schedule"),
+        Case("Khi nào đối thoại vậy?", "schedule"),
+        Case("doi thoai o dau", "schedule"),
+        Case("bao gio hop dan", "schedule"),
+        Case("lich tiep xuc", "schedule"),
+        Case("lich cat dien ap tan phu tuan nay", "opinion",
+             note="another schedule: an opinion"),
+        # Complaints and denunciations arriving by SMS.
+        Case("toi khieu nai quyet dinh thu hoi dat cua xa", "opinion", hint="complaint"),
+        Case("Tôi không đồng ý với quyết định bồi thường, đề nghị xem xét lại", "opinion",
+             hint="complaint"),
+        Case("ko dong y qd den bu cua xa", "opinion", hint="complaint"),
+        Case("to cao can bo dia chinh doi tien moi cap so do", "opinion", hint="denunciation"),
+        Case("Tố cáo ông trưởng ấp nhận hối lộ", "opinion", hint="denunciation"),
+        Case("can bo xa an tien cua dan khi lam giay to", "opinion", hint="denunciation"),
+        Case("GY: co nguoi bao ke o cho, thu tien ve sinh", "opinion",
+             text="co nguoi bao ke o cho, thu tien ve sinh", hint="denunciation"),
+        # Still opinions, whatever they look like.
+        Case("Hu den duong 3 cot gan truong", "opinion", note="digit and words"),
+        Case("nha so 12 ap tan hoa bi nut tuong do xe tai", "opinion"),
+        Case("Doi tien den bu cho ho toi", "opinion",
+             note="claiming compensation: no official asked for money"),
+        Case("can bo dia chinh doi tien 5 trieu moi do dat", "opinion", hint="denunciation",
+             note="an official asking for money"),
+    ),
 )
