@@ -35,7 +35,8 @@ def event_label(kind: str) -> str:
             "hamlet": _("Đặt ấp, khóm"), "legal_type": _("Đặt loại đơn"),
             "dialogue": _("Đưa vào buổi đối thoại"), "merged": _("Gộp vào ý kiến khác"),
             "rejected": _("Từ chối"), "follow_up": _("Giao người phụ trách, hạn xử lý"),
-            "sms_reply": _("Trả lời bằng SMS")}.get(kind, kind)
+            "sms_reply": _("Trả lời bằng SMS"),
+            "linked": _("Liên quan đến ý kiến khác")}.get(kind, kind)
 
 
 def has_endpoint(name: str) -> bool:
