@@ -186,10 +186,10 @@ def _opinion(command: Command, phone: str, commune_id: int, sender: Sender) -> O
     item = create_item(commune_id=commune_id, text=command.text, channel="sms",
                        contact_phone=phone, legal_type=command.legal_hint or "opinion")
     _mark_on_arrival(item, command.legal_hint, sender)
-    if command.legal_hint:
-        return Outcome(replies.legal_procedure(item, command.legal_hint), item.id)
     if earlier is not None:
         _link(item, earlier)
+    if command.legal_hint:
+        return Outcome(replies.legal_procedure(item, command.legal_hint), item.id)
     hamlet = hamlet_of(commune_id, phone, command.text)
     return Outcome(replies.received(item, _next_dialogue(commune_id, hamlet),
                                     earlier=earlier.tracking_code if earlier else None), item.id)

@@ -150,8 +150,9 @@ _OPINION_KEYWORD = re.compile(r"\s*(?:gop\s*y(?:\s+kien)?|gy)(?![a-z0-9])[\s:#.,
 _RATE = re.compile(r"\s*(dg|danh\s*gia|rate)(?![a-z])[\s:#.,;=\-]*", re.S)
 _RATE_NUMBERS = re.compile(r"([0-9]+)(?:[\s:#.,;=\-]+([0-9]+)(?![0-9]))?")
 _WORD = re.compile(r"[a-z]+|[0-9]+")
-# Digits a person types as one number: `12345671`, `1234 5671`, `1234-5671`, `30.08.25.10`.
-_DIGIT_GROUP = re.compile(r"[0-9]+(?:[ .\-_/]{1,3}[0-9]+)*")
+# Digits a person types as one number: `12345671`, `1234 5671`, `1234-5671`; not a date
+# (`12/12/2026`, `12.12.2026`) nor an amount (`5.000.000`).
+_DIGIT_GROUP = re.compile(r"[0-9]+(?:[ \-]{1,3}[0-9]+)*")
 _EDGE_PUNCTUATION = " \t\r\n.,;:!-–—_/\\|\"'()[]{}<>*+=~"
 
 
@@ -390,7 +391,7 @@ def _codes_in(text: Text) -> list[str]:
     codes = []
     for group in _DIGIT_GROUP.finditer(text.folded):
         pending = ""
-        for part in re.split(r"[ .\-_/]+", group.group()):
+        for part in re.split(r"[ \-]+", group.group()):
             if pending and len(pending) + len(part) > tracking_codes.CODE_LENGTH:
                 codes.append(pending)
                 pending = ""

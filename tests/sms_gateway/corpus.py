@@ -256,6 +256,8 @@ CORPUS: tuple[Case, ...] = (
         # Still opinions, whatever they look like.
         Case("Hu den duong 3 cot gan truong", "opinion", note="digit and words"),
         Case("nha so 12 ap tan hoa bi nut tuong do xe tai", "opinion"),
+        Case("hop ngay 12/12/2026 a", "opinion", note="a date is not a code"),
+        Case("nop 5.000.000 roi", "opinion", note="an amount is not a code"),
         Case("Doi tien den bu cho ho toi", "opinion",
              note="claiming compensation: no official asked for money"),
         Case("can bo dia chinh doi tien 5 trieu moi do dat", "opinion", hint="denunciation",

@@ -72,7 +72,7 @@ def test_status_keyword_spellings(keyword, separator, code, tail):
     assert parse(body) == Command("status", code=code, codes=(code,)), body
 
 
-@given(st.sampled_from(VALID_CODES), st.sampled_from([" ", "-", ".", "  "]))
+@given(st.sampled_from(VALID_CODES), st.sampled_from([" ", "-", "  ", " - "]))
 def test_a_code_typed_in_two_halves_is_one_code(code, gap):
     assert parse(f"ma {code[:4]}{gap}{code[4:]}").codes == (code,)
 
