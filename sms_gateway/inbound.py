@@ -26,7 +26,7 @@ from nghedan.services.history import record_event
 from nghedan.services.intake import append_text, create_item, item_by_code
 from nghedan.services.outbox import queue_sms
 from nghedan.services.ratings import officer_by_code, record_rating
-from nghedan.services.residents import hamlet_of
+from nghedan.services.residents import hamlet_of, latest_item
 from nghedan.services.sms_inbox import (
     Sender,
     flag_message,
@@ -240,8 +240,10 @@ def _next_dialogue(commune_id: int, hamlet: Hamlet | None) -> str:
 
 
 def _status(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
-    if command.problem == parser.MISSING_CODE:
-        return Outcome(replies.missing_code())
+    if command.problem == parser.MISSING_CODE:  # their own latest item, if they sent one
+        own = latest_item(commune_id, phone)
+        return Outcome(replies.status_of(own, reveal_answer=True) if own
+                       else replies.missing_code())
     answers = [_status_of(code, phone) for code in command.codes or (command.code,)]
     together = " ".join(answers)
     if len(answers) == 1 or _fits(together):

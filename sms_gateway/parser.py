@@ -70,6 +70,9 @@ ABBREVIATIONS = {
     "rhl": "rat hai long", "khl": "khong hai long", "tracuu": "tra cuu", "maso": "ma so",
     "dangky": "dang ky", "dky": "dang ky", "huongdan": "huong dan", "doithoai": "doi thoai",
     "tn": "tin nhan", "sms": "tin nhan", "nx": "nua", "kt": "kiem tra",
+    "hailong": "hai long", "rathailong": "rat hai long", "khonghailong": "khong hai long",
+    "chuahailong": "chua hai long", "binhthuong": "binh thuong", "kiemtra": "kiem tra",
+    "xinchao": "xin chao", "gqc": "giai quyet chua",
 }
 
 HELP_PHRASES = frozenset({"hd", "help", "huong dan", "tro giup", "info", "menu", "cu phap"})
@@ -108,8 +111,11 @@ LOOKUP_WORDS = frozenset("""
 tt t tra cuu status kiem xem ma so code check cho giup em a anh chi co chu bac toi minh voi
 nhe nha oi xa hoi ve ket qua trang thai cua y kien da duoc giai quyet chua roi sao the nao
 gi den dau xu ly lam on vui long xin ho tinh hinh don thu nay la toi gui hom truoc bao gio
-khi nao ra duoc khong voi a
+khi nao ra duoc khong voi a loi xong
 """.split())
+# A lookup without a code (`y kien cua toi sao roi`): the sender's own latest item.
+_HOW_IS_IT_GOING = ("sao roi", "the nao", "ket qua", "trang thai", "giai quyet", "xu ly",
+                    "tra loi chua", "den dau", "xong chua")
 _LOOKUP_KEYWORDS = ("tt", "t t", "tra cuu", "status", "kiem tra", "ma so", "ma", "xem ma",
                     "check")
 
@@ -368,9 +374,8 @@ def _status(text: Text) -> Command | None:
     others = [w for w in text.words if not w.isdigit() and w not in LOOKUP_WORDS]
     short = len(others) <= MAX_OTHER_WORDS and len(text.words) <= MAX_SHORT_WORDS
     if not codes:
-        if keyword and not others and text.words[0] in ("tt", "tra", "kiem", "status", "t"):
-            return Command(STATUS, problem=MISSING_CODE)
-        return None
+        return Command(STATUS, problem=MISSING_CODE) if _asks_without_code(
+            text, keyword, others) else None
     digits_only = all(w.isdigit() for w in text.words)
     well_formed = any(len(c) == tracking_codes.CODE_LENGTH for c in codes)
     if not short or not (keyword or digits_only or well_formed):
@@ -378,6 +383,16 @@ def _status(text: Text) -> Command | None:
     codes = tuple(dict.fromkeys(codes))[:MAX_CODES]
     problem = code_problem(codes[0]) if len(codes) == 1 else None
     return Command(STATUS, code=codes[0], codes=codes, problem=problem)
+
+
+def _asks_without_code(text: Text, keyword: bool, others: list[str]) -> bool:
+    """`TT`, `tra cuu`, `y kien cua toi sao roi`: a lookup whose code was left out."""
+    if others or not text.words:
+        return False
+    if keyword and text.words[0] in ("tt", "tra", "kiem", "status", "t"):
+        return True
+    padded = f" {text.phrase} "
+    return any(f" {marker} " in padded for marker in _HOW_IS_IT_GOING)
 
 
 def _has_lookup_keyword(text: Text) -> bool:

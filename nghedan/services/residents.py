@@ -1,5 +1,5 @@
-"""Where a resident who texts lives, as far as the commune can tell: the hamlet the text
-names, else the hamlet officials gave the resident's latest item."""
+"""What the commune knows of a resident who texts: where they live (the hamlet the text
+names, else the hamlet officials gave their latest item), and their latest item."""
 
 from __future__ import annotations
 
@@ -52,6 +52,16 @@ def latest_hamlet(commune_id: int, phone: str) -> Hamlet | None:
         .limit(1)
     )
     return db.session.get(Hamlet, hamlet_id) if hamlet_id is not None else None
+
+
+def latest_item(commune_id: int, phone: str) -> Item | None:
+    """The newest item this phone sent to the commune (a lookup that left out the code)."""
+    return db.session.scalar(
+        select(Item)
+        .where(Item.contact_phone == phone, Item.commune_id == commune_id)
+        .order_by(Item.created_at.desc(), Item.id.desc())
+        .limit(1)
+    )
 
 
 def hamlet_of(commune_id: int, phone: str, text: str = "") -> Hamlet | None:

@@ -165,6 +165,11 @@ CORPUS: tuple[Case, ...] = (
         Case("Ma so 12345678", "status", code="12345678", problem="bad_code"),
         Case("kiem tra", "status", problem="missing_code", note="the keyword alone"),
         Case("TT ma", "status", problem="missing_code"),
+        Case("y kien cua toi sao roi", "status", problem="missing_code",
+             note="no code: the sender's own latest item"),
+        Case("Ý kiến của em giải quyết chưa ạ?", "status", problem="missing_code"),
+        Case("ket qua the nao roi", "status", problem="missing_code"),
+        Case("DG01 hailong", "rate", officer_code="01", score=2, note="words run together"),
         # A long text that mentions a code: a new opinion referring to the earlier one.
         Case("12345671 duong van chua sua xong, nuoc van ngap, de nghi xa xem lai", "opinion",
              mentions=("12345671",), note="a new complaint naming an earlier code"),

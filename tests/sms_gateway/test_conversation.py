@@ -72,6 +72,15 @@ def test_several_long_answers_get_one_reply_per_code(db, text, commune):
     assert len(queued) == 1 and answered[1] in queued[0]
 
 
+def test_a_lookup_without_a_code_answers_the_senders_latest_item(db, text):
+    assert "TT 12345671" in text("y kien cua toi sao roi")  # none yet: how to ask
+    reply = text("Den duong ap Tan Hoa hu roi")
+    [item] = items(db)
+    for body in ("TT", "Ý kiến của em giải quyết chưa ạ?"):
+        assert text(body).startswith(f"Mã {item.tracking_code}:")
+    assert item.tracking_code in reply and len(items(db)) == 1
+
+
 def test_wrong_length_and_wrong_check_digit_say_what_is_wrong(db, text):
     assert "Mã tra cứu có 8 chữ số" in text("ma 1234567")
     assert "không đúng" in text("Kiem tra giup em ma 12345678 voi a")
