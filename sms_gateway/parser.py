@@ -72,7 +72,8 @@ ABBREVIATIONS = {
     "tn": "tin nhan", "sms": "tin nhan", "nx": "nua", "kt": "kiem tra",
     "hailong": "hai long", "rathailong": "rat hai long", "khonghailong": "khong hai long",
     "chuahailong": "chua hai long", "binhthuong": "binh thuong", "kiemtra": "kiem tra",
-    "xinchao": "xin chao", "gqc": "giai quyet chua",
+    "xinchao": "xin chao", "gqc": "giai quyet chua", "dv": "dich vu", "cb": "can bo",
+    "pls": "please",
 }
 
 HELP_PHRASES = frozenset({"hd", "help", "huong dan", "tro giup", "info", "menu", "cu phap"})
@@ -87,12 +88,13 @@ START_PHRASES = frozenset({
 })
 # An opt-out said in words: a "no more" word, a "texts" word, nothing else but politeness.
 _STOP_NEGATIONS = frozenset({"khong", "ngung", "dung", "thoi", "huy", "bo", "tat", "cam", "het"})
-_STOP_MESSAGING = frozenset({"gui", "nhan tin", "tin nhan", "gui tin", "lam phien"})
-_STOP_MESSAGE_WORDS = frozenset({"nhan", "gui", "tin", "lam", "phien"})
+_STOP_MESSAGING = frozenset({"gui", "nhan tin", "tin nhan", "gui tin", "lam phien", "dich vu",
+                             "nhan nua"})
+_STOP_MESSAGE_WORDS = frozenset({"nhan", "gui", "tin", "lam", "phien", "dich", "vu"})
 _POLITE = frozenset({
     "nua", "toi", "em", "minh", "cho", "so", "nay", "xin", "vui", "long", "a", "nhe", "nha",
     "muon", "lam", "on", "di", "ve", "tu", "dien", "thoai", "quang", "cao", "ban", "oi", "xa",
-    "anh", "chi", "chu", "bac", "co", "nhieu", "qua", "vao", "den", "lai",
+    "anh", "chi", "chu", "bac", "co", "nhieu", "qua", "vao", "den", "lai", "please", "e",
 })
 # Said alone, these may mean "stop the texts", or something else (`dung` is also `đúng`).
 ASK_STOP_PHRASES = frozenset({
@@ -101,7 +103,7 @@ ASK_STOP_PHRASES = frozenset({
     "het", "thoi dung", "ngung lai", "khong nhan", "dung nhan", "ngung nhan",
 })
 
-_SCHEDULE_TOPIC = ("doi thoai", "tiep xuc", "hop dan", "txdt", "hop ap")
+_SCHEDULE_TOPIC = ("doi thoai", "tiep xuc", "hop dan", "txdt", "hop ap", "hop")
 _SCHEDULE_ASK = ("khi nao", "bao gio", "luc nao", "ngay nao", "o dau", "cho nao", "noi nao",
                  "may gio", "hom nao", "bua nao", "lich", "thoi gian", "dia diem", "ngay may")
 _LICH_FOLLOWERS = frozenset({"doi", "thoai", "tiep", "xuc", "hop", "dan", "txdt", "dt", "tx"})
@@ -123,7 +125,8 @@ _LOOKUP_KEYWORDS = ("tt", "t t", "tra cuu", "status", "kiem tra", "ma so", "ma",
 CHATTER_WORDS = frozenset("""
 ok vang da a lo xin chao hello hi helo cam on thanks you nhieu rat xa anh chi em co chu bac
 nhe nha oi uh u um uhm hihi haha hehe test thu nhan duoc roi biet tot qua ban cac moi nguoi
-ca lam con chuc khoe good bye tam biet chao buoi sang chieu toi ah oh dear ui
+ca lam con chuc khoe good bye tam biet chao buoi sang chieu toi ah oh dear ui e c uk
+please
 """.split())
 THANKS = re.compile(r"\b(cam on|thanks|tks)\b")
 
@@ -153,8 +156,11 @@ SCORE_WORDS: tuple[tuple[str, int], ...] = (
 )
 
 _OPINION_KEYWORD = re.compile(r"\s*(?:gop\s*y(?:\s+kien)?|gy)(?![a-z0-9])[\s:#.,;=\-]*")
-_RATE = re.compile(r"\s*(dg|danh\s*gia|rate)(?![a-z])[\s:#.,;=\-]*", re.S)
-_RATE_NUMBERS = re.compile(r"([0-9]+)(?:[\s:#.,;=\-]+([0-9]+)(?![0-9]))?")
+# `DG 01 2`, `danh gia can bo 01: muc 2`, `DG cb 01 hai long`.
+_RATE = re.compile(r"\s*(dg|danh\s*gia|rate)(?![a-z])[\s:#.,;=\-]*"
+                   r"(?:(?:ma\s*)?(?:can\s*bo|cb)(?![a-z])[\s:#.,;=\-]*)?", re.S)
+_RATE_NUMBERS = re.compile(r"([0-9]+)(?:[\s:#.,;=\-]+(?:muc(?![a-z])[\s:#.,;=\-]*)?"
+                           r"([0-9]+)(?![0-9]))?")
 _WORD = re.compile(r"[a-z]+|[0-9]+")
 # Digits a person types as one number: `12345671`, `1234 5671`, `1234-5671`; not a date
 # (`12/12/2026`, `12.12.2026`) nor an amount (`5.000.000`).
@@ -280,7 +286,8 @@ def _help(text: Text) -> Command | None:
 
 
 def _stop(text: Text) -> Command | None:
-    if text.phrase in STOP_PHRASES:
+    core = " ".join(w for w in text.words if w not in _POLITE)  # `huy a`, `stop pls`
+    if core in STOP_PHRASES or text.phrase in STOP_PHRASES:
         return Command(STOP)
     words = set(text.words)
     pairs = {" ".join(text.words[i:i + 2]) for i in range(len(text.words) - 1)}
@@ -341,7 +348,9 @@ def _rating(text: Text) -> Command | None:
 
 def _score_in_words(text: Text, start: int) -> tuple[int, int] | None:
     """The score said in words right after the officer's code, and where those words end."""
-    spans = [s for s in text.spans if s[1] >= start][:4]
+    spans = [s for s in text.spans if s[1] >= start][:5]
+    if spans and spans[0][0] in ("muc", "la"):  # `DG 01 muc hai long`
+        spans = spans[1:]
     expanded: list[tuple[str, int]] = []  # each spelt-out word, with the end of its span
     for word, _begin, end in spans:
         expanded.extend((w, end) for w in ABBREVIATIONS.get(word, word).split())
