@@ -103,9 +103,11 @@ ASK_STOP_PHRASES = frozenset({
     "het", "thoi dung", "ngung lai", "khong nhan", "dung nhan", "ngung nhan",
 })
 
-_SCHEDULE_TOPIC = ("doi thoai", "tiep xuc", "hop dan", "txdt", "hop ap", "hop")
-_SCHEDULE_ASK = ("khi nao", "bao gio", "luc nao", "ngay nao", "o dau", "cho nao", "noi nao",
-                 "may gio", "hom nao", "bua nao", "lich", "thoi gian", "dia diem", "ngay may")
+# A question about the dialogue (`hop` alone only at the end: `hop dong` is a contract).
+_SCHEDULE_TOPIC = re.compile(
+    r"\b(doi thoai|tiep xuc|txdt|hop (dan|ap|to|xom|khom|thon)|di hop|hop$)\b")
+_SCHEDULE_ASK = re.compile(r"\b(khi nao|bao gio|luc nao|ngay nao|o dau|cho nao|noi nao|may gio|"
+                           r"hom nao|bua nao|lich|thoi gian|dia diem|ngay may)\b")
 _LICH_FOLLOWERS = frozenset({"doi", "thoai", "tiep", "xuc", "hop", "dan", "txdt", "dt", "tx"})
 
 # Words a resident wraps a lookup in: `Kiem tra giup em ma 12345678 voi a`.
@@ -317,9 +319,7 @@ def _schedule(text: Text) -> Command | None:
         return None
     if words[0] == "lich" and (len(words) == 1 or words[1] in _LICH_FOLLOWERS):
         return Command(SCHEDULE, text=text.original)
-    padded = f" {phrase} "
-    if any(f" {t} " in padded for t in _SCHEDULE_TOPIC) and any(
-            f" {a} " in padded for a in _SCHEDULE_ASK):
+    if _SCHEDULE_TOPIC.search(phrase) and _SCHEDULE_ASK.search(phrase):
         return Command(SCHEDULE, text=text.original)
     return None
 

@@ -181,6 +181,7 @@ CORPUS: tuple[Case, ...] = (
         Case("HUY DV", "stop", note="dv = dịch vụ"),
         Case("stop pls", "stop"),
         Case("khi nao hop", "schedule"),
+        Case("khi nao ky hop dong cho thue dat", "opinion", note="hop dong: a contract"),
         Case("Thoi roi, nha bi ngap", "opinion", note="thôi rồi: not a stop"),
         # A long text that mentions a code: a new opinion referring to the earlier one.
         Case("12345671 duong van chua sua xong, nuoc van ngap, de nghi xa xem lai", "opinion",
