@@ -167,6 +167,7 @@ _WORD = re.compile(r"[a-z]+|[0-9]+")
 # Digits a person types as one number: `12345671`, `1234 5671`, `1234-5671`; not a date
 # (`12/12/2026`, `12.12.2026`) nor an amount (`5.000.000`).
 _DIGIT_GROUP = re.compile(r"[0-9]+(?:[ \-]{1,3}[0-9]+)*")
+_CODE_GAP = re.compile(r"[ \-]+")
 _EDGE_PUNCTUATION = " \t\r\n.,;:!-–—_/\\|\"'()[]{}<>*+=~"
 
 
@@ -214,10 +215,13 @@ class Text:
     @cached_property
     def words(self) -> list[str]:
         """The words, abbreviations spelt out (`ko dc` → `khong duoc`)."""
-        out = []
-        for word, _start, _end in self.spans:
-            out.extend(ABBREVIATIONS.get(word, word).split())
-        return out
+        found = _WORD.findall(self.folded)
+        return " ".join([ABBREVIATIONS.get(w, w) for w in found]).split()
+
+    @cached_property
+    def codes(self) -> list[str]:
+        """Every number typed as a code (see `_codes_in`)."""
+        return _codes_in(self.folded)
 
     @cached_property
     def phrase(self) -> str:
@@ -242,13 +246,12 @@ def parse_with_rule(body: str | None) -> tuple[str, Command]:
         command = rule.recognise(text)
         if command is not None:
             return rule.name, command
-    return "opinion", opinion(text.original)
+    return "opinion", opinion(text)
 
 
-def opinion(words: str) -> Command:
+def opinion(text: Text) -> Command:
     """A new opinion, with what it reads as and the earlier codes it mentions."""
-    text = Text(words)
-    codes = [c for c in _codes_in(text) if tracking_codes.is_valid(c)]
+    codes = [c for c in text.codes if tracking_codes.is_valid(c)]
     return Command(OPINION, text=text.original, mentions=tuple(dict.fromkeys(codes)),
                    legal_hint=legal_hint(text.phrase))
 
@@ -292,10 +295,12 @@ def _stop(text: Text) -> Command | None:
     if core in STOP_PHRASES or text.phrase in STOP_PHRASES:
         return Command(STOP)
     words = set(text.words)
+    if not words & _STOP_NEGATIONS or len(text.words) > 10:
+        return None
     pairs = {" ".join(text.words[i:i + 2]) for i in range(len(text.words) - 1)}
-    said = words & _STOP_NEGATIONS and (words | pairs) & _STOP_MESSAGING
+    said = (words | pairs) & _STOP_MESSAGING
     rest = words - _STOP_NEGATIONS - _STOP_MESSAGE_WORDS - _POLITE
-    if said and not rest and len(text.words) <= 10 and not _mentions_receiving(text):
+    if said and not rest and not _mentions_receiving(text):
         return Command(STOP)
     return None
 
@@ -374,11 +379,11 @@ def _keyword_opinion(text: Text) -> Command | None:
     if not match:
         return None
     rest = text.original_from(match.end())
-    return opinion(rest) if rest else Command(HELP)
+    return opinion(Text(rest)) if rest else Command(HELP)
 
 
 def _status(text: Text) -> Command | None:
-    codes = _codes_in(text)
+    codes = text.codes
     keyword = _has_lookup_keyword(text)
     others = [w for w in text.words if not w.isdigit() and w not in LOOKUP_WORDS]
     short = len(others) <= MAX_OTHER_WORDS and len(text.words) <= MAX_SHORT_WORDS
@@ -409,13 +414,13 @@ def _has_lookup_keyword(text: Text) -> bool:
     return any(f" {k} " in padded for k in _LOOKUP_KEYWORDS)
 
 
-def _codes_in(text: Text) -> list[str]:
-    """Every number typed as a code: spaces, dots and dashes inside it dropped, numbers typed
-    one after another split into codes of eight digits, leading zeros of a long one dropped."""
+def _codes_in(folded: str) -> list[str]:
+    """Every number typed as a code: spaces and dashes inside it dropped, numbers typed one
+    after another split into codes of eight digits, leading zeros of a long one dropped."""
     codes = []
-    for group in _DIGIT_GROUP.finditer(text.folded):
+    for group in _DIGIT_GROUP.findall(folded):
         pending = ""
-        for part in re.split(r"[ \-]+", group.group()):
+        for part in _CODE_GAP.split(group):
             if pending and len(pending) + len(part) > tracking_codes.CODE_LENGTH:
                 codes.append(pending)
                 pending = ""
