@@ -17,7 +17,7 @@ from flask import current_app
 from nghedan.errors import DomainError, ValidationError
 from nghedan.extensions import db
 from nghedan.i18n import in_language
-from nghedan.models import Hamlet, Item, Message, utcnow
+from nghedan.models import Hamlet, Item, Message, Rating, utcnow
 from nghedan.phones import to_e164
 from nghedan.services.commune_lookup import commune_id_for_sms_number
 from nghedan.services.contacts import set_opt_out
@@ -25,7 +25,7 @@ from nghedan.services.dialogues import next_for_residents
 from nghedan.services.history import record_event
 from nghedan.services.intake import append_text, create_item, item_by_code
 from nghedan.services.outbox import queue_sms
-from nghedan.services.ratings import officer_by_code, record_rating
+from nghedan.services.ratings import MAX_COMMENT_LENGTH, officer_by_code, record_rating
 from nghedan.services.residents import hamlet_of, latest_item
 from nghedan.services.sms_inbox import (
     Sender,
@@ -283,13 +283,26 @@ def _rate(command: Command, phone: str, commune_id: int, sender: Sender) -> Outc
                                phone=phone, comment=command.text or None, phone_window=window)
     except DomainError as e:
         return Outcome(str(e.message))
-    if not result.created:
-        return Outcome(replies.rating_repeated(officer))
+    if not result.created:  # counted once; a comment sent with the repeat is still kept
+        late = _late_comment(result.rating, command, phone, sender) if command.text else None
+        return Outcome(replies.rating_repeated(officer, late), late.id if late else None)
     comment_item = result.rating.item  # a rating with a comment also became an item
     if comment_item is not None:
         _mark_on_arrival(comment_item, command.legal_hint, sender)
     return Outcome(replies.rating_recorded(officer, command.score, comment_item),
                    comment_item.id if comment_item is not None else None)
+
+
+def _late_comment(rating: Rating, command: Command, phone: str, sender: Sender) -> Item:
+    """A comment sent with a repeated rating (`DG 01 4`, then `DG 01 4 doi tien…`): an item
+    of its own, and the rating's comment when the rating had none."""
+    item = create_item(commune_id=rating.commune_id, text=command.text, channel="sms",
+                       category_code="officer_conduct", contact_phone=phone,
+                       legal_type=command.legal_hint or "opinion")
+    _mark_on_arrival(item, command.legal_hint, sender)
+    if rating.item_id is None:
+        rating.comment, rating.item = command.text[:MAX_COMMENT_LENGTH], item
+    return item
 
 
 def _schedule(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:

@@ -73,7 +73,7 @@ ABBREVIATIONS = {
     "hailong": "hai long", "rathailong": "rat hai long", "khonghailong": "khong hai long",
     "chuahailong": "chua hai long", "binhthuong": "binh thuong", "kiemtra": "kiem tra",
     "xinchao": "xin chao", "gqc": "giai quyet chua", "dv": "dich vu", "cb": "can bo",
-    "pls": "please",
+    "pls": "please", "schedule": "lich", "lichdoithoai": "lich doi thoai",
 }
 
 HELP_PHRASES = frozenset({"hd", "help", "huong dan", "tro giup", "info", "menu", "cu phap"})

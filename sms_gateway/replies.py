@@ -111,7 +111,11 @@ def rating_recorded(officer: Officer, score: int, item: Item | None = None) -> s
              level=level(score))
 
 
-def rating_repeated(officer: Officer) -> str:
+def rating_repeated(officer: Officer, item: Item | None = None) -> str:
+    """A rating counted once; the code of the item a comment sent with it became."""
+    if item is not None:
+        return _("Ông/bà vừa đánh giá %(name)s, chỉ tính một lần. Góp ý có mã %(code)s.",
+                 name=officer.name, code=item.tracking_code)
     return _("Ông/bà vừa đánh giá %(name)s, chỉ tính một lần.", name=officer.name)
 
 

@@ -122,6 +122,16 @@ def test_a_rating_comment_says_its_code_and_free_text_never_joins_it(db, text):
     assert road.tracking_code in reply and road.category_id is None
 
 
+def test_a_comment_sent_with_a_repeated_rating_is_kept_with_its_code(db, text):
+    text("DG 02 4")
+    reply = text("DG 02 4 can bo doi tien moi lam ho so")
+    [item] = items(db)
+    assert "chỉ tính một lần" in reply or "chi tinh mot lan" in reply
+    assert item.tracking_code in reply and item.is_denunciation
+    [rating] = db.scalars(select(Rating)).all()
+    assert rating.item_id == item.id and rating.score == 4
+
+
 def test_a_rating_alleging_wrongdoing_is_a_confidential_item_with_a_code(db, text):
     reply = text("dg 02 khong hai long, doi tien moi lam nhanh")
     [item] = items(db)

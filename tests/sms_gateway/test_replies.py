@@ -48,6 +48,7 @@ def every_reply() -> list[tuple[str, str]]:
         ("unknown officer", replies.unknown_officer("123")),
         *[(f"rating {s}", replies.rating_recorded(officer, s)) for s in (1, 2, 3, 4)],
         ("rating repeated", replies.rating_repeated(officer)),
+        ("rating repeated with comment", replies.rating_repeated(officer, item)),
         ("opted out", replies.opted_out()),
         ("opted in", replies.opted_in()),
         ("ask stop", replies.ask_stop()),
