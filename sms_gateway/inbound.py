@@ -35,7 +35,7 @@ from nghedan.services.sms_inbox import (
     store_inbound,
 )
 from nghedan.sms_text import count_segments, fit_for_sms
-from sms_gateway import parser, replies
+from sms_gateway import parser, replies, vocabulary
 from sms_gateway.parser import Command
 
 log = logging.getLogger(__name__)
@@ -319,7 +319,7 @@ def _help(command: Command, phone: str, commune_id: int, sender: Sender) -> Outc
 
 
 def _chatter(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
-    thanks = parser.THANKS.search(parser.Text(command.text).phrase) is not None
+    thanks = vocabulary.THANKS.search(parser.Text(command.text).phrase) is not None
     return Outcome(replies.chatter(thanks))
 
 

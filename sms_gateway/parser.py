@@ -4,8 +4,8 @@ Residents text from basic phones: no diacritics, abbreviations (`ko`, `dc`, `k`)
 and punctuation, the keyword spelt many ways (`TT`, `T T`, `t.t`, `tra cuu`, `kiem tra`,
 `ma so`…) or left out (`12345671`). Matching runs on the folded text (no case, no
 diacritics: `Tra cứu` = `tra cuu` = `TRACUU`) split into words, with the common
-abbreviations spelt out (`ABBREVIATIONS`). Text kept for an item or a comment is cut from
-the original, so the resident's diacritics survive.
+abbreviations spelt out; the words each rule reads are in `vocabulary.py`. Text kept for an
+item or a comment is cut from the original, so the resident's diacritics survive.
 
 `RULES` is the whole language: tried in order, the first that recognises the text decides;
 a text none recognises is a new opinion. Every rule has examples in the corpus
@@ -14,7 +14,7 @@ a text none recognises is a new opinion. Every rule has examples in the corpus
 Rules of thumb, from how people really text:
 - A short text holding a tracking code is a lookup; a long one that mentions a code is a
   new opinion that refers to the earlier one (`mentions`). "Short" means at most
-  `MAX_OTHER_WORDS` words beyond the words people wrap a lookup in (`LOOKUP_WORDS`).
+  `MAX_OTHER_WORDS` words beyond those people wrap a lookup in (`LOOKUP_WORDS`).
 - Keywords that are also ordinary words or abbreviations are commands only when their
   shape says so: `dg` is also `đường`, `hd` also `hướng dẫn làm…`, `stop` also an English
   word in a sentence.
@@ -31,6 +31,7 @@ from functools import cached_property
 
 from nghedan import tracking_codes
 from nghedan.text import fold_char, nfc
+from sms_gateway import vocabulary as v
 
 OPINION = "opinion"
 STATUS = "status"
@@ -60,102 +61,6 @@ MIN_SCORE, MAX_SCORE = 1, 4
 MAX_CODES = 5  # codes answered from one text
 MAX_OTHER_WORDS = 2  # words beyond LOOKUP_WORDS a lookup may carry ("12345671 duong chua sua")
 MAX_SHORT_WORDS = 12  # longer texts are never a lookup, a schedule question or chatter
-
-# Abbreviations people text, spelt out for matching (DOMAIN-VI.md "How people text").
-ABBREVIATIONS = {
-    "ko": "khong", "k": "khong", "kh": "khong", "khg": "khong", "hok": "khong", "hong": "khong",
-    "kg": "khong", "dc": "duoc", "j": "gi", "vs": "voi", "mk": "minh", "ng": "nguoi",
-    "tks": "thanks", "thank": "thanks", "thks": "thanks", "cmon": "cam on", "camon": "cam on",
-    "oke": "ok", "okie": "ok", "okay": "ok", "oki": "ok", "alo": "a lo", "hl": "hai long",
-    "rhl": "rat hai long", "khl": "khong hai long", "tracuu": "tra cuu", "maso": "ma so",
-    "dangky": "dang ky", "dky": "dang ky", "huongdan": "huong dan", "doithoai": "doi thoai",
-    "tn": "tin nhan", "sms": "tin nhan", "nx": "nua", "kt": "kiem tra",
-    "hailong": "hai long", "rathailong": "rat hai long", "khonghailong": "khong hai long",
-    "chuahailong": "chua hai long", "binhthuong": "binh thuong", "kiemtra": "kiem tra",
-    "xinchao": "xin chao", "gqc": "giai quyet chua", "dv": "dich vu", "cb": "can bo",
-    "pls": "please", "schedule": "lich", "lichdoithoai": "lich doi thoai",
-}
-
-HELP_PHRASES = frozenset({"hd", "help", "huong dan", "tro giup", "info", "menu", "cu phap"})
-# HUY/STOP plus the carrier-standard opt-out words; DK/START plus the opt-in ones.
-STOP_PHRASES = frozenset({
-    "huy", "huy dk", "huy dang ky", "tu choi", "stop", "stopall", "unsubscribe", "cancel",
-    "end", "quit",
-})
-START_PHRASES = frozenset({
-    "dk", "dang ky", "start", "unstop", "yes", "dang ky lai", "dk lai", "nhan tin lai",
-    "nhan lai tin nhan", "tiep tuc nhan tin",
-})
-# An opt-out said in words: a "no more" word, a "texts" word, nothing else but politeness.
-_STOP_NEGATIONS = frozenset({"khong", "ngung", "dung", "thoi", "huy", "bo", "tat", "cam", "het"})
-_STOP_MESSAGING = frozenset({"gui", "nhan tin", "tin nhan", "gui tin", "lam phien", "dich vu",
-                             "nhan nua"})
-_STOP_MESSAGE_WORDS = frozenset({"nhan", "gui", "tin", "lam", "phien", "dich", "vu"})
-_POLITE = frozenset({
-    "nua", "toi", "em", "minh", "cho", "so", "nay", "xin", "vui", "long", "a", "nhe", "nha",
-    "muon", "lam", "on", "di", "ve", "tu", "dien", "thoai", "quang", "cao", "ban", "oi", "xa",
-    "anh", "chi", "chu", "bac", "co", "nhieu", "qua", "vao", "den", "lai", "please", "e",
-})
-# Said alone, these may mean "stop the texts", or something else (`dung` is also `đúng`).
-ASK_STOP_PHRASES = frozenset({
-    "dung", "thoi", "khong", "khong can", "khong can nua", "thoi khoi", "dung lai", "bo",
-    "ngung", "dung nua", "thoi nhe", "khoi", "thoi khong can", "xoa so", "khong muon",
-    "het", "thoi dung", "ngung lai", "khong nhan", "dung nhan", "ngung nhan",
-})
-
-# A question about the dialogue (`hop` alone only at the end: `hop dong` is a contract).
-_SCHEDULE_TOPIC = re.compile(
-    r"\b(doi thoai|tiep xuc|txdt|hop (dan|ap|to|xom|khom|thon)|di hop|hop$)\b")
-_SCHEDULE_ASK = re.compile(r"\b(khi nao|bao gio|luc nao|ngay nao|o dau|cho nao|noi nao|may gio|"
-                           r"hom nao|bua nao|lich|thoi gian|dia diem|ngay may)\b")
-_LICH_FOLLOWERS = frozenset({"doi", "thoai", "tiep", "xuc", "hop", "dan", "txdt", "dt", "tx"})
-
-# Words a resident wraps a lookup in: `Kiem tra giup em ma 12345678 voi a`.
-LOOKUP_WORDS = frozenset("""
-tt t tra cuu status kiem xem ma so code check cho giup em a anh chi co chu bac toi minh voi
-nhe nha oi xa hoi ve ket qua trang thai cua y kien da duoc giai quyet chua roi sao the nao
-gi den dau xu ly lam on vui long xin ho tinh hinh don thu nay la toi gui hom truoc bao gio
-khi nao ra duoc khong voi a loi xong
-""".split())
-# A lookup without a code (`y kien cua toi sao roi`): the sender's own latest item.
-_HOW_IS_IT_GOING = ("sao roi", "the nao", "ket qua", "trang thai", "giai quyet", "xu ly",
-                    "tra loi chua", "den dau", "xong chua")
-_LOOKUP_KEYWORDS = ("tt", "t t", "tra cuu", "status", "kiem tra", "ma so", "ma", "xem ma",
-                    "check")
-
-# Thanks, greetings, acknowledgements: nothing to store.
-CHATTER_WORDS = frozenset("""
-ok vang da a lo xin chao hello hi helo cam on thanks you nhieu rat xa anh chi em co chu bac
-nhe nha oi uh u um uhm hihi haha hehe test thu nhan duoc roi biet tot qua ban cac moi nguoi
-ca lam con chuc khoe good bye tam biet chao buoi sang chieu toi ah oh dear ui e c uk
-please
-""".split())
-THANKS = re.compile(r"\b(cam on|thanks|tks)\b")
-
-# What the law treats apart. Denunciation-like: an official's wrongdoing (tố cáo).
-_DENUNCIATION = re.compile(
-    r"\b(to cao|hoi lo|tham nhung|tham o|voi tien|an tien|hach sach|nhung nhieu|bao ke|"
-    r"lot tay|phong bi|chay chot|lam dung chuc vu|lam dung quyen|an chan|an bot|rut ruot|"
-    r"tien boi duong|tien ca phe|tien cafe|tien uong nuoc|gay kho de)\b"
-)
-# Asking for money is wrongdoing when an official asks (`đòi tiền đền bù` is a claim).
-_MONEY_DEMAND = re.compile(r"\b(doi tien|doi them tien|bat dua tien|doi chi phi|lay tien)\b")
-_OFFICIAL = re.compile(
-    r"\b(can bo|cong chuc|truong ap|pho ap|truong khom|cong an|dia chinh|chu tich|"
-    r"to truong|nhan vien|thu ky)\b"
-)
-_COMPLAINT = re.compile(
-    r"\b(khieu nai|khieu kien|(khong dong y|phan doi) (voi )?(quyet dinh|qd)|"
-    r"xem xet lai (quyet dinh|qd))\b"
-)
-
-# Rating levels in words, longest first (the four-level public-service scale).
-SCORE_WORDS: tuple[tuple[str, int], ...] = (
-    ("rat hai long", 1), ("rat tot", 1), ("tuyet voi", 1), ("khong hai long", 4),
-    ("chua hai long", 3), ("binh thuong", 3), ("tam duoc", 3), ("chua tot", 3),
-    ("hai long", 2), ("tot", 2), ("bt", 3), ("rat kem", 4), ("qua te", 4), ("khong tot", 4),
-    ("kem", 4), ("te", 4),
-)
 
 _OPINION_KEYWORD = re.compile(r"\s*(?:gop\s*y(?:\s+kien)?|gy)(?![a-z0-9])[\s:#.,;=\-]*")
 # `DG 01 2`, `danh gia can bo 01: muc 2`, `DG cb 01 hai long`.
@@ -216,7 +121,7 @@ class Text:
     def words(self) -> list[str]:
         """The words, abbreviations spelt out (`ko dc` → `khong duoc`)."""
         found = _WORD.findall(self.folded)
-        return " ".join([ABBREVIATIONS.get(w, w) for w in found]).split()
+        return " ".join([v.ABBREVIATIONS.get(w, w) for w in found]).split()
 
     @cached_property
     def codes(self) -> list[str]:
@@ -261,11 +166,11 @@ def legal_hint(phrase: str, *, about_an_official: bool = False) -> str | None:
 
     `about_an_official`: the words are a rating's comment, so they speak of an officer.
     """
-    if _DENUNCIATION.search(phrase):
+    if v.DENUNCIATION_WORDS.search(phrase):
         return DENUNCIATION
-    if _MONEY_DEMAND.search(phrase) and (about_an_official or _OFFICIAL.search(phrase)):
+    if v.MONEY_DEMAND.search(phrase) and (about_an_official or v.OFFICIAL.search(phrase)):
         return DENUNCIATION
-    if _COMPLAINT.search(phrase):
+    if v.COMPLAINT_WORDS.search(phrase):
         return COMPLAINT
     return None
 
@@ -285,21 +190,21 @@ def _empty(text: Text) -> Command | None:
 
 
 def _help(text: Text) -> Command | None:
-    if text.phrase in HELP_PHRASES or (not text.words and "?" in text.original):
+    if text.phrase in v.HELP_PHRASES or (not text.words and "?" in text.original):
         return Command(HELP)
     return None
 
 
 def _stop(text: Text) -> Command | None:
-    core = " ".join(w for w in text.words if w not in _POLITE)  # `huy a`, `stop pls`
-    if core in STOP_PHRASES or text.phrase in STOP_PHRASES:
+    core = " ".join(w for w in text.words if w not in v.POLITE)  # `huy a`, `stop pls`
+    if core in v.STOP_PHRASES or text.phrase in v.STOP_PHRASES:
         return Command(STOP)
     words = set(text.words)
-    if not words & _STOP_NEGATIONS or len(text.words) > 10:
+    if not words & v.STOP_NEGATIONS or len(text.words) > 10:
         return None
     pairs = {" ".join(text.words[i:i + 2]) for i in range(len(text.words) - 1)}
-    said = (words | pairs) & _STOP_MESSAGING
-    rest = words - _STOP_NEGATIONS - _STOP_MESSAGE_WORDS - _POLITE
+    said = (words | pairs) & v.STOP_MESSAGING
+    rest = words - v.STOP_NEGATIONS - v.STOP_MESSAGE_WORDS - v.POLITE
     if said and not rest and not _mentions_receiving(text):
         return Command(STOP)
     return None
@@ -311,20 +216,20 @@ def _mentions_receiving(text: Text) -> bool:
 
 
 def _ask_stop(text: Text) -> Command | None:
-    return Command(ASK_STOP) if text.phrase in ASK_STOP_PHRASES else None
+    return Command(ASK_STOP) if text.phrase in v.ASK_STOP_PHRASES else None
 
 
 def _start(text: Text) -> Command | None:
-    return Command(START) if text.phrase in START_PHRASES else None
+    return Command(START) if text.phrase in v.START_PHRASES else None
 
 
 def _schedule(text: Text) -> Command | None:
     words, phrase = text.words, text.phrase
     if not words or len(words) > MAX_SHORT_WORDS:
         return None
-    if words[0] == "lich" and (len(words) == 1 or words[1] in _LICH_FOLLOWERS):
+    if words[0] == "lich" and (len(words) == 1 or words[1] in v.LICH_FOLLOWERS):
         return Command(SCHEDULE, text=text.original)
-    if _SCHEDULE_TOPIC.search(phrase) and _SCHEDULE_ASK.search(phrase):
+    if v.SCHEDULE_TOPIC.search(phrase) and v.SCHEDULE_ASK.search(phrase):
         return Command(SCHEDULE, text=text.original)
     return None
 
@@ -358,8 +263,8 @@ def _score_in_words(text: Text, start: int) -> tuple[int, int] | None:
         spans = spans[1:]
     expanded: list[tuple[str, int]] = []  # each spelt-out word, with the end of its span
     for word, _begin, end in spans:
-        expanded.extend((w, end) for w in ABBREVIATIONS.get(word, word).split())
-    for words, score in SCORE_WORDS:
+        expanded.extend((w, end) for w in v.ABBREVIATIONS.get(word, word).split())
+    for words, score in v.SCORE_WORDS:
         wanted = words.split()
         if [w for w, _ in expanded[:len(wanted)]] == wanted:
             return score, expanded[len(wanted) - 1][1]
@@ -385,7 +290,7 @@ def _keyword_opinion(text: Text) -> Command | None:
 def _status(text: Text) -> Command | None:
     codes = text.codes
     keyword = _has_lookup_keyword(text)
-    others = [w for w in text.words if not w.isdigit() and w not in LOOKUP_WORDS]
+    others = [w for w in text.words if not w.isdigit() and w not in v.LOOKUP_WORDS]
     short = len(others) <= MAX_OTHER_WORDS and len(text.words) <= MAX_SHORT_WORDS
     if not codes:
         return Command(STATUS, problem=MISSING_CODE) if _asks_without_code(
@@ -406,12 +311,12 @@ def _asks_without_code(text: Text, keyword: bool, others: list[str]) -> bool:
     if keyword and text.words[0] in ("tt", "tra", "kiem", "status", "t"):
         return True
     padded = f" {text.phrase} "
-    return any(f" {marker} " in padded for marker in _HOW_IS_IT_GOING)
+    return any(f" {marker} " in padded for marker in v.HOW_IS_IT_GOING)
 
 
 def _has_lookup_keyword(text: Text) -> bool:
     padded = f" {text.phrase} "
-    return any(f" {k} " in padded for k in _LOOKUP_KEYWORDS)
+    return any(f" {k} " in padded for k in v.LOOKUP_KEYWORDS)
 
 
 def _codes_in(folded: str) -> list[str]:
@@ -436,7 +341,7 @@ def _codes_in(folded: str) -> list[str]:
 def _chatter(text: Text) -> Command | None:
     if not text.words:  # emoji, stickers, punctuation: nothing to read
         return Command(CHATTER, text=text.original)
-    if len(text.words) <= 8 and all(w in CHATTER_WORDS for w in text.words):
+    if len(text.words) <= 8 and all(w in v.CHATTER_WORDS for w in text.words):
         return Command(CHATTER, text=text.original)
     return None
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nghedan.text import fold_diacritics, nfc
-from sms_gateway import parser
+from sms_gateway import parser, vocabulary
 from sms_gateway.parser import Command, parse, parse_with_rule
 from tests.sms_gateway.corpus import CORPUS, VALID_CODES, Case
 
@@ -100,14 +100,14 @@ def test_a_code_inside_a_longer_complaint_is_a_new_opinion_that_mentions_it(code
 
 
 @given(st.sampled_from(["DG", "dg", "Đánh giá", "danh gia"]), st.sampled_from(["01", "1", "02"]),
-       st.sampled_from([(w, s) for w, s in parser.SCORE_WORDS]))
+       st.sampled_from([(w, s) for w, s in vocabulary.SCORE_WORDS]))
 def test_every_score_word_rates(keyword, officer, word_and_score):
     word, score = word_and_score
     command = parse(f"{keyword} {officer} {word}")
     assert (command.kind, command.officer_code, command.score) == ("rate", officer, score)
 
 
-@given(st.lists(st.sampled_from(sorted(parser.CHATTER_WORDS - {"u"})), min_size=1, max_size=6))
+@given(st.lists(st.sampled_from(sorted(vocabulary.CHATTER_WORDS)), min_size=1, max_size=6))
 def test_chatter_never_becomes_an_item(words):
     assert parse(" ".join(words)).kind != "opinion"
 
