@@ -234,3 +234,12 @@ def test_a_complaint_is_flagged_for_the_official_to_confirm(db, text):
     assert item.legal_type == "complaint" and item.flagged and "khieu nai" in folded(
         item.flag_reason)
     assert "khieu nai can don" in reply and item.tracking_code in reply
+
+
+def test_a_text_names_a_hamlet_only_when_it_names_one(db, commune):
+    from nghedan.services.residents import hamlet_named
+
+    assert hamlet_named(commune.id, "duong ap tan phu ngap").name == "Ấp Tân Phú"
+    assert hamlet_named(commune.id, "Đường Tân Hòa hư").name == "Ấp Tân Hòa"
+    assert hamlet_named(commune.id, "duong tu ap tan phu den ap tan hoa") is None
+    assert hamlet_named(commune.id, "duong lien xa bi hu") is None
