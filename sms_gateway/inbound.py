@@ -34,7 +34,7 @@ from nghedan.services.sms_inbox import (
     sender_state,
     store_inbound,
 )
-from nghedan.sms_text import count_segments, fit_for_sms
+from nghedan.sms_text import fit_for_sms, fits_one_segment
 from sms_gateway import parser, replies, vocabulary
 from sms_gateway.parser import Command
 
@@ -180,8 +180,11 @@ def _opinion(command: Command, phone: str, commune_id: int, sender: Sender) -> O
             append_text(item, command.text)
         except ValidationError:
             pass  # too long to join: it becomes an item of its own
-        else:
-            _mark_on_arrival(item, command.legal_hint, sender)
+        else:  # read whole again: the official may be named in one part, the money in the next
+            hint = parser.legal_hint(parser.Text(item.text).phrase)
+            _mark_on_arrival(item, hint, sender)
+            if hint:  # a complaint or denunciation after all: say what it needs
+                return Outcome(replies.legal_procedure(item, hint), item.id)
             return Outcome(replies.appended(item), item.id)
     item = create_item(commune_id=commune_id, text=command.text, channel="sms",
                        contact_phone=phone, legal_type=command.legal_hint or "opinion")
@@ -246,15 +249,11 @@ def _status(command: Command, phone: str, commune_id: int, sender: Sender) -> Ou
                        else replies.missing_code())
     answers = [_status_of(code, phone) for code in command.codes or (command.code,)]
     together = " ".join(answers)
-    if len(answers) == 1 or _fits(together):
+    if len(answers) == 1 or fits_one_segment(together):
         return Outcome(together)
     for answer in answers[1:]:  # one reply per code when they don't fit one segment
         queue_sms(phone, answer, kind="status_reply", commune_id=commune_id)
     return Outcome(answers[0])
-
-
-def _fits(text: str) -> bool:
-    return count_segments(fit_for_sms(text)).parts == 1
 
 
 def _status_of(code: str, phone: str) -> str:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from nghedan.formatting import local
 from nghedan.models import Dialogue, Hamlet, Item, Officer
 from nghedan.services.status import describe_status
-from nghedan.sms_text import count_segments, fit_for_sms
+from nghedan.sms_text import fits_one_segment
 
 EXAMPLE_CODE = "12345671"  # a valid code, for examples
 
@@ -23,7 +23,7 @@ EXAMPLE_CODE = "12345671"  # a valid code, for examples
 def one_segment(*candidates: str) -> str:
     """The first text that fits one segment (unaccented if need be); else the last."""
     for text in candidates:
-        if count_segments(fit_for_sms(text)).parts == 1:
+        if fits_one_segment(text):
             return text
     return candidates[-1]
 

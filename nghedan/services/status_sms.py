@@ -13,7 +13,7 @@ from nghedan.i18n import in_language
 from nghedan.models import Item
 from nghedan.services.contacts import language_of
 from nghedan.services.outbox import queue_sms
-from nghedan.sms_text import count_segments, fit_for_sms
+from nghedan.sms_text import fits_one_segment
 from nghedan.text import collapse_spaces
 
 TOLD_STATUSES = ("rejected", "forwarded", "escalated")
@@ -70,7 +70,7 @@ def _shortened(render, words: str) -> str:
     """`render(words)`, with `words` cut at a word boundary until the text fits one segment."""
     while True:
         text = render(words)
-        if count_segments(fit_for_sms(text)).parts == 1 or not words:
+        if fits_one_segment(text) or not words:
             return text
         cut = words[: max(len(words) - 10, 0)].rsplit(" ", 1)[0]
         words = cut + "..." if cut else ""

@@ -243,3 +243,12 @@ def test_a_text_names_a_hamlet_only_when_it_names_one(db, commune):
     assert hamlet_named(commune.id, "Đường Tân Hòa hư").name == "Ấp Tân Hòa"
     assert hamlet_named(commune.id, "duong tu ap tan phu den ap tan hoa") is None
     assert hamlet_named(commune.id, "duong lien xa bi hu") is None
+
+
+def test_the_rest_of_a_denunciation_turns_the_opinion_it_joins_confidential(db, text):
+    text("Toi muon phan anh ve can bo dia chinh xa")
+    reply = folded(text("ong ay doi tien 5 trieu moi do dat cho nha toi"))
+    [item] = items(db)
+    assert item.is_denunciation and item.flagged
+    assert [e.kind for e in item.events].count("legal_type") == 1
+    assert item.tracking_code in reply and "bi mat" in reply
