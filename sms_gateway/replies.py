@@ -16,6 +16,7 @@ from nghedan.formatting import local
 from nghedan.models import Dialogue, Hamlet, Item, Officer
 from nghedan.services.status import describe_status
 from nghedan.sms_text import fits_one_segment
+from nghedan.text import fold_diacritics
 
 EXAMPLE_CODE = "12345671"  # a valid code, for examples
 
@@ -141,10 +142,17 @@ def ask_stop() -> str:
 # --- when and where: the next dialogues --------------------------------------------------
 
 
+HAMLET_KINDS = {"ap": "ấp", "khom": "khóm", "thon": "thôn", "ban": "bản",
+                "to_dan_pho": "tổ dân phố"}
+
+
 def hamlet_label(hamlet: Hamlet) -> str:
-    """`ấp Tân Phú` in a sentence (names are stored `Ấp Tân Phú`)."""
+    """`ấp Tân Phú` in a sentence, whether the name is stored `Ấp Tân Phú` or `Tân Phú`."""
+    kind = HAMLET_KINDS.get(hamlet.kind, "ấp")
     name = hamlet.name
-    return name[:1].lower() + name[1:] if name[:1].isupper() and " " in name else name
+    if fold_diacritics(name).startswith(fold_diacritics(kind) + " "):
+        return kind + name[len(kind):]
+    return f"{kind} {name}"
 
 
 def _weekday(dialogue: Dialogue) -> str:

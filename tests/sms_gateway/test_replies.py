@@ -111,3 +111,12 @@ def test_segment_counter_at_the_boundaries():
     assert count_segments("ạ" * 71).parts == 2
     assert count_segments("😀" * 35).parts == 1  # surrogate pairs count twice
     assert count_segments("😀" * 36).parts == 2
+
+
+@pytest.mark.parametrize(("name", "kind", "label"), [
+    ("Ấp Tân Phú", "ap", "ấp Tân Phú"), ("Tân Phú", "ap", "ấp Tân Phú"),
+    ("Khóm 1", "khom", "khóm 1"), ("Tổ dân phố 3", "to_dan_pho", "tổ dân phố 3"),
+    ("Bản Na Hang", "ban", "bản Na Hang"), ("Thôn Đông", "thon", "thôn Đông"),
+])
+def test_hamlets_are_named_in_a_sentence_with_their_kind(name, kind, label):
+    assert replies.hamlet_label(Hamlet(name=name, kind=kind)) == label
