@@ -216,7 +216,9 @@ def _mentions_receiving(text: Text) -> bool:
 
 
 def _ask_stop(text: Text) -> Command | None:
-    return Command(ASK_STOP) if text.phrase in v.ASK_STOP_PHRASES else None
+    core = " ".join(w for w in text.words if w not in v.POLITE)  # `thoi nhe a`
+    return Command(ASK_STOP) if text.phrase in v.ASK_STOP_PHRASES or (
+        core in v.ASK_STOP_PHRASES) else None
 
 
 def _start(text: Text) -> Command | None:
@@ -335,7 +337,13 @@ def _codes_in(folded: str) -> list[str]:
                 pending = ""
         if pending:
             codes.append(pending)
-    return [tracking_codes.normalize(c) or c for c in codes]
+    return [_as_code(c) for c in codes]
+
+
+def _as_code(digits: str) -> str:
+    """`0012345671` → `12345671`; a number that is no code of any kind stays as typed."""
+    code = tracking_codes.normalize(digits) or digits
+    return code if len(code) == tracking_codes.CODE_LENGTH else digits
 
 
 def _chatter(text: Text) -> Command | None:

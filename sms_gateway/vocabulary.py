@@ -28,7 +28,7 @@ HELP_PHRASES = frozenset({"hd", "help", "huong dan", "tro giup", "info", "menu",
 # HUY/STOP plus the carrier-standard opt-out words; DK/START plus the opt-in ones.
 STOP_PHRASES = frozenset({
     "huy", "huy dk", "huy dang ky", "tu choi", "stop", "stopall", "unsubscribe", "cancel",
-    "end", "quit",
+    "end", "quit", "xoa so", "xoa ten", "xoa so dien thoai",
 })
 START_PHRASES = frozenset({
     "dk", "dang ky", "start", "unstop", "yes", "dang ky lai", "dk lai", "nhan tin lai",
@@ -38,7 +38,7 @@ START_PHRASES = frozenset({
 STOP_NEGATIONS = frozenset({"khong", "ngung", "dung", "thoi", "huy", "bo", "tat", "cam", "het"})
 STOP_MESSAGING = frozenset({"gui", "nhan tin", "tin nhan", "gui tin", "lam phien", "dich vu",
                             "nhan nua"})
-STOP_MESSAGE_WORDS = frozenset({"nhan", "gui", "tin", "lam", "phien", "dich", "vu"})
+STOP_MESSAGE_WORDS = frozenset({"nhan", "gui", "tin", "lam", "phien", "dich", "vu", "dang", "ky"})
 POLITE = frozenset({
     "nua", "toi", "em", "minh", "cho", "so", "nay", "xin", "vui", "long", "a", "nhe", "nha",
     "muon", "lam", "on", "di", "ve", "tu", "dien", "thoai", "quang", "cao", "ban", "oi", "xa",
@@ -47,7 +47,7 @@ POLITE = frozenset({
 # Said alone, these may mean "stop the texts", or something else (`dung` is also `đúng`).
 ASK_STOP_PHRASES = frozenset({
     "dung", "thoi", "khong", "khong can", "khong can nua", "thoi khoi", "dung lai", "bo",
-    "ngung", "dung nua", "thoi nhe", "khoi", "thoi khong can", "xoa so", "khong muon",
+    "ngung", "dung nua", "thoi nhe", "khoi", "thoi khong can", "khong muon", "xoa",
     "het", "thoi dung", "ngung lai", "khong nhan", "dung nhan", "ngung nhan",
 })
 
@@ -63,7 +63,7 @@ LOOKUP_WORDS = frozenset("""
 tt t tra cuu status kiem xem ma so code check cho giup em a anh chi co chu bac toi minh voi
 nhe nha oi xa hoi ve ket qua trang thai cua y kien da duoc giai quyet chua roi sao the nao
 gi den dau xu ly lam on vui long xin ho tinh hinh don thu nay la toi gui hom truoc bao gio
-khi nao ra duoc khong voi a loi xong
+khi nao ra duoc khong voi a loi xong muon biet
 """.split())
 # A lookup without a code (`y kien cua toi sao roi`): the sender's own latest item.
 HOW_IS_IT_GOING = ("sao roi", "the nao", "ket qua", "trang thai", "giai quyet", "xu ly",
@@ -76,7 +76,7 @@ CHATTER_WORDS = frozenset("""
 ok vang da a lo xin chao hello hi helo cam on thanks you nhieu rat xa anh chi em co chu bac
 nhe nha oi uh u um uhm hihi haha hehe test thu nhan duoc roi biet tot qua ban cac moi nguoi
 ca lam con chuc khoe good bye tam biet chao buoi sang chieu toi ah oh dear ui e c uk
-please
+please ma so tra loi giup do giai quyet nhanh khong cho hoi
 """.split())
 THANKS = re.compile(r"\b(cam on|thanks|tks)\b")
 
@@ -102,5 +102,5 @@ SCORE_WORDS: tuple[tuple[str, int], ...] = (
     ("rat hai long", 1), ("rat tot", 1), ("tuyet voi", 1), ("khong hai long", 4),
     ("chua hai long", 3), ("binh thuong", 3), ("tam duoc", 3), ("chua tot", 3),
     ("hai long", 2), ("tot", 2), ("bt", 3), ("rat kem", 4), ("qua te", 4), ("khong tot", 4),
-    ("kem", 4), ("te", 4),
+    ("kem", 4), ("te", 4), ("ok", 2),
 )
