@@ -120,3 +120,21 @@ def test_segment_counter_at_the_boundaries():
 ])
 def test_hamlets_are_named_in_a_sentence_with_their_kind(name, kind, label):
     assert replies.hamlet_label(Hamlet(name=name, kind=kind)) == label
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_closing_the_loop_texts_take_one_segment_however_long_the_reason(app, language):
+    from nghedan.services.status_sms import status_text
+
+    long = "Ủy ban nhân dân huyện và các sở, ngành có liên quan của tỉnh An Giang " * 4
+    due = date.today() + timedelta(days=30)
+    items = [Item(tracking_code=CODE, status="rejected"),
+             Item(tracking_code=CODE, status="forwarded", forwarded_to=long, due_date=due),
+             Item(tracking_code=CODE, status="forwarded", responsible="Ông Hùng"),
+             Item(tracking_code=CODE, status="escalated", escalated_to=long, due_date=due),
+             Item(tracking_code=CODE, status="escalated")]
+    with app.test_request_context(), force_locale(language):
+        texts = [status_text(item, long) for item in items]
+    for text in texts:
+        assert CODE in text and count_segments(fit_for_sms(text)).parts == 1, text
+    assert "Ông Hùng" in texts[2] or "Ong Hung" in fit_for_sms(texts[2])
