@@ -64,7 +64,7 @@ MAX_SHORT_WORDS = 12  # longer texts are never a lookup, a schedule question or 
 
 _OPINION_KEYWORD = re.compile(r"\s*(?:gop\s*y(?:\s+kien)?|gy)(?![a-z0-9])[\s:#.,;=\-]*")
 # `DG 01 2`, `danh gia can bo 01: muc 2`, `DG cb 01 hai long`.
-_RATE = re.compile(r"\s*(dg|danh\s*gia|rate)(?![a-z])[\s:#.,;=\-]*"
+_RATE = re.compile(r"\s*d?(dg|danh\s*gia|rate)(?![a-z])[\s:#.,;=\-]*"
                    r"(?:(?:ma\s*)?(?:can\s*bo|cb)(?![a-z])[\s:#.,;=\-]*)?", re.S)
 _RATE_NUMBERS = re.compile(r"([0-9]+)(?:[\s:#.,;=\-]+(?:muc(?![a-z])[\s:#.,;=\-]*)?"
                            r"([0-9]+)(?![0-9]))?")

@@ -21,10 +21,14 @@ ABBREVIATIONS = {
     "hailong": "hai long", "rathailong": "rat hai long", "khonghailong": "khong hai long",
     "chuahailong": "chua hai long", "binhthuong": "binh thuong", "kiemtra": "kiem tra",
     "xinchao": "xin chao", "gqc": "giai quyet chua", "dv": "dich vu", "cb": "can bo",
-    "pls": "please", "schedule": "lich", "lichdoithoai": "lich doi thoai",
+    "pls": "please", "schedule": "lich", "lichdoithoai": "lich doi thoai", "lichj": "lich",
+    "hdsd": "huong dan su dung",
 }
 
-HELP_PHRASES = frozenset({"hd", "help", "huong dan", "tro giup", "info", "menu", "cu phap"})
+HELP_PHRASES = frozenset({
+    "hd", "help", "huong dan", "tro giup", "info", "menu", "cu phap", "huong dan su dung",
+    "cach su dung", "cach nhan tin", "huong dan nhan tin", "huong dan gui y kien",
+})
 # HUY/STOP plus the carrier-standard opt-out words; DK/START plus the opt-in ones.
 STOP_PHRASES = frozenset({
     "huy", "huy dk", "huy dang ky", "tu choi", "stop", "stopall", "unsubscribe", "cancel",
@@ -53,7 +57,7 @@ ASK_STOP_PHRASES = frozenset({
 
 # A question about the dialogue (`hop` alone only at the end: `hop dong` is a contract).
 SCHEDULE_TOPIC = re.compile(
-    r"\b(doi thoai|tiep xuc|txdt|hop (dan|ap|to|xom|khom|thon)|di hop|hop$)\b")
+    r"\b(doi thoai|tiep xuc|txdt|gap dan|gap go|hop (dan|ap|to|xom|khom|thon)|di hop|hop$)\b")
 SCHEDULE_ASK = re.compile(r"\b(khi nao|bao gio|luc nao|ngay nao|o dau|cho nao|noi nao|may gio|"
                            r"hom nao|bua nao|lich|thoi gian|dia diem|ngay may)\b")
 LICH_FOLLOWERS = frozenset({"doi", "thoai", "tiep", "xuc", "hop", "dan", "txdt", "dt", "tx"})
@@ -76,7 +80,7 @@ CHATTER_WORDS = frozenset("""
 ok vang da a lo xin chao hello hi helo cam on thanks you nhieu rat xa anh chi em co chu bac
 nhe nha oi uh u um uhm hihi haha hehe test thu nhan duoc roi biet tot qua ban cac moi nguoi
 ca lam con chuc khoe good bye tam biet chao buoi sang chieu toi ah oh dear ui e c uk
-please ma so tra loi giup do giai quyet nhanh khong cho hoi
+please ma so tra loi giup do giai quyet nhanh cho hoi ai
 """.split())
 THANKS = re.compile(r"\b(cam on|thanks|tks)\b")
 
