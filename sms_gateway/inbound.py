@@ -186,13 +186,16 @@ def _opinion(command: Command, phone: str, commune_id: int, sender: Sender) -> O
             if hint:  # a complaint or denunciation after all: say what it needs
                 return Outcome(replies.legal_procedure(item, hint), item.id)
             return Outcome(replies.appended(item), item.id)
+    # Whatever refers to a denunciation is confidential too: its page would tie a phone to it.
+    hint = parser.DENUNCIATION if earlier is not None and earlier.is_denunciation else (
+        command.legal_hint)
     item = create_item(commune_id=commune_id, text=command.text, channel="sms",
-                       contact_phone=phone, legal_type=command.legal_hint or "opinion")
-    _mark_on_arrival(item, command.legal_hint, sender)
+                       contact_phone=phone, legal_type=hint or "opinion")
+    _mark_on_arrival(item, hint, sender)
     if earlier is not None:
         _link(item, earlier)
-    if command.legal_hint:
-        return Outcome(replies.legal_procedure(item, command.legal_hint), item.id)
+    if hint:
+        return Outcome(replies.legal_procedure(item, hint), item.id)
     hamlet = hamlet_of(commune_id, phone, command.text)
     return Outcome(replies.received(item, _next_dialogue(commune_id, hamlet),
                                     earlier=earlier.tracking_code if earlier else None), item.id)

@@ -252,3 +252,14 @@ def test_the_rest_of_a_denunciation_turns_the_opinion_it_joins_confidential(db, 
     assert item.is_denunciation and item.flagged
     assert [e.kind for e in item.events].count("legal_type") == 1
     assert item.tracking_code in reply and "bi mat" in reply
+
+
+def test_a_text_naming_a_denunciations_code_is_confidential_too(db, text, commune):
+    secret = make_item(commune, "Tố cáo cán bộ nhận tiền.", legal_type="denunciation",
+                       contact_phone=RESIDENT)
+    db.commit()
+    reply = folded(text(f"{secret.tracking_code} den nay ong ay van lam viec binh thuong, "
+                        "chua thay ai xu ly"))
+    _secret, follow_up = items(db)
+    assert follow_up.is_denunciation and follow_up.flagged
+    assert follow_up.tracking_code in reply and "bi mat" in reply
