@@ -39,7 +39,8 @@ def event_label(kind: str) -> str:
             "responsible": _("Giao người phụ trách"), "due_date": _("Đặt hạn xử lý"),
             "due_extended": _("Gia hạn xử lý"), "due_changed": _("Đổi hạn xử lý"),
             "report_back": _("Đưa vào phần báo cáo lại tại buổi đối thoại"),
-            "evidence": _("Đính kèm minh chứng")}.get(kind, kind)
+            "evidence": _("Đính kèm minh chứng"),
+            "linked": _("Liên quan đến ý kiến khác")}.get(kind, kind)
 
 
 def intake_method_label(method: str) -> str:

@@ -55,3 +55,8 @@ def fit_for_sms(text: str) -> str:
         return text
     plain = unaccented(text)
     return plain if count_segments(plain).parts < count_segments(text).parts else text
+
+
+def fits_one_segment(text: str) -> bool:
+    """Whether `text` goes as one SMS once `fit_for_sms` has chosen its form."""
+    return count_segments(fit_for_sms(text)).parts == 1

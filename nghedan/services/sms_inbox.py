@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from nghedan.database import insert_row, run_prebuilt
 from nghedan.extensions import db
-from nghedan.models import Contact, Item, Message, utcnow
+from nghedan.models import Contact, Item, Message, Rating, utcnow
 from nghedan.sms_text import count_segments
 from nghedan.text import nfc
 
@@ -90,6 +90,9 @@ def record_reply(message: Message, reply: str | None, *, item_id: int | None = N
 
 # The hot path's statements, built once (building a select costs more than running it).
 _messages, _items, _contacts = Message.__table__, Item.__table__, Contact.__table__
+_ratings = Rating.__table__
+# Only an opinion joins further texts: never a rating's comment (a road complaint once went
+# silently under "officer attitude"), a complaint or a denunciation.
 _BY_PROVIDER_ID = select(Message).where(
     Message.channel == bindparam("channel"), Message.provider_id == bindparam("provider_id"),
     Message.direction == "in",
@@ -98,7 +101,9 @@ _JOINABLE_ID = (
     select(_items.c.id)
     .where(_items.c.contact_phone == bindparam("phone"),
            _items.c.commune_id == bindparam("commune_id"), _items.c.channel == "sms",
-           _items.c.last_message_at >= bindparam("join_since"), _items.c.status == "new")
+           _items.c.last_message_at >= bindparam("join_since"), _items.c.status == "new",
+           _items.c.legal_type == "opinion",
+           ~select(_ratings.c.id).where(_ratings.c.item_id == _items.c.id).exists())
     .order_by(_items.c.last_message_at.desc())
     .limit(1)
 )

@@ -26,6 +26,7 @@ from nghedan.services.contacts import language_of
 from nghedan.services.history import audit, change_status, record_event
 from nghedan.services.outbox import queue_sms
 from nghedan.services.similarity import most_similar
+from nghedan.services.status_sms import tell_residents
 from nghedan.sms_text import count_segments, fit_for_sms
 from nghedan.text import collapse_spaces, nfc
 
@@ -131,6 +132,7 @@ def reject(item: Item, reason: str, *, user_id: int | None) -> None:
         raise ValidationError(_l("Cần ghi lý do từ chối."), code="reason_required")
     change_status(item, "rejected", actor="user", user_id=user_id, note=reason)
     _log(item, "rejected", user_id, reason=reason)
+    tell_residents(item, reason)  # the resident hears why
 
 
 def set_status(item: Item, status: str, *, user_id: int | None, note: str | None = None) -> None:
@@ -147,6 +149,7 @@ def set_status(item: Item, status: str, *, user_id: int | None, note: str | None
     change_status(item, status, actor="user", user_id=user_id, note=note)
     audit("item.status", user_id=user_id, commune_id=item.commune_id, object_type="item",
           object_id=item.id, detail={"before": before, "after": status})
+    tell_residents(item, note)  # rejected, forwarded, escalated: the resident hears of it
 
 
 @dataclass(frozen=True)

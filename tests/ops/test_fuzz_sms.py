@@ -18,7 +18,7 @@ from tests.sms_gateway.conftest import ACCOUNT_SID, COMMUNE_NUMBER, signed
 
 app_config, commune = sms.app_config, sms.commune  # the SMS tests' fixtures
 
-KINDS = {parser.OPINION, parser.STATUS, parser.RATE, parser.HELP, parser.STOP, parser.START}
+KINDS = parser.KINDS
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from nghedan.models import Contact, Item, Rating
-from nghedan.text import nfc
+from nghedan.text import fold_diacritics, nfc
 from tests.sms_gateway.corpus import CORPUS, Case
 
 Send = Callable[[str, str], "str | None"]
@@ -46,11 +46,19 @@ def _check(case: Case, phone: str, reply, before, after, db) -> str | None:
         expected = case.text if case.text is not None else nfc(case.body).strip()
         if items != 1 or item is None or item.text != expected:
             return "expected one item with the text"
+        if item.legal_type != (case.hint or "opinion") or item.flagged != bool(case.hint):
+            return f"legal type {item.legal_type}, flagged {item.flagged}"
         return None if reply and item.tracking_code in reply else "reply lacks the code"
     if case.kind == "rate":
         with_comment = 1 if case.problem is None and case.text else 0
         if (ratings, items) != ((1, with_comment) if case.problem is None else (0, 0)):
             return f"expected {'one rating' if case.problem is None else 'no rating'}"
+        if with_comment:
+            item = db.scalar(select(Item).where(Item.contact_phone == phone))
+            if item.tracking_code not in (reply or ""):
+                return "the comment's code is not in the reply"
+            if item.legal_type != (case.hint or "opinion"):
+                return f"comment's legal type {item.legal_type}"
         return None if reply else "no reply"
     if items or ratings:
         return "stored an item or a rating"
@@ -59,11 +67,20 @@ def _check(case: Case, phone: str, reply, before, after, db) -> str | None:
 
 def _check_reply(case: Case, phone: str, reply: str, db) -> str | None:
     if case.kind == "status":
-        expected = case.code if case.code else "TT"
-        return None if expected in reply else f"reply should mention {expected}"
+        expected = list(case.codes or [case.code or "TT"])
+        if case.problem == "bad_length":
+            expected.append("8")
+        missing = [e for e in expected if e not in reply]
+        return f"reply should mention {missing}" if missing else None
     if case.kind == "help":
         return None if "TT" in reply and "DG" in reply else "not the help reply"
+    if case.kind == "chatter":
+        return None if "TT" in reply and "LICH" in reply else "not the friendly help"
+    if case.kind == "schedule":
+        return None if "doi thoai" in fold_diacritics(reply) else "not the dialogue schedule"
     opted_out = db.scalar(select(Contact.opted_out).where(Contact.phone == phone))
+    if case.kind == "ask_stop":
+        return None if not opted_out and "HUY" in reply else "not asked"
     if case.kind == "stop":
         return None if opted_out and "DK" in reply else "not opted out"
     return None if not opted_out and "HUY" in reply else "not opted in"

@@ -143,7 +143,12 @@ def test_status_of_own_item(db, text):
 
 def test_status_with_a_wrong_check_digit(db, text):
     assert "không đúng" in text("TT 12345678")
-    assert "không đúng" in text("TT:123456")
+
+
+def test_status_with_a_code_of_the_wrong_length_says_how_long_codes_are(db, text):
+    assert "Mã tra cứu có 8 chữ số" in text("TT:123456")
+    assert "Mã tra cứu có 8 chữ số" in text("1234")
+    assert db.scalar(select(func.count(Item.id))) == 0
 
 
 def test_status_of_an_unknown_code(db, text):
