@@ -282,7 +282,8 @@ def _rate(command: Command, phone: str, commune_id: int, sender: Sender) -> Outc
     window = timedelta(seconds=int(current_app.config["RATING_REPEAT_WINDOW_SECONDS"]))
     try:
         result = record_rating(officer_id=officer.id, score=command.score, channel="sms",
-                               phone=phone, comment=command.text or None, phone_window=window)
+                               phone=phone, comment=command.text or None, phone_window=window,
+                               comment_needs_action=command.legal_hint is not None)
     except DomainError as e:
         return Outcome(str(e.message))
     if not result.created:  # counted once; a comment sent with the repeat is still kept

@@ -52,8 +52,13 @@ def record_rating(
     client_key: str | None = None,
     phone_window: timedelta = timedelta(minutes=10),
     kiosk_window: timedelta = timedelta(seconds=20),
+    comment_needs_action: bool = False,
 ) -> RatingOutcome:
-    """Store one rating; repeats (same key, same phone or kiosk too soon) store nothing."""
+    """Store one rating; repeats (same key, same phone or kiosk too soon) store nothing.
+
+    A comment becomes an item unless it is praise (a score of 1-2); `comment_needs_action`
+    makes it one whatever the score (a comment that alleges wrongdoing, read by the surface).
+    """
     officer = db.session.get(Officer, officer_id)
     if officer is None or not officer.active:
         raise NotFound(_l("Không tìm thấy cán bộ này."), code="unknown_officer")
@@ -67,7 +72,7 @@ def record_rating(
     ), ignoring_duplicates=True)
     if rating is None:  # the same client key stored a moment ago by a concurrent request
         return RatingOutcome(_by_key(client_key), False, "same_key")
-    if comment and score not in PRAISE_SCORES:
+    if comment and (score not in PRAISE_SCORES or comment_needs_action):
         _comment_as_item(rating, officer)
     return RatingOutcome(rating, True)
 
@@ -141,7 +146,7 @@ def _recent(statement, officer_id: int, source, since) -> Rating | None:
 
 
 def _comment_as_item(rating: Rating, officer: Officer) -> None:
-    """A rating that isn't praise, with a comment, also becomes an item to act on."""
+    """A rating's comment that needs acting on also becomes an item."""
     item = create_item(
         commune_id=officer.commune_id,
         text=rating.comment,

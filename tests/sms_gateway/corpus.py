@@ -228,6 +228,9 @@ CORPUS: tuple[Case, ...] = (
         # A rating whose comment alleges wrongdoing: a denunciation to confirm.
         Case("DG 02 4 can bo hach sach, bat nop them giay", "rate", officer_code="02", score=4,
              text="can bo hach sach, bat nop them giay", hint="denunciation"),
+        # Even with a good score (sent by mistake, or out of fear), an allegation is acted on.
+        Case("dg 01 1 nhung phai doi tien moi lam", "rate", officer_code="01", score=1,
+             text="nhung phai doi tien moi lam", hint="denunciation"),
         Case("dg 02 khong hai long, doi tien moi lam nhanh", "rate", officer_code="02",
              score=4, text="doi tien moi lam nhanh", hint="denunciation"),
         # Chatter: a friendly help, no item.

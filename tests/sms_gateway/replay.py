@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from nghedan.models import Contact, Item, Rating
+from nghedan.services.ratings import PRAISE_SCORES
 from nghedan.text import fold_diacritics, nfc
 from tests.sms_gateway.corpus import CORPUS, Case
 
@@ -50,7 +51,9 @@ def _check(case: Case, phone: str, reply, before, after, db) -> str | None:
             return f"legal type {item.legal_type}, flagged {item.flagged}"
         return None if reply and item.tracking_code in reply else "reply lacks the code"
     if case.kind == "rate":
-        with_comment = 1 if case.problem is None and case.text else 0
+        # Praise (a score of 1-2) stays with the rating unless it alleges wrongdoing.
+        acted_on = case.score not in PRAISE_SCORES or case.hint is not None
+        with_comment = 1 if case.problem is None and case.text and acted_on else 0
         if (ratings, items) != ((1, with_comment) if case.problem is None else (0, 0)):
             return f"expected {'one rating' if case.problem is None else 'no rating'}"
         if with_comment:
