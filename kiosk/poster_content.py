@@ -50,6 +50,8 @@ def keyword_examples(commune: Commune, hamlet: Hamlet | None,
               "3 bình thường, 4 không hài lòng. Mã của cán bộ ở bảng bên dưới.",
               name=first.name, code=first.code)))
     rows += [
+        KeywordExample("LICH", "LICH", _("Xã nhắn lại ngày, giờ và nơi họp đối thoại sắp tới "
+                                         "của ấp, nơi ý kiến của bà con được trả lời.")),
         KeywordExample("HD", "HD", _("Xã nhắn lại cách sử dụng số này.")),
         KeywordExample("HUY", "HUY", _("Không nhận tin nhắn của xã nữa. Nhắn DK để nhận lại.")),
     ]
