@@ -56,7 +56,9 @@ office:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES) >/dev/null; \
 	fi
 
+# Lint first: a tree ruff refuses doesn't reach the tests.
 test: install chromium office
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 lint: install

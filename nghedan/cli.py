@@ -32,7 +32,8 @@ def resolve_commune(code: str | None) -> Commune:
     raise click.UsageError("several communes exist (or none): give --commune CODE")
 
 
-commune_option = click.option("--commune", "commune_code", help="Commune code (default: the only one).")
+commune_option = click.option("--commune", "commune_code",
+                              help="Commune code (default: the only one).")
 
 
 @db_cli.command("upgrade")

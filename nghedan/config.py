@@ -169,7 +169,8 @@ def _refuse_unsafe_production(app: Flask) -> None:
     if key.lower() in KNOWN_WEAK_SECRETS or len(key) < 32:
         raise ConfigurationError(
             "NGHEDAN_ENV=production needs SECRET_KEY set to a random value of at least 32 "
-            "characters, e.g. the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            "characters, e.g. the output of: "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))'"
         )
     if app.debug:
         raise ConfigurationError("NGHEDAN_ENV=production refuses to start with debug on.")

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from nghedan.extensions import db
 from nghedan.models import (
-    AgendaEntry, Commune, Dialogue, Hamlet, Item, Officer, Rating, User, utcnow,
+    AgendaEntry,
+    Commune,
+    Dialogue,
+    Hamlet,
+    Item,
+    Officer,
+    Rating,
+    User,
+    utcnow,
 )
 from nghedan.services.history import change_status
 from nghedan.services.intake import create_item
@@ -37,15 +45,18 @@ OFFICERS = (
 )
 
 ITEM_TEXTS = (
-    ("roads", "Đường liên ấp đoạn gần trường tiểu học bị sụt lún, mưa xuống ngập nước, xe máy đi rất nguy hiểm."),
+    ("roads", "Đường liên ấp đoạn gần trường tiểu học bị sụt lún, mưa xuống ngập nước, "
+              "xe máy đi rất nguy hiểm."),
     ("environment", "Bãi rác tự phát cạnh kênh Tân Phú bốc mùi hôi, đề nghị xã cho thu gom."),
-    ("land", "Gia đình tôi nộp hồ sơ cấp giấy chứng nhận quyền sử dụng đất 3 tháng rồi mà chưa có kết quả."),
+    ("land", "Gia đình tôi nộp hồ sơ cấp giấy chứng nhận quyền sử dụng đất 3 tháng rồi "
+             "mà chưa có kết quả."),
     ("social", "Mẹ tôi 82 tuổi chưa được nhận trợ cấp người cao tuổi, xin xã xem lại."),
     ("security", "Buổi tối có nhóm thanh niên chạy xe lạng lách trên đường đê, người dân rất lo."),
     ("health", "Trạm y tế xã thiếu thuốc huyết áp, người già phải lên tỉnh mua."),
     ("education", "Đề nghị sửa lại mái che điểm trường ấp Mỹ Thạnh, mùa mưa bị dột."),
     ("compensation", "Tiền đền bù làm đường cho hộ tôi chưa được chi trả đủ theo thông báo."),
-    ("procedures", "Làm giấy khai sinh cho cháu phải đi lại 3 lần vì thiếu giấy tờ không được hướng dẫn trước."),
+    ("procedures", "Làm giấy khai sinh cho cháu phải đi lại 3 lần vì thiếu giấy tờ "
+                   "không được hướng dẫn trước."),
     ("roads", "den duong ap tan hoa bi hu 2 thang nay ko ai sua, toi di lam ve rat toi"),
     ("environment", "nuoc kenh o khom 2 bi o nhiem, ca chet nhieu, de nghi kiem tra"),
     ("other", "Xin hỏi khi nào xã tổ chức tiêm phòng dại cho chó mèo?"),
@@ -67,7 +78,8 @@ def load_demo(rng: random.Random | None = None) -> bool:
                       sms_number="+84868000115", chairman_name="Nguyễn Văn Bình")
     commune.hamlets = [Hamlet(name=name, kind=kind) for name, kind in HAMLETS]
     db.session.add(commune)
-    officers = [Officer(commune=commune, code=c, name=n, title=t, desk=d) for c, n, t, d in OFFICERS]
+    officers = [Officer(commune=commune, code=c, name=n, title=t, desk=d)
+                for c, n, t, d in OFFICERS]
     db.session.add_all(officers)
     db.session.flush()
     dialogues = _demo_dialogues(commune)
@@ -119,7 +131,8 @@ def _advance(item: Item, status: str, dialogues, earlier: list[Item], rng) -> No
         item.dialogue = dialogue
         db.session.add(AgendaEntry(dialogue=dialogue, item=item, position=len(dialogue.agenda)))
     elif status in ("answered", "closed"):
-        item.answer = "UBND xã đã kiểm tra và giao bộ phận chuyên môn xử lý, dự kiến hoàn thành trong tháng."
+        item.answer = ("UBND xã đã kiểm tra và giao bộ phận chuyên môn xử lý, "
+                       "dự kiến hoàn thành trong tháng.")
         item.answered_at = utcnow()
         item.outcome = "resolved" if status == "closed" else "commune_will_resolve"
     elif status == "forwarded":

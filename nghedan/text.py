@@ -38,5 +38,6 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def xml_safe(text: str) -> str:
-    """The text with the characters XML cannot hold replaced by U+FFFD (the stored text keeps them)."""
+    """The text with the characters XML cannot hold replaced by U+FFFD (the stored text
+    keeps them)."""
     return _XML_ILLEGAL.sub("\ufffd", text)

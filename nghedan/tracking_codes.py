@@ -49,7 +49,8 @@ def is_valid(code: str) -> bool:
 
 
 def normalize(raw: str) -> str | None:
-    """Digits of what a person typed (`1234 5678`, `1234-5678`, leading zeros); None if not digits."""
+    """Digits of what a person typed (`1234 5678`, `1234-5678`, leading zeros); None if not
+    digits."""
     digits = _SEPARATORS.sub("", raw or "")
     if not digits.isascii() or not digits.isdigit():
         return None

@@ -47,7 +47,8 @@ class ThrowawayCluster:
             log = self.dir / "log"
             tail = log.read_text()[-2000:] if log.exists() else ""
             raise PostgresUnavailable(
-                f"{' '.join(args[:2])} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n{tail}"
+                f"{' '.join(args[:2])} failed ({done.returncode}):\n"
+                f"{done.stdout}\n{done.stderr}\n{tail}"
             )
 
     def start(self) -> ThrowawayCluster:

@@ -22,7 +22,8 @@ class Commune(db.Model):
     sms_number: Mapped[str | None] = mapped_column(String(32))
     chairman_name: Mapped[str | None] = mapped_column(String(120))
     # The signing block of the conclusion notice varies between communes.
-    notice_signing_authority: Mapped[str] = mapped_column(String(120), default="TM. ỦY BAN NHÂN DÂN")
+    notice_signing_authority: Mapped[str] = mapped_column(String(120),
+                                                          default="TM. ỦY BAN NHÂN DÂN")
     notice_signing_title: Mapped[str] = mapped_column(String(120), default="CHỦ TỊCH")
     rotation_days: Mapped[int] = mapped_column(default=92)
 

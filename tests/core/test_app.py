@@ -206,4 +206,5 @@ def test_a_nul_byte_in_a_query_or_form_is_a_400_not_a_crash(client):
     assert client.get("/open311/v2/requests.json?jurisdiction_id=%00").status_code == 400
     assert client.get("/t/1234%005678").status_code in (400, 404)
     assert client.get("/?q=a%00b").status_code == 400
-    assert client.post("/admin/login", data={"username": "a\x00", "password": "x"}).status_code == 400
+    login = client.post("/admin/login", data={"username": "a\x00", "password": "x"})
+    assert login.status_code == 400

@@ -117,7 +117,8 @@ def test_ten_thousand_items_get_distinct_valid_codes(db):
     commune = make_commune()
     codes = set()
     for n in range(10_000):
-        codes.add(create_item(commune_id=commune.id, text=f"ý kiến {n}", channel="api").tracking_code)
+        item = create_item(commune_id=commune.id, text=f"ý kiến {n}", channel="api")
+        codes.add(item.tracking_code)
         if n % 1000 == 999:
             db.commit()
     db.commit()
