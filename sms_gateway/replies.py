@@ -183,9 +183,10 @@ def schedule(dialogues: Iterable[Dialogue], hamlet: Hamlet | None) -> str:
     whens = [dialogue_when(d) for d in dialogues]
     if not whens:
         if hamlet is not None:
+            # "nhà văn hóa" alone: the hamlet may be a thôn, bản or tổ dân phố, not an ấp.
             return _("Chưa có lịch đối thoại ở %(hamlet)s. Xã sẽ báo trên loa và tại nhà văn "
-                     "hóa ấp.", hamlet=hamlet_label(hamlet))
-        return _("Chưa có lịch đối thoại mới. Xã sẽ báo trên loa và tại nhà văn hóa ấp.")
+                     "hóa.", hamlet=hamlet_label(hamlet))
+        return _("Chưa có lịch đối thoại mới. Xã sẽ báo trên loa và tại nhà văn hóa.")
     where = (_("ở %(hamlet)s", hamlet=hamlet_label(hamlet)) if hamlet is not None
              else _("của xã"))
     texts = [_("Lịch đối thoại %(where)s: %(when)s.", where=where, when="; ".join(whens[:n]))

@@ -36,7 +36,8 @@ STOP_PHRASES = frozenset({
 })
 START_PHRASES = frozenset({
     "dk", "dang ky", "start", "unstop", "yes", "dang ky lai", "dk lai", "nhan tin lai",
-    "nhan lai tin nhan", "tiep tuc nhan tin",
+    "nhan lai tin nhan", "tiep tuc nhan tin", "dk nhan tin", "dang ky nhan tin",
+    "cho nhan tin lai",
 })
 # An opt-out said in words: a "no more" word, a "texts" word, nothing else but politeness.
 STOP_NEGATIONS = frozenset({"khong", "ngung", "dung", "thoi", "huy", "bo", "tat", "cam", "het"})
@@ -57,7 +58,8 @@ ASK_STOP_PHRASES = frozenset({
 
 # A question about the dialogue (`hop` alone only at the end: `hop dong` is a contract).
 SCHEDULE_TOPIC = re.compile(
-    r"\b(doi thoai|tiep xuc|txdt|gap dan|gap go|hop (dan|ap|to|xom|khom|thon)|di hop|hop$)\b")
+    r"\b(doi thoai|tiep xuc|txdt|gap dan|gap go|hop (dan|ap|to|xom|khom|thon)|di hop|hop$)\b"
+    r"|^hop (luc|vao|ngay|o)\b")
 SCHEDULE_ASK = re.compile(r"\b(khi nao|bao gio|luc nao|ngay nao|o dau|cho nao|noi nao|may gio|"
                            r"hom nao|bua nao|lich|thoi gian|dia diem|ngay may)\b")
 LICH_FOLLOWERS = frozenset({"doi", "thoai", "tiep", "xuc", "hop", "dan", "txdt", "dt", "tx"})

@@ -128,6 +128,7 @@ CORPUS: tuple[Case, ...] = (
     Case("DK", "start"),
     Case("Đăng ký", "start"),
     Case("START", "start"),
+    Case("dk nhan tin", "start"),
     *(
         # --- issue 15: texts as residents really send them ---------------------------------
         # Status requests in every natural form.
@@ -181,6 +182,7 @@ CORPUS: tuple[Case, ...] = (
         Case("HUY DV", "stop", note="dv = dịch vụ"),
         Case("stop pls", "stop"),
         Case("khi nao hop", "schedule"),
+        Case("hop luc may gio", "schedule"),
         Case("khi nao ky hop dong cho thue dat", "opinion", note="hop dong: a contract"),
         Case("toi muon biet ket qua y kien hom truoc", "status", problem="missing_code"),
         Case("ok da nhan duoc ma", "chatter"),

@@ -197,7 +197,9 @@ def test_lich_names_a_hamlet_the_text_names_or_the_communes_next(db, client, tex
 
 
 def test_lich_without_a_planned_dialogue_says_so(db, text):
-    assert "chua co lich doi thoai" in folded(text("LICH"))
+    reply = folded(text("LICH"))
+    assert "chua co lich doi thoai" in reply
+    assert "nha van hoa." in reply and "nha van hoa ap" not in reply  # thôn, bản, tổ too
 
 
 def test_the_received_reply_names_the_next_dialogue_of_the_hamlet(db, text, commune):
