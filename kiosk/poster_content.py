@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from nghedan.models import Commune, Hamlet, Officer
+from nghedan.text import collapse_spaces
 from nghedan.tracking_codes import damm_digit
 
 EXAMPLE_CODE_STEM = "2581473"  # an example tracking code: these digits and their check digit
@@ -34,10 +35,12 @@ def example_code() -> str:
 def keyword_examples(commune: Commune, hamlet: Hamlet | None,
                      officers: list[Officer]) -> list[KeywordExample]:
     """The poster's keywords with real examples (no placeholders to misread)."""
-    place = hamlet.name if hamlet else (commune.hamlets[0].name if commune.hamlets else "")
+    active = [h for h in commune.hamlets if h.active]
+    place = hamlet.name if hamlet else (active[0].name if active else "")
     code = example_code()
     rows = [
-        KeywordExample("GY", _("GY Đèn đường %(place)s bị hư hai tháng nay", place=place).strip(),
+        KeywordExample("GY", collapse_spaces(_("GY Đèn đường %(place)s bị hư hai tháng nay",
+                                               place=place)),
                        _("Gửi ý kiến, kiến nghị. Xã nhắn lại mã tra cứu 8 chữ số.")),
         KeywordExample("TT", f"TT {code}",
                        _("Xem ý kiến có mã %(code)s đã được xử lý đến đâu.", code=code)),

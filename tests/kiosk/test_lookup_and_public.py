@@ -246,3 +246,11 @@ def test_the_wait_is_explained_in_english(app, client, db, commune):
     _too_many_wrong_codes(client, app.config["PUBLIC_LOOKUP_MAX_MISSES"])
     html = client.get(f"/t/{tracking_codes.new_code()}").get_data(as_text=True)
     assert "Too many wrong codes. Please try again in 10 minutes" in html
+
+
+def test_the_posters_example_reads_well_without_a_hamlet(db):
+    from kiosk.poster_content import keyword_examples
+    from tests.factories import make_commune
+
+    commune = make_commune(hamlets=())
+    assert keyword_examples(commune, None, [])[0].example == "GY Đèn đường bị hư hai tháng nay"
