@@ -93,7 +93,7 @@ def loudspeaker_text(dialogue: Dialogue) -> str:
         parts.append(f"Chủ trì hội nghị: {chair_phrase(dialogue)}.")
     parts.append("Kính mời bà con đến dự đông đủ, nêu ý kiến, kiến nghị để chính quyền "
                  "lắng nghe và trả lời.")
-    if _sms_line(dialogue):
-        parts.append(_sms_line(dialogue))
+    if sms := _sms_line(dialogue):
+        parts.append(sms)
     parts.append("Xin trân trọng thông báo.")
     return " ".join(parts)

@@ -14,7 +14,7 @@ from nghedan.models.items import OUTCOMES
 from nghedan.services.agenda import assign_item
 from nghedan.services.history import audit, change_status, record_event
 from nghedan.services.intake import create_item
-from nghedan.services.notice_issue import awaiting_signature, in_preparation
+from nghedan.services.notice_issue import current_notice
 from nghedan.text import nfc
 
 MAX_ANSWER_LENGTH = 10000
@@ -29,10 +29,12 @@ def _require_open(dialogue: Dialogue) -> None:
     again while a correction of it is drafted."""
     if dialogue.status == "cancelled":
         raise ValidationError(_l("Buổi đối thoại đã bị hủy."), code="cancelled")
-    if awaiting_signature(dialogue):
+    notice = current_notice(dialogue)
+    status = notice.status if notice is not None else None
+    if status == "awaiting_signature":
         raise ValidationError(_l("Thông báo kết luận đang chờ ký; trả lại dự thảo để sửa."),
                               code="awaiting_signature")
-    if dialogue.notice_published_at is not None and not in_preparation(dialogue):
+    if dialogue.notice_published_at is not None and status != "draft":
         raise ValidationError(_l("Thông báo kết luận đã ban hành, không sửa được nữa."),
                               code="published")
 

@@ -54,18 +54,6 @@ def history(dialogue: Dialogue) -> list[ConclusionNotice]:
         .order_by(ConclusionNotice.id.desc())))
 
 
-def in_preparation(dialogue: Dialogue) -> bool:
-    """True while a draft (or a correction) may still be edited."""
-    notice = current_notice(dialogue)
-    return notice is not None and notice.status == "draft"
-
-
-def awaiting_signature(dialogue: Dialogue) -> bool:
-    """True while the notice is with the chairman: what he signs must not change under him."""
-    notice = current_notice(dialogue)
-    return notice is not None and notice.status == "awaiting_signature"
-
-
 def open_draft(dialogue: Dialogue, *, user_id: int | None = None) -> ConclusionNotice:
     """The dialogue's draft notice, made on first use; signed by whoever chaired."""
     if dialogue.status != "held":
