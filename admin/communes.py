@@ -63,11 +63,12 @@ def index():
 
 def _add(form: NewCommuneForm) -> Commune | None:
     names = [line.strip() for line in (form.hamlets.data or "").splitlines() if line.strip()]
+    names = names[:MAX_HAMLETS]
     try:
         commune = places.add_commune(places.NewCommune(
             code=form.code.data, name=form.name.data, kind=form.kind.data,
             province=form.province.data or "", sms_number=form.sms_number.data or "",
-            hamlets=tuple(names[:MAX_HAMLETS]), hamlet_kind=form.hamlet_kind.data))
+            hamlets=tuple(names), hamlet_kind=form.hamlet_kind.data))
     except DomainError as e:
         db.session.rollback()
         form.code.errors = list(form.code.errors) + [e.message]

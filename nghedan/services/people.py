@@ -79,8 +79,6 @@ def active_officers(commune_id: int) -> list[Officer]:
     return sorted(officers, key=lambda o: person_sort_key(o.name))
 
 
-name_sort_key = person_sort_key  # the name earlier code and tests know it by
-
 
 def save_photo(officer: Officer, data: bytes, folder: Path, max_bytes: int) -> str:
     """Store a JPEG or PNG under a random file name and point the officer at it.

@@ -160,7 +160,7 @@ def _label_rows(group: str, by_key: dict) -> list[SatisfactionRow]:
             detail = " · ".join(filter(None, (o.title, o.desk)))
             rows.append(SatisfactionRow(str(o.id), o.name, detail,
                                         communes.get(o.commune_id, ""), by_key[o.id]))
-        rows.sort(key=lambda r: _vietnamese_name_key(r.label))
+        rows.sort(key=lambda r: person_sort_key(r.label))
     elif group == "desk":
         for (commune_id, desk), levels in by_key.items():
             rows.append(SatisfactionRow(f"{commune_id}:{desk}", desk or "—", "",
@@ -172,11 +172,6 @@ def _label_rows(group: str, by_key: dict) -> list[SatisfactionRow]:
             rows.append(SatisfactionRow(str(commune_id), name, "", name, levels))
         rows.sort(key=lambda r: r.label)
     return rows
-
-
-def _vietnamese_name_key(name: str) -> tuple:
-    """Vietnamese lists sort by the given name (last word), then the family name."""
-    return person_sort_key(name)
 
 
 def total_levels(rows: list[SatisfactionRow], minimum: int = MIN_RATINGS) -> Levels:

@@ -6,9 +6,9 @@ import io
 
 from sqlalchemy import select
 
+from nghedan.collation import person_sort_key
 from nghedan.extensions import db as _db
 from nghedan.models import AuditEvent, Commune, Officer
-from nghedan.services.people import name_sort_key
 from tests.admin.conftest import login, page_csrf
 from tests.factories import make_officer
 
@@ -34,7 +34,7 @@ def _as(app, username):
 
 def test_sort_key_is_given_name_then_family_name():
     names = ["Trần Văn Bình", "Nguyễn Thị Lan", "Lê Văn An", "Đỗ Thị Ánh", "Nguyễn Văn An"]
-    assert sorted(names, key=name_sort_key) == [
+    assert sorted(names, key=person_sort_key) == [
         "Lê Văn An", "Nguyễn Văn An", "Đỗ Thị Ánh", "Trần Văn Bình", "Nguyễn Thị Lan"]
 
 
