@@ -59,7 +59,9 @@ office:
 # Lint first: a tree ruff refuses doesn't reach the tests.
 test: install chromium office
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -101,8 +101,11 @@ def is_deployment_admin(user: User) -> bool:
     names = current_app.config.get("DEPLOYMENT_ADMINS") or ()
     if isinstance(names, str):
         names = names.split(",")
-    return (user.is_authenticated and user.role == "admin"
-            and user.username in {str(n).strip().lower() for n in names})
+    return (
+        user.is_authenticated
+        and user.role == "admin"
+        and user.username in {str(n).strip().lower() for n in names}
+    )
 
 
 def can_edit(user: User) -> bool:
@@ -129,8 +132,10 @@ def may_link_phone(user: User, item: Item | None, *, audited: bool = False) -> b
 
 def may_link_message(user: User, tied: list[Item], *, audited_for: Item | None = None) -> bool:
     """`may_link_phone` for a text tied to these denunciations (see services.confidential)."""
-    return all(may_link_phone(user, item, audited=audited_for is not None
-                              and item.id == audited_for.id) for item in tied)
+    return all(
+        may_link_phone(user, item, audited=audited_for is not None and item.id == audited_for.id)
+        for item in tied
+    )
 
 
 def shown_phone(user: User, phone: str | None, *, item: Item | None = None) -> str:

@@ -49,8 +49,14 @@ def login():
     session.clear()  # a fresh session: nothing from before the login carries over
     login_user(user)
     user.last_login_at = utcnow()
-    audit("login", user_id=user.id, commune_id=user.commune_id, object_type="user",
-          object_id=user.id, remote_addr=address)
+    audit(
+        "login",
+        user_id=user.id,
+        commune_id=user.commune_id,
+        object_type="user",
+        object_id=user.id,
+        remote_addr=address,
+    )
     return redirect(target if request.args.get("next") else landing_url(user))
 
 
@@ -73,8 +79,14 @@ def logout():
         return redirect(login_url())
     form = PostForm()
     if form.validate_on_submit():
-        audit("logout", user_id=current_user.id, commune_id=current_user.commune_id,
-              object_type="user", object_id=current_user.id, remote_addr=request.remote_addr)
+        audit(
+            "logout",
+            user_id=current_user.id,
+            commune_id=current_user.commune_id,
+            object_type="user",
+            object_id=current_user.id,
+            remote_addr=request.remote_addr,
+        )
         end_sessions(current_user._get_current_object())
         logout_user()
         session.clear()
@@ -99,11 +111,18 @@ def own_password():
         return render_template("admin/password.html", form=form)
     user = current_user._get_current_object()
     if not password_matches(user, form.current.data):
-        return render_template("admin/password.html", form=form,
-                               error=_("Mật khẩu hiện tại không đúng."))
+        return render_template(
+            "admin/password.html", form=form, error=_("Mật khẩu hiện tại không đúng.")
+        )
     set_password(user, form.password.data)
-    audit("user.password_changed", user_id=user.id, commune_id=user.commune_id,
-          object_type="user", object_id=user.id, remote_addr=request.remote_addr)
+    audit(
+        "user.password_changed",
+        user_id=user.id,
+        commune_id=user.commune_id,
+        object_type="user",
+        object_id=user.id,
+        remote_addr=request.remote_addr,
+    )
     login_user(user)  # this session continues with the new epoch; every other one ends
     flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "ok")
     return redirect(url_for("admin.items"))

@@ -18,13 +18,25 @@ from nghedan.phones import display
 from nghedan.services.history import audit
 from nghedan.services.sms_channels import channels_health, set_active
 
-KIND_LABELS = {"android": _l("Điện thoại Android"), "gammu": _l("Modem GSM (Gammu)"),
-               "twilio": _l("Twilio"), "console": _l("Chỉ ghi nhật ký (thử nghiệm)")}
+KIND_LABELS = {
+    "android": _l("Điện thoại Android"),
+    "gammu": _l("Modem GSM (Gammu)"),
+    "twilio": _l("Twilio"),
+    "console": _l("Chỉ ghi nhật ký (thử nghiệm)"),
+}
 STATE_LABELS = {"ok": _l("Hoạt động"), "down": _l("Gặp sự cố"), "inactive": _l("Đã tắt")}
-REASON_LABELS = {"failures": _l("gửi lỗi liên tiếp"), "no_ping": _l("lâu không nhận tín hiệu"),
-                 "ping_fail": _l("điện thoại báo lỗi")}
-CARRIER_LABELS = {"viettel": "Viettel", "vinaphone": "VinaPhone", "mobifone": "MobiFone",
-                  "vietnamobile": "Vietnamobile", "gmobile": "Gmobile"}
+REASON_LABELS = {
+    "failures": _l("gửi lỗi liên tiếp"),
+    "no_ping": _l("lâu không nhận tín hiệu"),
+    "ping_fail": _l("điện thoại báo lỗi"),
+}
+CARRIER_LABELS = {
+    "viettel": "Viettel",
+    "vinaphone": "VinaPhone",
+    "mobifone": "MobiFone",
+    "vietnamobile": "Vietnamobile",
+    "gmobile": "Gmobile",
+}
 
 
 @require_role("admin", "officer", "supervisor")
@@ -32,13 +44,23 @@ def index():
     """Channels of the user's communes (and the shared ones), with recent failed sends."""
     commune_ids = visible_commune_ids(current_user)
     rows = channels_health(commune_ids)
-    communes = dict(db.session.execute(
-        select(Commune.id, Commune.name).where(Commune.id.in_(commune_ids))).all())
+    communes = dict(
+        db.session.execute(
+            select(Commune.id, Commune.name).where(Commune.id.in_(commune_ids))
+        ).all()
+    )
     return render_template(
-        "admin/channels.html", rows=rows, communes=communes, recent=_recent_failures(rows),
+        "admin/channels.html",
+        rows=rows,
+        communes=communes,
+        recent=_recent_failures(rows),
         channel_names={row.id: row.name for row in rows},
-        kind_labels=KIND_LABELS, state_labels=STATE_LABELS, reason_labels=REASON_LABELS,
-        carrier_labels=CARRIER_LABELS, display_number=display, form=PostForm(),
+        kind_labels=KIND_LABELS,
+        state_labels=STATE_LABELS,
+        reason_labels=REASON_LABELS,
+        carrier_labels=CARRIER_LABELS,
+        display_number=display,
+        form=PostForm(),
         can_toggle=current_user.role == "admin",
     )
 
@@ -47,11 +69,17 @@ def _recent_failures(rows) -> list[SmsChannelFailure]:
     ids = [row.id for row in rows]
     if not ids:
         return []
-    return list(db.session.scalars(
-        select(SmsChannelFailure)
-        .where(SmsChannelFailure.channel_id.in_(ids),
-               SmsChannelFailure.at >= utcnow() - timedelta(days=1))
-        .order_by(SmsChannelFailure.at.desc()).limit(20)))
+    return list(
+        db.session.scalars(
+            select(SmsChannelFailure)
+            .where(
+                SmsChannelFailure.channel_id.in_(ids),
+                SmsChannelFailure.at >= utcnow() - timedelta(days=1),
+            )
+            .order_by(SmsChannelFailure.at.desc())
+            .limit(20)
+        )
+    )
 
 
 @require_role("admin")
@@ -63,8 +91,18 @@ def toggle(channel_id: int):
     if not PostForm().validate_on_submit():
         abort(400)
     set_active(channel, not channel.active)
-    audit("sms_channel.toggled", user_id=current_user.id, commune_id=channel.commune_id,
-          object_type="sms_channel", object_id=channel.id, detail={"active": channel.active})
-    flash(_("Đã bật kênh %(name)s.", name=channel.name) if channel.active
-          else _("Đã tắt kênh %(name)s.", name=channel.name), "ok")
+    audit(
+        "sms_channel.toggled",
+        user_id=current_user.id,
+        commune_id=channel.commune_id,
+        object_type="sms_channel",
+        object_id=channel.id,
+        detail={"active": channel.active},
+    )
+    flash(
+        _("Đã bật kênh %(name)s.", name=channel.name)
+        if channel.active
+        else _("Đã tắt kênh %(name)s.", name=channel.name),
+        "ok",
+    )
     return redirect(url_for("admin.sms_channels"))

@@ -27,8 +27,13 @@ from nghedan.services import places
 from nghedan.services.history import audit
 
 COMMUNE_KIND_LABELS = {"xa": _l("Xã"), "phuong": _l("Phường"), "dac_khu": _l("Đặc khu")}
-HAMLET_KIND_LABELS = {"ap": _l("Ấp"), "khom": _l("Khóm"), "thon": _l("Thôn"), "ban": _l("Bản"),
-                      "to_dan_pho": _l("Tổ dân phố")}
+HAMLET_KIND_LABELS = {
+    "ap": _l("Ấp"),
+    "khom": _l("Khóm"),
+    "thon": _l("Thôn"),
+    "ban": _l("Bản"),
+    "to_dan_pho": _l("Tổ dân phố"),
+}
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -38,30 +43,42 @@ def _choices(labels: dict) -> list[SelectChoice]:
 class CommuneForm(FlaskForm):
     name = StringField(_l("Tên xã, phường"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Loại đơn vị"), choices=_choices(COMMUNE_KIND_LABELS))
-    sms_number = StringField(_l("Số điện thoại nhận tin nhắn"),
-                             validators=[Optional(), Length(max=32)])
+    sms_number = StringField(
+        _l("Số điện thoại nhận tin nhắn"), validators=[Optional(), Length(max=32)]
+    )
     chairman_name = StringField(_l("Chủ tịch UBND"), validators=[Optional(), Length(max=120)])
-    notice_signing_authority = StringField(_l("Thẩm quyền ký thông báo"),
-                                           validators=[DataRequired(), Length(max=120)])
-    notice_signing_title = StringField(_l("Chức vụ người ký"),
-                                       validators=[DataRequired(), Length(max=120)])
-    rotation_days = IntegerField(_l("Chu kỳ đối thoại mỗi ấp (ngày)"),
-                                 validators=[DataRequired(), NumberRange(min=7, max=730)])
+    notice_signing_authority = StringField(
+        _l("Thẩm quyền ký thông báo"), validators=[DataRequired(), Length(max=120)]
+    )
+    notice_signing_title = StringField(
+        _l("Chức vụ người ký"), validators=[DataRequired(), Length(max=120)]
+    )
+    rotation_days = IntegerField(
+        _l("Chu kỳ đối thoại mỗi ấp (ngày)"),
+        validators=[DataRequired(), NumberRange(min=7, max=730)],
+    )
 
 
 # Which form field a settings error belongs to (by the error's code).
-_ERROR_FIELDS = {"bad_phone": "sms_number", "bad_rotation": "rotation_days",
-                 "bad_kind": "kind", "empty_signing": "notice_signing_authority"}
+_ERROR_FIELDS = {
+    "bad_phone": "sms_number",
+    "bad_rotation": "rotation_days",
+    "bad_kind": "kind",
+    "empty_signing": "notice_signing_authority",
+}
 
 
 class HamletForm(FlaskForm):
     name = StringField(_l("Tên ấp, khóm"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Loại"), choices=_choices(HAMLET_KIND_LABELS))
     # The bases of the dialogues' attendance rate; empty means unknown.
-    households = IntegerField(_l("Số hộ"), validators=[
-        Optional(), NumberRange(min=1, max=places.MAX_POPULATION)])
-    adults = IntegerField(_l("Số người từ 18 tuổi"), validators=[
-        Optional(), NumberRange(min=1, max=places.MAX_POPULATION)])
+    households = IntegerField(
+        _l("Số hộ"), validators=[Optional(), NumberRange(min=1, max=places.MAX_POPULATION)]
+    )
+    adults = IntegerField(
+        _l("Số người từ 18 tuổi"),
+        validators=[Optional(), NumberRange(min=1, max=places.MAX_POPULATION)],
+    )
 
 
 def _shown_commune() -> Commune:
@@ -85,9 +102,15 @@ def _own_commune() -> Commune:
 
 
 def _audit(action: str, object_type: str, object_id: int, **detail) -> None:
-    audit(action, user_id=current_user.id, commune_id=current_user.commune_id,
-          object_type=object_type, object_id=object_id, remote_addr=request.remote_addr,
-          detail=detail or None)
+    audit(
+        action,
+        user_id=current_user.id,
+        commune_id=current_user.commune_id,
+        object_type=object_type,
+        object_id=object_id,
+        remote_addr=request.remote_addr,
+        detail=detail or None,
+    )
 
 
 @require_role("admin", "officer", "supervisor")
@@ -99,24 +122,38 @@ def index():
 
 def _form_values(commune: Commune):
     return SimpleNamespace(
-        name=commune.name, kind=commune.kind,
+        name=commune.name,
+        kind=commune.kind,
         sms_number=display(commune.sms_number) if commune.sms_number else "",
         chairman_name=commune.chairman_name or "",
         notice_signing_authority=commune.notice_signing_authority,
-        notice_signing_title=commune.notice_signing_title, rotation_days=commune.rotation_days)
+        notice_signing_title=commune.notice_signing_title,
+        rotation_days=commune.rotation_days,
+    )
 
 
 def _page(commune: Commune, form: CommuneForm, status: int = 200):
     choices = []
     if current_user.role == "supervisor":
-        choices = db.session.execute(select(Commune.id, Commune.name).where(
-            Commune.id.in_(visible_commune_ids(current_user))).order_by(Commune.name)).all()
+        choices = db.session.execute(
+            select(Commune.id, Commune.name)
+            .where(Commune.id.in_(visible_commune_ids(current_user)))
+            .order_by(Commune.name)
+        ).all()
     can_edit = current_user.role == "admin" and commune.id == current_user.commune_id
     return render_template(
-        "admin/commune.html", commune=commune, form=form, hamlet_form=HamletForm(),
-        hamlets=places.list_hamlets(commune.id), post_form=PostForm(), can_edit=can_edit,
-        commune_choices=choices, commune_kind_labels=COMMUNE_KIND_LABELS,
-        hamlet_kind_labels=HAMLET_KIND_LABELS, display_number=display), status
+        "admin/commune.html",
+        commune=commune,
+        form=form,
+        hamlet_form=HamletForm(),
+        hamlets=places.list_hamlets(commune.id),
+        post_form=PostForm(),
+        can_edit=can_edit,
+        commune_choices=choices,
+        commune_kind_labels=COMMUNE_KIND_LABELS,
+        hamlet_kind_labels=HAMLET_KIND_LABELS,
+        display_number=display,
+    ), status
 
 
 @require_role("admin")
@@ -127,12 +164,18 @@ def save_settings():
     if not form.validate_on_submit():
         return _page(commune, form, 400)
     try:
-        changes = places.update_commune(commune, places.CommuneSettings(
-            name=form.name.data, kind=form.kind.data, sms_number=form.sms_number.data or "",
-            chairman_name=form.chairman_name.data or "",
-            notice_signing_authority=form.notice_signing_authority.data,
-            notice_signing_title=form.notice_signing_title.data,
-            rotation_days=form.rotation_days.data))
+        changes = places.update_commune(
+            commune,
+            places.CommuneSettings(
+                name=form.name.data,
+                kind=form.kind.data,
+                sms_number=form.sms_number.data or "",
+                chairman_name=form.chairman_name.data or "",
+                notice_signing_authority=form.notice_signing_authority.data,
+                notice_signing_title=form.notice_signing_title.data,
+                rotation_days=form.rotation_days.data,
+            ),
+        )
     except DomainError as e:
         db.session.rollback()
         field = _ERROR_FIELDS.get(e.code, "name")
@@ -186,8 +229,7 @@ def edit_hamlet(hamlet_id: int):
     if form.validate_on_submit():
         try:
             changes = places.rename_hamlet(hamlet, form.name.data, form.kind.data)
-            changes |= places.set_hamlet_population(hamlet, form.households.data,
-                                                    form.adults.data)
+            changes |= places.set_hamlet_population(hamlet, form.households.data, form.adults.data)
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")

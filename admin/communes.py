@@ -28,15 +28,19 @@ MAX_HAMLETS = 200
 
 
 class NewCommuneForm(FlaskForm):
-    code = StringField(_l("Mã (trong địa chỉ trang và áp phích)"),
-                       validators=[DataRequired(), Length(max=40)])
+    code = StringField(
+        _l("Mã (trong địa chỉ trang và áp phích)"), validators=[DataRequired(), Length(max=40)]
+    )
     name = StringField(_l("Tên xã, phường"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Loại đơn vị"), choices=_choices(COMMUNE_KIND_LABELS))
     province = StringField(_l("Tỉnh, thành phố"), validators=[Optional(), Length(max=120)])
-    sms_number = StringField(_l("Số điện thoại nhận tin nhắn"),
-                             validators=[Optional(), Length(max=32)])
-    hamlets = TextAreaField(_l("Các ấp, khóm (mỗi dòng một tên)"),
-                            validators=[Optional(), Length(max=MAX_HAMLETS * 121)])
+    sms_number = StringField(
+        _l("Số điện thoại nhận tin nhắn"), validators=[Optional(), Length(max=32)]
+    )
+    hamlets = TextAreaField(
+        _l("Các ấp, khóm (mỗi dòng một tên)"),
+        validators=[Optional(), Length(max=MAX_HAMLETS * 121)],
+    )
     hamlet_kind = SelectField(_l("Loại ấp, khóm"), choices=_choices(HAMLET_KIND_LABELS))
 
 
@@ -53,9 +57,15 @@ def index():
     if request.method == "POST" and form.validate_on_submit():
         created = _add(form)
         if created is not None:
-            flash(_("Đã thêm %(name)s (mã %(code)s). Tạo tài khoản quản trị cho xã bằng lệnh: "
+            flash(
+                _(
+                    "Đã thêm %(name)s (mã %(code)s). Tạo tài khoản quản trị cho xã bằng lệnh: "
                     "nghedan user create --role admin --commune %(code)s",
-                    name=created.name, code=created.code), "ok")
+                    name=created.name,
+                    code=created.code,
+                ),
+                "ok",
+            )
             return redirect(url_for("admin.communes"))
     status = 400 if request.method == "POST" else 200
     return _page(form), status
@@ -65,24 +75,45 @@ def _add(form: NewCommuneForm) -> Commune | None:
     names = [line.strip() for line in (form.hamlets.data or "").splitlines() if line.strip()]
     names = names[:MAX_HAMLETS]
     try:
-        commune = places.add_commune(places.NewCommune(
-            code=form.code.data, name=form.name.data, kind=form.kind.data,
-            province=form.province.data or "", sms_number=form.sms_number.data or "",
-            hamlets=tuple(names), hamlet_kind=form.hamlet_kind.data))
+        commune = places.add_commune(
+            places.NewCommune(
+                code=form.code.data,
+                name=form.name.data,
+                kind=form.kind.data,
+                province=form.province.data or "",
+                sms_number=form.sms_number.data or "",
+                hamlets=tuple(names),
+                hamlet_kind=form.hamlet_kind.data,
+            )
+        )
     except DomainError as e:
         db.session.rollback()
         form.code.errors = list(form.code.errors) + [e.message]
         return None
-    audit("commune.added", user_id=current_user.id, commune_id=commune.id,
-          object_type="commune", object_id=commune.id, remote_addr=request.remote_addr,
-          detail={"code": commune.code, "hamlets": len(names)})
+    audit(
+        "commune.added",
+        user_id=current_user.id,
+        commune_id=commune.id,
+        object_type="commune",
+        object_id=commune.id,
+        remote_addr=request.remote_addr,
+        detail={"code": commune.code, "hamlets": len(names)},
+    )
     return commune
 
 
 def _page(form: NewCommuneForm):
-    hamlet_counts = dict(db.session.execute(
-        select(Hamlet.commune_id, func.count(Hamlet.id)).group_by(Hamlet.commune_id)).all())
+    hamlet_counts = dict(
+        db.session.execute(
+            select(Hamlet.commune_id, func.count(Hamlet.id)).group_by(Hamlet.commune_id)
+        ).all()
+    )
     communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
-    return render_template("admin/communes.html", form=form, communes=communes,
-                           hamlet_counts=hamlet_counts, kind_labels=COMMUNE_KIND_LABELS,
-                           display_number=display)
+    return render_template(
+        "admin/communes.html",
+        form=form,
+        communes=communes,
+        hamlet_counts=hamlet_counts,
+        kind_labels=COMMUNE_KIND_LABELS,
+        display_number=display,
+    )

@@ -35,26 +35,35 @@ CANDIDATE_LIMIT = 200
 
 
 def kind_label(kind: str) -> str:
-    return {"dialogue": _("Đối thoại với Nhân dân"), "voters": _("Tiếp xúc cử tri"),
-            "thematic": _("Đối thoại chuyên đề")}.get(kind, kind)
+    return {
+        "dialogue": _("Đối thoại với Nhân dân"),
+        "voters": _("Tiếp xúc cử tri"),
+        "thematic": _("Đối thoại chuyên đề"),
+    }.get(kind, kind)
 
 
 def dialogue_status_label(status: str) -> str:
-    return {"planned": _("Dự kiến"), "held": _("Đã tổ chức"),
-            "cancelled": _("Đã hủy")}.get(status, status)
+    return {"planned": _("Dự kiến"), "held": _("Đã tổ chức"), "cancelled": _("Đã hủy")}.get(
+        status, status
+    )
 
 
 def outcome_label(outcome: str | None) -> str:
-    return {"resolved": _("Đã giải quyết tại hội nghị"),
-            "commune_will_resolve": _("Xã tiếp tục giải quyết"),
-            "escalated": _("Kiến nghị cấp trên"),
-            "explained": _("Đã giải thích, không cần xử lý")}.get(outcome or "", "")
+    return {
+        "resolved": _("Đã giải quyết tại hội nghị"),
+        "commune_will_resolve": _("Xã tiếp tục giải quyết"),
+        "escalated": _("Kiến nghị cấp trên"),
+        "explained": _("Đã giải thích, không cần xử lý"),
+    }.get(outcome or "", "")
 
 
 @bp.context_processor
 def _dialogue_helpers() -> dict:
-    return {"kind_label": kind_label, "dialogue_status_label": dialogue_status_label,
-            "outcome_label": outcome_label}
+    return {
+        "kind_label": kind_label,
+        "dialogue_status_label": dialogue_status_label,
+        "outcome_label": outcome_label,
+    }
 
 
 def load_dialogue(dialogue_id: int) -> Dialogue:
@@ -90,13 +99,17 @@ def index():
     """Upcoming and past dialogues, overdue notices, and the rotation plan of the commune."""
     commune = chosen_commune()
     communes = db.session.scalars(
-        select(Commune).where(Commune.id.in_(visible_commune_ids(current_user)))
+        select(Commune)
+        .where(Commune.id.in_(visible_commune_ids(current_user)))
         .order_by(Commune.name)
     ).all()
     slot_days = int(current_app.config["DIALOGUE_SLOT_DAYS"])
     return render_template(
-        "admin/dialogues/index.html", commune=commune, communes=communes,
-        upcoming=dialogues.upcoming([commune.id]), recent=dialogues.recent([commune.id]),
+        "admin/dialogues/index.html",
+        commune=commune,
+        communes=communes,
+        upcoming=dialogues.upcoming([commune.id]),
+        recent=dialogues.recent([commune.id]),
         overdue=followup.overdue_notices([commune.id]),
         plans=dialogues.hamlet_plans(commune),
         rotation=dialogues.suggested_rotation(commune, slot_days=slot_days),
@@ -110,7 +123,8 @@ def _parse_form(commune: Commune) -> DialogueInput:
     except ValueError as e:
         raise DomainError(_("Ngày giờ không hợp lệ."), code="bad_time") from e
     return DialogueInput(
-        kind=form.get("kind", "dialogue"), place=form.get("place", ""),
+        kind=form.get("kind", "dialogue"),
+        place=form.get("place", ""),
         starts_at=naive.replace(tzinfo=LOCAL_ZONE),
         hamlet_ids=tuple(form.getlist("hamlet_ids", type=int)),
         chair_name=form.get("chair_name", ""),
@@ -122,13 +136,20 @@ def _parse_form(commune: Commune) -> DialogueInput:
 
 
 def _form_page(commune: Commune, dialogue: Dialogue | None, status: int = 200):
-    officers = sorted(db.session.scalars(
-        select(Officer).where(Officer.commune_id == commune.id, Officer.active)
-    ), key=lambda o: person_sort_key(o.name))
+    officers = sorted(
+        db.session.scalars(select(Officer).where(Officer.commune_id == commune.id, Officer.active)),
+        key=lambda o: person_sort_key(o.name),
+    )
     values = request.form if request.method == "POST" else None
-    return render_template("admin/dialogues/form.html", commune=commune, dialogue=dialogue,
-                           officers=officers, kinds=DIALOGUE_KINDS, values=values,
-                           local=local), status
+    return render_template(
+        "admin/dialogues/form.html",
+        commune=commune,
+        dialogue=dialogue,
+        officers=officers,
+        kinds=DIALOGUE_KINDS,
+        values=values,
+        local=local,
+    ), status
 
 
 @require_role(*EDITORS)
@@ -138,15 +159,22 @@ def new():
     if request.method == "GET":
         return _form_page(commune, None)
     try:
-        dialogue = dialogues.create_dialogue(commune.id, _parse_form(commune),
-                                             user_id=current_user.id)
+        dialogue = dialogues.create_dialogue(
+            commune.id, _parse_form(commune), user_id=current_user.id
+        )
     except DomainError as e:
         fail(e)
         return _form_page(commune, None, 422)
     carried = sum(1 for e in dialogue.agenda if e.carried_over)
-    flash(_("Đã lên lịch buổi đối thoại.") + (" " + _(
-        "%(n)d ý kiến chưa trả lời lần trước được chuyển sang.", n=carried) if carried else ""),
-        "info")
+    flash(
+        _("Đã lên lịch buổi đối thoại.")
+        + (
+            " " + _("%(n)d ý kiến chưa trả lời lần trước được chuyển sang.", n=carried)
+            if carried
+            else ""
+        ),
+        "info",
+    )
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
 
 
@@ -157,13 +185,17 @@ def edit(dialogue_id: int):
     if request.method == "GET":
         return _form_page(dialogue.commune, dialogue)
     try:
-        told = dialogues.update_dialogue(dialogue, _parse_form(dialogue.commune),
-                                         user_id=current_user.id)
+        told = dialogues.update_dialogue(
+            dialogue, _parse_form(dialogue.commune), user_id=current_user.id
+        )
     except DomainError as e:
         fail(e)
         return _form_page(dialogue.commune, dialogue, 422)
-    flash(_("Đã lưu.") + (" " + _("Đã nhắn tin báo %(n)d người dân về thay đổi.", n=told)
-                          if told else ""), "info")
+    flash(
+        _("Đã lưu.")
+        + (" " + _("Đã nhắn tin báo %(n)d người dân về thay đổi.", n=told) if told else ""),
+        "info",
+    )
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
 
 
@@ -172,8 +204,9 @@ def cancel(dialogue_id: int):
     """Cancel a planned dialogue; its items go back to the queue and residents are told."""
     dialogue = load_dialogue(dialogue_id)
     try:
-        told = dialogues.cancel_dialogue(dialogue, request.form.get("reason", ""),
-                                         user_id=current_user.id)
+        told = dialogues.cancel_dialogue(
+            dialogue, request.form.get("reason", ""), user_id=current_user.id
+        )
     except DomainError as e:
         fail(e)
         return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
@@ -189,8 +222,11 @@ def candidates(dialogue: Dialogue) -> list[Item]:
     hamlet_ids = [h.id for h in dialogue.hamlets]
     rows = db.session.scalars(
         select(Item)
-        .where(Item.commune_id == dialogue.commune_id, Item.status.in_(("new", "triaged")),
-               Item.legal_type != "denunciation")
+        .where(
+            Item.commune_id == dialogue.commune_id,
+            Item.status.in_(("new", "triaged")),
+            Item.legal_type != "denunciation",
+        )
         .order_by(Item.hamlet_id.in_(hamlet_ids).desc(), Item.created_at.desc(), Item.id.desc())
         .limit(CANDIDATE_LIMIT)
     ).all()
@@ -204,9 +240,12 @@ def show(dialogue_id: int):
     editable = dialogue.status == "planned" and current_user.role in EDITORS
     groups = agenda.grouped(dialogue)
     return render_template(
-        "admin/dialogues/show.html", dialogue=dialogue, groups=groups,
+        "admin/dialogues/show.html",
+        dialogue=dialogue,
+        groups=groups,
         count=sum(len(g.entries) for g in groups),
-        candidates=candidates(dialogue) if editable else [], editable=editable,
+        candidates=candidates(dialogue) if editable else [],
+        editable=editable,
         can_edit=current_user.role in EDITORS,
         invitees=len(dialogue_sms.invitation_phones(dialogue)),
         resident=lambda item: shown_name(current_user, item.contact_name),
@@ -270,14 +309,17 @@ def remove(dialogue_id: int, item_id: int):
 def print_agenda(dialogue_id: int):
     """The agenda as officials take it to the meeting (A4 print stylesheet)."""
     dialogue = load_dialogue(dialogue_id)
-    return render_template("admin/dialogues/print_agenda.html", dialogue=dialogue,
-                           groups=agenda.grouped(dialogue),
-                           resident=lambda item: shown_name(current_user, item.contact_name))
+    return render_template(
+        "admin/dialogues/print_agenda.html",
+        dialogue=dialogue,
+        groups=agenda.grouped(dialogue),
+        resident=lambda item: shown_name(current_user, item.contact_name),
+    )
 
 
 @require_role(*EDITORS)
 def invite_now(dialogue_id: int):
-    """"Gửi thư mời ngay": the SMS invitations go out now instead of N days before."""
+    """ "Gửi thư mời ngay": the SMS invitations go out now instead of N days before."""
     dialogue = load_dialogue(dialogue_id)
     try:
         sent = dialogue_sms.send_invitations_now(dialogue)
@@ -292,9 +334,12 @@ def invite_now(dialogue_id: int):
 def print_invitation(dialogue_id: int):
     """The invitation to post at the cultural house, and the loudspeaker announcement."""
     dialogue = load_dialogue(dialogue_id)
-    return render_template("admin/dialogues/invitation.html", dialogue=dialogue,
-                           invitation=dialogue_invitation.invitation(dialogue),
-                           loudspeaker=dialogue_invitation.loudspeaker_text(dialogue))
+    return render_template(
+        "admin/dialogues/invitation.html",
+        dialogue=dialogue,
+        invitation=dialogue_invitation.invitation(dialogue),
+        loudspeaker=dialogue_invitation.loudspeaker_text(dialogue),
+    )
 
 
 def _routes() -> None:
@@ -307,37 +352,73 @@ def _routes() -> None:
     rule("/dialogues/<int:dialogue_id>", "dialogue", show)
     rule("/dialogues/<int:dialogue_id>/edit", "dialogue_edit", edit, methods=["GET", "POST"])
     rule("/dialogues/<int:dialogue_id>/cancel", "dialogue_cancel", cancel, methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/agenda", "dialogue_agenda_add", add_to_agenda,
-         methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/agenda/order", "dialogue_agenda_order", reorder,
-         methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/agenda/<int:entry_id>/move", "dialogue_agenda_move",
-         move, methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/agenda/items/<int:item_id>/remove",
-         "dialogue_agenda_remove", remove, methods=["POST"])
+    rule(
+        "/dialogues/<int:dialogue_id>/agenda",
+        "dialogue_agenda_add",
+        add_to_agenda,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/agenda/order",
+        "dialogue_agenda_order",
+        reorder,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/agenda/<int:entry_id>/move",
+        "dialogue_agenda_move",
+        move,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/agenda/items/<int:item_id>/remove",
+        "dialogue_agenda_remove",
+        remove,
+        methods=["POST"],
+    )
     rule("/dialogues/<int:dialogue_id>/agenda/print", "dialogue_print", print_agenda)
-    rule("/dialogues/<int:dialogue_id>/invite", "dialogue_invite_now", invite_now,
-         methods=["POST"])
+    rule("/dialogues/<int:dialogue_id>/invite", "dialogue_invite_now", invite_now, methods=["POST"])
     rule("/dialogues/<int:dialogue_id>/invitation", "dialogue_invitation", print_invitation)
     rule("/dialogues/<int:dialogue_id>/meeting", "dialogue_meeting", room.meeting)
-    rule("/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/answer",
-         "dialogue_answer", room.save_answer, methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/outcome",
-         "dialogue_outcome", room.set_outcome, methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/meeting/raise", "dialogue_raise", room.raise_item,
-         methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/close", "dialogue_close", room.close,
-         methods=["GET", "POST"])
+    rule(
+        "/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/answer",
+        "dialogue_answer",
+        room.save_answer,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/outcome",
+        "dialogue_outcome",
+        room.set_outcome,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/meeting/raise",
+        "dialogue_raise",
+        room.raise_item,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/close", "dialogue_close", room.close, methods=["GET", "POST"]
+    )
     rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", office.notice)
     rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", office.notice_docx)
     for step in ("save_summaries", "submit", "back_to_draft", "issue", "correct"):
-        rule(f"/dialogues/<int:dialogue_id>/notice/{step.replace('_', '-')}",
-             f"dialogue_notice_{step}", getattr(office, step), methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/notices/<int:notice_id>/scan", "dialogue_notice_scan",
-         office.scan)
+        rule(
+            f"/dialogues/<int:dialogue_id>/notice/{step.replace('_', '-')}",
+            f"dialogue_notice_{step}",
+            getattr(office, step),
+            methods=["POST"],
+        )
+    rule(
+        "/dialogues/<int:dialogue_id>/notices/<int:notice_id>/scan",
+        "dialogue_notice_scan",
+        office.scan,
+    )
     rule("/follow-up", "followup", room.followup_list)
-    rule("/follow-up/items/<int:item_id>/done", "followup_done", room.followup_done,
-         methods=["POST"])
+    rule(
+        "/follow-up/items/<int:item_id>/done", "followup_done", room.followup_done, methods=["POST"]
+    )
 
 
 _routes()

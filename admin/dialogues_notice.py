@@ -29,8 +29,12 @@ def _back(dialogue_id: int):
 def _notice_of(dialogue):
     """The current notice; an editor opening a held dialogue's page starts its draft."""
     notice = office.current_notice(dialogue)
-    if notice is None and current_user.role in EDITORS and dialogue.status == "held" \
-            and dialogue.notice_published_at is None:
+    if (
+        notice is None
+        and current_user.role in EDITORS
+        and dialogue.status == "held"
+        and dialogue.notice_published_at is None
+    ):
         notice = office.open_draft(dialogue, user_id=current_user.id)
     return notice
 
@@ -40,17 +44,28 @@ def notice(dialogue_id: int):
     """The notice as it will print on A4, with what the office does next."""
     dialogue = load_dialogue(dialogue_id)
     current = _notice_of(dialogue)
-    document = office.document(current) if current else (
-        notices.build_notice(dialogue) if dialogue.status == "held" else None)
+    document = (
+        office.document(current)
+        if current
+        else (notices.build_notice(dialogue) if dialogue.status == "held" else None)
+    )
     today = local(utcnow()).date()
     in_room = [e for e in agenda.in_meeting_order(dialogue) if e.item.dialogue_id == dialogue.id]
     return render_template(
-        "admin/dialogues/notice.html", dialogue=dialogue, current=current, notice=document,
-        entries=notices.answered_entries(dialogue), prefill=notices.summary_prefill,
+        "admin/dialogues/notice.html",
+        dialogue=dialogue,
+        current=current,
+        notice=document,
+        entries=notices.answered_entries(dialogue),
+        prefill=notices.summary_prefill,
         problems=office.problems(current) if current and current.status == "draft" else [],
-        history=office.history(dialogue), can_edit=current_user.role in EDITORS,
-        roles=notices.ROLE_TITLES, today=today, symbol=office.default_symbol(),
-        meeting_n={e.id: n for n, e in enumerate(in_room, start=1)})
+        history=office.history(dialogue),
+        can_edit=current_user.role in EDITORS,
+        roles=notices.ROLE_TITLES,
+        today=today,
+        symbol=office.default_symbol(),
+        meeting_n={e.id: n for n, e in enumerate(in_room, start=1)},
+    )
 
 
 def _current_or_fail(dialogue):
@@ -92,14 +107,20 @@ def save_summaries(dialogue_id: int):
 @require_role(*EDITORS)
 def submit(dialogue_id: int):
     """The draft goes to the chairman for signature."""
-    return _act(dialogue_id, lambda d, n: office.submit_for_signature(n, user_id=current_user.id),
-                _("Đã chuyển thông báo trình ký. In hoặc tải tệp Word để ký."))
+    return _act(
+        dialogue_id,
+        lambda d, n: office.submit_for_signature(n, user_id=current_user.id),
+        _("Đã chuyển thông báo trình ký. In hoặc tải tệp Word để ký."),
+    )
 
 
 @require_role(*EDITORS)
 def back_to_draft(dialogue_id: int):
-    return _act(dialogue_id, lambda d, n: office.back_to_draft(n, user_id=current_user.id),
-                _("Thông báo đã trở lại bản dự thảo."))
+    return _act(
+        dialogue_id,
+        lambda d, n: office.back_to_draft(n, user_id=current_user.id),
+        _("Thông báo đã trở lại bản dự thảo."),
+    )
 
 
 def _issued_on() -> date | None:
@@ -116,10 +137,17 @@ def issue(dialogue_id: int):
     sent = []
 
     def action(dialogue, current):
-        sent.append(office.issue(
-            current, number=request.form.get("number", type=int), issued_on=_issued_on(),
-            symbol=request.form.get("symbol"), scan=upload.read() if upload else b"",
-            scan_name=upload.filename if upload else "", user_id=current_user.id))
+        sent.append(
+            office.issue(
+                current,
+                number=request.form.get("number", type=int),
+                issued_on=_issued_on(),
+                symbol=request.form.get("symbol"),
+                scan=upload.read() if upload else b"",
+                scan_name=upload.filename if upload else "",
+                user_id=current_user.id,
+            )
+        )
 
     response = _act(dialogue_id, action, _("Đã ban hành thông báo kết luận."))
     if sent:
@@ -132,8 +160,7 @@ def correct(dialogue_id: int):
     """Start a notice that will replace the issued one (both are kept)."""
     dialogue = load_dialogue(dialogue_id)
     try:
-        office.start_correction(dialogue, request.form.get("reason", ""),
-                                user_id=current_user.id)
+        office.start_correction(dialogue, request.form.get("reason", ""), user_id=current_user.id)
     except DomainError as e:
         fail(e)
     else:
@@ -160,8 +187,13 @@ def notice_docx(dialogue_id: int):
     current = _notice_for_download(dialogue)
     document = office.document(current) if current else notices.build_notice(dialogue)
     name = f"thong-bao-ket-luan-{local(dialogue.starts_at):%Y%m%d}-{dialogue.id}.docx"
-    return Response(render_docx(document), headers={
-        "Content-Type": DOCX_TYPE, "Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        render_docx(document),
+        headers={
+            "Content-Type": DOCX_TYPE,
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
 
 
 @require_role(*ANY_ROLE)

@@ -18,8 +18,16 @@ from nghedan.services import agenda, followup
 from nghedan.services import meeting as room
 
 # Bodies a commune usually escalates to, offered as suggestions.
-HIGHER_BODIES = ("UBND tỉnh", "Sở Nông nghiệp và Môi trường", "Sở Xây dựng", "Sở Tài chính",
-                 "Sở Y tế", "Sở Giáo dục và Đào tạo", "Công an tỉnh", "Bộ, ngành Trung ương")
+HIGHER_BODIES = (
+    "UBND tỉnh",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Xây dựng",
+    "Sở Tài chính",
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Công an tỉnh",
+    "Bộ, ngành Trung ương",
+)
 
 
 def _entries(dialogue):
@@ -38,8 +46,13 @@ def meeting(dialogue_id: int):
     current = entries[n - 1] if entries else None
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
     return render_template(
-        "admin/dialogues/meeting.html", dialogue=dialogue, entries=entries, n=n,
-        current=current, progress=room.meeting_progress(dialogue), categories=categories,
+        "admin/dialogues/meeting.html",
+        dialogue=dialogue,
+        entries=entries,
+        n=n,
+        current=current,
+        progress=room.meeting_progress(dialogue),
+        categories=categories,
         bodies=HIGHER_BODIES,
         can_edit=current_user.role in EDITORS and room.answers_open(dialogue),
         resident=lambda item: shown_name(current_user, item.contact_name),
@@ -75,14 +88,21 @@ def set_outcome(dialogue_id: int, item_id: int):
     try:
         if "answer" in request.form:
             room.save_answer(dialogue, item, request.form["answer"])
-        room.set_outcome(dialogue, item, outcome, responsible=request.form.get("responsible"),
-                            due_date=_due_date(), escalated_to=request.form.get("escalated_to"),
-                            user_id=current_user.id)
+        room.set_outcome(
+            dialogue,
+            item,
+            outcome,
+            responsible=request.form.get("responsible"),
+            due_date=_due_date(),
+            escalated_to=request.form.get("escalated_to"),
+            user_id=current_user.id,
+        )
     except DomainError as e:
         fail(e)
         return redirect(url_for("admin.dialogue_meeting", dialogue_id=dialogue.id, n=n))
-    return redirect(url_for("admin.dialogue_meeting", dialogue_id=dialogue.id,
-                            n=n + 1 if outcome else n))
+    return redirect(
+        url_for("admin.dialogue_meeting", dialogue_id=dialogue.id, n=n + 1 if outcome else n)
+    )
 
 
 @require_role(*EDITORS)
@@ -92,16 +112,27 @@ def raise_item(dialogue_id: int):
     form = request.form
     try:
         room.raise_in_room(
-            dialogue, form.get("text", ""), hamlet_id=form.get("hamlet_id", type=int) or None,
-            category_code=form.get("category") or None, contact_name=form.get("contact_name"),
-            contact_phone=form.get("contact_phone"), legal_type=form.get("legal_type", "opinion"),
-            user_id=current_user.id)
+            dialogue,
+            form.get("text", ""),
+            hamlet_id=form.get("hamlet_id", type=int) or None,
+            category_code=form.get("category") or None,
+            contact_name=form.get("contact_name"),
+            contact_phone=form.get("contact_phone"),
+            legal_type=form.get("legal_type", "opinion"),
+            user_id=current_user.id,
+        )
     except DomainError as e:
         fail(e)
         return redirect(url_for("admin.dialogue_meeting", dialogue_id=dialogue.id))
     entries = _entries(dialogue)
-    n = next((i for i, e in enumerate(entries, 1) if e.raised_in_room and not e.item.outcome
-              and e.item.answer is None), len(entries))
+    n = next(
+        (
+            i
+            for i, e in enumerate(entries, 1)
+            if e.raised_in_room and not e.item.outcome and e.item.answer is None
+        ),
+        len(entries),
+    )
     flash(_("Đã ghi ý kiến mới."), "info")
     return redirect(url_for("admin.dialogue_meeting", dialogue_id=dialogue.id, n=n))
 
@@ -117,20 +148,32 @@ def close(dialogue_id: int):
             form = request.form
             none_counted = form.get("no_attendance") == "1"
             back = room.close_dialogue(
-                dialogue, attendance=None if none_counted else form.get("attendance", type=int),
+                dialogue,
+                attendance=None if none_counted else form.get("attendance", type=int),
                 no_attendance_reason=form.get("no_attendance_reason") if none_counted else None,
-                attendees=form.get("attendees", ""), minutes=form.get("minutes", ""),
-                user_id=current_user.id)
+                attendees=form.get("attendees", ""),
+                minutes=form.get("minutes", ""),
+                user_id=current_user.id,
+            )
         except DomainError as e:
             fail(e)
         else:
-            flash(_("Buổi đối thoại đã kết thúc.") + (" " + _(
-                "%(n)d ý kiến chưa được trả lời trở lại hàng chờ.", n=back) if back else ""),
-                "info")
+            flash(
+                _("Buổi đối thoại đã kết thúc.")
+                + (
+                    " " + _("%(n)d ý kiến chưa được trả lời trở lại hàng chờ.", n=back)
+                    if back
+                    else ""
+                ),
+                "info",
+            )
             return redirect(url_for("admin.dialogue_notice", dialogue_id=dialogue.id))
-    return render_template("admin/dialogues/close.html", dialogue=dialogue,
-                           progress=room.meeting_progress(dialogue),
-                           attendees=room.attendees_prefill(dialogue)), status
+    return render_template(
+        "admin/dialogues/close.html",
+        dialogue=dialogue,
+        progress=room.meeting_progress(dialogue),
+        attendees=room.attendees_prefill(dialogue),
+    ), status
 
 
 @require_role(*ANY_ROLE)
@@ -138,7 +181,8 @@ def followup_list():
     """Everything promised and not yet done, overdue first; overdue notices on top."""
     commune = chosen_commune()
     return render_template(
-        "admin/dialogues/followup.html", commune=commune,
+        "admin/dialogues/followup.html",
+        commune=commune,
         promises=followup.promises([commune.id]),
         overdue=followup.overdue_notices(visible_commune_ids(current_user)),
         can_edit=current_user.role in EDITORS,
@@ -154,6 +198,12 @@ def followup_done(item_id: int):
     except DomainError as e:
         fail(e)
     else:
-        flash(_("Đã ghi nhận hoàn thành ý kiến mã %(code)s; %(n)d tin nhắn báo người dân.",
-                code=item.tracking_code, n=sent), "info")
+        flash(
+            _(
+                "Đã ghi nhận hoàn thành ý kiến mã %(code)s; %(n)d tin nhắn báo người dân.",
+                code=item.tracking_code,
+                n=sent,
+            ),
+            "info",
+        )
     return redirect(url_for("admin.followup", commune=item.commune_id))

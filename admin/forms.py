@@ -29,13 +29,16 @@ class RoleForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField(_l("Mật khẩu mới"),
-                             validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField(
+        _l("Mật khẩu mới"), validators=[DataRequired(), Length(min=8, max=200)]
+    )
 
 
 class OwnPasswordForm(FlaskForm):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(), Length(max=200)])
-    password = PasswordField(_l("Mật khẩu mới"),
-                             validators=[DataRequired(), Length(min=8, max=200)])
-    confirm = PasswordField(_l("Nhập lại mật khẩu mới"),
-                            validators=[DataRequired(), EqualTo("password")])
+    password = PasswordField(
+        _l("Mật khẩu mới"), validators=[DataRequired(), Length(min=8, max=200)]
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"), validators=[DataRequired(), EqualTo("password")]
+    )

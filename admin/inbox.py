@@ -37,8 +37,19 @@ from nghedan.services.exports import safe_cell
 from nghedan.services.status import status_label
 
 # Query parameters that make up a bookmarkable filter.
-FILTER_PARAMS = ("commune", "status", "channel", "category", "legal_type", "hamlet",
-                 "from", "to", "overdue", "flagged", "q")
+FILTER_PARAMS = (
+    "commune",
+    "status",
+    "channel",
+    "category",
+    "legal_type",
+    "hamlet",
+    "from",
+    "to",
+    "overdue",
+    "flagged",
+    "q",
+)
 BULK_ACTIONS = ("category", "hamlet", "legal_type", "dialogue", "duplicate", "reject")
 
 
@@ -61,11 +72,17 @@ def current_filter() -> search.ItemFilter:
     commune = _int("commune")
     communes = (commune,) if commune in visible else tuple(visible)
     return search.ItemFilter(
-        commune_ids=communes, status=_choice("status", STATUSES),
-        channel=_choice("channel", CHANNELS), category_id=_int("category"),
-        legal_type=_choice("legal_type", LEGAL_TYPES), hamlet_id=_int("hamlet"),
-        date_from=_day("from"), date_to=_day("to"), overdue=request.args.get("overdue") == "1",
-        flagged=request.args.get("flagged") == "1", q=(request.args.get("q") or "").strip() or None,
+        commune_ids=communes,
+        status=_choice("status", STATUSES),
+        channel=_choice("channel", CHANNELS),
+        category_id=_int("category"),
+        legal_type=_choice("legal_type", LEGAL_TYPES),
+        hamlet_id=_int("hamlet"),
+        date_from=_day("from"),
+        date_to=_day("to"),
+        overdue=request.args.get("overdue") == "1",
+        flagged=request.args.get("flagged") == "1",
+        q=(request.args.get("q") or "").strip() or None,
     )
 
 
@@ -90,13 +107,17 @@ def choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) -> di
     one = one if len(one) == 1 else []
     return {
         "communes": db.session.scalars(
-            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)).all(),
+            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
+        ).all(),
         "categories": db.session.scalars(select(Category).order_by(Category.position)).all(),
-        "hamlets": db.session.scalars(select(Hamlet).where(Hamlet.commune_id.in_(one))
-                                      .order_by(Hamlet.name)).all(),
+        "hamlets": db.session.scalars(
+            select(Hamlet).where(Hamlet.commune_id.in_(one)).order_by(Hamlet.name)
+        ).all(),
         "dialogues": db.session.scalars(
-            select(Dialogue).where(Dialogue.commune_id.in_(one), Dialogue.status == "planned")
-            .order_by(Dialogue.starts_at)).all(),
+            select(Dialogue)
+            .where(Dialogue.commune_id.in_(one), Dialogue.status == "planned")
+            .order_by(Dialogue.starts_at)
+        ).all(),
     }
 
 
@@ -109,14 +130,27 @@ def items():
     if found is not None:
         return redirect(url_for("admin.item", item_id=found.id))
     size = int(current_app.config["ADMIN_PAGE_SIZE"])
-    result = search.page(f, after=search.Cursor.decode(request.args.get("after")),
-                         before=search.Cursor.decode(request.args.get("before")), size=size)
+    result = search.page(
+        f,
+        after=search.Cursor.decode(request.args.get("after")),
+        before=search.Cursor.decode(request.args.get("before")),
+        size=size,
+    )
     counts = search.status_counts(f)
     return render_template(
-        "admin/items.html", page=result, counts=counts, total=sum(counts.values()), f=f,
+        "admin/items.html",
+        page=result,
+        counts=counts,
+        total=sum(counts.values()),
+        f=f,
         cap=search.COUNT_CAP,
-        statuses=STATUSES, channels=CHANNELS, legal_types=LEGAL_TYPES, form=PostForm(),
-        filter_args=filter_args, bulk_actions=BULK_ACTIONS, today=search.local_today(),
+        statuses=STATUSES,
+        channels=CHANNELS,
+        legal_types=LEGAL_TYPES,
+        form=PostForm(),
+        filter_args=filter_args,
+        bulk_actions=BULK_ACTIONS,
+        today=search.local_today(),
         open_statuses=OPEN_STATUSES,
         **choices(visible_commune_ids(current_user), f.commune_ids),
     )
@@ -187,8 +221,21 @@ def _kept_item(code: str, item: Item) -> Item:
     return kept
 
 
-CSV_COLUMNS = ("code", "created", "channel", "commune", "hamlet", "category", "legal_type",
-               "status", "text", "phone", "name", "responsible", "due_date")
+CSV_COLUMNS = (
+    "code",
+    "created",
+    "channel",
+    "commune",
+    "hamlet",
+    "category",
+    "legal_type",
+    "status",
+    "text",
+    "phone",
+    "name",
+    "responsible",
+    "due_date",
+)
 
 
 @reads_only
@@ -201,9 +248,21 @@ def items_csv():
     """
     f = current_filter()
     user = current_user._get_current_object()
-    headers = [_("Mã"), _("Thời gian"), _("Kênh"), _("Xã, phường"), _("Ấp, khóm"),
-               _("Lĩnh vực"), _("Loại đơn"), _("Trạng thái"), _("Nội dung"), _("Điện thoại"),
-               _("Người gửi"), _("Người phụ trách"), _("Hạn xử lý")]
+    headers = [
+        _("Mã"),
+        _("Thời gian"),
+        _("Kênh"),
+        _("Xã, phường"),
+        _("Ấp, khóm"),
+        _("Lĩnh vực"),
+        _("Loại đơn"),
+        _("Trạng thái"),
+        _("Nội dung"),
+        _("Điện thoại"),
+        _("Người gửi"),
+        _("Người phụ trách"),
+        _("Hạn xử lý"),
+    ]
     batches = search.row_batches(f)
     first = "\ufeff" + _csv_line(headers) + _csv_chunk(next(batches), user)
     user_id = user.id
@@ -239,12 +298,18 @@ def _csv_line(values) -> str:
 
 def _csv_row(item: Item, user) -> list[str]:
     return [
-        item.tracking_code, fmt_datetime(item.created_at), channel_label(item.channel),
-        item.commune.name, item.hamlet.name if item.hamlet else "",
-        item.category.name if item.category else "", legal_type_label(item.legal_type),
-        status_label(item.status), item.text,
+        item.tracking_code,
+        fmt_datetime(item.created_at),
+        channel_label(item.channel),
+        item.commune.name,
+        item.hamlet.name if item.hamlet else "",
+        item.category.name if item.category else "",
+        legal_type_label(item.legal_type),
+        status_label(item.status),
+        item.text,
         # A denunciation's sender never leaves in an export: views of it must be audited.
         "" if item.is_denunciation else shown_phone(user, item.contact_phone, item=item),
         "" if item.is_denunciation else shown_name(user, item.contact_name, item=item),
-        item.responsible or "", fmt_date(item.due_date),
+        item.responsible or "",
+        fmt_date(item.due_date),
     ]

@@ -26,12 +26,17 @@ def new_item():
     hamlet = form.get("hamlet", "")
     try:
         item = enter_at_commune(
-            commune_id=current_user.commune_id, text=form.get("text", ""),
-            method=form.get("method", ""), consent=form.get("consent") == "1",
-            user_id=current_user.id, contact_phone=form.get("phone"),
-            contact_name=form.get("name"), hamlet_id=id_value(hamlet),
+            commune_id=current_user.commune_id,
+            text=form.get("text", ""),
+            method=form.get("method", ""),
+            consent=form.get("consent") == "1",
+            user_id=current_user.id,
+            contact_phone=form.get("phone"),
+            contact_name=form.get("name"),
+            hamlet_id=id_value(hamlet),
             category_code=_category_code(form.get("category", "")),
-            legal_type=form.get("legal_type") or "opinion")
+            legal_type=form.get("legal_type") or "opinion",
+        )
     except DomainError as e:
         db.session.rollback()
         flash(_("Không lưu được: %(reason)s", reason=e.message), "error")
@@ -47,6 +52,11 @@ def _category_code(raw: str) -> str | None:
 
 
 def _form(values=None, status: int = 200):
-    return render_template("admin/new_item.html", values=values or {}, form=PostForm(),
-                           methods=INTAKE_METHODS, legal_types=LEGAL_TYPES,
-                           **choices([current_user.commune_id])), status
+    return render_template(
+        "admin/new_item.html",
+        values=values or {},
+        form=PostForm(),
+        methods=INTAKE_METHODS,
+        legal_types=LEGAL_TYPES,
+        **choices([current_user.commune_id]),
+    ), status

@@ -24,8 +24,7 @@ def progress(item_id: int):
     """Add a progress note to the item's history."""
     item = visible_or_404(Item, item_id)
     try:
-        followup.add_progress_note(item, request.form.get("progress", ""),
-                                   user_id=current_user.id)
+        followup.add_progress_note(item, request.form.get("progress", ""), user_id=current_user.id)
     except DomainError as e:
         return refused_form(item_id, e)
     flash(_("Đã ghi tiến độ."), "ok")
@@ -37,15 +36,21 @@ def resolve(item_id: int):
     """Close the item as resolved: what was done, and optionally a photo or document."""
     item = visible_or_404(Item, item_id)
     upload = request.files.get("evidence")
-    evidence = (Evidence(upload.filename or "", upload.read())
-                if upload is not None and upload.filename else None)
+    evidence = (
+        Evidence(upload.filename or "", upload.read())
+        if upload is not None and upload.filename
+        else None
+    )
     try:
-        sent = followup.resolve(item, request.form.get("resolution", ""), evidence=evidence,
-                                user_id=current_user.id)
+        sent = followup.resolve(
+            item, request.form.get("resolution", ""), evidence=evidence, user_id=current_user.id
+        )
     except DomainError as e:
         return refused_form(item_id, e)
-    flash(_("Đã ghi giải quyết xong.") + (" " + _("Đã báo %(n)s người dân.", n=sent)
-                                          if sent else ""), "ok")
+    flash(
+        _("Đã ghi giải quyết xong.") + (" " + _("Đã báo %(n)s người dân.", n=sent) if sent else ""),
+        "ok",
+    )
     return redirect(url_for("admin.item", item_id=item_id))
 
 
@@ -53,16 +58,20 @@ def resolve(item_id: int):
 def per_officer():
     """Items per responsible officer: still open, overdue, resolved."""
     commune = chosen_commune()
-    return render_template("admin/followup_officers.html", commune=commune,
-                           loads=followup.per_officer([commune.id]))
+    return render_template(
+        "admin/followup_officers.html", commune=commune, loads=followup.per_officer([commune.id])
+    )
 
 
 @require_role()
 def evidence(item_id: int, attachment_id: int):
     """One attached file, downloaded as it was checked (never shown inline as HTML)."""
     item = visible_or_404(Item, item_id)
-    attachment = db.session.scalar(select(ItemAttachment).where(
-        ItemAttachment.id == attachment_id, ItemAttachment.item_id == item.id))
+    attachment = db.session.scalar(
+        select(ItemAttachment).where(
+            ItemAttachment.id == attachment_id, ItemAttachment.item_id == item.id
+        )
+    )
     if attachment is None:
         abort(404)
     response = Response(attachment.data, mimetype=attachment.content_type)
@@ -73,5 +82,6 @@ def evidence(item_id: int, attachment_id: int):
 
 def _disposition(attachment: ItemAttachment) -> str:
     inline = attachment.content_type.startswith("image/")
-    return (("inline" if inline else "attachment")
-            + f"; filename*=UTF-8''{quote(attachment.file_name)}")
+    return (
+        "inline" if inline else "attachment"
+    ) + f"; filename*=UTF-8''{quote(attachment.file_name)}"

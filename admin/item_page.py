@@ -44,36 +44,49 @@ def sms_thread(item: Item, user, *, audited: bool = False) -> list[Message]:
     if item.contact_phone:
         clauses.append(Message.phone == item.contact_phone)
     rows = db.session.scalars(
-        select(Message).where(Message.commune_id == item.commune_id, or_(*clauses))
-        .order_by(Message.created_at.desc(), Message.id.desc()).limit(THREAD_LIMIT)
+        select(Message)
+        .where(Message.commune_id == item.commune_id, or_(*clauses))
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(THREAD_LIMIT)
     ).all()
     tied = tied_denunciations(rows)
     audited_for = item if audited else None
-    return [m for m in reversed(rows)
-            if may_link_message(user, tied[m.id], audited_for=audited_for)]
+    return [
+        m for m in reversed(rows) if may_link_message(user, tied[m.id], audited_for=audited_for)
+    ]
 
 
 @require_role()
-def show(item_id: int, preview=None, reply_text: str = "", values=None, similar=None,
-         status: int = 200):
+def show(
+    item_id: int, preview=None, reply_text: str = "", values=None, similar=None, status: int = 200
+):
     """The item page; `values` are a refused form's fields, shown again as typed."""
     item = _item(item_id)
     user = current_user._get_current_object()
     secret = item.is_denunciation
     # A denunciation's sender (number, name, SMS thread) is only on the audited sender page.
     return render_template(
-        "admin/item.html", item=item, form=PostForm(),
+        "admin/item.html",
+        item=item,
+        form=PostForm(),
         thread=[] if secret else sms_thread(item, user),
         phone=shown_phone(user, item.contact_phone, item=item),
         name=shown_name(user, item.contact_name, item=item),
         thread_phone=lambda p: shown_phone(user, p),
         sees_sender=sees_denunciation_sender(user),
-        raised=triage.raised_count(item), merged=triage.merged_items(item),
+        raised=triage.raised_count(item),
+        merged=triage.merged_items(item),
         duplicates=triage.suggested_duplicates(item) if item.status != "duplicate" else [],
-        statuses=STATUSES, legal_types=LEGAL_TYPES, preview=preview, reply_text=reply_text,
-        recipients=len(triage.reply_recipients(item)), **choices([item.commune_id]),
-        officers=_officer_choices(item), values=values or {},
-        similar=similar or [], resolvable=item.status in followup.RESOLVABLE,
+        statuses=STATUSES,
+        legal_types=LEGAL_TYPES,
+        preview=preview,
+        reply_text=reply_text,
+        recipients=len(triage.reply_recipients(item)),
+        **choices([item.commune_id]),
+        officers=_officer_choices(item),
+        values=values or {},
+        similar=similar or [],
+        resolvable=item.status in followup.RESOLVABLE,
         evidence_max_bytes=evidence.max_bytes(),
     ), status
 
@@ -91,14 +104,22 @@ def sender(item_id: int):
     item = _item(item_id)
     if not item.is_denunciation:
         return redirect(url_for("admin.item", item_id=item_id))
-    audit("item.denunciation_sender_viewed", user_id=current_user.id,
-          commune_id=item.commune_id, object_type="item", object_id=item.id,
-          remote_addr=request.remote_addr)
+    audit(
+        "item.denunciation_sender_viewed",
+        user_id=current_user.id,
+        commune_id=item.commune_id,
+        object_type="item",
+        object_id=item.id,
+        remote_addr=request.remote_addr,
+    )
     return render_template(
-        "admin/sender.html", item=item,
+        "admin/sender.html",
+        item=item,
         thread=sms_thread(item, current_user._get_current_object(), audited=True),
         phone=phones.display(item.contact_phone) if item.contact_phone else "",
-        name=item.contact_name or "", thread_phone=phones.display)
+        name=item.contact_name or "",
+        thread_phone=phones.display,
+    )
 
 
 def _number(name: str) -> int | None:
@@ -109,8 +130,10 @@ def _due_date() -> date | None:
     try:
         return parse_day(request.form.get("due_date"))
     except ValueError as e:
-        raise DomainError(_("Ngày không hợp lệ: hãy ghi theo dạng ngày/tháng/năm, "
-                            "ví dụ 25/12/2026."), code="bad_date") from e
+        raise DomainError(
+            _("Ngày không hợp lệ: hãy ghi theo dạng ngày/tháng/năm, ví dụ 25/12/2026."),
+            code="bad_date",
+        ) from e
 
 
 @require_role("admin", "officer")
@@ -149,10 +172,13 @@ def _save_triage(item: Item, uid: int) -> None:
     legal_type = request.form.get("legal_type", item.legal_type)
     if legal_type != item.legal_type:
         triage.set_legal_type(item, legal_type, user_id=uid)
-    followup.set_responsible(item, officer_id=_number("responsible_officer"),
-                             outside_body=request.form.get("responsible"), user_id=uid)
-    followup.set_due_date(item, _due_date(), reason=request.form.get("due_reason"),
-                          user_id=uid)
+    followup.set_responsible(
+        item,
+        officer_id=_number("responsible_officer"),
+        outside_body=request.form.get("responsible"),
+        user_id=uid,
+    )
+    followup.set_due_date(item, _due_date(), reason=request.form.get("due_reason"), user_id=uid)
     dialogue = _number("dialogue")
     if dialogue and dialogue != item.dialogue_id:
         triage.assign_to_dialogue(item, dialogue, user_id=uid)

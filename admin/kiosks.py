@@ -36,13 +36,23 @@ def kiosk_state(kiosk: Kiosk) -> str:
     return "active" if kiosk.is_active else "waiting"
 
 
-STATE_LABELS = {"active": _l("Đang hoạt động"), "waiting": _l("Chờ mở địa chỉ kích hoạt"),
-                "revoked": _l("Đã thu hồi")}
+STATE_LABELS = {
+    "active": _l("Đang hoạt động"),
+    "waiting": _l("Chờ mở địa chỉ kích hoạt"),
+    "revoked": _l("Đã thu hồi"),
+}
 
 
 def _audit(action: str, kiosk: Kiosk) -> None:
-    audit(action, user_id=current_user.id, commune_id=kiosk.commune_id, object_type="kiosk",
-          object_id=kiosk.id, remote_addr=request.remote_addr, detail={"name": kiosk.name})
+    audit(
+        action,
+        user_id=current_user.id,
+        commune_id=kiosk.commune_id,
+        object_type="kiosk",
+        object_id=kiosk.id,
+        remote_addr=request.remote_addr,
+        detail={"name": kiosk.name},
+    )
 
 
 def _own_kiosk(kiosk_id: int) -> Kiosk:
@@ -61,8 +71,9 @@ def index():
             abort(403)
         if form.validate_on_submit():
             try:
-                enrollment = kiosks.add_kiosk(commune_id=current_user.commune_id,
-                                              name=form.name.data)
+                enrollment = kiosks.add_kiosk(
+                    commune_id=current_user.commune_id, name=form.name.data
+                )
             except DomainError as e:
                 db.session.rollback()
                 form.name.errors = [e.message]
@@ -75,20 +86,38 @@ def index():
 
 def _page(form: KioskForm, enrollment: kiosks.Enrollment | None = None, status: int = 200):
     commune_ids = visible_commune_ids(current_user)
-    communes = list(db.session.scalars(
-        select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)))
-    rows = list(db.session.scalars(select(Kiosk).where(Kiosk.commune_id.in_(commune_ids))
-                                   .order_by(Kiosk.commune_id, Kiosk.name, Kiosk.id)))
+    communes = list(
+        db.session.scalars(
+            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
+        )
+    )
+    rows = list(
+        db.session.scalars(
+            select(Kiosk)
+            .where(Kiosk.commune_id.in_(commune_ids))
+            .order_by(Kiosk.commune_id, Kiosk.name, Kiosk.id)
+        )
+    )
     enroll_url = None
     if enrollment is not None:
         enroll_url = qr.public_base_url() + url_for("kiosk.enroll", token=enrollment.token)
-    response = make_response(render_template(
-        "admin/kiosks.html", kiosks=rows, communes=communes, form=form, post_form=PostForm(),
-        can_edit=current_user.role == "admin", kiosk_state=kiosk_state,
-        state_labels=STATE_LABELS, enrollment=enrollment, enroll_url=enroll_url,
-        enroll_qr=qr.svg(enroll_url, _("Mã QR kích hoạt màn hình")) if enroll_url else None,
-        why_no_qr=qr.why_no_qr(),
-    ), status)
+    response = make_response(
+        render_template(
+            "admin/kiosks.html",
+            kiosks=rows,
+            communes=communes,
+            form=form,
+            post_form=PostForm(),
+            can_edit=current_user.role == "admin",
+            kiosk_state=kiosk_state,
+            state_labels=STATE_LABELS,
+            enrollment=enrollment,
+            enroll_url=enroll_url,
+            enroll_qr=qr.svg(enroll_url, _("Mã QR kích hoạt màn hình")) if enroll_url else None,
+            why_no_qr=qr.why_no_qr(),
+        ),
+        status,
+    )
     response.headers["Cache-Control"] = "no-store"  # the one-time URL must not linger
     return response
 

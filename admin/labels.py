@@ -6,47 +6,76 @@ from flask_babel import gettext as _
 
 
 def role_label(role: str) -> str:
-    return {"admin": _("Quản trị"), "officer": _("Cán bộ"),
-            "supervisor": _("Giám sát")}.get(role, role)
+    return {"admin": _("Quản trị"), "officer": _("Cán bộ"), "supervisor": _("Giám sát")}.get(
+        role, role
+    )
 
 
 def channel_label(channel: str) -> str:
-    return {"sms": _("Tin nhắn SMS"), "kiosk": _("Ki-ốt"), "admin": _("Nhập tại xã"),
-            "api": _("Hệ thống khác")}.get(channel, channel)
+    return {
+        "sms": _("Tin nhắn SMS"),
+        "kiosk": _("Ki-ốt"),
+        "admin": _("Nhập tại xã"),
+        "api": _("Hệ thống khác"),
+    }.get(channel, channel)
 
 
 def legal_type_label(legal_type: str) -> str:
-    return {"opinion": _("Ý kiến, kiến nghị"), "complaint": _("Khiếu nại"),
-            "denunciation": _("Tố cáo"), "question": _("Câu hỏi")}.get(legal_type, legal_type)
+    return {
+        "opinion": _("Ý kiến, kiến nghị"),
+        "complaint": _("Khiếu nại"),
+        "denunciation": _("Tố cáo"),
+        "question": _("Câu hỏi"),
+    }.get(legal_type, legal_type)
 
 
 def message_status_label(status: str) -> str:
-    return {"queued": _("Chờ gửi"), "sending": _("Đang gửi"), "sent": _("Đã gửi"),
-            "delivered": _("Đã đến máy"), "undelivered": _("Không đến máy"),
-            "failed": _("Lỗi"), "skipped": _("Bỏ qua (từ chối nhận tin)"),
-            "received": _("Đã nhận"), "processed": _("Đã xử lý"),
-            "flagged": _("Bị đánh dấu")}.get(status, status)
+    return {
+        "queued": _("Chờ gửi"),
+        "sending": _("Đang gửi"),
+        "sent": _("Đã gửi"),
+        "delivered": _("Đã đến máy"),
+        "undelivered": _("Không đến máy"),
+        "failed": _("Lỗi"),
+        "skipped": _("Bỏ qua (từ chối nhận tin)"),
+        "received": _("Đã nhận"),
+        "processed": _("Đã xử lý"),
+        "flagged": _("Bị đánh dấu"),
+    }.get(status, status)
 
 
 def event_label(kind: str) -> str:
     """What an entry of an item's history did."""
-    return {"created": _("Tiếp nhận"), "text_appended": _("Thêm nội dung"),
-            "status": _("Đổi trạng thái"), "category": _("Đặt lĩnh vực"),
-            "hamlet": _("Đặt ấp, khóm"), "legal_type": _("Đặt loại đơn"),
-            "dialogue": _("Đưa vào buổi đối thoại"), "merged": _("Gộp vào ý kiến khác"),
-            "rejected": _("Từ chối"), "follow_up": _("Giao người phụ trách, hạn xử lý"),
-            "sms_reply": _("Trả lời bằng SMS"), "progress": _("Ghi tiến độ"),
-            "responsible": _("Giao người phụ trách"), "due_date": _("Đặt hạn xử lý"),
-            "due_extended": _("Gia hạn xử lý"), "due_changed": _("Đổi hạn xử lý"),
-            "report_back": _("Đưa vào phần báo cáo lại tại buổi đối thoại"),
-            "evidence": _("Đính kèm minh chứng"),
-            "linked": _("Liên quan đến ý kiến khác")}.get(kind, kind)
+    return {
+        "created": _("Tiếp nhận"),
+        "text_appended": _("Thêm nội dung"),
+        "status": _("Đổi trạng thái"),
+        "category": _("Đặt lĩnh vực"),
+        "hamlet": _("Đặt ấp, khóm"),
+        "legal_type": _("Đặt loại đơn"),
+        "dialogue": _("Đưa vào buổi đối thoại"),
+        "merged": _("Gộp vào ý kiến khác"),
+        "rejected": _("Từ chối"),
+        "follow_up": _("Giao người phụ trách, hạn xử lý"),
+        "sms_reply": _("Trả lời bằng SMS"),
+        "progress": _("Ghi tiến độ"),
+        "responsible": _("Giao người phụ trách"),
+        "due_date": _("Đặt hạn xử lý"),
+        "due_extended": _("Gia hạn xử lý"),
+        "due_changed": _("Đổi hạn xử lý"),
+        "report_back": _("Đưa vào phần báo cáo lại tại buổi đối thoại"),
+        "evidence": _("Đính kèm minh chứng"),
+        "linked": _("Liên quan đến ý kiến khác"),
+    }.get(kind, kind)
 
 
 def intake_method_label(method: str) -> str:
     """How an item entered at the commune reached the office."""
-    return {"letter": _("Thư, đơn gửi đến"), "phone": _("Gọi điện thoại"),
-            "walk_in": _("Đến trực tiếp")}.get(method, method)
+    return {
+        "letter": _("Thư, đơn gửi đến"),
+        "phone": _("Gọi điện thoại"),
+        "walk_in": _("Đến trực tiếp"),
+    }.get(method, method)
 
 
 def has_endpoint(name: str) -> bool:
@@ -60,9 +89,14 @@ def jinja_helpers() -> dict:
     from admin.access import is_deployment_admin
     from nghedan.services.status import status_label
 
-    return {"role_label": role_label, "channel_label": channel_label,
-            "legal_type_label": legal_type_label, "status_label": status_label,
-            "event_label": event_label, "has_endpoint": has_endpoint,
-            "message_status_label": message_status_label,
-            "is_deployment_admin": is_deployment_admin,
-            "intake_method_label": intake_method_label}
+    return {
+        "role_label": role_label,
+        "channel_label": channel_label,
+        "legal_type_label": legal_type_label,
+        "status_label": status_label,
+        "event_label": event_label,
+        "has_endpoint": has_endpoint,
+        "message_status_label": message_status_label,
+        "is_deployment_admin": is_deployment_admin,
+        "intake_method_label": intake_method_label,
+    }

@@ -45,6 +45,11 @@ def is_blocked(user: User | None, remote_addr: str | None) -> bool:
 
 
 def record_failure(user: User | None, username: str, remote_addr: str | None) -> None:
-    audit("login_failed", commune_id=user.commune_id if user else None, object_type="user",
-          object_id=user.id if user else None, remote_addr=remote_addr,
-          detail={"username": username[:80]})
+    audit(
+        "login_failed",
+        commune_id=user.commune_id if user else None,
+        object_type="user",
+        object_id=user.id if user else None,
+        remote_addr=remote_addr,
+        detail={"username": username[:80]},
+    )

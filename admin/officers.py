@@ -40,8 +40,13 @@ DEFAULT_PHOTO_MAX_BYTES = 1024 * 1024
 
 class OfficerForm(FlaskForm):
     name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=120)])
-    code = StringField(_l("Mã quầy"), validators=[
-        DataRequired(), Regexp(r"^\d{1,8}$", message=_l("Mã quầy gồm 1 đến 8 chữ số."))])
+    code = StringField(
+        _l("Mã quầy"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^\d{1,8}$", message=_l("Mã quầy gồm 1 đến 8 chữ số.")),
+        ],
+    )
     title = StringField(_l("Chức danh"), validators=[Length(max=120)])
     desk = StringField(_l("Quầy, bộ phận"), validators=[Length(max=120)])
     active = BooleanField(_l("Đang làm việc"), default=True)
@@ -53,19 +58,32 @@ class PhotoForm(FlaskForm):
 
 def photo_folder() -> Path:
     """Where officer photos live; the kiosk serves them from the same place."""
-    return Path(current_app.config.get("OFFICER_PHOTO_DIR")
-                or Path(current_app.instance_path) / "officer_photos")
+    return Path(
+        current_app.config.get("OFFICER_PHOTO_DIR")
+        or Path(current_app.instance_path) / "officer_photos"
+    )
 
 
 def _fields(form: OfficerForm, *, active: bool | None = None) -> people.OfficerFields:
-    return people.OfficerFields(name=form.name.data or "", code=form.code.data or "",
-                                title=form.title.data or "", desk=form.desk.data or "",
-                                active=bool(form.active.data) if active is None else active)
+    return people.OfficerFields(
+        name=form.name.data or "",
+        code=form.code.data or "",
+        title=form.title.data or "",
+        desk=form.desk.data or "",
+        active=bool(form.active.data) if active is None else active,
+    )
 
 
 def _audit(action: str, officer: Officer, **detail) -> None:
-    audit(action, user_id=current_user.id, commune_id=officer.commune_id, object_type="officer",
-          object_id=officer.id, remote_addr=request.remote_addr, detail=detail or None)
+    audit(
+        action,
+        user_id=current_user.id,
+        commune_id=officer.commune_id,
+        object_type="officer",
+        object_id=officer.id,
+        remote_addr=request.remote_addr,
+        detail=detail or None,
+    )
 
 
 def _own_officer(officer_id: int) -> Officer:
@@ -87,11 +105,19 @@ def index():
         if added is not None:
             return redirect(url_for("admin.officer", officer_id=added.id))
     commune_ids = visible_commune_ids(current_user)
-    communes = dict(db.session.execute(
-        select(Commune.id, Commune.name).where(Commune.id.in_(commune_ids))).all())
-    return render_template("admin/officers.html", officers=people.list_officers(commune_ids),
-                           communes=communes, form=form, post_form=PostForm(),
-                           can_edit=current_user.role == "admin")
+    communes = dict(
+        db.session.execute(
+            select(Commune.id, Commune.name).where(Commune.id.in_(commune_ids))
+        ).all()
+    )
+    return render_template(
+        "admin/officers.html",
+        officers=people.list_officers(commune_ids),
+        communes=communes,
+        form=form,
+        post_form=PostForm(),
+        can_edit=current_user.role == "admin",
+    )
 
 
 def _add(form: OfficerForm) -> Officer | None:
@@ -126,9 +152,14 @@ def edit(officer_id: int):
             _audit("officer.updated", officer, changes=changes)
         flash(_("Đã lưu."), "ok")
         return redirect(url_for("admin.officers"))
-    return render_template("admin/officer.html", officer=officer, form=form,
-                           photo_form=PhotoForm(), post_form=PostForm(),
-                           max_kb=_photo_max_bytes() // 1024)
+    return render_template(
+        "admin/officer.html",
+        officer=officer,
+        form=form,
+        photo_form=PhotoForm(),
+        post_form=PostForm(),
+        max_kb=_photo_max_bytes() // 1024,
+    )
 
 
 def _photo_max_bytes() -> int:

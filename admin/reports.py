@@ -43,10 +43,13 @@ def score_labels() -> dict[int, str]:
 
 
 def reason_labels() -> dict[str, str]:
-    return {"attitude": _("Thái độ chưa tốt"), "slow": _("Chậm trễ"),
-            "unclear_guidance": _("Hướng dẫn chưa rõ"),
-            "extra_papers": _("Yêu cầu giấy tờ ngoài quy định"),
-            "harassment": _("Gây phiền hà")}
+    return {
+        "attitude": _("Thái độ chưa tốt"),
+        "slow": _("Chậm trễ"),
+        "unclear_guidance": _("Hướng dẫn chưa rõ"),
+        "extra_papers": _("Yêu cầu giấy tờ ngoài quy định"),
+        "harassment": _("Gây phiền hà"),
+    }
 
 
 # --- what the query string asks for ------------------------------------------------------
@@ -62,8 +65,12 @@ def chosen_period() -> reports.Period:
     if start and end and start <= end and (end - start).days <= 3660:
         return reports.Period(start, end)
     year, _sep, q = request.args.get("quarter", "").partition("-Q")
-    if (year.isascii() and year.isdigit() and q in ("1", "2", "3", "4")
-            and 2000 <= int(year) <= 2100):
+    if (
+        year.isascii()
+        and year.isdigit()
+        and q in ("1", "2", "3", "4")
+        and 2000 <= int(year) <= 2100
+    ):
         return reports.quarter_of(date(int(year), 3 * int(q) - 2, 1))
     return reports.quarter_of(local(utcnow()).date())
 
@@ -104,12 +111,20 @@ def _base_args() -> dict:
 
 
 def _page_context(commune_ids: list[int]) -> dict:
-    communes = db.session.scalars(select(Commune).where(
-        Commune.id.in_(visible_commune_ids(current_user))).order_by(Commune.name)).all()
-    return dict(period=chosen_period(), communes=communes, quarters=quarter_choices(),
-                base_args=_base_args(), many=len(commune_ids) > 1,
-                all_officers_args={k: v for k, v in _base_args().items() if k != "officer"},
-                period_label=report_summary.period_label(chosen_period()))
+    communes = db.session.scalars(
+        select(Commune)
+        .where(Commune.id.in_(visible_commune_ids(current_user)))
+        .order_by(Commune.name)
+    ).all()
+    return dict(
+        period=chosen_period(),
+        communes=communes,
+        quarters=quarter_choices(),
+        base_args=_base_args(),
+        many=len(commune_ids) > 1,
+        all_officers_args={k: v for k, v in _base_args().items() if k != "officer"},
+        period_label=report_summary.period_label(chosen_period()),
+    )
 
 
 # --- satisfaction ------------------------------------------------------------------------
@@ -135,12 +150,23 @@ def satisfaction():
     scope = dict(officer_id=officer.id if officer else None, channel=channel)
     trend = reports.rating_trend(ids, period, unit=unit, **scope)
     return render_template(
-        "admin/reports/satisfaction.html", rows=rows, total=reports.total_levels(rows),
-        group=group, unit=unit, channel=channel, officer=officer, trend=trend,
-        trend_chart=_trend_chart(trend, unit), reasons=reports.reason_counts(ids, period, **scope),
-        comments=reports.rating_comments(ids, period, **scope), score_labels=score_labels(),
-        reason_labels=reason_labels(), alerts=report_alerts.satisfaction_alerts(ids),
-        minimum=reports.MIN_RATINGS, **_page_context(ids))
+        "admin/reports/satisfaction.html",
+        rows=rows,
+        total=reports.total_levels(rows),
+        group=group,
+        unit=unit,
+        channel=channel,
+        officer=officer,
+        trend=trend,
+        trend_chart=_trend_chart(trend, unit),
+        reasons=reports.reason_counts(ids, period, **scope),
+        comments=reports.rating_comments(ids, period, **scope),
+        score_labels=score_labels(),
+        reason_labels=reason_labels(),
+        alerts=report_alerts.satisfaction_alerts(ids),
+        minimum=reports.MIN_RATINGS,
+        **_page_context(ids),
+    )
 
 
 def _trend_chart(trend: list[reports.TrendPoint], unit: str) -> dict:
@@ -150,11 +176,16 @@ def _trend_chart(trend: list[reports.TrendPoint], unit: str) -> dict:
     return {
         "kind": "trend",
         "labels": [p.bucket.strftime(fmt) for p in trend],
-        "levels": [{"label": labels[s], "data": [p.levels.counts[s - 1] for p in trend]}
-                   for s in (1, 2, 3, 4)],
-        "index": {"label": _("Chỉ số hài lòng (%)"),
-                  "data": [None if p.levels.index is None else round(p.levels.index * 100, 1)
-                           for p in trend]},
+        "levels": [
+            {"label": labels[s], "data": [p.levels.counts[s - 1] for p in trend]}
+            for s in (1, 2, 3, 4)
+        ],
+        "index": {
+            "label": _("Chỉ số hài lòng (%)"),
+            "data": [
+                None if p.levels.index is None else round(p.levels.index * 100, 1) for p in trend
+            ],
+        },
     }
 
 
@@ -178,13 +209,20 @@ def activity():
     rows = report_activity.activity(ids, period, tally=tally)
     breakdowns = {by: _labelled_breakdown(tally, by) for by in report_activity.BREAKDOWNS}
     return render_template(
-        "admin/reports/activity.html", rows=rows, total=report_activity.activity_total(rows),
-        breakdowns=breakdowns, summary=report_summary.quarterly_summary(ids, period, rows=rows),
-        charts={by: {"kind": "bars", "labels": [k for k, _n in pairs],
-                     "data": [n for _k, n in pairs]} for by, pairs in breakdowns.items()},
+        "admin/reports/activity.html",
+        rows=rows,
+        total=report_activity.activity_total(rows),
+        breakdowns=breakdowns,
+        summary=report_summary.quarterly_summary(ids, period, rows=rows),
+        charts={
+            by: {"kind": "bars", "labels": [k for k, _n in pairs], "data": [n for _k, n in pairs]}
+            for by, pairs in breakdowns.items()
+        },
         register_columns=activity_tables.register_columns(),
         register_cells=activity_tables.register_cells,
-        deadline_days=report_dialogues.notice_deadline_days(), **_page_context(ids))
+        deadline_days=report_dialogues.notice_deadline_days(),
+        **_page_context(ids),
+    )
 
 
 def _labelled_breakdown(tally: report_activity.ItemTally, by: str) -> list[tuple[str, int]]:
@@ -209,16 +247,18 @@ def satisfaction_export(fmt: str):
     scope = dict(officer_id=officer.id if officer else None, channel=channel)
     name = request.args.get("table", "officer")
     if name in reports.GROUPS:
-        table = _satisfaction_table(reports.satisfaction(ids, period, group=name,
-                                                         channel=channel), name, period)
+        table = _satisfaction_table(
+            reports.satisfaction(ids, period, group=name, channel=channel), name, period
+        )
     elif name == "trend":
         unit = _choice("unit", reports.TREND_UNITS, "month")
         table = _trend_table(reports.rating_trend(ids, period, unit=unit, **scope), period)
     elif name == "reasons":
         table = _reasons_table(reports.reason_counts(ids, period, **scope), period)
     elif name == "comments":
-        table = _comments_table(reports.rating_comments(ids, period, limit=100_000, **scope),
-                                period)
+        table = _comments_table(
+            reports.rating_comments(ids, period, limit=100_000, **scope), period
+        )
     else:
         abort(404)
     return stream(table, fmt)
@@ -230,21 +270,27 @@ def activity_export(fmt: str):
     ids, period = chosen_communes(), chosen_period()
     name = request.args.get("table", "communes")
     if name == "communes":
-        table = activity_tables.activity_table(report_activity.activity(ids, period),
-                                               _stem(period))
+        table = activity_tables.activity_table(report_activity.activity(ids, period), _stem(period))
     elif name in report_activity.BREAKDOWNS:
-        table = Table(f"hoat-dong-{name}-{_stem(period)}", _("Ý kiến theo nhóm"),
-                      (Column(_("Nhóm")), Column(_("Số ý kiến"), "int")),
-                      _labelled_breakdown(report_activity.item_tally(ids, period), name))
+        table = Table(
+            f"hoat-dong-{name}-{_stem(period)}",
+            _("Ý kiến theo nhóm"),
+            (Column(_("Nhóm")), Column(_("Số ý kiến"), "int")),
+            _labelled_breakdown(report_activity.item_tally(ids, period), name),
+        )
     elif name in ("register", "voters"):
-        table = activity_tables.register_table(report_dialogues.register(ids, period), name,
-                                               _stem(period))
+        table = activity_tables.register_table(
+            report_dialogues.register(ids, period), name, _stem(period)
+        )
     elif name == "hamlets":
         missing = report_activity.hamlets_without_dialogue(ids, period)
         communes = dict(db.session.execute(select(Commune.id, Commune.name)).all())
-        table = Table(f"ap-chua-doi-thoai-{_stem(period)}", _("Ấp chưa đối thoại"),
-                      (Column(_("Xã, phường")), Column(_("Ấp, khóm"))),
-                      [(communes[c], h) for c, names in missing.items() for h in names])
+        table = Table(
+            f"ap-chua-doi-thoai-{_stem(period)}",
+            _("Ấp chưa đối thoại"),
+            (Column(_("Xã, phường")), Column(_("Ấp, khóm"))),
+            [(communes[c], h) for c, names in missing.items() for h in names],
+        )
     else:
         abort(404)
     return stream(table, fmt)
@@ -254,10 +300,12 @@ def stream(table: Table, fmt: str) -> Response:
     """Send a table as it is produced (a long export never waits to be complete)."""
     if fmt not in exports.FORMATS:
         abort(404)
-    response = Response(stream_with_context(exports.chunks(table, fmt)),
-                        content_type=exports.CONTENT_TYPES[fmt])
+    response = Response(
+        stream_with_context(exports.chunks(table, fmt)), content_type=exports.CONTENT_TYPES[fmt]
+    )
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename(table, fmt)}"')
+        f'attachment; filename="{exports.filename(table, fmt)}"'
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -270,7 +318,9 @@ def _stem(period: reports.Period) -> str:
 
 def _level_columns() -> tuple[Column, ...]:
     return tuple(Column(label, "int") for label in score_labels().values()) + (
-        Column(_("Tổng số"), "int"), Column(_("Chỉ số hài lòng"), "percent"))
+        Column(_("Tổng số"), "int"),
+        Column(_("Chỉ số hài lòng"), "percent"),
+    )
 
 
 def _levels_cells(levels: reports.Levels) -> tuple:
@@ -280,32 +330,47 @@ def _levels_cells(levels: reports.Levels) -> tuple:
 
 def _satisfaction_table(rows, group: str, period) -> Table:
     first = {"officer": _("Cán bộ"), "desk": _("Quầy"), "commune": _("Xã, phường")}[group]
-    return Table(f"hai-long-{group}-{_stem(period)}", _("Mức độ hài lòng"),
-                 (Column(first), Column(_("Chức vụ, quầy")), Column(_("Xã, phường")))
-                 + _level_columns(),
-                 [(r.label, r.detail, r.commune, *_levels_cells(r.levels)) for r in rows])
+    return Table(
+        f"hai-long-{group}-{_stem(period)}",
+        _("Mức độ hài lòng"),
+        (Column(first), Column(_("Chức vụ, quầy")), Column(_("Xã, phường"))) + _level_columns(),
+        [(r.label, r.detail, r.commune, *_levels_cells(r.levels)) for r in rows],
+    )
 
 
 def _trend_table(trend, period) -> Table:
-    return Table(f"hai-long-xu-huong-{_stem(period)}", _("Xu hướng hài lòng"),
-                 (Column(_("Từ ngày"), "date"),) + _level_columns(),
-                 [(p.bucket, *_levels_cells(p.levels)) for p in trend])
+    return Table(
+        f"hai-long-xu-huong-{_stem(period)}",
+        _("Xu hướng hài lòng"),
+        (Column(_("Từ ngày"), "date"),) + _level_columns(),
+        [(p.bucket, *_levels_cells(p.levels)) for p in trend],
+    )
 
 
 def _reasons_table(pairs, period) -> Table:
     labels = reason_labels()
-    return Table(f"hai-long-ly-do-{_stem(period)}", _("Lý do chưa hài lòng"),
-                 (Column(_("Lý do")), Column(_("Số lần"), "int")),
-                 [(labels.get(k, k), n) for k, n in pairs])
+    return Table(
+        f"hai-long-ly-do-{_stem(period)}",
+        _("Lý do chưa hài lòng"),
+        (Column(_("Lý do")), Column(_("Số lần"), "int")),
+        [(labels.get(k, k), n) for k, n in pairs],
+    )
 
 
 def _comments_table(comments, period) -> Table:
     labels = score_labels()
-    return Table(f"hai-long-gop-y-{_stem(period)}", _("Góp ý kèm đánh giá"),
-                 (Column(_("Thời gian"), "datetime"), Column(_("Cán bộ")), Column(_("Mức")),
-                  Column(_("Kênh")), Column(_("Góp ý"))),
-                 [(c.at, c.officer, labels[c.score], channel_label(c.channel), c.comment)
-                  for c in comments])
+    return Table(
+        f"hai-long-gop-y-{_stem(period)}",
+        _("Góp ý kèm đánh giá"),
+        (
+            Column(_("Thời gian"), "datetime"),
+            Column(_("Cán bộ")),
+            Column(_("Mức")),
+            Column(_("Kênh")),
+            Column(_("Góp ý")),
+        ),
+        [(c.at, c.officer, labels[c.score], channel_label(c.channel), c.comment) for c in comments],
+    )
 
 
 def export_url(endpoint: str, fmt: str, table: str) -> str:

@@ -76,25 +76,37 @@ def log_page(commune_ids: list[int], after: int | None, before: int | None) -> L
     """One page of the filtered log, newest first, by keyset on the id."""
     query = _filtered(commune_ids).options(selectinload(Message.item))
     if before is not None:
-        rows = list(db.session.scalars(query.where(Message.id > before)
-                                       .order_by(Message.id.asc()).limit(PAGE_SIZE + 1)))
+        rows = list(
+            db.session.scalars(
+                query.where(Message.id > before).order_by(Message.id.asc()).limit(PAGE_SIZE + 1)
+            )
+        )
         has_newer = len(rows) > PAGE_SIZE
         rows = list(reversed(rows[:PAGE_SIZE]))
-        return LogPage(rows, rows[0].id if rows and has_newer else None,
-                       rows[-1].id if rows else None)
+        return LogPage(
+            rows, rows[0].id if rows and has_newer else None, rows[-1].id if rows else None
+        )
     if after is not None:
         query = query.where(Message.id < after)
     rows = list(db.session.scalars(query.order_by(Message.id.desc()).limit(PAGE_SIZE + 1)))
     has_older = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return LogPage(rows, rows[0].id if rows and after is not None else None,
-                   rows[-1].id if rows and has_older else None)
+    return LogPage(
+        rows,
+        rows[0].id if rows and after is not None else None,
+        rows[-1].id if rows and has_older else None,
+    )
 
 
 def _channels(commune_ids: list[int]) -> list[str]:
-    return list(db.session.scalars(select(Message.channel).distinct()
-                                   .where(Message.commune_id.in_(commune_ids))
-                                   .order_by(Message.channel)))
+    return list(
+        db.session.scalars(
+            select(Message.channel)
+            .distinct()
+            .where(Message.commune_id.in_(commune_ids))
+            .order_by(Message.channel)
+        )
+    )
 
 
 def phone_shower(messages: list[Message]):
@@ -119,11 +131,16 @@ def index():
     commune_ids = visible_commune_ids(current_user)
     page = log_page(commune_ids, _cursor("after"), _cursor("before"))
     return render_template(
-        "admin/sms_log.html", page=page, phone_of=phone_shower(page.messages),
+        "admin/sms_log.html",
+        page=page,
+        phone_of=phone_shower(page.messages),
         filter_args=filter_args,
-        channels=_channels(commune_ids), statuses=OUT_STATUSES + IN_STATUSES,
-        failed_statuses=FAILED_STATUSES, form=PostForm(),
-        can_resend=current_user.role in ("admin", "officer"))
+        channels=_channels(commune_ids),
+        statuses=OUT_STATUSES + IN_STATUSES,
+        failed_statuses=FAILED_STATUSES,
+        form=PostForm(),
+        can_resend=current_user.role in ("admin", "officer"),
+    )
 
 
 @require_role("admin", "officer")
@@ -138,14 +155,25 @@ def resend(message_id: int):
     if original.direction != "out" or original.status not in FAILED_STATUSES:
         flash(_("Chỉ gửi lại được tin nhắn gửi đi bị lỗi."), "error")
         return redirect(back)
-    copy = queue_sms(original.phone, original.body, kind=original.kind,
-                     commune_id=original.commune_id, item_id=original.item_id)
+    copy = queue_sms(
+        original.phone,
+        original.body,
+        kind=original.kind,
+        commune_id=original.commune_id,
+        item_id=original.item_id,
+    )
     if copy is None:
         flash(_("Số điện thoại này đã từ chối nhận tin nhắn."), "error")
         return redirect(back)
     db.session.flush()
-    audit("sms.resent", user_id=current_user.id, commune_id=original.commune_id,
-          object_type="message", object_id=original.id, remote_addr=request.remote_addr,
-          detail={"copy_id": copy.id})
+    audit(
+        "sms.resent",
+        user_id=current_user.id,
+        commune_id=original.commune_id,
+        object_type="message",
+        object_id=original.id,
+        remote_addr=request.remote_addr,
+        detail={"copy_id": copy.id},
+    )
     flash(_("Đã xếp tin nhắn vào hàng chờ gửi lại."), "ok")
     return redirect(back)

@@ -34,7 +34,12 @@ def index():
     watched = report_supervision.watch_list(ids, period) if ids else []
     report_args = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     return render_template(
-        "admin/reports/supervision.html", watched=watched, period=period,
-        period_label=report_summary.period_label(period), no_communes=not ids,
-        needing=sum(1 for w in watched if w.problems), report_args=report_args,
-        deadline_days=report_dialogues.notice_deadline_days())
+        "admin/reports/supervision.html",
+        watched=watched,
+        period=period,
+        period_label=report_summary.period_label(period),
+        no_communes=not ids,
+        needing=sum(1 for w in watched if w.problems),
+        report_args=report_args,
+        deadline_days=report_dialogues.notice_deadline_days(),
+    )

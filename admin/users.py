@@ -34,9 +34,15 @@ def _user(user_id: int) -> User:
 
 
 def _audit(action: str, user: User, **detail) -> None:
-    audit(action, user_id=current_user.id, commune_id=current_user.commune_id,
-          object_type="user", object_id=user.id, remote_addr=request.remote_addr,
-          detail=detail or None)
+    audit(
+        action,
+        user_id=current_user.id,
+        commune_id=current_user.commune_id,
+        object_type="user",
+        object_id=user.id,
+        remote_addr=request.remote_addr,
+        detail=detail or None,
+    )
 
 
 @require_role("admin")
@@ -46,9 +52,13 @@ def index():
     form.role.choices = _role_choices()
     if form.validate_on_submit():
         try:
-            user = create_user(username=form.username.data, password=form.password.data,
-                               role=form.role.data, commune_id=current_user.commune_id,
-                               full_name=(form.full_name.data or "").strip())
+            user = create_user(
+                username=form.username.data,
+                password=form.password.data,
+                role=form.role.data,
+                commune_id=current_user.commune_id,
+                full_name=(form.full_name.data or "").strip(),
+            )
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
@@ -56,13 +66,24 @@ def index():
             _audit("user.created", user, role=user.role)
             flash(_("Đã tạo người dùng %(name)s.", name=user.username), "ok")
             return redirect(url_for("admin.users"))
-    users = sorted(db.session.scalars(select(User).where(
-        User.commune_id == current_user.commune_id, User.role.in_(COMMUNE_ROLES))),
-        key=lambda u: person_sort_key(u.full_name or u.username))
+    users = sorted(
+        db.session.scalars(
+            select(User).where(
+                User.commune_id == current_user.commune_id, User.role.in_(COMMUNE_ROLES)
+            )
+        ),
+        key=lambda u: person_sort_key(u.full_name or u.username),
+    )
     role_form = RoleForm()
     role_form.role.choices = _role_choices()
-    return render_template("admin/users.html", form=form, users=users, role_form=role_form,
-                           password_form=PasswordForm(), post_form=PostForm())
+    return render_template(
+        "admin/users.html",
+        form=form,
+        users=users,
+        role_form=role_form,
+        password_form=PasswordForm(),
+        post_form=PostForm(),
+    )
 
 
 @require_role("admin")

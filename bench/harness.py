@@ -20,8 +20,14 @@ BATCH = 20_000
 
 
 def bench_app(url: str):
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40, "TESTING": True,
-                       "WTF_CSRF_ENABLED": False})
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
 
 
 @contextmanager
@@ -82,9 +88,11 @@ def timed(fn, repeat: int, digits: int = 1) -> dict:
         samples.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
     samples.sort()
-    return {"median_ms": round(statistics.median(samples), digits),
-            "p90_ms": round(samples[max(0, int(len(samples) * 0.9) - 1)], digits),
-            "cpu_median_ms": round(statistics.median(cpu), digits)}
+    return {
+        "median_ms": round(statistics.median(samples), digits),
+        "p90_ms": round(samples[max(0, int(len(samples) * 0.9) - 1)], digits),
+        "cpu_median_ms": round(statistics.median(cpu), digits),
+    }
 
 
 def load_average() -> list[float]:

@@ -45,8 +45,11 @@ WORDS = (
     "hàng rào lấn đất hàng xóm tiêm phòng dại chó mèo cống thoát nước nghẹt cầu tre yếu"
 ).split()
 RARE = "trạm bơm"  # in about 0.1% of the rows; no other word folds to "tram" or "bom"
-STATUSES = ("new",) * 3 + ("triaged",) * 3 + ("scheduled", "answered", "closed", "closed",
-                                              "forwarded", "rejected", "duplicate")
+STATUSES = (
+    ("new",) * 3
+    + ("triaged",) * 3
+    + ("scheduled", "answered", "closed", "closed", "forwarded", "rejected", "duplicate")
+)
 
 
 def item_rows(n: int, commune_id: int, hamlets: list[int], categories: list[int], rng):
@@ -61,11 +64,17 @@ def item_rows(n: int, commune_id: int, hamlets: list[int], categories: list[int]
         created = start + step * i
         code = f"{i:07d}"
         yield {
-            "tracking_code": code + str(damm_digit(code)), "channel": rng.choice(
-                ("sms", "sms", "kiosk", "admin")), "commune_id": commune_id,
-            "hamlet_id": rng.choice(hamlets), "category_id": rng.choice(categories),
-            "legal_type": "opinion", "text": body, "text_folded": fold_diacritics(body),
-            "status": rng.choice(STATUSES), "flagged": False, "created_at": created,
+            "tracking_code": code + str(damm_digit(code)),
+            "channel": rng.choice(("sms", "sms", "kiosk", "admin")),
+            "commune_id": commune_id,
+            "hamlet_id": rng.choice(hamlets),
+            "category_id": rng.choice(categories),
+            "legal_type": "opinion",
+            "text": body,
+            "text_folded": fold_diacritics(body),
+            "status": rng.choice(STATUSES),
+            "flagged": False,
+            "created_at": created,
             "updated_at": created,
         }
 
@@ -78,8 +87,9 @@ def load(app, n: int) -> int:
         commune.hamlets = [Hamlet(name=f"Ấp {k}") for k in range(1, 31)]
         db.session.add(commune)
         db.session.flush()
-        db.session.add(User(username="bench", role="officer", commune_id=commune.id,
-                            password_hash="x"))
+        db.session.add(
+            User(username="bench", role="officer", commune_id=commune.id, password_hash="x")
+        )
         hamlets = [h.id for h in commune.hamlets]
         categories = list(db.session.scalars(select(Category.id)))
         db.session.commit()
@@ -88,17 +98,23 @@ def load(app, n: int) -> int:
             db.session.execute(text("DROP INDEX ix_items_text_folded_trgm"))
         insert_in_batches(Item, item_rows(n, commune.id, hamlets, categories, rng))
         if postgres:
-            db.session.execute(text("CREATE INDEX ix_items_text_folded_trgm ON items "
-                                    "USING gin (text_folded gin_trgm_ops)"))
+            db.session.execute(
+                text(
+                    "CREATE INDEX ix_items_text_folded_trgm ON items "
+                    "USING gin (text_folded gin_trgm_ops)"
+                )
+            )
             db.session.commit()
         return commune.id
 
 
 def floor_for(ids: list[int]):
     """A plain SELECT of the same rows by primary key."""
+
     def run():
         db.session.execute(select(Item).where(Item.id.in_(ids))).all()
         db.session.rollback()
+
     return run
 
 
@@ -106,14 +122,21 @@ def measure(app, commune_id: int, repeat: int) -> dict:
     results = {}
     with app.app_context():
         base = search.ItemFilter(commune_ids=(commune_id,))
-        triaged = search.ItemFilter(commune_ids=(commune_id,), status="triaged",
-                                    category_id=db.session.scalar(select(Category.id).limit(1)))
+        triaged = search.ItemFilter(
+            commune_ids=(commune_id,),
+            status="triaged",
+            category_id=db.session.scalar(select(Category.id).limit(1)),
+        )
         matching = db.session.scalar(
-            select(db.func.count(Item.id)).where(*search.conditions(triaged)))
+            select(db.func.count(Item.id)).where(*search.conditions(triaged))
+        )
         deep = db.session.execute(
-            select(Item.created_at, Item.id).where(*search.conditions(triaged))
+            select(Item.created_at, Item.id)
+            .where(*search.conditions(triaged))
             .order_by(Item.created_at.desc(), Item.id.desc())
-            .offset(min(50_000, matching // 2)).limit(1)).one()
+            .offset(min(50_000, matching // 2))
+            .limit(1)
+        ).one()
         cursor = search.Cursor(deep.created_at, deep.id)
         found = search.ItemFilter(commune_ids=(commune_id,), q="tram bom")
         cases = {
@@ -122,16 +145,23 @@ def measure(app, commune_id: int, repeat: int) -> dict:
             "search_0.1pct": lambda: search.page(found, size=50),
         }
         for name, fn in cases.items():
+
             def run(fn=fn):
                 fn()
                 db.session.rollback()
+
             ids = [i.id for i in fn().items]
-            results[name] = {"rows": len(ids), **timed(run, repeat, digits=2),
-                             "floor": timed(floor_for(ids), repeat, digits=2)}
+            results[name] = {
+                "rows": len(ids),
+                **timed(run, repeat, digits=2),
+                "floor": timed(floor_for(ids), repeat, digits=2),
+            }
         results["search_0.1pct"]["matches"] = db.session.scalar(
-            select(db.func.count(Item.id)).where(*search.conditions(found)))
+            select(db.func.count(Item.id)).where(*search.conditions(found))
+        )
         results["status_counts"] = timed(
-            lambda: (search.status_counts(base), db.session.rollback()), max(3, repeat // 4))
+            lambda: (search.status_counts(base), db.session.rollback()), max(3, repeat // 4)
+        )
     results.update(measure_http(app, repeat))
     return results
 
@@ -145,11 +175,15 @@ def measure_http(app, repeat: int) -> dict:
         session["_user_id"] = f"{user_id}:{epoch}"
         session["_fresh"] = True
     out = {}
-    for name, url in (("http_first_page", "/admin/items"),
-                      ("http_search", "/admin/items?q=tram+bom")):
+    for name, url in (
+        ("http_first_page", "/admin/items"),
+        ("http_search", "/admin/items?q=tram+bom"),
+    ):
+
         def get(url=url):
             response = client.get(url)
             assert response.status_code == 200, response.status_code
+
         out[name] = timed(get, max(3, repeat // 4))
     return out
 
@@ -161,9 +195,14 @@ def run_engine(engine: str, rows: int, repeat: int) -> dict:
         analyze(app)
         load_s = round(time.perf_counter() - t0, 1)
         print(f"{engine}: loaded {rows:,} items in {load_s} s", flush=True)
-        return {"engine": engine, "rows": rows, "repeat": repeat, "load_seconds": load_s,
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                **measure(app, commune_id, repeat)}
+        return {
+            "engine": engine,
+            "rows": rows,
+            "repeat": repeat,
+            "load_seconds": load_s,
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            **measure(app, commune_id, repeat),
+        }
 
 
 def main() -> None:

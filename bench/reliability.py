@@ -104,13 +104,19 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load = Load(texts=args.texts, outbound=args.outbound, concurrency=args.concurrency)
     names = [args.only] if args.only else SCENARIOS
-    report = {"cpus": os.cpu_count(), "web_workers": WEB_WORKERS, "load": load.__dict__,
-              "settings": SETTINGS, "scenarios": []}
+    report = {
+        "cpus": os.cpu_count(),
+        "web_workers": WEB_WORKERS,
+        "load": load.__dict__,
+        "settings": SETTINGS,
+        "scenarios": [],
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "reliability.json"
     if args.only and path.exists():  # one scenario again: keep the others' last results
-        report["scenarios"] = [s for s in json.loads(path.read_text())["scenarios"]
-                               if s["scenario"] != args.only]
+        report["scenarios"] = [
+            s for s in json.loads(path.read_text())["scenarios"] if s["scenario"] != args.only
+        ]
     with tempfile.TemporaryDirectory() as tmpdir:
         for name in names:
             cluster = ThrowawayCluster().start()  # its own, since one scenario stops it
@@ -118,8 +124,9 @@ def main() -> None:
                 report["scenarios"].append(run(name, cluster, Path(tmpdir), load))
             finally:
                 cluster.stop()
-    report["messages_lost"] = sum(s["inbound_lost"] + s["outbound_never_sent"]
-                                  for s in report["scenarios"])
+    report["messages_lost"] = sum(
+        s["inbound_lost"] + s["outbound_never_sent"] for s in report["scenarios"]
+    )
     report["sent_twice"] = sum(s["outbound_sent_twice_or_more"] for s in report["scenarios"])
     report["scenarios"].sort(key=lambda s: SCENARIOS.index(s["scenario"]))
     path.write_text(json.dumps(report, indent=2))

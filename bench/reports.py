@@ -62,11 +62,26 @@ START = END - timedelta(days=730)
 QUARTER = reports.Period(date(2026, 7, 1), date(2026, 9, 30))
 YEAR = reports.Period(date(2025, 10, 1), date(2026, 9, 30))
 HALF_YEAR = reports.Period(date(2026, 4, 1), date(2026, 9, 30))  # the supervisor's landing
-TEXTS = [f"Đề nghị xã xem xét việc số {n}: đường ấp ngập nước, đèn đường hư, rác thải "
-         f"chưa được thu gom, người dân đi lại khó khăn." for n in range(500)]
-STATUSES = ("new",) * 2 + ("triaged",) * 3 + ("scheduled", "answered", "answered", "closed",
-                                              "closed", "forwarded", "escalated", "rejected",
-                                              "duplicate")
+TEXTS = [
+    f"Đề nghị xã xem xét việc số {n}: đường ấp ngập nước, đèn đường hư, rác thải "
+    f"chưa được thu gom, người dân đi lại khó khăn."
+    for n in range(500)
+]
+STATUSES = (
+    ("new",) * 2
+    + ("triaged",) * 3
+    + (
+        "scheduled",
+        "answered",
+        "answered",
+        "closed",
+        "closed",
+        "forwarded",
+        "escalated",
+        "rejected",
+        "duplicate",
+    )
+)
 LEGAL = ("opinion",) * 17 + ("complaint", "question", "denunciation")
 REASONS = ("attitude", "slow", "unclear_guidance", "extra_papers", "harassment")
 
@@ -75,10 +90,12 @@ def _drop_search_structures() -> None:
     if db.engine.dialect.name == "postgresql":
         statements = ("DROP INDEX IF EXISTS ix_items_text_folded_trgm",)
     else:
-        statements = ("DROP TRIGGER IF EXISTS items_fts_insert",
-                      "DROP TRIGGER IF EXISTS items_fts_update",
-                      "DROP TRIGGER IF EXISTS items_fts_delete",
-                      "DROP TABLE IF EXISTS items_fts")
+        statements = (
+            "DROP TRIGGER IF EXISTS items_fts_insert",
+            "DROP TRIGGER IF EXISTS items_fts_update",
+            "DROP TRIGGER IF EXISTS items_fts_delete",
+            "DROP TABLE IF EXISTS items_fts",
+        )
     for statement in statements:
         db.session.execute(text(statement))
     db.session.commit()
@@ -89,11 +106,17 @@ def _people(rng) -> tuple[int, list[int], list[int]]:
     commune.hamlets = [Hamlet(name=f"Ấp {k}") for k in range(1, 31)]
     db.session.add(commune)
     db.session.flush()
-    officers = [Officer(commune_id=commune.id, code=f"{k:02d}", name=f"Nguyễn Văn Cán Bộ {k}",
-                        desk=f"Quầy {k % 8 + 1}") for k in range(1, 41)]
+    officers = [
+        Officer(
+            commune_id=commune.id,
+            code=f"{k:02d}",
+            name=f"Nguyễn Văn Cán Bộ {k}",
+            desk=f"Quầy {k % 8 + 1}",
+        )
+        for k in range(1, 41)
+    ]
     db.session.add_all(officers)
-    db.session.add(User(username="bench", role="officer", commune_id=commune.id,
-                        password_hash="x"))
+    db.session.add(User(username="bench", role="officer", commune_id=commune.id, password_hash="x"))
     db.session.flush()
     db.session.commit()
     return commune.id, [h.id for h in commune.hamlets], [o.id for o in officers]
@@ -106,15 +129,21 @@ def _dialogues(commune_id: int, hamlets: list[int], rng) -> list[tuple[int, date
     while when < END:
         held = when < END - timedelta(days=7)
         published = when + timedelta(days=rng.randint(2, 12)) if rng.random() < 0.85 else None
-        dialogue = Dialogue(commune_id=commune_id, place="Nhà văn hóa", starts_at=when,
-                            status="held" if held else "planned",
-                            attendance=rng.randint(30, 150) if held else None,
-                            held_at=when if held else None,
-                            notice_published_at=published if held else None)
+        dialogue = Dialogue(
+            commune_id=commune_id,
+            place="Nhà văn hóa",
+            starts_at=when,
+            status="held" if held else "planned",
+            attendance=rng.randint(30, 150) if held else None,
+            held_at=when if held else None,
+            notice_published_at=published if held else None,
+        )
         db.session.add(dialogue)
         db.session.flush()
-        db.session.execute(insert(dialogue_hamlets), [{"dialogue_id": dialogue.id,
-                                                       "hamlet_id": hamlets[k % len(hamlets)]}])
+        db.session.execute(
+            insert(dialogue_hamlets),
+            [{"dialogue_id": dialogue.id, "hamlet_id": hamlets[k % len(hamlets)]}],
+        )
         out.append((dialogue.id, when))
         when += timedelta(days=3 if k % 2 == 0 else 4)
         k += 1
@@ -127,18 +156,30 @@ def _items(n, commune_id, hamlets, categories, dialogues, rng):
     for i in range(1, n + 1):
         created = START + step * i
         status = rng.choice(STATUSES)
-        row = {"tracking_code": f"{i:07d}" + str(damm_digit(f"{i:07d}")),
-               "channel": rng.choice(("sms", "sms", "kiosk", "admin", "api")),
-               "commune_id": commune_id, "hamlet_id": rng.choice(hamlets),
-               "category_id": rng.choice(categories), "legal_type": rng.choice(LEGAL),
-               "text": rng.choice(TEXTS), "text_folded": "", "status": status,
-               "flagged": False, "created_at": created, "updated_at": created,
-               "dialogue_id": None, "outcome": None, "answered_at": None, "due_date": None}
+        row = {
+            "tracking_code": f"{i:07d}" + str(damm_digit(f"{i:07d}")),
+            "channel": rng.choice(("sms", "sms", "kiosk", "admin", "api")),
+            "commune_id": commune_id,
+            "hamlet_id": rng.choice(hamlets),
+            "category_id": rng.choice(categories),
+            "legal_type": rng.choice(LEGAL),
+            "text": rng.choice(TEXTS),
+            "text_folded": "",
+            "status": status,
+            "flagged": False,
+            "created_at": created,
+            "updated_at": created,
+            "dialogue_id": None,
+            "outcome": None,
+            "answered_at": None,
+            "due_date": None,
+        }
         if status in ("answered", "closed"):
             row["answered_at"] = created + timedelta(days=rng.randint(1, 40))
             if rng.random() < 0.6:
-                index = min(len(dialogues) - 1, int((created - START) / (END - START)
-                                                    * len(dialogues)) + 2)
+                index = min(
+                    len(dialogues) - 1, int((created - START) / (END - START) * len(dialogues)) + 2
+                )
                 row["dialogue_id"] = dialogues[index][0]
                 row["outcome"] = "resolved"
         if status in ("triaged", "forwarded") and rng.random() < 0.5:
@@ -151,10 +192,15 @@ def _ratings(n, commune_id, officers, rng):
     for i in range(1, n + 1):
         score = rng.choices((1, 2, 3, 4), weights=(55, 30, 10, 5))[0]
         reasons = rng.sample(REASONS, rng.randint(1, 2)) if score >= 3 else []
-        yield {"commune_id": commune_id, "officer_id": rng.choice(officers), "score": score,
-               "reasons": reasons, "channel": "kiosk" if rng.random() < 0.7 else "sms",
-               "comment": "Cán bộ hướng dẫn tận tình." if rng.random() < 0.02 else None,
-               "created_at": START + step * i}
+        yield {
+            "commune_id": commune_id,
+            "officer_id": rng.choice(officers),
+            "score": score,
+            "reasons": reasons,
+            "channel": "kiosk" if rng.random() < 0.7 else "sms",
+            "comment": "Cán bộ hướng dẫn tận tình." if rng.random() < 0.02 else None,
+            "created_at": START + step * i,
+        }
 
 
 def load(app, items: int, ratings: int) -> int:
@@ -182,8 +228,7 @@ def measure_queries(app, commune_id: int, repeat: int) -> dict:
         "dialogue_figures": lambda: report_activity.dialogue_figures(ids, QUARTER),
         "item_figures": lambda: report_activity.item_figures(ids, QUARTER, now),
         "item_tally": lambda: report_activity.item_tally(ids, QUARTER, now),
-        "hamlets_without_dialogue": lambda: report_activity.hamlets_without_dialogue(ids,
-                                                                                     QUARTER),
+        "hamlets_without_dialogue": lambda: report_activity.hamlets_without_dialogue(ids, QUARTER),
         "quarterly_summary": lambda: report_summary.quarterly_summary(ids, QUARTER, now),
         "quarterly_summary_year": lambda: report_summary.quarterly_summary(ids, YEAR, now),
         "supervision_watch_list": lambda: report_supervision.watch_list(ids, HALF_YEAR, now),
@@ -191,9 +236,11 @@ def measure_queries(app, commune_id: int, repeat: int) -> dict:
     out = {}
     with app.test_request_context():
         for name, fn in cases.items():
+
             def run(fn=fn):
                 fn()
                 db.session.rollback()
+
             out[name] = timed(run, repeat)
     return out
 
@@ -211,7 +258,7 @@ def measure_http(app, repeat: int) -> dict:
     pages = {
         "http_satisfaction_quarter": f"/admin/reports/satisfaction?{quarter}",
         "http_satisfaction_quarter_desk_week": f"/admin/reports/satisfaction?{quarter}"
-                                               "&group=desk&unit=week",
+        "&group=desk&unit=week",
         "http_satisfaction_year": f"/admin/reports/satisfaction?{year}",
         "http_activity_quarter": f"/admin/reports/activity?{quarter}",
         "http_activity_year": f"/admin/reports/activity?{year}",
@@ -220,10 +267,12 @@ def measure_http(app, repeat: int) -> dict:
     }
     out = {}
     for name, url in pages.items():
+
         def get(url=url):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             response.get_data()
+
         out[name] = timed(get, repeat)
     return out
 
@@ -234,12 +283,16 @@ def run_engine(engine: str, items: int, ratings: int, repeat: int) -> dict:
         commune_id = load(app, items, ratings)
         analyze(app)
         load_s = round(time.perf_counter() - t0, 1)
-        print(f"{engine}: loaded {items:,} items and {ratings:,} ratings in {load_s} s",
-              flush=True)
-        result = {"engine": engine, "items": items, "ratings": ratings, "repeat": repeat,
-                  "load_seconds": load_s,
-                  "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                  "load_average_before": load_average()}
+        print(f"{engine}: loaded {items:,} items and {ratings:,} ratings in {load_s} s", flush=True)
+        result = {
+            "engine": engine,
+            "items": items,
+            "ratings": ratings,
+            "repeat": repeat,
+            "load_seconds": load_s,
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_average_before": load_average(),
+        }
         result["queries"] = measure_queries(app, commune_id, repeat)
         result["pages"] = measure_http(app, repeat)
         result["load_average_after"] = load_average()
@@ -248,12 +301,15 @@ def run_engine(engine: str, items: int, ratings: int, repeat: int) -> dict:
 
 def summary_lines(result: dict) -> list[str]:
     """One line per measure: median, p90 and this process's CPU per call, in ms."""
-    lines = [f"{result['engine']}: {result['items']:,} items, {result['ratings']:,} ratings, "
-             f"load average {result['load_average_before']} -> {result['load_average_after']}"]
+    lines = [
+        f"{result['engine']}: {result['items']:,} items, {result['ratings']:,} ratings, "
+        f"load average {result['load_average_before']} -> {result['load_average_after']}"
+    ]
     for group in ("pages", "queries"):
         for name, t in result[group].items():
-            lines.append(f"  {name:40s} {t['median_ms']:8.1f} {t['p90_ms']:8.1f} "
-                         f"{t['cpu_median_ms']:8.1f}")
+            lines.append(
+                f"  {name:40s} {t['median_ms']:8.1f} {t['p90_ms']:8.1f} {t['cpu_median_ms']:8.1f}"
+            )
     return lines
 
 

@@ -89,10 +89,21 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         env = {**os.environ, **self.env, "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}"}
         self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", str(WORKERS), *GUNICORN_EXTRA,
-             self.app_spec],
-            cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            [
+                str(GUNICORN),
+                "-c",
+                "deploy/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(WORKERS),
+                *GUNICORN_EXTRA,
+                self.app_spec,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -134,8 +145,11 @@ def texts(count: int, *, start: int = 0, rating_share: float = 0.0) -> list[tupl
     rng = random.Random(start)
     out = []
     for n in range(start, start + count):
-        body = (f"DG 01 {rng.randint(1, 4)}" if rng.random() < rating_share
-                else f"Đường ấp Tân Phú đoạn số {n} bị ngập nước, xin xã sửa giúp.")
+        body = (
+            f"DG 01 {rng.randint(1, 4)}"
+            if rng.random() < rating_share
+            else f"Đường ấp Tân Phú đoạn số {n} bị ngập nước, xin xã sửa giúp."
+        )
         out.append((f"SM{n:032x}", f"+8491{n:07d}", body))
     return out
 
@@ -145,10 +159,17 @@ def signed_requests(port: int, messages) -> list[list[str]]:
     validator = RequestValidator(TOKEN)
     requests = []
     for sid, sender, body in messages:
-        params = {"MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": sender,
-                  "To": COMMUNE_NUMBER, "Body": body, "NumMedia": "0"}
-        requests.append(["/sms/twilio", urlencode(params),
-                         validator.compute_signature(url, params)])
+        params = {
+            "MessageSid": sid,
+            "AccountSid": ACCOUNT_SID,
+            "From": sender,
+            "To": COMMUNE_NUMBER,
+            "Body": body,
+            "NumMedia": "0",
+        }
+        requests.append(
+            ["/sms/twilio", urlencode(params), validator.compute_signature(url, params)]
+        )
     return requests
 
 
@@ -157,9 +178,22 @@ def drive(port: int, requests: list, concurrency: int = CONCURRENCY) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "requests.json", Path(tmp) / "result.json"
         src.write_text(json.dumps(requests))
-        subprocess.run([sys.executable, "-m", "bench.sms_webhook_load", str(src), str(dst),
-                        "--port", str(port), "--concurrency", str(concurrency)],
-                       cwd=ROOT, check=True, timeout=900)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.sms_webhook_load",
+                str(src),
+                str(dst),
+                "--port",
+                str(port),
+                "--concurrency",
+                str(concurrency),
+            ],
+            cwd=ROOT,
+            check=True,
+            timeout=900,
+        )
         return json.loads(dst.read_text())
 
 
@@ -167,7 +201,8 @@ def summary(result: dict) -> dict:
     latencies = sorted(result["latencies"])
     n = len(latencies)
     return {
-        "requests": n, "seconds": round(result["seconds"], 2),
+        "requests": n,
+        "seconds": round(result["seconds"], 2),
         "per_second": round(n / result["seconds"], 1),
         "p50_ms": round(latencies[n // 2] * 1000, 1),
         "p99_ms": round(latencies[min(n - 1, int(n * 0.99))] * 1000, 1),
@@ -176,21 +211,33 @@ def summary(result: dict) -> dict:
 
 
 def server_env(url: str) -> dict:
-    return {"DATABASE_URL": url, "SECRET_KEY": SECRET, "TWILIO_AUTH_TOKEN": TOKEN,
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "SMS_BACKEND": "console",
-            "WEB_CONCURRENCY": str(WORKERS)}
+    return {
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "SMS_BACKEND": "console",
+        "WEB_CONCURRENCY": str(WORKERS),
+    }
 
 
 def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None) -> dict:
     """The webhook (SQLite, and PostgreSQL when given) against the bare route."""
-    servers = [("bare", "bench.sms_webhook_bare:app", f"sqlite:///{tmp / 'unused.db'}"),
-               ("floor_sqlite", "bench.sms_webhook_floor:app", f"sqlite:///{tmp / 'floor.db'}"),
-               ("floor_schema_sqlite", "bench.sms_webhook_floor:schema_app",
-                f"sqlite:///{tmp / 'floor-schema.db'}"),
-               ("webhook_sqlite", "nghedan:create_app()", f"sqlite:///{tmp / 'throughput.db'}")]
+    servers = [
+        ("bare", "bench.sms_webhook_bare:app", f"sqlite:///{tmp / 'unused.db'}"),
+        ("floor_sqlite", "bench.sms_webhook_floor:app", f"sqlite:///{tmp / 'floor.db'}"),
+        (
+            "floor_schema_sqlite",
+            "bench.sms_webhook_floor:schema_app",
+            f"sqlite:///{tmp / 'floor-schema.db'}",
+        ),
+        ("webhook_sqlite", "nghedan:create_app()", f"sqlite:///{tmp / 'throughput.db'}"),
+    ]
     if postgresql_url:
-        servers += [("floor_postgresql", "bench.sms_webhook_floor:app", postgresql_url),
-                    ("webhook_postgresql", "nghedan:create_app()", postgresql_url)]
+        servers += [
+            ("floor_postgresql", "bench.sms_webhook_floor:app", postgresql_url),
+            ("webhook_postgresql", "nghedan:create_app()", postgresql_url),
+        ]
     out = {}
     for name, spec, url in servers:
         if name.startswith("webhook") or name.startswith("floor_schema"):
@@ -211,7 +258,8 @@ def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None
     for name in out.copy():
         if name.startswith(("webhook", "floor")):
             out[f"{name}_share_of_bare"] = round(
-                out[name]["per_second"] / out["bare"]["per_second"], 2)
+                out[name]["per_second"] / out["bare"]["per_second"], 2
+            )
     return out
 
 
@@ -220,8 +268,9 @@ def with_repeats(messages, share: float, rng: random.Random) -> list:
     (with 32 clients, the nearest run concurrently with it)."""
     sequence = list(messages)
     rng.shuffle(sequence)
-    for original in sorted(rng.sample(range(len(sequence)), int(len(sequence) * share)),
-                           reverse=True):
+    for original in sorted(
+        rng.sample(range(len(sequence)), int(len(sequence) * share)), reverse=True
+    ):
         position = min(len(sequence), original + 1 + rng.randint(0, 40))
         sequence.insert(position, sequence[original])
     return sequence
@@ -232,8 +281,9 @@ def burst(engine: str, url: str, tmp: Path, count: int) -> dict:
     rng = random.Random(2026)
     messages = texts(count, rating_share=0.1)
     sequence = with_repeats(messages, 0.1, rng)
-    with Gunicorn("nghedan:create_app()", server_env(url), tmp / f"gunicorn-burst-{engine}.log") \
-            as server:
+    with Gunicorn(
+        "nghedan:create_app()", server_env(url), tmp / f"gunicorn-burst-{engine}.log"
+    ) as server:
         result = drive(server.port, signed_requests(server.port, sequence))
     replies: dict[str, set[str]] = {}
     for (sid, _, _), body in zip(sequence, result["bodies"], strict=True):
@@ -252,8 +302,11 @@ def _stored(url: str, messages) -> dict:
         count = lambda q: db.session.scalar(q)  # noqa: E731
         stored = {
             "inbound_rows": count(select(func.count(Message.id)).where(Message.direction == "in")),
-            "without_reply": count(select(func.count(Message.id)).where(
-                Message.direction == "in", Message.reply_body.is_(None))),
+            "without_reply": count(
+                select(func.count(Message.id)).where(
+                    Message.direction == "in", Message.reply_body.is_(None)
+                )
+            ),
             "flagged": count(select(func.count(Message.id)).where(Message.flagged)),
             "items": count(select(func.count(Item.id))),
             "ratings": count(select(func.count(Rating.id))),
@@ -261,9 +314,13 @@ def _stored(url: str, messages) -> dict:
         db.engine.dispose()
     stored["expected_items"] = len(messages) - expected_ratings
     stored["expected_ratings"] = expected_ratings
-    stored["exact"] = (stored["inbound_rows"] == len(messages) and stored["without_reply"] == 0
-                       and stored["flagged"] == 0 and stored["items"] == stored["expected_items"]
-                       and stored["ratings"] == expected_ratings)
+    stored["exact"] = (
+        stored["inbound_rows"] == len(messages)
+        and stored["without_reply"] == 0
+        and stored["flagged"] == 0
+        and stored["items"] == stored["expected_items"]
+        and stored["ratings"] == expected_ratings
+    )
     return stored
 
 
@@ -289,8 +346,12 @@ def main() -> None:
     args = parser.parse_args()
     GUNICORN_EXTRA[:] = args.gunicorn.split()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    report = {"workers": WORKERS, "gunicorn_extra": args.gunicorn, "concurrency": CONCURRENCY,
-              "cpus": os.cpu_count()}
+    report = {
+        "workers": WORKERS,
+        "gunicorn_extra": args.gunicorn,
+        "concurrency": CONCURRENCY,
+        "cpus": os.cpu_count(),
+    }
     cluster = None
     if not args.skip_postgresql:
         from tests.postgres import ThrowawayCluster
@@ -305,11 +366,13 @@ def main() -> None:
                 report["throughput"] = throughput(tmp, args.requests, args.warmup, pg_url)
             if args.only != "throughput":
                 print("burst:", flush=True)
-                report["burst_sqlite"] = burst("sqlite", f"sqlite:///{tmp / 'burst.db'}", tmp,
-                                               args.burst)
+                report["burst_sqlite"] = burst(
+                    "sqlite", f"sqlite:///{tmp / 'burst.db'}", tmp, args.burst
+                )
                 if cluster:
                     report["burst_postgresql"] = burst(
-                        "postgresql", pg_database(cluster, "burst"), tmp, args.burst)
+                        "postgresql", pg_database(cluster, "burst"), tmp, args.burst
+                    )
     finally:
         if cluster:
             cluster.stop()

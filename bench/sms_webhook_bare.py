@@ -2,8 +2,10 @@
 
 from flask import Flask, Response
 
-TWIML = ('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Da nhan y kien, ma tra cuu '
-         "12345671. Nhan TT 12345671 de xem ket qua.</Message></Response>")
+TWIML = (
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Da nhan y kien, ma tra cuu '
+    "12345671. Nhan TT 12345671 de xem ket qua.</Message></Response>"
+)
 
 app = Flask(__name__)
 

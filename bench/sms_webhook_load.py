@@ -19,9 +19,11 @@ import time
 async def _post(port: int, path: str, body: str, signature: str) -> tuple[int, bytes]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     payload = body.encode()
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"X-Twilio-Signature: {signature}\r\nContent-Length: {len(payload)}\r\n\r\n")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"X-Twilio-Signature: {signature}\r\nContent-Length: {len(payload)}\r\n\r\n"
+    )
     writer.write(head.encode() + payload)
     await writer.drain()
     raw = await reader.read()
@@ -48,8 +50,12 @@ async def _run(requests: list, port: int, concurrency: int) -> dict:
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(concurrency)))
-    return {"seconds": time.perf_counter() - started, "latencies": latencies,
-            "statuses": statuses, "bodies": bodies}
+    return {
+        "seconds": time.perf_counter() - started,
+        "latencies": latencies,
+        "statuses": statuses,
+        "bodies": bodies,
+    }
 
 
 def main() -> None:

@@ -20,8 +20,9 @@ from nghedan.services import kiosks
 kiosk_cli = AppGroup("kiosk", help="Touchscreen kiosks: enroll, renew, revoke, list.")
 DEMO_KIOSK_NAME = "Màn hình demo"
 base_url_option = click.option(
-    "--base-url", help="Address the kiosk's browser uses (default: PUBLIC_BASE_URL, "
-    "else http://127.0.0.1:5000).")
+    "--base-url",
+    help="Address the kiosk's browser uses (default: PUBLIC_BASE_URL, else http://127.0.0.1:5000).",
+)
 
 
 def enrollment_url(token: str, base_url: str | None = None) -> str:
@@ -31,8 +32,10 @@ def enrollment_url(token: str, base_url: str | None = None) -> str:
 
 def _show_enrollment(enrollment: kiosks.Enrollment, base_url: str | None) -> None:
     url = enrollment_url(enrollment.token, base_url)
-    click.echo(f"kiosk {enrollment.kiosk.id} «{enrollment.kiosk.name}»: open this URL once "
-               "on the screen (it works one time only):")
+    click.echo(
+        f"kiosk {enrollment.kiosk.id} «{enrollment.kiosk.name}»: open this URL once "
+        "on the screen (it works one time only):"
+    )
     click.echo(url)
     click.echo(qr.terminal(url))
 
@@ -95,8 +98,10 @@ def kiosk_list(commune_code):
     for k in rows:
         state = "revoked" if k.revoked_at else ("enrolled" if k.enrolled_at else "waiting")
         seen = k.last_seen_at.isoformat(timespec="seconds") if k.last_seen_at else "-"
-        click.echo(f"{k.id}\t{k.commune.code}\t{k.name}\t{state}\tlast seen {seen}\t"
-                   f"ignored ratings {k.ignored_ratings}")
+        click.echo(
+            f"{k.id}\t{k.commune.code}\t{k.name}\t{state}\tlast seen {seen}\t"
+            f"ignored ratings {k.ignored_ratings}"
+        )
 
 
 @kiosk_cli.command("demo-url")
@@ -109,8 +114,11 @@ def kiosk_demo_url(commune_code, base_url):
     commune = resolve_commune(commune_code or DEMO_COMMUNE_CODE)
     with unit_of_work():
         found = [k for k in kiosks.list_kiosks(commune.id) if k.name == DEMO_KIOSK_NAME]
-        enrollment = (kiosks.renew_enrollment(found[0]) if found
-                      else kiosks.add_kiosk(commune_id=commune.id, name=DEMO_KIOSK_NAME))
+        enrollment = (
+            kiosks.renew_enrollment(found[0])
+            if found
+            else kiosks.add_kiosk(commune_id=commune.id, name=DEMO_KIOSK_NAME)
+        )
     click.echo(enrollment_url(enrollment.token, base_url))
 
 
@@ -142,8 +150,9 @@ def poster(commune_code, hamlet_name, output, base_url):
     commune: Commune = resolve_commune(commune_code)
     hamlet = None
     if hamlet_name:
-        hamlet = db.session.scalar(select(Hamlet).where(
-            Hamlet.commune_id == commune.id, Hamlet.name == hamlet_name))
+        hamlet = db.session.scalar(
+            select(Hamlet).where(Hamlet.commune_id == commune.id, Hamlet.name == hamlet_name)
+        )
         if hamlet is None:
             raise click.UsageError(f"no hamlet {hamlet_name!r} in {commune.code}")
     public = base_url or current_app.config.get("PUBLIC_BASE_URL")

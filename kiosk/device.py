@@ -39,8 +39,13 @@ def require_enrolled_kiosk():
 
 def set_device_cookie(response, device_token: str) -> None:
     response.set_cookie(
-        DEVICE_COOKIE, device_token, max_age=COOKIE_MAX_AGE, path="/kiosk", httponly=True,
-        samesite="Lax", secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        DEVICE_COOKIE,
+        device_token,
+        max_age=COOKIE_MAX_AGE,
+        path="/kiosk",
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
 
 

@@ -77,8 +77,13 @@ def _counter() -> MissCounter:
     counter = extensions.get("public_lookup_misses")
     if counter is None:
         config = current_app.config
-        counter = extensions.setdefault("public_lookup_misses", MissCounter(
-            float(config["PUBLIC_LOOKUP_WINDOW_SECONDS"]), int(config["PUBLIC_LOOKUP_MAX_MISSES"])))
+        counter = extensions.setdefault(
+            "public_lookup_misses",
+            MissCounter(
+                float(config["PUBLIC_LOOKUP_WINDOW_SECONDS"]),
+                int(config["PUBLIC_LOOKUP_MAX_MISSES"]),
+            ),
+        )
     return counter
 
 

@@ -32,29 +32,46 @@ def example_code() -> str:
     return EXAMPLE_CODE_STEM + str(damm_digit(EXAMPLE_CODE_STEM))
 
 
-def keyword_examples(commune: Commune, hamlet: Hamlet | None,
-                     officers: list[Officer]) -> list[KeywordExample]:
+def keyword_examples(
+    commune: Commune, hamlet: Hamlet | None, officers: list[Officer]
+) -> list[KeywordExample]:
     """The poster's keywords with real examples (no placeholders to misread)."""
     active = [h for h in commune.hamlets if h.active]
     place = hamlet.name if hamlet else (active[0].name if active else "")
     code = example_code()
     rows = [
-        KeywordExample("GY", collapse_spaces(_("GY Đèn đường %(place)s bị hư hai tháng nay",
-                                               place=place)),
-                       _("Gửi ý kiến, kiến nghị. Xã nhắn lại mã tra cứu 8 chữ số.")),
-        KeywordExample("TT", f"TT {code}",
-                       _("Xem ý kiến có mã %(code)s đã được xử lý đến đâu.", code=code)),
+        KeywordExample(
+            "GY",
+            collapse_spaces(_("GY Đèn đường %(place)s bị hư hai tháng nay", place=place)),
+            _("Gửi ý kiến, kiến nghị. Xã nhắn lại mã tra cứu 8 chữ số."),
+        ),
+        KeywordExample(
+            "TT", f"TT {code}", _("Xem ý kiến có mã %(code)s đã được xử lý đến đâu.", code=code)
+        ),
     ]
     if officers:
         first = officers[0]
-        rows.append(KeywordExample(
-            "DG", f"DG {first.code} 1",
-            _("Đánh giá cán bộ %(name)s (mã %(code)s): 1 rất hài lòng, 2 hài lòng, "
-              "3 bình thường, 4 không hài lòng. Mã của cán bộ ở bảng bên dưới.",
-              name=first.name, code=first.code)))
+        rows.append(
+            KeywordExample(
+                "DG",
+                f"DG {first.code} 1",
+                _(
+                    "Đánh giá cán bộ %(name)s (mã %(code)s): 1 rất hài lòng, 2 hài lòng, "
+                    "3 bình thường, 4 không hài lòng. Mã của cán bộ ở bảng bên dưới.",
+                    name=first.name,
+                    code=first.code,
+                ),
+            )
+        )
     rows += [
-        KeywordExample("LICH", "LICH", _("Xã nhắn lại ngày, giờ và nơi họp đối thoại sắp tới "
-                                         "của ấp, nơi ý kiến của bà con được trả lời.")),
+        KeywordExample(
+            "LICH",
+            "LICH",
+            _(
+                "Xã nhắn lại ngày, giờ và nơi họp đối thoại sắp tới "
+                "của ấp, nơi ý kiến của bà con được trả lời."
+            ),
+        ),
         KeywordExample("HD", "HD", _("Xã nhắn lại cách sử dụng số này.")),
         KeywordExample("HUY", "HUY", _("Không nhận tin nhắn của xã nữa. Nhắn DK để nhận lại.")),
     ]
@@ -66,7 +83,8 @@ def photo_data_uri(officer: Officer) -> str | None:
     if not officer.photo_path:
         return None
     folder = current_app.config.get("OFFICER_PHOTO_DIR") or str(
-        Path(current_app.instance_path) / "officer_photos")
+        Path(current_app.instance_path) / "officer_photos"
+    )
     path = (Path(folder) / officer.photo_path).resolve()
     kind = mimetypes.guess_type(path.name)[0]
     inside = path.is_relative_to(Path(folder).resolve())

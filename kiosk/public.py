@@ -36,8 +36,9 @@ def status_page(code: str):
     found = _lookup(code)
     if found.item is None:
         return _not_found(found)
-    return render_template("kiosk/public_status.html", status=public_status(found.item),
-                           commune=found.item.commune)
+    return render_template(
+        "kiosk/public_status.html", status=public_status(found.item), commune=found.item.commune
+    )
 
 
 def _lookup(raw: str) -> kiosks.Lookup:
@@ -45,8 +46,9 @@ def _lookup(raw: str) -> kiosks.Lookup:
     many codes that found nothing (kiosk/lookup_throttle.py)."""
     wait = lookup_throttle.seconds_blocked()
     if wait:
-        page = render_template("kiosk/public_lookup.html", typed=raw.strip()[:20],
-                               problem=too_many_misses(wait))
+        page = render_template(
+            "kiosk/public_lookup.html", typed=raw.strip()[:20], problem=too_many_misses(wait)
+        )
         abort(Response(page, status=429, headers={"Retry-After": str(wait)}))
     found = kiosks.lookup(raw)
     if found.item is None and found.problem != "empty":
@@ -55,8 +57,9 @@ def _lookup(raw: str) -> kiosks.Lookup:
 
 
 def _not_found(found: kiosks.Lookup) -> tuple[str, int]:
-    return render_template("kiosk/public_lookup.html", typed=found.code,
-                           problem=lookup_problem(found.problem)), 404
+    return render_template(
+        "kiosk/public_lookup.html", typed=found.code, problem=lookup_problem(found.problem)
+    ), 404
 
 
 @public_bp.get("/poster/<commune_code>")
@@ -80,15 +83,24 @@ def render_poster(commune: Commune, hamlet: Hamlet | None, public_base: str | No
     The QR code only when residents' phones can open it (`qr.residents_base_url`)."""
     base = qr.residents_base_url(public_base)
     link = base + url_for("public.lookup_form") if base else None
-    officers = list(db.session.scalars(
-        select(Officer).where(Officer.commune_id == commune.id, Officer.active)
-        .order_by(Officer.code, Officer.name)))
+    officers = list(
+        db.session.scalars(
+            select(Officer)
+            .where(Officer.commune_id == commune.id, Officer.active)
+            .order_by(Officer.code, Officer.name)
+        )
+    )
     return render_template(
-        "kiosk/poster.html", commune=commune, hamlet=hamlet, place=commune_title(commune),
+        "kiosk/poster.html",
+        commune=commune,
+        hamlet=hamlet,
+        place=commune_title(commune),
         sms_number=display(commune.sms_number) if commune.sms_number else None,
-        qr_svg=qr.svg(link, link) if link else None, link=link,
+        qr_svg=qr.svg(link, link) if link else None,
+        link=link,
         examples=poster_content.keyword_examples(commune, hamlet, officers),
         officers=[(o, poster_content.photo_data_uri(o)) for o in officers],
-        dialogues=dialogues.next_for_residents(commune.id, hamlet.id if hamlet else None,
-                                               limit=POSTER_DIALOGUES),
+        dialogues=dialogues.next_for_residents(
+            commune.id, hamlet.id if hamlet else None, limit=POSTER_DIALOGUES
+        ),
     )

@@ -57,13 +57,18 @@ def why_no_qr(base: str | None = None) -> str | None:
     """Why receipts and posters show no QR code (for the admin panel and `make run`), or None."""
     base = base if base is not None else current_app.config.get("PUBLIC_BASE_URL")
     if not base:
-        return _("Phiếu và áp phích không in mã QR vì chưa đặt PUBLIC_BASE_URL (địa chỉ công "
-                 "khai của hệ thống, ví dụ https://xa.example.vn): người dân tra cứu bằng "
-                 "tin nhắn.")
+        return _(
+            "Phiếu và áp phích không in mã QR vì chưa đặt PUBLIC_BASE_URL (địa chỉ công "
+            "khai của hệ thống, ví dụ https://xa.example.vn): người dân tra cứu bằng "
+            "tin nhắn."
+        )
     if _is_loopback(urlsplit(base).hostname or ""):
-        return _("Phiếu và áp phích không in mã QR vì PUBLIC_BASE_URL (%(base)s) là địa chỉ của "
-                 "chính máy chủ, điện thoại của người dân không mở được: người dân tra cứu bằng "
-                 "tin nhắn.", base=base)
+        return _(
+            "Phiếu và áp phích không in mã QR vì PUBLIC_BASE_URL (%(base)s) là địa chỉ của "
+            "chính máy chủ, điện thoại của người dân không mở được: người dân tra cứu bằng "
+            "tin nhắn.",
+            base=base,
+        )
     return None
 
 

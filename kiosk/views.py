@@ -113,20 +113,27 @@ def fresh_csrf():
 
 # --- rating an officer ------------------------------------------------------------------
 
+
 @bp.get("/rate")
 def officers():
-    found = sorted(db.session.scalars(
-        select(Officer)
-        .where(Officer.commune_id == current_kiosk().commune_id, Officer.active)
-    ), key=lambda o: (o.desk, person_sort_key(o.name)))
+    found = sorted(
+        db.session.scalars(
+            select(Officer).where(Officer.commune_id == current_kiosk().commune_id, Officer.active)
+        ),
+        key=lambda o: (o.desk, person_sort_key(o.name)),
+    )
     return render_template("kiosk/officers.html", officers=found)
 
 
 @bp.get("/rate/<int:officer_id>")
 def faces(officer_id: int):
-    return render_template("kiosk/faces.html", officer=_officer(officer_id),
-                           scores=score_labels(), low_scores=LOW_SCORES,
-                           screen_key=new_screen_key())
+    return render_template(
+        "kiosk/faces.html",
+        officer=_officer(officer_id),
+        scores=score_labels(),
+        low_scores=LOW_SCORES,
+        screen_key=new_screen_key(),
+    )
 
 
 @bp.get("/rate/<int:officer_id>/why")
@@ -140,9 +147,14 @@ def why(officer_id: int):
 def _why_page(officer, score, error=None, status=200):
     form = request.form if request.method == "POST" else {}
     html = render_template(
-        "kiosk/why.html", officer=officer, score=score, scores=score_labels(),
-        reasons=reason_labels(), chosen=set(request.form.getlist("reason")),
-        comment=form.get("comment", ""), error=error,
+        "kiosk/why.html",
+        officer=officer,
+        score=score,
+        scores=score_labels(),
+        reasons=reason_labels(),
+        chosen=set(request.form.getlist("reason")),
+        comment=form.get("comment", ""),
+        error=error,
         screen_key=form.get("screen_key") or new_screen_key(),
     )
     return html, status
@@ -155,9 +167,13 @@ def rate(officer_id: int):
     window = timedelta(seconds=int(current_app.config["KIOSK_RATING_WINDOW_SECONDS"]))
     try:
         record_rating(
-            officer_id=officer.id, score=score, channel="kiosk",
-            reasons=request.form.getlist("reason"), comment=request.form.get("comment"),
-            kiosk_id=current_kiosk().id, client_key=client_key(request.form.get("screen_key")),
+            officer_id=officer.id,
+            score=score,
+            channel="kiosk",
+            reasons=request.form.getlist("reason"),
+            comment=request.form.get("comment"),
+            kiosk_id=current_kiosk().id,
+            client_key=client_key(request.form.get("screen_key")),
             kiosk_window=window,
         )
     except ValidationError as e:
@@ -179,7 +195,8 @@ def officer_photo(officer_id: int):
     if not officer.photo_path:
         abort(404)
     folder = current_app.config.get("OFFICER_PHOTO_DIR") or str(
-        Path(current_app.instance_path) / "officer_photos")
+        Path(current_app.instance_path) / "officer_photos"
+    )
     return send_from_directory(folder, officer.photo_path, max_age=3600)
 
 
@@ -191,6 +208,7 @@ def _officer(officer_id: int) -> Officer:
 
 
 # --- an opinion -------------------------------------------------------------------------
+
 
 @bp.get("/opinion")
 def categories():
@@ -212,27 +230,44 @@ def send_opinion():
         if legal_type not in KIOSK_LEGAL_TYPES:
             raise ValidationError("bad legal type", code="bad_legal_type")
         item = create_item(
-            commune_id=current_kiosk().commune_id, text=form.get("text", ""), channel="kiosk",
-            hamlet_id=form.get("hamlet", type=int), category_code=form.get("category") or None,
-            legal_type=legal_type, contact_phone=form.get("phone"),
-            contact_name=form.get("name"), kiosk_id=current_kiosk().id, client_key=key,
+            commune_id=current_kiosk().commune_id,
+            text=form.get("text", ""),
+            channel="kiosk",
+            hamlet_id=form.get("hamlet", type=int),
+            category_code=form.get("category") or None,
+            legal_type=legal_type,
+            contact_phone=form.get("phone"),
+            contact_name=form.get("name"),
+            kiosk_id=current_kiosk().id,
+            client_key=key,
         )
     except ValidationError as e:
         return _write_page(form, domain_error(e), 422, step=STEP_OF_ERROR.get(e.code, "what"))
     if item.contact_phone and not already_sent:
         # The code also by SMS, so the resident has it even without the paper receipt.
-        queue_sms(item.contact_phone, receipt_sms(item), kind="kiosk_receipt",
-                  commune_id=item.commune_id, item_id=item.id)
+        queue_sms(
+            item.contact_phone,
+            receipt_sms(item),
+            kind="kiosk_receipt",
+            commune_id=item.commune_id,
+            item_id=item.id,
+        )
     return redirect(url_for(".receipt", code=item.tracking_code))
 
 
 def _write_page(values, error=None, status=200, step="what"):
     chosen = next((c for c in _categories() if c.code == values.get("category")), None)
-    hamlets = sorted((h for h in current_kiosk().commune.hamlets if h.active),
-                     key=lambda h: fold_diacritics(h.name))  # "Ấp Tân Hòa" before "Khóm 1"
+    hamlets = sorted(
+        (h for h in current_kiosk().commune.hamlets if h.active),
+        key=lambda h: fold_diacritics(h.name),
+    )  # "Ấp Tân Hòa" before "Khóm 1"
     html = render_template(
-        "kiosk/write.html", values=values, category=chosen, hamlets=hamlets,
-        legal_types=legal_type_labels(), error=error,
+        "kiosk/write.html",
+        values=values,
+        category=chosen,
+        hamlets=hamlets,
+        legal_types=legal_type_labels(),
+        error=error,
         error_step="what" if step == "where" and not hamlets else step,
         screen_key=values.get("screen_key") or new_screen_key(),
     )
@@ -251,9 +286,13 @@ def receipt(code: str):
     commune, base = item.commune, qr.residents_base_url()
     link = base + url_for("public.status_page", code=item.tracking_code) if base else None
     return render_template(
-        "kiosk/receipt.html", item=item, qr_svg=qr.svg(link, link) if link else None, link=link,
+        "kiosk/receipt.html",
+        item=item,
+        qr_svg=qr.svg(link, link) if link else None,
+        link=link,
         sms_number=display(commune.sms_number) if commune.sms_number else None,
-        heading=receipt_heading(item), legal_note=legal_note(item),
+        heading=receipt_heading(item),
+        legal_note=legal_note(item),
         next_dialogue=_next_dialogue(item),
     )
 
@@ -269,6 +308,7 @@ def _next_dialogue(item: Item) -> str | None:
 
 # --- looking up a code ------------------------------------------------------------------
 
+
 @bp.get("/lookup")
 def lookup():
     raw = request.args.get("code")
@@ -276,7 +316,8 @@ def lookup():
         return render_template("kiosk/lookup.html", typed="", result=None, problem=None)
     found = kiosks.lookup(raw, commune_id=current_kiosk().commune_id)
     return render_template(
-        "kiosk/lookup.html", typed=found.code,
+        "kiosk/lookup.html",
+        typed=found.code,
         result=public_status(found.item) if found.item else None,
         problem=lookup_problem(found.problem) if found.problem else None,
     )

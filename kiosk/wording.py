@@ -67,8 +67,9 @@ def lookup_problem(problem: str) -> str:
         "empty": _("Vui lòng nhập mã tra cứu gồm 8 chữ số."),
         "not_digits": _("Mã tra cứu chỉ gồm chữ số."),
         "wrong_length": _("Mã tra cứu có đúng 8 chữ số. Vui lòng xem lại."),
-        "bad_check_digit": _("Mã này không đúng: có thể gõ nhầm một chữ số. "
-                             "Vui lòng xem lại phiếu và nhập lại."),
+        "bad_check_digit": _(
+            "Mã này không đúng: có thể gõ nhầm một chữ số. Vui lòng xem lại phiếu và nhập lại."
+        ),
         "not_found": _("Không tìm thấy ý kiến nào có mã này."),
     }.get(problem, _("Không tìm thấy ý kiến nào có mã này."))
 
@@ -76,8 +77,11 @@ def lookup_problem(problem: str) -> str:
 def too_many_misses(seconds: int) -> str:
     """Why the public status page asks an address to wait."""
     minutes = max(1, -(-seconds // 60))
-    return _("Đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau %(n)s phút, "
-             "hoặc gọi điện đến Ủy ban nhân dân xã.", n=minutes)
+    return _(
+        "Đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau %(n)s phút, "
+        "hoặc gọi điện đến Ủy ban nhân dân xã.",
+        n=minutes,
+    )
 
 
 def domain_error(error: DomainError) -> str:
@@ -112,8 +116,11 @@ def score_labels() -> dict[int, str]:
 
 
 def legal_type_labels() -> dict[str, str]:
-    return {"opinion": _("Ý kiến, kiến nghị"), "complaint": _("Khiếu nại"),
-            "denunciation": _("Tố cáo")}
+    return {
+        "opinion": _("Ý kiến, kiến nghị"),
+        "complaint": _("Khiếu nại"),
+        "denunciation": _("Tố cáo"),
+    }
 
 
 def commune_title(commune) -> str:
@@ -123,8 +130,12 @@ def commune_title(commune) -> str:
 
 def receipt_sms(item: Item) -> str:
     """The SMS a resident who left a phone number gets: the tracking code, and how to use it."""
-    return _("Xã %(name)s đã nhận ý kiến của ông/bà, mã tra cứu %(code)s. "
-             "Nhắn TT %(code)s để xem kết quả.", name=item.commune.name, code=item.tracking_code)
+    return _(
+        "Xã %(name)s đã nhận ý kiến của ông/bà, mã tra cứu %(code)s. "
+        "Nhắn TT %(code)s để xem kết quả.",
+        name=item.commune.name,
+        code=item.tracking_code,
+    )
 
 
 def receipt_heading(item: Item) -> str:
@@ -141,27 +152,39 @@ def legal_note(item: Item) -> list[str]:
     25 and 47). Empty for an ordinary opinion."""
     if item.legal_type == "complaint":
         return [
-            _("Để khiếu nại được giải quyết theo Luật Khiếu nại, ông/bà cần gửi đơn ghi rõ họ "
-              "tên, địa chỉ, nội dung và ký tên (hoặc điểm chỉ), hoặc trình bày trực tiếp tại "
-              "nơi tiếp công dân của xã."),
+            _(
+                "Để khiếu nại được giải quyết theo Luật Khiếu nại, ông/bà cần gửi đơn ghi rõ họ "
+                "tên, địa chỉ, nội dung và ký tên (hoặc điểm chỉ), hoặc trình bày trực tiếp tại "
+                "nơi tiếp công dân của xã."
+            ),
             _("Pháp luật nghiêm cấm trù dập, trả thù người khiếu nại."),
         ]
     if item.legal_type == "denunciation":
         return [
-            _("Để tố cáo được giải quyết theo Luật Tố cáo, ông/bà cần gửi đơn ghi rõ họ tên, "
-              "địa chỉ, nội dung và ký tên (hoặc điểm chỉ), hoặc trình bày trực tiếp tại nơi "
-              "tiếp công dân của xã."),
-            _("Người tố cáo được pháp luật bảo vệ: họ tên, địa chỉ của ông/bà được giữ bí mật; "
-              "tố cáo không được đưa ra buổi đối thoại."),
+            _(
+                "Để tố cáo được giải quyết theo Luật Tố cáo, ông/bà cần gửi đơn ghi rõ họ tên, "
+                "địa chỉ, nội dung và ký tên (hoặc điểm chỉ), hoặc trình bày trực tiếp tại nơi "
+                "tiếp công dân của xã."
+            ),
+            _(
+                "Người tố cáo được pháp luật bảo vệ: họ tên, địa chỉ của ông/bà được giữ bí mật; "
+                "tố cáo không được đưa ra buổi đối thoại."
+            ),
         ]
     return []
 
 
 def next_dialogue_line(dialogue, hamlet=None) -> str:
     """Where and when the resident's hamlet (or the commune) next meets the commune."""
-    values = {"time": fmt_time(dialogue.starts_at), "date": fmt_date(dialogue.starts_at),
-              "place": dialogue.place}
+    values = {
+        "time": fmt_time(dialogue.starts_at),
+        "date": fmt_date(dialogue.starts_at),
+        "place": dialogue.place,
+    }
     if hamlet is not None:
-        return _("Buổi đối thoại tới của %(hamlet)s: %(time)s ngày %(date)s, tại %(place)s.",
-                 hamlet=hamlet.name, **values)
+        return _(
+            "Buổi đối thoại tới của %(hamlet)s: %(time)s ngày %(date)s, tại %(place)s.",
+            hamlet=hamlet.name,
+            **values,
+        )
     return _("Buổi đối thoại tới của xã: %(time)s ngày %(date)s, tại %(place)s.", **values)

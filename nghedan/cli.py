@@ -32,8 +32,9 @@ def resolve_commune(code: str | None) -> Commune:
     raise click.UsageError("several communes exist (or none): give --commune CODE")
 
 
-commune_option = click.option("--commune", "commune_code",
-                              help="Commune code (default: the only one).")
+commune_option = click.option(
+    "--commune", "commune_code", help="Commune code (default: the only one)."
+)
 
 
 @db_cli.command("upgrade")
@@ -158,8 +159,14 @@ def user_create(username, role, commune_code, supervises, full_name, password_st
     password = _read_password(password_stdin)
     try:
         with unit_of_work():
-            create_user(username=username, password=password, role=role, commune_id=commune_id,
-                        full_name=full_name, supervised_commune_ids=supervised)
+            create_user(
+                username=username,
+                password=password,
+                role=role,
+                commune_id=commune_id,
+                full_name=full_name,
+                supervised_commune_ids=supervised,
+            )
     except DomainError as e:
         raise click.ClickException(e.message) from e
     click.echo(f"user {username} created ({role})")
@@ -187,22 +194,35 @@ def user_set_password(username, password_stdin):
 @commune_cli.command("add")
 @click.option("--code", required=True, help="Short code in URLs and posters, e.g. my-hoa.")
 @click.option("--name", required=True, help="The name as residents write it, e.g. Mỹ Hòa.")
-@click.option("--kind", type=click.Choice(["xa", "phuong", "dac_khu"]), default="xa",
-              show_default=True)
+@click.option(
+    "--kind", type=click.Choice(["xa", "phuong", "dac_khu"]), default="xa", show_default=True
+)
 @click.option("--province", default="")
 @click.option("--sms-number", default="", help="The number residents text (optional).")
 @click.option("--hamlet", "hamlets", multiple=True, help="A hamlet's name (repeat).")
-@click.option("--hamlet-kind", type=click.Choice(["ap", "khom", "thon", "ban", "to_dan_pho"]),
-              default="ap", show_default=True)
+@click.option(
+    "--hamlet-kind",
+    type=click.Choice(["ap", "khom", "thon", "ban", "to_dan_pho"]),
+    default="ap",
+    show_default=True,
+)
 def commune_add(code, name, kind, province, sms_number, hamlets, hamlet_kind):
     """Add a commune with its hamlets (then: nghedan user create --role admin --commune CODE)."""
     from nghedan.services.places import NewCommune, add_commune
 
     try:
         with unit_of_work():
-            commune = add_commune(NewCommune(code=code, name=name, kind=kind, province=province,
-                                             sms_number=sms_number, hamlets=tuple(hamlets),
-                                             hamlet_kind=hamlet_kind))
+            commune = add_commune(
+                NewCommune(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    province=province,
+                    sms_number=sms_number,
+                    hamlets=tuple(hamlets),
+                    hamlet_kind=hamlet_kind,
+                )
+            )
             summary = f"commune {commune.code} added with {len(commune.hamlets)} hamlets"
     except DomainError as e:
         raise click.ClickException(e.message) from e

@@ -137,7 +137,7 @@ def database_uri(app: Flask) -> str:
         return "sqlite:///" + os.path.join(app.instance_path, "nghedan.db")
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

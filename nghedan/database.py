@@ -74,8 +74,9 @@ def _begin_immediate(conn) -> None:
             except sqlite3.OperationalError as e:
                 busy = e.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # and its extended codes
                 if not busy or time.monotonic() >= deadline:
-                    raise exc.DBAPIError.instance("BEGIN IMMEDIATE", (), e, sqlite3.Error,
-                                                  dialect=conn.dialect) from e
+                    raise exc.DBAPIError.instance(
+                        "BEGIN IMMEDIATE", (), e, sqlite3.Error, dialect=conn.dialect
+                    ) from e
             time.sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 1.5, 0.001)
     finally:
@@ -187,8 +188,9 @@ def insert_row_id(model, values: dict) -> int:
 
 def _row_with_defaults(model, values: dict) -> dict:
     _statement, defaults = _insert_plan(model, False)
-    row = {key: default.arg(None) if default.is_callable else default.arg
-           for key, default in defaults}
+    row = {
+        key: default.arg(None) if default.is_callable else default.arg for key, default in defaults
+    }
     row.update(values)
     return row
 
@@ -234,8 +236,13 @@ def run_prebuilt(statement, params: dict):
         if lost:
             connection.invalidate(e)
         raise exc.DBAPIError.instance(
-            plan.sql, arguments, e, connection.dialect.loaded_dbapi.Error,
-            connection_invalidated=lost, dialect=connection.dialect) from e
+            plan.sql,
+            arguments,
+            e,
+            connection.dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=connection.dialect,
+        ) from e
     return cursor
 
 
@@ -267,24 +274,32 @@ def _prebuilt_plan(statement, dialect, keys: tuple):
         pass
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     prefetch = [*compiled.insert_prefetch, *compiled.update_prefetch]
-    defaults = [column.default if column in compiled.insert_prefetch else column.onupdate
-                for column in prefetch]
+    defaults = [
+        column.default if column in compiled.insert_prefetch else column.onupdate
+        for column in prefetch
+    ]
     # A parameter left out: SQLAlchemy's execution says which (instead of running with NULL).
-    missing = any(bind.required and name not in keys
-                  for bind, name in compiled.bind_names.items())
+    missing = any(bind.required and name not in keys for bind, name in compiled.bind_names.items())
     plan = None
-    if not (missing or compiled.literal_execute_params or compiled.post_compile_params
-            or compiled.escaped_bind_names or compiled._render_postcompile
-            or any(default is None or not default.is_scalar for default in defaults)):
+    if not (
+        missing
+        or compiled.literal_execute_params
+        or compiled.post_compile_params
+        or compiled.escaped_bind_names
+        or compiled._render_postcompile
+        or any(default is None or not default.is_scalar for default in defaults)
+    ):
         plan = _Plan()
         plan.sql = compiled.string
         plan.positional = dialect.positional
         plan.names = tuple(compiled.positiontup or ()) if plan.positional else ()
-        plan.fixed = {name: bind.value for bind, name in compiled.bind_names.items()
-                      if name not in keys}
+        plan.fixed = {
+            name: bind.value for bind, name in compiled.bind_names.items() if name not in keys
+        }
         # Columns left to their Python-side constant defaults ("vi", False…).
-        plan.fixed.update((column.key, default.arg)
-                          for column, default in zip(prefetch, defaults, strict=True))
+        plan.fixed.update(
+            (column.key, default.arg) for column, default in zip(prefetch, defaults, strict=True)
+        )
         plan.processors = tuple(compiled._bind_processors.items())
     _PLANS[cache_key] = plan
     return plan
@@ -330,8 +345,11 @@ def _insert_plan(model, ignoring_duplicates: bool):
     configure_mappers()  # objects are made without their constructor, which would do it
     table = model.__table__
     insert = InsertIgnoringDuplicates(table) if ignoring_duplicates else table.insert()
-    defaults = tuple((column.key, column.default or _NO_DEFAULT)
-                     for column in table.columns if column.key != "id")
+    defaults = tuple(
+        (column.key, column.default or _NO_DEFAULT)
+        for column in table.columns
+        if column.key != "id"
+    )
     return insert.returning(table.c.id), defaults
 
 

@@ -29,8 +29,12 @@ DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "nghedan-demo"
 
 HAMLETS = (
-    ("Ấp Tân Phú", "ap"), ("Ấp Tân Hòa", "ap"), ("Ấp Tân Lợi", "ap"),
-    ("Ấp Mỹ Thạnh", "ap"), ("Khóm 1", "khom"), ("Khóm 2", "khom"),
+    ("Ấp Tân Phú", "ap"),
+    ("Ấp Tân Hòa", "ap"),
+    ("Ấp Tân Lợi", "ap"),
+    ("Ấp Mỹ Thạnh", "ap"),
+    ("Khóm 1", "khom"),
+    ("Khóm 2", "khom"),
 )
 
 OFFICERS = (
@@ -45,18 +49,27 @@ OFFICERS = (
 )
 
 ITEM_TEXTS = (
-    ("roads", "Đường liên ấp đoạn gần trường tiểu học bị sụt lún, mưa xuống ngập nước, "
-              "xe máy đi rất nguy hiểm."),
+    (
+        "roads",
+        "Đường liên ấp đoạn gần trường tiểu học bị sụt lún, mưa xuống ngập nước, "
+        "xe máy đi rất nguy hiểm.",
+    ),
     ("environment", "Bãi rác tự phát cạnh kênh Tân Phú bốc mùi hôi, đề nghị xã cho thu gom."),
-    ("land", "Gia đình tôi nộp hồ sơ cấp giấy chứng nhận quyền sử dụng đất 3 tháng rồi "
-             "mà chưa có kết quả."),
+    (
+        "land",
+        "Gia đình tôi nộp hồ sơ cấp giấy chứng nhận quyền sử dụng đất 3 tháng rồi "
+        "mà chưa có kết quả.",
+    ),
     ("social", "Mẹ tôi 82 tuổi chưa được nhận trợ cấp người cao tuổi, xin xã xem lại."),
     ("security", "Buổi tối có nhóm thanh niên chạy xe lạng lách trên đường đê, người dân rất lo."),
     ("health", "Trạm y tế xã thiếu thuốc huyết áp, người già phải lên tỉnh mua."),
     ("education", "Đề nghị sửa lại mái che điểm trường ấp Mỹ Thạnh, mùa mưa bị dột."),
     ("compensation", "Tiền đền bù làm đường cho hộ tôi chưa được chi trả đủ theo thông báo."),
-    ("procedures", "Làm giấy khai sinh cho cháu phải đi lại 3 lần vì thiếu giấy tờ "
-                   "không được hướng dẫn trước."),
+    (
+        "procedures",
+        "Làm giấy khai sinh cho cháu phải đi lại 3 lần vì thiếu giấy tờ "
+        "không được hướng dẫn trước.",
+    ),
     ("roads", "den duong ap tan hoa bi hu 2 thang nay ko ai sua, toi di lam ve rat toi"),
     ("environment", "nuoc kenh o khom 2 bi o nhiem, ca chet nhieu, de nghi kiem tra"),
     ("other", "Xin hỏi khi nào xã tổ chức tiêm phòng dại cho chó mèo?"),
@@ -65,8 +78,13 @@ ITEM_TEXTS = (
 )
 
 CHANNELS = ("sms", "kiosk", "kiosk", "sms", "admin")
-STATUS_PLAN = ("new",) * 14 + ("triaged",) * 10 + ("scheduled",) * 6 + ("answered",) * 4 + (
-    "closed", "closed", "forwarded", "escalated", "rejected", "duplicate")
+STATUS_PLAN = (
+    ("new",) * 14
+    + ("triaged",) * 10
+    + ("scheduled",) * 6
+    + ("answered",) * 4
+    + ("closed", "closed", "forwarded", "escalated", "rejected", "duplicate")
+)
 
 
 def load_demo(rng: random.Random | None = None) -> bool:
@@ -74,20 +92,32 @@ def load_demo(rng: random.Random | None = None) -> bool:
     if db.session.scalar(select(Commune.id).where(Commune.code == DEMO_COMMUNE_CODE)):
         return False
     rng = rng or random.Random(2026)
-    commune = Commune(code=DEMO_COMMUNE_CODE, name="Tân Thạnh", kind="xa", province="An Giang",
-                      sms_number="+84868000115", chairman_name="Nguyễn Văn Bình")
+    commune = Commune(
+        code=DEMO_COMMUNE_CODE,
+        name="Tân Thạnh",
+        kind="xa",
+        province="An Giang",
+        sms_number="+84868000115",
+        chairman_name="Nguyễn Văn Bình",
+    )
     commune.hamlets = [Hamlet(name=name, kind=kind) for name, kind in HAMLETS]
     db.session.add(commune)
-    officers = [Officer(commune=commune, code=c, name=n, title=t, desk=d)
-                for c, n, t, d in OFFICERS]
+    officers = [
+        Officer(commune=commune, code=c, name=n, title=t, desk=d) for c, n, t, d in OFFICERS
+    ]
     db.session.add_all(officers)
     db.session.flush()
     dialogues = _demo_dialogues(commune)
     _demo_items(commune, dialogues, rng)
     _demo_ratings(officers, rng)
     if not db.session.scalar(select(User.id).where(User.username == DEMO_ADMIN_USERNAME)):
-        create_user(username=DEMO_ADMIN_USERNAME, password=DEMO_ADMIN_PASSWORD, role="admin",
-                    commune_id=commune.id, full_name="Quản trị xã Tân Thạnh")
+        create_user(
+            username=DEMO_ADMIN_USERNAME,
+            password=DEMO_ADMIN_PASSWORD,
+            role="admin",
+            commune_id=commune.id,
+            full_name="Quản trị xã Tân Thạnh",
+        )
     return True
 
 
@@ -99,10 +129,15 @@ def _demo_dialogues(commune: Commune) -> list[Dialogue]:
     )
     dialogues = []
     for hamlets, days, place in plans:
-        d = Dialogue(commune=commune, kind="dialogue", place=place, hamlets=list(hamlets),
-                     starts_at=(now + timedelta(days=days)).replace(hour=12),
-                     chair_name=commune.chairman_name,
-                     title="Đối thoại với Nhân dân " + ", ".join(h.name for h in hamlets))
+        d = Dialogue(
+            commune=commune,
+            kind="dialogue",
+            place=place,
+            hamlets=list(hamlets),
+            starts_at=(now + timedelta(days=days)).replace(hour=12),
+            chair_name=commune.chairman_name,
+            title="Đối thoại với Nhân dân " + ", ".join(h.name for h in hamlets),
+        )
         db.session.add(d)
         dialogues.append(d)
     db.session.flush()
@@ -116,10 +151,14 @@ def _demo_items(commune: Commune, dialogues: list[Dialogue], rng: random.Random)
         category, text = ITEM_TEXTS[n % len(ITEM_TEXTS)]
         channel = CHANNELS[n % len(CHANNELS)]
         phone = f"+8491{rng.randrange(10**7):07d}" if channel == "sms" or n % 3 == 0 else None
-        item = create_item(commune_id=commune.id, text=text, channel=channel,
-                           hamlet_id=rng.choice(commune.hamlets).id,
-                           category_code=None if status == "new" else category,
-                           contact_phone=phone)
+        item = create_item(
+            commune_id=commune.id,
+            text=text,
+            channel=channel,
+            hamlet_id=rng.choice(commune.hamlets).id,
+            category_code=None if status == "new" else category,
+            contact_phone=phone,
+        )
         item.created_at = now - timedelta(days=rng.randint(0, 50), minutes=rng.randint(0, 600))
         _advance(item, status, dialogues, items, rng)
         items.append(item)
@@ -131,8 +170,9 @@ def _advance(item: Item, status: str, dialogues, earlier: list[Item], rng) -> No
         item.dialogue = dialogue
         db.session.add(AgendaEntry(dialogue=dialogue, item=item, position=len(dialogue.agenda)))
     elif status in ("answered", "closed"):
-        item.answer = ("UBND xã đã kiểm tra và giao bộ phận chuyên môn xử lý, "
-                       "dự kiến hoàn thành trong tháng.")
+        item.answer = (
+            "UBND xã đã kiểm tra và giao bộ phận chuyên môn xử lý, dự kiến hoàn thành trong tháng."
+        )
         item.answered_at = utcnow()
         item.outcome = "resolved" if status == "closed" else "commune_will_resolve"
     elif status == "forwarded":
@@ -154,7 +194,9 @@ def _demo_ratings(officers: list[Officer], rng: random.Random) -> None:
         score = rng.choices((1, 2, 3, 4), weights=(45, 35, 13, 7))[0]
         reasons = rng.sample(("attitude", "slow", "unclear_guidance"), 1) if score >= 3 else []
         outcome = record_rating(
-            officer_id=officer.id, score=score, reasons=reasons,
+            officer_id=officer.id,
+            score=score,
+            reasons=reasons,
             channel="kiosk" if n % 4 else "sms",
             comment=rng.choice(comments) if n % 25 == 0 else None,
             client_key=f"demo-rating-{n}",

@@ -74,6 +74,10 @@ def fmt_percent(value: float | None) -> str:
 
 def register_filters(app) -> None:
     app.jinja_env.filters.update(
-        date=fmt_date, time=fmt_time, datetime=fmt_datetime, typed_day=fmt_typed_day,
-        number=fmt_number, percent=fmt_percent,
+        date=fmt_date,
+        time=fmt_time,
+        datetime=fmt_datetime,
+        typed_day=fmt_typed_day,
+        number=fmt_number,
+        percent=fmt_percent,
     )

@@ -57,8 +57,14 @@ def work(stop: threading.Event, every_seconds: float) -> int:
 
 
 @jobs_cli.command("work")
-@click.option("--every", "every_seconds", type=click.FloatRange(min=1), default=300,
-              show_default=True, help="Seconds between two rounds.")
+@click.option(
+    "--every",
+    "every_seconds",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds between two rounds.",
+)
 def work_command(every_seconds: float) -> None:
     """Run the due jobs every few minutes until SIGTERM or Ctrl-C (for `make run`)."""
     stop = threading.Event()

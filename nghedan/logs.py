@@ -55,8 +55,12 @@ def configure_logging(app: Flask) -> None:
         started = g.get("request_started")
         if started is not None:
             # The path only: query strings can hold codes or search words typed by people.
-            log_event("request", method=request.method, path=request.path,
-                      status=response.status_code,
-                      ms=round((time.perf_counter() - started) * 1000, 1),
-                      request_id=g.get("request_id"))
+            log_event(
+                "request",
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+                request_id=g.get("request_id"),
+            )
         return response

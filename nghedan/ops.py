@@ -32,8 +32,16 @@ def _pg_tool(name: str) -> str:
 
 def _pg_args(url) -> tuple[list[str], dict]:
     """Connection arguments for pg_dump/pg_restore; the password goes in the environment."""
-    args = ["-h", url.host or "localhost", "-p", str(url.port or 5432),
-            "-U", url.username or "postgres", "-d", url.database]
+    args = [
+        "-h",
+        url.host or "localhost",
+        "-p",
+        str(url.port or 5432),
+        "-U",
+        url.username or "postgres",
+        "-d",
+        url.database,
+    ]
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password
@@ -53,8 +61,12 @@ def backup(destination: Path) -> Path:
         target.close()
         return destination
     args, env = _pg_args(url)
-    subprocess.run([_pg_tool("pg_dump"), "-Fc", "-f", str(destination), *args],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [_pg_tool("pg_dump"), "-Fc", "-f", str(destination), *args],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     return destination
 
 
@@ -75,8 +87,19 @@ def restore(source: Path) -> None:
         return
     args, env = _pg_args(url)
     done = subprocess.run(
-        [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-         *args, str(source)], env=env, capture_output=True, text=True)
+        [
+            _pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            *args,
+            str(source),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise OperationError(f"pg_restore failed: {done.stderr.strip()[-500:]}")
 
@@ -91,8 +114,11 @@ def purge_personal_data(older_than_days: int) -> dict:
     cutoff = utcnow() - timedelta(days=older_than_days)
     items = db.session.execute(
         update(Item)
-        .where(Item.status.in_(TERMINAL_STATUSES), Item.updated_at < cutoff,
-               (Item.contact_phone.is_not(None)) | (Item.contact_name.is_not(None)))
+        .where(
+            Item.status.in_(TERMINAL_STATUSES),
+            Item.updated_at < cutoff,
+            (Item.contact_phone.is_not(None)) | (Item.contact_name.is_not(None)),
+        )
         .values(contact_phone=None, contact_name=None)
     ).rowcount
     messages = db.session.execute(
@@ -101,7 +127,8 @@ def purge_personal_data(older_than_days: int) -> dict:
         .values(phone=PURGED_PHONE)
     ).rowcount
     ratings = db.session.execute(
-        update(Rating).where(Rating.created_at < cutoff, Rating.phone.is_not(None))
+        update(Rating)
+        .where(Rating.created_at < cutoff, Rating.phone.is_not(None))
         .values(phone=None)
     ).rowcount
     return {"items": items, "messages": messages, "ratings": ratings}
@@ -115,9 +142,10 @@ def copy_database(source_url: str, target_url: str) -> dict:
     with source.connect() as src, target.begin() as dst:
         for table in db.metadata.sorted_tables:
             # The first migration loads default categories; everything else must be empty.
-            if table.name != "categories" and dst.execute(
-                select(func.count()).select_from(table)
-            ).scalar():
+            if (
+                table.name != "categories"
+                and dst.execute(select(func.count()).select_from(table)).scalar()
+            ):
                 raise OperationError(f"target table {table.name} is not empty")
         dst.execute(db.metadata.tables["categories"].delete())
         for table in db.metadata.sorted_tables:
@@ -135,14 +163,16 @@ def copy_database(source_url: str, target_url: str) -> dict:
 def _reset_sequences(conn) -> None:
     for table in db.metadata.sorted_tables:
         if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-            ))
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
 
 
 def _sqlalchemy_url(url: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return str(make_url(url))

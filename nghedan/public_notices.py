@@ -22,9 +22,12 @@ def public_notice(notice_id: int):
     notice = office.issued_notice(notice_id)
     if notice is None:
         abort(404)
-    return render_template("core/notice.html", current=notice,
-                           notice=office.document(notice),
-                           replaced_by=office.replaced_by(notice))
+    return render_template(
+        "core/notice.html",
+        current=notice,
+        notice=office.document(notice),
+        replaced_by=office.replaced_by(notice),
+    )
 
 
 @bp.get("/thong-bao/<int:notice_id>/ban-ky")
@@ -39,7 +42,11 @@ def public_scan(notice_id: int):
 def scan_response(notice: ConclusionNotice) -> Response:
     """The scan as the browser shows it (inline), under a safe name, never sniffed."""
     ext = "pdf" if notice.scan_type == "application/pdf" else "jpg"
-    return Response(notice.scan, headers={
-        "Content-Type": notice.scan_type,
-        "Content-Disposition": f'inline; filename="thong-bao-{notice.id}.{ext}"',
-        "X-Content-Type-Options": "nosniff"})
+    return Response(
+        notice.scan,
+        headers={
+            "Content-Type": notice.scan_type,
+            "Content-Disposition": f'inline; filename="thong-bao-{notice.id}.{ext}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -58,13 +58,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(_e):
-        return page(400, _("Yêu cầu không hợp lệ"),
-                    _("Dữ liệu gửi lên không đọc được. Vui lòng kiểm tra lại rồi thử lại."))
+        return page(
+            400,
+            _("Yêu cầu không hợp lệ"),
+            _("Dữ liệu gửi lên không đọc được. Vui lòng kiểm tra lại rồi thử lại."),
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_e):
-        return page(400, _("Phiên làm việc đã hết hạn"),
-                    _("Vui lòng tải lại trang rồi thử lại. Dữ liệu chưa được gửi."))
+        return page(
+            400,
+            _("Phiên làm việc đã hết hạn"),
+            _("Vui lòng tải lại trang rồi thử lại. Dữ liệu chưa được gửi."),
+        )
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
@@ -74,11 +80,17 @@ def register_error_handlers(app: Flask) -> None:
         # (nghedan/request_args.py); this is the backstop, logged so it gets fixed there.
         db.session.rollback()
         log.warning("refused %s %s: %s", request.method, request.path, type(e).__name__)
-        return page(400, _("Yêu cầu không hợp lệ"),
-                    _("Có giá trị nằm ngoài phạm vi cho phép (số hoặc ngày quá lớn). "
-                      "Vui lòng kiểm tra lại."))
+        return page(
+            400,
+            _("Yêu cầu không hợp lệ"),
+            _(
+                "Có giá trị nằm ngoài phạm vi cho phép (số hoặc ngày quá lớn). "
+                "Vui lòng kiểm tra lại."
+            ),
+        )
 
     @app.errorhandler(500)
     def server_error(_e):
-        return page(500, _("Có lỗi xảy ra"),
-                    _("Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút."))
+        return page(
+            500, _("Có lỗi xảy ra"), _("Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.")
+        )

@@ -17,8 +17,11 @@ api_key_cli = AppGroup("api-key", help="Open311 API keys of integrating systems.
 
 @api_key_cli.command("create")
 @click.option("--name", required=True, help="Who uses the key, e.g. the province's portal.")
-@click.option("--commune", "commune_code",
-              help="Bind the key to one commune (default: any; requests name jurisdiction_id).")
+@click.option(
+    "--commune",
+    "commune_code",
+    help="Bind the key to one commune (default: any; requests name jurisdiction_id).",
+)
 def create(name: str, commune_code: str | None) -> None:
     """Create a key and print it once (only its hash is kept)."""
     from open311.keys import create_client

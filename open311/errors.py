@@ -32,8 +32,11 @@ def _description(status: int) -> str:
         404: _("Không có địa chỉ này trong Open311 GeoReport v2."),
         405: _("Phương thức này không dùng được ở địa chỉ này."),
         413: _("Dữ liệu gửi lên quá lớn."),
-    }.get(status) or (_("Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.")
-                      if status >= 500 else _("Yêu cầu không thực hiện được."))
+    }.get(status) or (
+        _("Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.")
+        if status >= 500
+        else _("Yêu cầu không thực hiện được.")
+    )
 
 
 def answer(error: HTTPException) -> Response:
@@ -62,7 +65,10 @@ def register(bp: Blueprint) -> None:
         # No view matched, so neither our error handler nor the request's blueprint applies;
         # Flask raises this routing error right after the before_request functions.
         error = request.routing_exception
-        if (isinstance(error, HTTPException) and (error.code or 0) >= 400
-                and (request.path + "/").startswith(tuple(prefixes))):
+        if (
+            isinstance(error, HTTPException)
+            and (error.code or 0) >= 400
+            and (request.path + "/").startswith(tuple(prefixes))
+        ):
             return answer(error)
         return None

@@ -8,8 +8,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from flask import Response
 
 FORMATS = ("json", "xml")
-CONTENT_TYPES = {"json": "application/json; charset=utf-8",
-                 "xml": "text/xml; charset=utf-8"}
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 _XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 
@@ -47,12 +46,14 @@ def definition(service_code: str, fmt: str) -> Response:
         SubElement(top, "attributes")
         body = _XML_DECLARATION + tostring(top, encoding="unicode").encode()
     else:
-        body = json.dumps({"service_code": service_code, "attributes": []},
-                          ensure_ascii=False).encode()
+        body = json.dumps(
+            {"service_code": service_code, "attributes": []}, ensure_ascii=False
+        ).encode()
     return Response(body, content_type=CONTENT_TYPES[fmt])
 
 
 def error(fmt: str, status: int, description: str) -> Response:
     """The spec's error list: `[{"code": 400, "description": "…"}]` or `<errors><error>…`."""
-    return respond([{"code": status, "description": description}], fmt, "errors", "error",
-                   status=status)
+    return respond(
+        [{"code": status, "description": description}], fmt, "errors", "error", status=status
+    )

@@ -28,8 +28,9 @@ def create_client(name: str, commune_id: int | None = None) -> tuple[ApiClient, 
     if db.session.scalar(select(ApiClient.id).where(ApiClient.name == name)):
         raise ValidationError(_l("Đã có hệ thống tên %(name)s.", name=name), code="duplicate_name")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    client = ApiClient(name=name, key_hash=key_hash(key), key_prefix=key[:12],
-                       commune_id=commune_id, active=True)
+    client = ApiClient(
+        name=name, key_hash=key_hash(key), key_prefix=key[:12], commune_id=commune_id, active=True
+    )
     db.session.add(client)
     db.session.flush()
     return client, key

@@ -56,24 +56,34 @@ def _visible():
 
 def find(query: RequestQuery) -> list[Item]:
     """Published items matching the GeoReport filters, newest first, at most 1000."""
-    stmt = select(Item).where(*_visible()).options(
-        joinedload(Item.category), joinedload(Item.hamlet), joinedload(Item.commune))
+    stmt = (
+        select(Item)
+        .where(*_visible())
+        .options(joinedload(Item.category), joinedload(Item.hamlet), joinedload(Item.commune))
+    )
     if query.commune_id is not None:
         stmt = stmt.where(Item.commune_id == query.commune_id)
     if query.codes:  # the spec: other filters are ignored when ids are given
-        return list(db.session.scalars(stmt.where(Item.tracking_code.in_(query.codes))
-                                       .order_by(Item.created_at.desc())))
+        return list(
+            db.session.scalars(
+                stmt.where(Item.tracking_code.in_(query.codes)).order_by(Item.created_at.desc())
+            )
+        )
     end = query.end or utcnow()
     start = query.start or end - DEFAULT_WINDOW
     stmt = stmt.where(Item.created_at >= start, Item.created_at <= end)
     if query.service_codes:
         stmt = stmt.join(Category, Category.id == Item.category_id).where(
-            Category.code.in_(query.service_codes))
+            Category.code.in_(query.service_codes)
+        )
     if query.statuses and set(query.statuses) != {"open", "closed"}:
         wanted = OPEN_STATUSES if "open" in query.statuses else CLOSED_STATUSES
         stmt = stmt.where(Item.status.in_(wanted))
-    return list(db.session.scalars(stmt.order_by(Item.created_at.desc(), Item.id.desc())
-                                   .limit(MAX_RESULTS)).unique())
+    return list(
+        db.session.scalars(
+            stmt.order_by(Item.created_at.desc(), Item.id.desc()).limit(MAX_RESULTS)
+        ).unique()
+    )
 
 
 def by_code(code: str) -> Item | None:
@@ -119,8 +129,16 @@ def as_request(item: Item, locale: str = "vi") -> dict:
     name = None
     if category is not None:
         name = category.name_en if locale == "en" else category.name
-    address = ", ".join(filter(None, (item.hamlet.name if item.hamlet else None,
-                                      _commune_name(item.commune), item.commune.province)))
+    address = ", ".join(
+        filter(
+            None,
+            (
+                item.hamlet.name if item.hamlet else None,
+                _commune_name(item.commune),
+                item.commune.province,
+            ),
+        )
+    )
     return {
         "service_request_id": item.tracking_code,
         "status": public_status(item),

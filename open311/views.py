@@ -45,11 +45,18 @@ def services(fmt: str):
     fmt = _fmt(fmt)
     _jurisdiction()
     english = _locale() == "en"
-    records = [{
-        "service_code": c.code, "service_name": c.name_en if english else c.name,
-        "description": c.name_en if english else c.name, "metadata": False,
-        "type": "realtime", "keywords": "", "group": "",
-    } for c in db.session.scalars(select(Category).order_by(Category.position, Category.id))]
+    records = [
+        {
+            "service_code": c.code,
+            "service_name": c.name_en if english else c.name,
+            "description": c.name_en if english else c.name,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "",
+            "group": "",
+        }
+        for c in db.session.scalars(select(Category).order_by(Category.position, Category.id))
+    ]
     return formats.respond(records, fmt, "services", "service")
 
 
@@ -82,11 +89,13 @@ def requests_list(fmt: str):
         start = request.args.get("start_date")
         end = request.args.get("end_date")
         query = service_requests.RequestQuery(
-            codes=_split("service_request_id"), service_codes=_split("service_code"),
+            codes=_split("service_request_id"),
+            service_codes=_split("service_code"),
             start=service_requests.parse_datetime(start) if start else None,
             end=service_requests.parse_datetime(end) if end else None,
             statuses=tuple(s.lower() for s in _split("status")),
-            commune_id=commune.id if commune else None)
+            commune_id=commune.id if commune else None,
+        )
     except ValueError:
         return formats.error(fmt, 400, _("Ngày giờ không đúng định dạng W3C (ISO 8601)."))
     if any(s not in ("open", "closed") for s in query.statuses):
@@ -104,8 +113,9 @@ def request_one(code: str, fmt: str):
     commune = _jurisdiction()
     if item is None or (commune is not None and item.commune_id != commune.id):
         return formats.error(fmt, 404, _("Không tìm thấy yêu cầu có mã này."))
-    return formats.respond([service_requests.as_request(item, _locale())], fmt,
-                           "service_requests", "request")
+    return formats.respond(
+        [service_requests.as_request(item, _locale())], fmt, "service_requests", "request"
+    )
 
 
 def request_create(fmt: str):
@@ -122,15 +132,24 @@ def request_create(fmt: str):
         return formats.error(fmt, 400, _("Thiếu service_code hoặc service_code không có."))
     try:
         item = create_item(
-            commune_id=commune.id, text=request.form.get("description", ""), channel="api",
-            category_code=code, hamlet_id=_hamlet_id(commune, request.form.get("address_string")),
-            contact_phone=request.form.get("phone") or None, contact_name=_contact_name())
+            commune_id=commune.id,
+            text=request.form.get("description", ""),
+            channel="api",
+            category_code=code,
+            hamlet_id=_hamlet_id(commune, request.form.get("address_string")),
+            contact_phone=request.form.get("phone") or None,
+            contact_name=_contact_name(),
+        )
     except DomainError as e:
         return formats.error(fmt, 400, e.message)
     notice = _("Ý kiến đã được tiếp nhận, mã tra cứu %(code)s.", code=item.tracking_code)
-    return formats.respond([{"service_request_id": item.tracking_code, "service_notice": notice,
-                             "account_id": None}], fmt, "service_requests", "request",
-                           status=201)
+    return formats.respond(
+        [{"service_request_id": item.tracking_code, "service_notice": notice, "account_id": None}],
+        fmt,
+        "service_requests",
+        "request",
+        status=201,
+    )
 
 
 def _target_commune(client) -> tuple[Commune | None, str | None]:
@@ -153,8 +172,9 @@ def _hamlet_id(commune: Commune, address: str | None) -> int | None:
     if not address:
         return None
     folded = fold_diacritics(address)
-    hamlets = db.session.scalars(select(Hamlet).where(Hamlet.commune_id == commune.id,
-                                                      Hamlet.active.is_(True))).all()
+    hamlets = db.session.scalars(
+        select(Hamlet).where(Hamlet.commune_id == commune.id, Hamlet.active.is_(True))
+    ).all()
     for hamlet in sorted(hamlets, key=lambda h: -len(h.name)):
         if fold_diacritics(hamlet.name) in folded:
             return hamlet.id

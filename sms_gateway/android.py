@@ -65,6 +65,7 @@ class BadEvent(ValueError):
 
 # -- Signatures ---------------------------------------------------------------------------
 
+
 def signature(key: str, raw_body: bytes, timestamp: str) -> str:
     """The app's signature: hex HMAC-SHA256 of the raw body followed by the timestamp."""
     return hmac.new(key.encode(), raw_body + timestamp.encode(), hashlib.sha256).hexdigest()
@@ -77,8 +78,9 @@ class Verdict:
     problem: str | None = None
 
 
-def verify(raw_body: bytes, headers: Mapping[str, str], config: Mapping,
-           now: float | None = None) -> Verdict:
+def verify(
+    raw_body: bytes, headers: Mapping[str, str], config: Mapping, now: float | None = None
+) -> Verdict:
     """Which Android channel signed this request, or why it is refused."""
     given, stamp = headers.get("X-Signature"), headers.get("X-Timestamp")
     if not given or not stamp:
@@ -100,6 +102,7 @@ def verify(raw_body: bytes, headers: Mapping[str, str], config: Mapping,
 
 
 # -- Events -------------------------------------------------------------------------------
+
 
 def parse_event(raw_body: bytes) -> tuple[str, dict]:
     """(event, payload) of a webhook body; BadEvent when it is not one."""
@@ -131,24 +134,37 @@ def handle_event(channel: SmsChannel, event: str, payload: dict, config: Mapping
 
 
 def _received(channel: SmsChannel, payload: dict, config: Mapping) -> dict:
-    body, sender = payload.get("message"), _text(payload.get("phoneNumber") or
-                                                 payload.get("sender"))
+    body, sender = (
+        payload.get("message"),
+        _text(payload.get("phoneNumber") or payload.get("sender")),
+    )
     if not isinstance(body, str):
         raise BadEvent("sms:received without a message text")
     recipient = _recipient(channel, payload)
     if not sender:  # keep what the resident wrote, for officials to see; answer nothing
-        stored = store_inbound(channel=CHANNEL, provider_id=None, phone="?", body=body,
-                               service_number=recipient, commune_id=channel.commune_id)
+        stored = store_inbound(
+            channel=CHANNEL,
+            provider_id=None,
+            phone="?",
+            body=body,
+            service_number=recipient,
+            commune_id=channel.commune_id,
+        )
         flag_message(stored.message, MISSING_FIELDS)
         return {"ok": True, "stored": stored.message.id, "flagged": True}
     received_at = _when(payload.get("receivedAt"))
     earlier = _recent_same_text(sender, body, config)
     if earlier is not None:
         return {"ok": True, "duplicate": earlier.id}
-    result = receive_inbound(InboundSms(
-        channel=CHANNEL, sender=sender, body=body, recipient=recipient,
-        provider_id=_received_key(sender, body, received_at, payload.get("messageId")),
-    ))
+    result = receive_inbound(
+        InboundSms(
+            channel=CHANNEL,
+            sender=sender,
+            body=body,
+            recipient=recipient,
+            provider_id=_received_key(sender, body, received_at, payload.get("messageId")),
+        )
+    )
     note_inbound(channel.id)
     if not result.created:
         return {"ok": True, "duplicate": result.message_id}
@@ -164,8 +180,11 @@ def _recipient(channel: SmsChannel, payload: dict) -> str | None:
     if not claimed or channel.commune_id is None:
         return claimed or own
     if commune_id_for_sms_number(to_e164(claimed) or claimed) != channel.commune_id:
-        log.warning("Android channel %s posted a text for another commune's number; kept as "
-                    "its own commune's", channel.name)
+        log.warning(
+            "Android channel %s posted a text for another commune's number; kept as "
+            "its own commune's",
+            channel.name,
+        )
         return own
     return claimed
 
@@ -181,10 +200,15 @@ def _recent_same_text(sender: str, body: str, config: Mapping) -> Message | None
     window = timedelta(seconds=int(config["ANDROID_DUPLICATE_WINDOW_SECONDS"]))
     phone = to_e164(sender) or sender[:32]
     return db.session.scalar(
-        select(Message).where(
-            Message.direction == "in", Message.channel == CHANNEL, Message.phone == phone,
-            Message.body == nfc(body), Message.created_at >= utcnow() - window,
-        ).limit(1)
+        select(Message)
+        .where(
+            Message.direction == "in",
+            Message.channel == CHANNEL,
+            Message.phone == phone,
+            Message.body == nfc(body),
+            Message.created_at >= utcnow() - window,
+        )
+        .limit(1)
     )
 
 
@@ -198,9 +222,13 @@ def _delivery(channel: SmsChannel, status: str, payload: dict) -> dict:
     if status != "failed":
         message = record_delivery_status(CHANNEL, provider_id, status)
         return {"ok": True, "message": message.id if message else None}
-    message = db.session.scalar(select(Message).where(
-        Message.channel == CHANNEL, Message.provider_id == provider_id,
-        Message.direction == "out"))
+    message = db.session.scalar(
+        select(Message).where(
+            Message.channel == CHANNEL,
+            Message.provider_id == provider_id,
+            Message.direction == "out",
+        )
+    )
     if message is None or message.status != "sent":  # unknown, settled, or a repeated report
         return {"ok": True, "message": message.id if message else None}
     reason = _text(payload.get("reason")) or "failed"
@@ -216,8 +244,11 @@ def _ping_detail(health: dict) -> dict:
         check = checks.get(name)
         return check.get("observedValue") if isinstance(check, dict) else None
 
-    return {"battery": observed("battery:level"), "failed_last_hour": observed("messages:failed"),
-            "version": _text(health.get("version"))}
+    return {
+        "battery": observed("battery:level"),
+        "failed_last_hour": observed("messages:failed"),
+        "version": _text(health.get("version")),
+    }
 
 
 def _text(value) -> str | None:
@@ -235,6 +266,7 @@ def _when(value) -> datetime | None:
 
 
 # -- Sending ------------------------------------------------------------------------------
+
 
 class _TimeoutSession(requests.Session):
     """A session whose requests time out (the client library sets no timeout itself)."""
@@ -254,36 +286,59 @@ class AndroidSender:
 
     channel = CHANNEL
 
-    def __init__(self, *, base_url: str, login: str | None, password: str,
-                 sim_number: int | None = None, device_id: str | None = None,
-                 timeout: float = 10, message_key: str | None = None):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        login: str | None,
+        password: str,
+        sim_number: int | None = None,
+        device_id: str | None = None,
+        timeout: float = 10,
+        message_key: str | None = None,
+    ):
         self.base_url, self.login, self.password = base_url.rstrip("/"), login, password
         self.sim_number, self.device_id, self.timeout = sim_number, device_id, timeout
         self.message_key = message_key  # our id for the message: the app refuses a repeat
 
     @classmethod
-    def from_channel(cls, channel: SmsChannel, config: Mapping,
-                     message_key: str | None = None) -> AndroidSender:
+    def from_channel(
+        cls, channel: SmsChannel, config: Mapping, message_key: str | None = None
+    ) -> AndroidSender:
         settings = channel.settings or {}
         password = secret(settings, "password", config)
         if not settings.get("base_url") or not password:
             raise ConfigurationError(
                 f"Android channel {channel.name!r} needs base_url and the variable named by "
-                "password_env.")
-        return cls(base_url=settings["base_url"], login=settings.get("login"),
-                   password=password, sim_number=settings.get("sim_number"),
-                   device_id=settings.get("device_id"),
-                   timeout=float(config.get("ANDROID_TIMEOUT_SECONDS") or 10),
-                   message_key=message_key)
+                "password_env."
+            )
+        return cls(
+            base_url=settings["base_url"],
+            login=settings.get("login"),
+            password=password,
+            sim_number=settings.get("sim_number"),
+            device_id=settings.get("device_id"),
+            timeout=float(config.get("ANDROID_TIMEOUT_SECONDS") or 10),
+            message_key=message_key,
+        )
 
     def send(self, phone: str, body: str) -> str | None:
-        message = GatewayMessage(phone_numbers=[phone], text_message=TextMessage(text=body),
-                                 sim_number=self.sim_number, device_id=self.device_id,
-                                 with_delivery_report=True, id=self.message_key)
+        message = GatewayMessage(
+            phone_numbers=[phone],
+            text_message=TextMessage(text=body),
+            sim_number=self.sim_number,
+            device_id=self.device_id,
+            with_delivery_report=True,
+            id=self.message_key,
+        )
         try:
             with _send_errors(), _TimeoutSession(self.timeout) as session:
-                client = APIClient(self.login, self.password, base_url=self.base_url,
-                                   http=RequestsHttpClient(session))
+                client = APIClient(
+                    self.login,
+                    self.password,
+                    base_url=self.base_url,
+                    http=RequestsHttpClient(session),
+                )
                 state = client.send(message)
         except SendError as e:
             if e.code == "http-409" and self.message_key:
@@ -292,8 +347,11 @@ class AndroidSender:
             raise
         if state.state == ProcessState.Failed:
             errors = [r.error for r in state.recipients if r.error]
-            raise SendError("; ".join(errors) or "the phone refused the message",
-                            code="android-failed", transient=True)
+            raise SendError(
+                "; ".join(errors) or "the phone refused the message",
+                code="android-failed",
+                transient=True,
+            )
         return state.id
 
 
@@ -306,12 +364,12 @@ def _send_errors():
         status = e.status_code or 0
         # 400: this message or number is wrong. 401/403: the channel's credentials are
         # wrong, which another channel can get around; 429/5xx: the phone or server is busy.
-        raise SendError(f"HTTP {status}: {e}", code=f"http-{status}",
-                        transient=status != 400) from e
+        raise SendError(
+            f"HTTP {status}: {e}", code=f"http-{status}", transient=status != 400
+        ) from e
     except requests.Timeout as e:
         raise SendError(f"no answer from the phone: {e}", code="timeout", transient=True) from e
     except requests.RequestException as e:
         raise SendError(f"network error: {e}", code="network", transient=True) from e
     except (KeyError, ValueError) as e:  # an answer the client could not read
-        raise SendError(f"unexpected answer: {e!r}", code="android-answer",
-                        transient=True) from e
+        raise SendError(f"unexpected answer: {e!r}", code="android-answer", transient=True) from e

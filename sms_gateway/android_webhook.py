@@ -21,13 +21,11 @@ def android_webhook():
     raw = request.get_data(cache=False)
     verdict = android.verify(raw, request.headers, current_app.config)
     if verdict.channel is None:
-        log.warning("refused %s from %s: %s", request.path, request.remote_addr,
-                    verdict.problem)
+        log.warning("refused %s from %s: %s", request.path, request.remote_addr, verdict.problem)
         return jsonify(error=verdict.problem), verdict.status
     try:
         event, payload = android.parse_event(raw)
-        return jsonify(android.handle_event(verdict.channel, event, payload,
-                                            current_app.config))
+        return jsonify(android.handle_event(verdict.channel, event, payload, current_app.config))
     except android.BadEvent as e:
         log.warning("unusable webhook from Android channel %s: %s", verdict.channel.name, e)
         return jsonify(error=str(e)), 400

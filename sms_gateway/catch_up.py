@@ -28,20 +28,27 @@ twilio_cli = AppGroup("twilio", help="Twilio: recover texts an outage kept from 
 
 
 @twilio_cli.command("catch-up")
-@click.option("--hours", type=click.FloatRange(min=0.01), default=24.0, show_default=True,
-              help="How far back to read Twilio's message log.")
+@click.option(
+    "--hours",
+    type=click.FloatRange(min=0.01),
+    default=24.0,
+    show_default=True,
+    help="How far back to read Twilio's message log.",
+)
 def catch_up(hours: float) -> None:
     """Store and answer the texts in Twilio's log that the webhook never stored."""
-    if not (current_app.config.get("TWILIO_ACCOUNT_SID")
-            and current_app.config.get("TWILIO_AUTH_TOKEN")):
+    if not (
+        current_app.config.get("TWILIO_ACCOUNT_SID") and current_app.config.get("TWILIO_AUTH_TOKEN")
+    ):
         raise click.ClickException("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set.")
     try:
         texts = received_since(current_app.config, utcnow() - timedelta(hours=hours))
     except SendError as e:
         raise click.ClickException(f"Twilio's message log could not be read: {e.message}") from e
     recovered = sum(_recover(sms) for sms in texts)
-    click.echo(f"{len(texts)} texts received by Twilio, {recovered} were missing and are "
-               "now stored")
+    click.echo(
+        f"{len(texts)} texts received by Twilio, {recovered} were missing and are now stored"
+    )
 
 
 def _recover(sms) -> bool:
@@ -52,6 +59,11 @@ def _recover(sms) -> bool:
             return False
         message = db.session.get(Message, received.message_id)
         if received.reply:
-            queue_sms(message.phone, received.reply, kind="reply", commune_id=message.commune_id,
-                      item_id=message.item_id)
+            queue_sms(
+                message.phone,
+                received.reply,
+                kind="reply",
+                commune_id=message.commune_id,
+                item_id=message.item_id,
+            )
     return True

@@ -30,14 +30,15 @@ gammu_cli = AppGroup("gammu", help="A GSM modem run by gammu-smsd.")
 
 
 @channel_cli.command("add")
-@click.option("--kind", type=click.Choice(["android", "gammu", "twilio", "console"]),
-              required=True)
+@click.option("--kind", type=click.Choice(["android", "gammu", "twilio", "console"]), required=True)
 @click.option("--name", required=True, help="A name officials recognise, e.g. 'Viettel 1'.")
 @commune_option
 @click.option("--number", help="The SIM's phone number (texts to it belong to the commune).")
-@click.option("--carrier", type=click.Choice(["viettel", "vinaphone", "mobifone",
-                                              "vietnamobile", "gmobile"]),
-              help="The SIM's carrier (default: from the number's prefix).")
+@click.option(
+    "--carrier",
+    type=click.Choice(["viettel", "vinaphone", "mobifone", "vietnamobile", "gmobile"]),
+    help="The SIM's carrier (default: from the number's prefix).",
+)
 @click.option("--base-url", help="android: the app's API, e.g. http://192.168.1.20:8080")
 @click.option("--login", help="android: the API user name shown in the app.")
 @click.option("--password-env", help="android: the variable holding the API password.")
@@ -58,17 +59,25 @@ def add(kind, name, commune_code, number, carrier, **settings) -> None:
         raise click.UsageError(f"a channel named {name!r} exists already")
     _check_settings(kind, settings)
     with unit_of_work():
-        db.session.add(SmsChannel(
-            kind=kind, name=name, commune_id=commune.id, phone_number=phone,
-            carrier=carrier or carrier_of(phone), active=True,
-            settings={k: v for k, v in settings.items() if v is not None},
-        ))
+        db.session.add(
+            SmsChannel(
+                kind=kind,
+                name=name,
+                commune_id=commune.id,
+                phone_number=phone,
+                carrier=carrier or carrier_of(phone),
+                active=True,
+                settings={k: v for k, v in settings.items() if v is not None},
+            )
+        )
     click.echo(f"added {kind} channel {name!r} for {commune.name}")
 
 
 def _check_settings(kind: str, settings: dict) -> None:
-    needed = {"android": ("base_url", "password_env", "signing_key_env"),
-              "gammu": ("inbox", "outbox")}.get(kind, ())
+    needed = {
+        "android": ("base_url", "password_env", "signing_key_env"),
+        "gammu": ("inbox", "outbox"),
+    }.get(kind, ())
     missing = [f"--{key.replace('_', '-')}" for key in needed if not settings.get(key)]
     if missing:
         raise click.UsageError(f"a {kind} channel needs {', '.join(missing)}")
@@ -78,9 +87,11 @@ def _check_settings(kind: str, settings: dict) -> None:
 def list_channels() -> None:
     """Every channel and its health."""
     for row in channels_health():
-        click.echo(f"{row.name}\t{row.kind}\t{row.carrier or '-'}\t{row.state}"
-                   f"{' (' + row.down_reason + ')' if row.down_reason else ''}\t"
-                   f"failed last hour: {row.failures_last_hour}")
+        click.echo(
+            f"{row.name}\t{row.kind}\t{row.carrier or '-'}\t{row.state}"
+            f"{' (' + row.down_reason + ')' if row.down_reason else ''}\t"
+            f"failed last hour: {row.failures_last_hour}"
+        )
 
 
 @channel_cli.command("disable")
@@ -110,8 +121,12 @@ def _set_active(name: str, active: bool) -> None:
 @click.option("--channel", "channel_name", help="The gammu channel (default: the only one).")
 @click.option("--inbox", help="gammu-smsd's InboxPath (default: the channel's).")
 @click.option("--processed", help="Where imported files go (default: <inbox>/processed).")
-@click.option("--watch", type=click.FloatRange(min=0.5), default=None,
-              help="Keep importing every this many seconds until SIGTERM.")
+@click.option(
+    "--watch",
+    type=click.FloatRange(min=0.5),
+    default=None,
+    help="Keep importing every this many seconds until SIGTERM.",
+)
 def import_command(channel_name, inbox, processed, watch) -> None:
     """Import the texts gammu-smsd received: store, answer (through the outbox), move."""
     channel = _gammu_channel(channel_name)
@@ -128,8 +143,9 @@ def import_command(channel_name, inbox, processed, watch) -> None:
             signal.signal(sig, lambda *_: stop.set())
     stuck_after = float(current_app.config["GAMMU_OUTBOX_STUCK_SECONDS"])
     while True:
-        report = gammu.import_inbox(inbox_dir, processed_dir, channel=channel,
-                                    settle_seconds=settle)
+        report = gammu.import_inbox(
+            inbox_dir, processed_dir, channel=channel, settle_seconds=settle
+        )
         if channel is not None:
             with unit_of_work():
                 modem = gammu.check_modem(channel, stuck_after=stuck_after)

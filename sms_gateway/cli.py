@@ -28,8 +28,10 @@ def work(once: bool, limit: int | None) -> None:
         worker = OutboxWorker(sender, WorkerSettings.from_config(config))
     except (ConfigurationError, ValueError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"outbox worker: sending with {worker.sender.channel} "
-               "(and the SMS channels configured per commune)")
+    click.echo(
+        f"outbox worker: sending with {worker.sender.channel} "
+        "(and the SMS channels configured per commune)"
+    )
     if once:
         click.echo(str(worker.run_once(limit)))
         return

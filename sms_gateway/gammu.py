@@ -79,8 +79,9 @@ def encoded_for_outbox(body: str) -> bytes:
     return b"\xfe\xff" + body.encode("utf-16-be")
 
 
-def pending_texts(inbox: Path, settle_seconds: float = 0, now: float | None = None
-                  ) -> list[InboxText]:
+def pending_texts(
+    inbox: Path, settle_seconds: float = 0, now: float | None = None
+) -> list[InboxText]:
     """The complete texts waiting in the inbox, oldest first.
 
     gammu-smsd names each part by its own timestamp from the network, so the parts of one
@@ -98,8 +99,12 @@ def pending_texts(inbox: Path, settle_seconds: float = 0, now: float | None = No
     texts: list[InboxText] = []
     current: tuple | None = None  # (sender, serial, first moment, part numbers) of texts[-1]
     for sender, serial, moment, part, path in sorted(found):
-        joins = (current is not None and current[:2] == (sender, serial)
-                 and _seconds_between(current[2], moment) <= PART_GAP and part not in current[3])
+        joins = (
+            current is not None
+            and current[:2] == (sender, serial)
+            and _seconds_between(current[2], moment) <= PART_GAP
+            and part not in current[3]
+        )
         if not joins:
             current = (sender, serial, moment, set())
             texts.append(InboxText(key="", sender=sender))
@@ -108,8 +113,7 @@ def pending_texts(inbox: Path, settle_seconds: float = 0, now: float | None = No
     for text in texts:
         text.files = [path for _, path in sorted(text.files)]
         text.key = text.files[0].name[: text.files[0].name.rindex("_")]
-    ready = [t for t in texts
-             if now - max(p.stat().st_mtime for p in t.files) >= settle_seconds]
+    ready = [t for t in texts if now - max(p.stat().st_mtime for p in t.files) >= settle_seconds]
     return sorted(ready, key=lambda t: t.key[2:17])
 
 
@@ -130,12 +134,15 @@ class ImportReport:
     failed: int = 0
 
     def __str__(self) -> str:
-        return (f"imported {self.imported}, already imported {self.repeated}, "
-                f"replies queued {self.replies}, unreadable {self.failed}")
+        return (
+            f"imported {self.imported}, already imported {self.repeated}, "
+            f"replies queued {self.replies}, unreadable {self.failed}"
+        )
 
 
-def import_inbox(inbox: Path, processed: Path, *, channel: SmsChannel | None = None,
-                 settle_seconds: float = 0) -> ImportReport:
+def import_inbox(
+    inbox: Path, processed: Path, *, channel: SmsChannel | None = None, settle_seconds: float = 0
+) -> ImportReport:
     """Store and answer every complete text in the inbox, then move its files away."""
     processed.mkdir(parents=True, exist_ok=True)
     channel_id = channel.id if channel else None
@@ -178,20 +185,32 @@ def _listing(directory: str | None) -> list[Path]:
 
 def _failed_send(channel: SmsChannel, name: str) -> None:
     """A file gammu-smsd could not send: once per message, back to the queue."""
-    message = db.session.scalar(select(Message).where(
-        Message.channel == CHANNEL, Message.provider_id == name, Message.direction == "out",
-        Message.status == "sent"))
+    message = db.session.scalar(
+        select(Message).where(
+            Message.channel == CHANNEL,
+            Message.provider_id == name,
+            Message.direction == "out",
+            Message.status == "sent",
+        )
+    )
     if message is None:
         return
-    note_failure(channel.id, "gammu-error", f"gammu-smsd could not send {name}",
-                 counts_down=True)
+    note_failure(channel.id, "gammu-error", f"gammu-smsd could not send {name}", counts_down=True)
     requeue_failed_send(message, "gammu-error", "gammu-smsd could not send it")
 
 
-def _import_one(text: InboxText, channel_id: int | None, recipient: str | None,
-                report: ImportReport) -> None:
-    result = receive_inbound(InboundSms(channel=CHANNEL, sender=text.sender, body=text.body(),
-                                        provider_id=text.key, recipient=recipient))
+def _import_one(
+    text: InboxText, channel_id: int | None, recipient: str | None, report: ImportReport
+) -> None:
+    result = receive_inbound(
+        InboundSms(
+            channel=CHANNEL,
+            sender=text.sender,
+            body=text.body(),
+            provider_id=text.key,
+            recipient=recipient,
+        )
+    )
     if channel_id is not None:
         note_inbound(channel_id)
     if not result.created:
@@ -210,8 +229,9 @@ class GammuOutbox:
 
     channel = CHANNEL
 
-    def __init__(self, outbox: Path, *, message_key: str | None = None,
-                 handed_over: tuple[Path, ...] = ()):
+    def __init__(
+        self, outbox: Path, *, message_key: str | None = None, handed_over: tuple[Path, ...] = ()
+    ):
         self.outbox, self.message_key = outbox, message_key
         self.handed_over = (outbox, *handed_over)
 
@@ -236,8 +256,9 @@ class GammuOutbox:
             temporary.write_bytes(encoded_for_outbox(body))
             os.replace(temporary, self.outbox / name)
         except OSError as e:
-            raise SendError(f"cannot write to gammu outbox {self.outbox}: {e}", code="gammu-io",
-                            transient=True) from e
+            raise SendError(
+                f"cannot write to gammu outbox {self.outbox}: {e}", code="gammu-io", transient=True
+            ) from e
         return name
 
     def _earlier_file(self, note: str) -> str | None:
@@ -248,8 +269,9 @@ class GammuOutbox:
         return None
 
 
-def channel_dirs(channel: SmsChannel | None, inbox: str | None,
-                 processed: str | None) -> tuple[Path, Path]:
+def channel_dirs(
+    channel: SmsChannel | None, inbox: str | None, processed: str | None
+) -> tuple[Path, Path]:
     """The inbox and processed directories: given ones first, then the channel's settings."""
     settings = (channel.settings or {}) if channel else {}
     inbox_dir = inbox or settings.get("inbox")

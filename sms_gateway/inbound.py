@@ -113,7 +113,9 @@ def receive_inbound(sms: InboundSms) -> Received:
     config = current_app.config
     now = utcnow()
     sender = sender_state(
-        phone, commune_id, message_id=message.id,
+        phone,
+        commune_id,
+        message_id=message.id,
         flood_since=now - timedelta(seconds=int(config["SMS_FLOOD_WINDOW_SECONDS"])),
         join_since=now - timedelta(seconds=int(config["SMS_JOIN_WINDOW_SECONDS"])),
     )
@@ -130,11 +132,14 @@ def receive_inbound(sms: InboundSms) -> Received:
     return Received(reply, True, message.id)
 
 
-def _store(sms: InboundSms, phone: str | None, recipient: str | None,
-           commune_id: int | None):
+def _store(sms: InboundSms, phone: str | None, recipient: str | None, commune_id: int | None):
     return store_inbound(
-        channel=sms.channel, provider_id=sms.provider_id, phone=phone or sms.sender[:32],
-        service_number=recipient, body=sms.body, commune_id=commune_id,
+        channel=sms.channel,
+        provider_id=sms.provider_id,
+        phone=phone or sms.sender[:32],
+        service_number=recipient,
+        body=sms.body,
+        commune_id=commune_id,
     )
 
 
@@ -152,13 +157,18 @@ def _storable(sms: InboundSms) -> InboundSms:
     def clean(value: str | None, limit: int | None = None) -> str | None:
         return (value or "").replace("\x00", "")[:limit] or None
 
-    return replace(sms, sender=clean(sms.sender) or "", body=clean(sms.body) or "",
-                   provider_id=clean(sms.provider_id, PROVIDER_ID_LENGTH),
-                   recipient=clean(sms.recipient, NUMBER_LENGTH))
+    return replace(
+        sms,
+        sender=clean(sms.sender) or "",
+        body=clean(sms.body) or "",
+        provider_id=clean(sms.provider_id, PROVIDER_ID_LENGTH),
+        recipient=clean(sms.recipient, NUMBER_LENGTH),
+    )
 
 
-def _act_and_record(message: Message, command: Command, phone: str, commune_id: int,
-                    sender: Sender) -> str | None:
+def _act_and_record(
+    message: Message, command: Command, phone: str, commune_id: int, sender: Sender
+) -> str | None:
     with in_language(sender.language):
         try:
             outcome = ACTIONS[command.kind](command, phone, commune_id, sender)
@@ -187,18 +197,32 @@ def _opinion(command: Command, phone: str, commune_id: int, sender: Sender) -> O
                 return Outcome(replies.legal_procedure(item, hint), item.id)
             return Outcome(replies.appended(item), item.id)
     # Whatever refers to a denunciation is confidential too: its page would tie a phone to it.
-    hint = parser.DENUNCIATION if earlier is not None and earlier.is_denunciation else (
-        command.legal_hint)
-    item = create_item(commune_id=commune_id, text=command.text, channel="sms",
-                       contact_phone=phone, legal_type=hint or "opinion")
+    hint = (
+        parser.DENUNCIATION
+        if earlier is not None and earlier.is_denunciation
+        else (command.legal_hint)
+    )
+    item = create_item(
+        commune_id=commune_id,
+        text=command.text,
+        channel="sms",
+        contact_phone=phone,
+        legal_type=hint or "opinion",
+    )
     _mark_on_arrival(item, hint, sender)
     if earlier is not None:
         _link(item, earlier)
     if hint:
         return Outcome(replies.legal_procedure(item, hint), item.id)
     hamlet = hamlet_of(commune_id, phone, command.text)
-    return Outcome(replies.received(item, _next_dialogue(commune_id, hamlet),
-                                    earlier=earlier.tracking_code if earlier else None), item.id)
+    return Outcome(
+        replies.received(
+            item,
+            _next_dialogue(commune_id, hamlet),
+            earlier=earlier.tracking_code if earlier else None,
+        ),
+        item.id,
+    )
 
 
 def _earlier_item(codes: tuple[str, ...], commune_id: int) -> Item | None:
@@ -212,18 +236,21 @@ def _earlier_item(codes: tuple[str, ...], commune_id: int) -> Item | None:
 
 def _link(item: Item, earlier: Item) -> None:
     """Each item's history names the other, so officials read them together."""
-    record_event(item, "linked", actor="sms", note=earlier.tracking_code,
-                 detail={"item_id": earlier.id})
-    record_event(earlier, "linked", actor="sms", note=item.tracking_code,
-                 detail={"item_id": item.id})
+    record_event(
+        item, "linked", actor="sms", note=earlier.tracking_code, detail={"item_id": earlier.id}
+    )
+    record_event(
+        earlier, "linked", actor="sms", note=item.tracking_code, detail={"item_id": item.id}
+    )
 
 
 def _mark_on_arrival(item: Item, legal_hint: str | None, sender: Sender) -> None:
     """What officials must see first: a complaint or denunciation to confirm (a denunciation
     is confidential from now on), or a phone that will get no answer."""
     if legal_hint and item.legal_type != legal_hint:
-        record_event(item, "legal_type", actor="sms", detail={"before": item.legal_type,
-                                                              "after": legal_hint})
+        record_event(
+            item, "legal_type", actor="sms", detail={"before": item.legal_type, "after": legal_hint}
+        )
         item.legal_type = legal_hint
     if legal_hint:
         _flag(item, LEGAL_FLAGS[legal_hint])
@@ -248,8 +275,9 @@ def _next_dialogue(commune_id: int, hamlet: Hamlet | None) -> str:
 def _status(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
     if command.problem == parser.MISSING_CODE:  # their own latest item, if they sent one
         own = latest_item(commune_id, phone)
-        return Outcome(replies.status_of(own, reveal_answer=True) if own
-                       else replies.missing_code())
+        return Outcome(
+            replies.status_of(own, reveal_answer=True) if own else replies.missing_code()
+        )
     answers = [_status_of(code, phone) for code in command.codes or (command.code,)]
     together = " ".join(answers)
     if len(answers) == 1 or fits_one_segment(together):
@@ -281,9 +309,15 @@ def _rate(command: Command, phone: str, commune_id: int, sender: Sender) -> Outc
         return Outcome(replies.unknown_officer(command.officer_code))
     window = timedelta(seconds=int(current_app.config["RATING_REPEAT_WINDOW_SECONDS"]))
     try:
-        result = record_rating(officer_id=officer.id, score=command.score, channel="sms",
-                               phone=phone, comment=command.text or None, phone_window=window,
-                               comment_needs_action=command.legal_hint is not None)
+        result = record_rating(
+            officer_id=officer.id,
+            score=command.score,
+            channel="sms",
+            phone=phone,
+            comment=command.text or None,
+            phone_window=window,
+            comment_needs_action=command.legal_hint is not None,
+        )
     except DomainError as e:
         return Outcome(str(e.message))
     if not result.created:  # counted once; a comment sent with the repeat is still kept
@@ -292,16 +326,23 @@ def _rate(command: Command, phone: str, commune_id: int, sender: Sender) -> Outc
     comment_item = result.rating.item  # a rating with a comment also became an item
     if comment_item is not None:
         _mark_on_arrival(comment_item, command.legal_hint, sender)
-    return Outcome(replies.rating_recorded(officer, command.score, comment_item),
-                   comment_item.id if comment_item is not None else None)
+    return Outcome(
+        replies.rating_recorded(officer, command.score, comment_item),
+        comment_item.id if comment_item is not None else None,
+    )
 
 
 def _late_comment(rating: Rating, command: Command, phone: str, sender: Sender) -> Item:
     """A comment sent with a repeated rating (`DG 01 4`, then `DG 01 4 doi tien…`): an item
     of its own, and the rating's comment when the rating had none."""
-    item = create_item(commune_id=rating.commune_id, text=command.text, channel="sms",
-                       category_code="officer_conduct", contact_phone=phone,
-                       legal_type=command.legal_hint or "opinion")
+    item = create_item(
+        commune_id=rating.commune_id,
+        text=command.text,
+        channel="sms",
+        category_code="officer_conduct",
+        contact_phone=phone,
+        legal_type=command.legal_hint or "opinion",
+    )
     _mark_on_arrival(item, command.legal_hint, sender)
     if rating.item_id is None:
         rating.comment, rating.item = command.text[:MAX_COMMENT_LENGTH], item
@@ -341,7 +382,13 @@ def _start(command: Command, phone: str, commune_id: int, sender: Sender) -> Out
 
 
 ACTIONS = {
-    parser.OPINION: _opinion, parser.STATUS: _status, parser.RATE: _rate,
-    parser.HELP: _help, parser.STOP: _stop, parser.START: _start, parser.ASK_STOP: _ask_stop,
-    parser.SCHEDULE: _schedule, parser.CHATTER: _chatter,
+    parser.OPINION: _opinion,
+    parser.STATUS: _status,
+    parser.RATE: _rate,
+    parser.HELP: _help,
+    parser.STOP: _stop,
+    parser.START: _start,
+    parser.ASK_STOP: _ask_stop,
+    parser.SCHEDULE: _schedule,
+    parser.CHATTER: _chatter,
 }

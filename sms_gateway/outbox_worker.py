@@ -124,15 +124,22 @@ class BatchReport:
         return len(self.ids)
 
     def __str__(self) -> str:
-        return (f"sent {self.sent}, retried later {self.retried}, failed {self.failed}, "
-                f"skipped {self.skipped}")
+        return (
+            f"sent {self.sent}, retried later {self.retried}, failed {self.failed}, "
+            f"skipped {self.skipped}"
+        )
 
 
 class Pacer:
     """At most `rate` sends a second in this process."""
 
-    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.interval = 1 / rate if rate > 0 else 0.0
         self.clock, self.sleep = clock, sleep
         self.next_at: float | None = None
@@ -146,9 +153,15 @@ class Pacer:
 
 
 class OutboxWorker:
-    def __init__(self, sender: Sender, settings: WorkerSettings, *,
-                 pacer: Pacer | None = None, rng: random.Random | None = None,
-                 now: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        sender: Sender,
+        settings: WorkerSettings,
+        *,
+        pacer: Pacer | None = None,
+        rng: random.Random | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ):
         self.sender, self.settings = sender, settings
         self.pacer = pacer or Pacer(settings.rate_per_second)
         self.rng = rng or random.Random()
@@ -173,8 +186,9 @@ class OutboxWorker:
             try:
                 report = self.run_once(limit)
             except DBAPIError as e:  # the database is away (restart, failover): wait it out
-                log.warning("outbox: database unavailable, trying again: %s",
-                            str(e).splitlines()[0])
+                log.warning(
+                    "outbox: database unavailable, trying again: %s", str(e).splitlines()[0]
+                )
                 stop.wait(poll_seconds)
                 continue
             if report.claimed:
@@ -196,8 +210,7 @@ class OutboxWorker:
             sender = self._sender_for(message)
         self.pacer.wait()
         try:
-            provider_id = (self._earlier_send(sender, phone, body, since) if unconfirmed
-                           else None)
+            provider_id = self._earlier_send(sender, phone, body, since) if unconfirmed else None
             if provider_id is None:
                 provider_id = sender.send(phone, body)
         except SendError as e:
@@ -205,12 +218,16 @@ class OutboxWorker:
             return
         except Exception as e:  # a bug or an unforeseen library error: retry, don't die
             log.exception("outbox: sending message %s raised", message_id)
-            self._record_failure(message_id, SendError(repr(e), code="error", transient=True,
-                                                       maybe_accepted=True), report)
+            self._record_failure(
+                message_id,
+                SendError(repr(e), code="error", transient=True, maybe_accepted=True),
+                report,
+            )
             return
         with unit_of_work():
-            mark_sent(db.session.get(Message, message_id), channel=sender.channel,
-                      provider_id=provider_id)
+            mark_sent(
+                db.session.get(Message, message_id), channel=sender.channel, provider_id=provider_id
+            )
         report.sent += 1
 
     def _sender_for(self, message: Message) -> Sender:
@@ -218,8 +235,7 @@ class OutboxWorker:
         for_message = getattr(self.sender, "for_message", None)
         return for_message(message) if for_message else self.sender
 
-    def _earlier_send(self, sender: Sender, phone: str, body: str,
-                      since: datetime) -> str | None:
+    def _earlier_send(self, sender: Sender, phone: str, body: str, since: datetime) -> str | None:
         """The provider's id when an earlier attempt was accepted after all; None to send.
 
         Asked only when that attempt's outcome is unknown (its worker died before recording
@@ -233,11 +249,13 @@ class OutboxWorker:
         try:
             provider_id = find_sent(phone, body, since - CLOCK_SKEW)
         except SendError as e:
-            raise SendError(f"could not check an earlier attempt: {e.message}",
-                            code=UNCONFIRMED, transient=True) from e
+            raise SendError(
+                f"could not check an earlier attempt: {e.message}", code=UNCONFIRMED, transient=True
+            ) from e
         if provider_id:
-            log.warning("outbox: an earlier attempt was accepted as %s; not sent again",
-                        provider_id)
+            log.warning(
+                "outbox: an earlier attempt was accepted as %s; not sent again", provider_id
+            )
         return provider_id
 
     def _record_failure(self, message_id: int, error: SendError, report: BatchReport) -> None:
@@ -246,16 +264,20 @@ class OutboxWorker:
             code, text = _recorded(error)
             if error.transient and message.attempts < self.settings.max_attempts:
                 retry_at = self.now() + self.settings.backoff(message.attempts, self.rng)
-                mark_retry(message, next_attempt_at=retry_at, error_code=code,
-                           error_message=text)
+                mark_retry(message, next_attempt_at=retry_at, error_code=code, error_message=text)
                 report.retried += 1
             else:
                 mark_failed(message, error_code=code, error_message=text)
                 report.failed += 1
             if error.opted_out:  # e.g. STOP sent to the provider: nothing more to this phone
                 set_opt_out(message.phone, True)
-        log.warning("outbox: message %s not sent (%s, %s): %s", message_id, error.code,
-                    "transient" if error.transient else "permanent", error.message)
+        log.warning(
+            "outbox: message %s not sent (%s, %s): %s",
+            message_id,
+            error.code,
+            "transient" if error.transient else "permanent",
+            error.message,
+        )
 
 
 def _recorded(error: SendError) -> tuple[str, str]:

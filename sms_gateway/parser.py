@@ -64,10 +64,15 @@ MAX_SHORT_WORDS = 12  # longer texts are never a lookup, a schedule question or 
 
 _OPINION_KEYWORD = re.compile(r"\s*(?:gop\s*y(?:\s+kien)?|gy)(?![a-z0-9])[\s:#.,;=\-]*")
 # `DG 01 2`, `danh gia can bo 01: muc 2`, `DG cb 01 hai long`.
-_RATE = re.compile(r"\s*d?(dg|danh\s*gia|rate)(?![a-z])[\s:#.,;=\-]*"
-                   r"(?:(?:ma\s*)?(?:can\s*bo|cb)(?![a-z])[\s:#.,;=\-]*)?", re.S)
-_RATE_NUMBERS = re.compile(r"([0-9]+)(?:[\s:#.,;=\-]+(?:muc(?![a-z])[\s:#.,;=\-]*)?"
-                           r"([0-9]+)(?![0-9]))?")
+_RATE = re.compile(
+    r"\s*d?(dg|danh\s*gia|rate)(?![a-z])[\s:#.,;=\-]*"
+    r"(?:(?:ma\s*)?(?:can\s*bo|cb)(?![a-z])[\s:#.,;=\-]*)?",
+    re.S,
+)
+_RATE_NUMBERS = re.compile(
+    r"([0-9]+)(?:[\s:#.,;=\-]+(?:muc(?![a-z])[\s:#.,;=\-]*)?"
+    r"([0-9]+)(?![0-9]))?"
+)
 _WORD = re.compile(r"[a-z]+|[0-9]+")
 # Digits a person types as one number: `12345671`, `1234 5671`, `1234-5671`; not a date
 # (`12/12/2026`, `12.12.2026`) nor an amount (`5.000.000`).
@@ -134,8 +139,9 @@ class Text:
 
     def original_from(self, folded_index: int) -> str:
         """The resident's own text from a place in the folded text, edges trimmed."""
-        start = self.origins[folded_index] if folded_index < len(self.origins) else len(
-            self.original)
+        start = (
+            self.origins[folded_index] if folded_index < len(self.origins) else len(self.original)
+        )
         return self.original[start:].lstrip(_EDGE_PUNCTUATION).rstrip()
 
 
@@ -157,8 +163,12 @@ def parse_with_rule(body: str | None) -> tuple[str, Command]:
 def opinion(text: Text) -> Command:
     """A new opinion, with what it reads as and the earlier codes it mentions."""
     codes = [c for c in text.codes if tracking_codes.is_valid(c)]
-    return Command(OPINION, text=text.original, mentions=tuple(dict.fromkeys(codes)),
-                   legal_hint=legal_hint(text.phrase))
+    return Command(
+        OPINION,
+        text=text.original,
+        mentions=tuple(dict.fromkeys(codes)),
+        legal_hint=legal_hint(text.phrase),
+    )
 
 
 def legal_hint(phrase: str, *, about_an_official: bool = False) -> str | None:
@@ -202,7 +212,7 @@ def _stop(text: Text) -> Command | None:
     words = set(text.words)
     if not words & v.STOP_NEGATIONS or len(text.words) > 10:
         return None
-    pairs = {" ".join(text.words[i:i + 2]) for i in range(len(text.words) - 1)}
+    pairs = {" ".join(text.words[i : i + 2]) for i in range(len(text.words) - 1)}
     said = (words | pairs) & v.STOP_MESSAGING
     rest = words - v.STOP_NEGATIONS - v.STOP_MESSAGE_WORDS - v.POLITE
     if said and not rest and not _mentions_receiving(text):
@@ -217,8 +227,11 @@ def _mentions_receiving(text: Text) -> bool:
 
 def _ask_stop(text: Text) -> Command | None:
     core = " ".join(w for w in text.words if w not in v.POLITE)  # `thoi nhe a`
-    return Command(ASK_STOP) if text.phrase in v.ASK_STOP_PHRASES or (
-        core in v.ASK_STOP_PHRASES) else None
+    return (
+        Command(ASK_STOP)
+        if text.phrase in v.ASK_STOP_PHRASES or (core in v.ASK_STOP_PHRASES)
+        else None
+    )
 
 
 def _start(text: Text) -> Command | None:
@@ -240,7 +253,7 @@ def _rating(text: Text) -> Command | None:
     match = _RATE.match(text.folded)
     if not match:
         return None
-    keyword, rest = match.group(1), text.folded[match.end():]
+    keyword, rest = match.group(1), text.folded[match.end() :]
     numbers = _RATE_NUMBERS.match(text.folded, match.end())
     if numbers is None:
         if keyword == "dg" and rest.strip(_EDGE_PUNCTUATION):
@@ -253,7 +266,7 @@ def _rating(text: Text) -> Command | None:
     worded = _score_in_words(text, numbers.end())
     if worded is not None:
         return _rated(text, officer_code, *worded)
-    if keyword == "dg" and text.folded[numbers.end():].strip(_EDGE_PUNCTUATION):
+    if keyword == "dg" and text.folded[numbers.end() :].strip(_EDGE_PUNCTUATION):
         return None  # `dg 3 thang nay...`: a road, three months, not a rating
     return Command(RATE, officer_code=officer_code, problem=MISSING_SCORE)
 
@@ -268,7 +281,7 @@ def _score_in_words(text: Text, start: int) -> tuple[int, int] | None:
         expanded.extend((w, end) for w in v.ABBREVIATIONS.get(word, word).split())
     for words, score in v.SCORE_WORDS:
         wanted = words.split()
-        if [w for w, _ in expanded[:len(wanted)]] == wanted:
+        if [w for w, _ in expanded[: len(wanted)]] == wanted:
             return score, expanded[len(wanted) - 1][1]
     return None
 
@@ -277,8 +290,14 @@ def _rated(text: Text, officer_code: str, score: int, comment_from: int) -> Comm
     comment = text.original_from(comment_from)
     problem = None if MIN_SCORE <= score <= MAX_SCORE else BAD_SCORE
     hint = legal_hint(Text(comment).phrase, about_an_official=True) if comment else None
-    return Command(RATE, text=comment, officer_code=officer_code,
-                   score=score if problem is None else None, problem=problem, legal_hint=hint)
+    return Command(
+        RATE,
+        text=comment,
+        officer_code=officer_code,
+        score=score if problem is None else None,
+        problem=problem,
+        legal_hint=hint,
+    )
 
 
 def _keyword_opinion(text: Text) -> Command | None:
@@ -295,8 +314,11 @@ def _status(text: Text) -> Command | None:
     others = [w for w in text.words if not w.isdigit() and w not in v.LOOKUP_WORDS]
     short = len(others) <= MAX_OTHER_WORDS and len(text.words) <= MAX_SHORT_WORDS
     if not codes:
-        return Command(STATUS, problem=MISSING_CODE) if _asks_without_code(
-            text, keyword, others) else None
+        return (
+            Command(STATUS, problem=MISSING_CODE)
+            if _asks_without_code(text, keyword, others)
+            else None
+        )
     digits_only = all(w.isdigit() for w in text.words)
     well_formed = any(len(c) == tracking_codes.CODE_LENGTH for c in codes)
     if not short or not (keyword or digits_only or well_formed):

@@ -30,40 +30,56 @@ def one_segment(*candidates: str) -> str:
 
 
 def help_text() -> str:
-    return _("Gửi ý kiến: nhắn nội dung. Tra cứu: TT %(code)s. Đánh giá cán bộ: DG 01 hài "
-             "lòng. Lịch đối thoại: LICH. Ngừng nhận tin: HUY.", code=EXAMPLE_CODE)
+    return _(
+        "Gửi ý kiến: nhắn nội dung. Tra cứu: TT %(code)s. Đánh giá cán bộ: DG 01 hài "
+        "lòng. Lịch đối thoại: LICH. Ngừng nhận tin: HUY.",
+        code=EXAMPLE_CODE,
+    )
 
 
 def chatter(thanks: bool) -> str:
     """A friendly answer to `ok`, `alo`, `cảm ơn`, an emoji: what the number is for."""
     if thanks:
-        return _("Cảm ơn ông/bà. Gửi ý kiến: nhắn nội dung. Tra cứu: TT và mã 8 số. "
-                 "Lịch đối thoại: LICH.")
-    return _("Xin chào ông/bà. Gửi ý kiến: nhắn nội dung. Tra cứu: TT và mã 8 số. "
-             "Lịch đối thoại: LICH.")
+        return _(
+            "Cảm ơn ông/bà. Gửi ý kiến: nhắn nội dung. Tra cứu: TT và mã 8 số. "
+            "Lịch đối thoại: LICH."
+        )
+    return _(
+        "Xin chào ông/bà. Gửi ý kiến: nhắn nội dung. Tra cứu: TT và mã 8 số. Lịch đối thoại: LICH."
+    )
 
 
 def received(item: Item, next_dialogue: str = "", *, earlier: str | None = None) -> str:
     """The new item's code, what it adds to (`earlier`), and the next dialogue when planned."""
     if earlier:
-        head = _("Đã nhận ý kiến mới, mã %(code)s, bổ sung cho ý kiến mã %(earlier)s.",
-                 code=item.tracking_code, earlier=earlier)
+        head = _(
+            "Đã nhận ý kiến mới, mã %(code)s, bổ sung cho ý kiến mã %(earlier)s.",
+            code=item.tracking_code,
+            earlier=earlier,
+        )
     else:
         head = _("Đã nhận ý kiến, mã tra cứu %(code)s.", code=item.tracking_code)
     follow = _("Nhắn TT %(code)s để xem kết quả.", code=item.tracking_code)
     if next_dialogue:
-        return one_segment(f"{head} {next_dialogue} {follow}", f"{head} {next_dialogue}",
-                           f"{head} {follow}")
+        return one_segment(
+            f"{head} {next_dialogue} {follow}", f"{head} {next_dialogue}", f"{head} {follow}"
+        )
     return f"{head} {follow}"
 
 
 def legal_procedure(item: Item, kind: str) -> str:
     """A complaint or denunciation: its code, what the law needs, and (tố cáo) confidentiality."""
     if kind == "denunciation":
-        return _("Đã nhận, mã %(code)s. Tố cáo cần đơn ghi họ tên, địa chỉ, có chữ ký, nộp tại "
-                 "UBND xã. Danh tính người tố cáo được giữ bí mật.", code=item.tracking_code)
-    return _("Đã nhận, mã %(code)s. Khiếu nại cần đơn ghi họ tên, địa chỉ, có chữ ký, nộp tại "
-             "UBND xã. Thông tin của ông/bà được bảo vệ.", code=item.tracking_code)
+        return _(
+            "Đã nhận, mã %(code)s. Tố cáo cần đơn ghi họ tên, địa chỉ, có chữ ký, nộp tại "
+            "UBND xã. Danh tính người tố cáo được giữ bí mật.",
+            code=item.tracking_code,
+        )
+    return _(
+        "Đã nhận, mã %(code)s. Khiếu nại cần đơn ghi họ tên, địa chỉ, có chữ ký, nộp tại "
+        "UBND xã. Thông tin của ông/bà được bảo vệ.",
+        code=item.tracking_code,
+    )
 
 
 def appended(item: Item) -> str:
@@ -86,8 +102,9 @@ def bad_code(code: str) -> str:
 
 
 def bad_length(code: str) -> str:
-    return _("Mã tra cứu có 8 chữ số; %(code)s có %(n)s số. Ông/bà kiểm tra lại.",
-             code=code, n=len(code))
+    return _(
+        "Mã tra cứu có 8 chữ số; %(code)s có %(n)s số. Ông/bà kiểm tra lại.", code=code, n=len(code)
+    )
 
 
 def unknown_code(code: str) -> str:
@@ -95,8 +112,10 @@ def unknown_code(code: str) -> str:
 
 
 def rating_usage() -> str:
-    return _("Nhắn DG, mã cán bộ và mức, ví dụ: DG 01 hài lòng. Mức: 1 rất hài lòng, 2 hài "
-             "lòng, 3 bình thường, 4 không hài lòng.")
+    return _(
+        "Nhắn DG, mã cán bộ và mức, ví dụ: DG 01 hài lòng. Mức: 1 rất hài lòng, 2 hài "
+        "lòng, 3 bình thường, 4 không hài lòng."
+    )
 
 
 def unknown_officer(code: str) -> str:
@@ -106,24 +125,36 @@ def unknown_officer(code: str) -> str:
 def rating_recorded(officer: Officer, score: int, item: Item | None = None) -> str:
     """Thanks for the rating; the code of the item its comment became, when it did."""
     if item is not None:
-        return _("Cảm ơn ông/bà đã đánh giá %(name)s: %(level)s. Góp ý có mã %(code)s.",
-                 name=officer.name, level=level(score), code=item.tracking_code)
-    return _("Cảm ơn ông/bà đã đánh giá %(name)s: %(level)s.", name=officer.name,
-             level=level(score))
+        return _(
+            "Cảm ơn ông/bà đã đánh giá %(name)s: %(level)s. Góp ý có mã %(code)s.",
+            name=officer.name,
+            level=level(score),
+            code=item.tracking_code,
+        )
+    return _(
+        "Cảm ơn ông/bà đã đánh giá %(name)s: %(level)s.", name=officer.name, level=level(score)
+    )
 
 
 def rating_repeated(officer: Officer, item: Item | None = None) -> str:
     """A rating counted once; the code of the item a comment sent with it became."""
     if item is not None:
-        return _("Ông/bà vừa đánh giá %(name)s, chỉ tính một lần. Góp ý có mã %(code)s.",
-                 name=officer.name, code=item.tracking_code)
+        return _(
+            "Ông/bà vừa đánh giá %(name)s, chỉ tính một lần. Góp ý có mã %(code)s.",
+            name=officer.name,
+            code=item.tracking_code,
+        )
     return _("Ông/bà vừa đánh giá %(name)s, chỉ tính một lần.", name=officer.name)
 
 
 def level(score: int) -> str:
     """The four-level public-service scale, as residents read it."""
-    return {1: _("rất hài lòng"), 2: _("hài lòng"), 3: _("bình thường"),
-            4: _("không hài lòng")}.get(score, str(score))
+    return {
+        1: _("rất hài lòng"),
+        2: _("hài lòng"),
+        3: _("bình thường"),
+        4: _("không hài lòng"),
+    }.get(score, str(score))
 
 
 def opted_out() -> str:
@@ -135,15 +166,21 @@ def opted_in() -> str:
 
 
 def ask_stop() -> str:
-    return _("Ông/bà muốn ngừng nhận tin nhắn của xã? Nhắn HUY để ngừng. Gửi ý kiến: nhắn "
-             "nội dung.")
+    return _(
+        "Ông/bà muốn ngừng nhận tin nhắn của xã? Nhắn HUY để ngừng. Gửi ý kiến: nhắn nội dung."
+    )
 
 
 # --- when and where: the next dialogues --------------------------------------------------
 
 
-HAMLET_KINDS = {"ap": "ấp", "khom": "khóm", "thon": "thôn", "ban": "bản",
-                "to_dan_pho": "tổ dân phố"}
+HAMLET_KINDS = {
+    "ap": "ấp",
+    "khom": "khóm",
+    "thon": "thôn",
+    "ban": "bản",
+    "to_dan_pho": "tổ dân phố",
+}
 
 
 def hamlet_label(hamlet: Hamlet) -> str:
@@ -151,21 +188,33 @@ def hamlet_label(hamlet: Hamlet) -> str:
     kind = HAMLET_KINDS.get(hamlet.kind, "ấp")
     name = hamlet.name
     if fold_diacritics(name).startswith(fold_diacritics(kind) + " "):
-        return kind + name[len(kind):]
+        return kind + name[len(kind) :]
     return f"{kind} {name}"
 
 
 def _weekday(dialogue: Dialogue) -> str:
     day = local(dialogue.starts_at).weekday()
-    return (_("thứ Hai"), _("thứ Ba"), _("thứ Tư"), _("thứ Năm"), _("thứ Sáu"), _("thứ Bảy"),
-            _("Chủ nhật"))[day]
+    return (
+        _("thứ Hai"),
+        _("thứ Ba"),
+        _("thứ Tư"),
+        _("thứ Năm"),
+        _("thứ Sáu"),
+        _("thứ Bảy"),
+        _("Chủ nhật"),
+    )[day]
 
 
 def dialogue_when(dialogue: Dialogue) -> str:
     """`19:00 thứ Bảy 12/12 tại Nhà văn hóa ấp Tân Phú`."""
     at = local(dialogue.starts_at)
-    return _("%(time)s %(weekday)s %(date)s tại %(place)s", time=at.strftime("%H:%M"),
-             weekday=_weekday(dialogue), date=at.strftime("%d/%m"), place=dialogue.place)
+    return _(
+        "%(time)s %(weekday)s %(date)s tại %(place)s",
+        time=at.strftime("%H:%M"),
+        weekday=_weekday(dialogue),
+        date=at.strftime("%d/%m"),
+        place=dialogue.place,
+    )
 
 
 def next_dialogue(dialogue: Dialogue | None, hamlet: Hamlet | None) -> str:
@@ -173,8 +222,11 @@ def next_dialogue(dialogue: Dialogue | None, hamlet: Hamlet | None) -> str:
     if dialogue is None:
         return ""
     if hamlet is not None:
-        return _("Buổi đối thoại gần nhất ở %(hamlet)s: %(when)s.",
-                 hamlet=hamlet_label(hamlet), when=dialogue_when(dialogue))
+        return _(
+            "Buổi đối thoại gần nhất ở %(hamlet)s: %(when)s.",
+            hamlet=hamlet_label(hamlet),
+            when=dialogue_when(dialogue),
+        )
     return _("Buổi đối thoại gần nhất của xã: %(when)s.", when=dialogue_when(dialogue))
 
 
@@ -184,11 +236,14 @@ def schedule(dialogues: Iterable[Dialogue], hamlet: Hamlet | None) -> str:
     if not whens:
         if hamlet is not None:
             # "nhà văn hóa" alone: the hamlet may be a thôn, bản or tổ dân phố, not an ấp.
-            return _("Chưa có lịch đối thoại ở %(hamlet)s. Xã sẽ báo trên loa và tại nhà văn "
-                     "hóa.", hamlet=hamlet_label(hamlet))
+            return _(
+                "Chưa có lịch đối thoại ở %(hamlet)s. Xã sẽ báo trên loa và tại nhà văn hóa.",
+                hamlet=hamlet_label(hamlet),
+            )
         return _("Chưa có lịch đối thoại mới. Xã sẽ báo trên loa và tại nhà văn hóa.")
-    where = (_("ở %(hamlet)s", hamlet=hamlet_label(hamlet)) if hamlet is not None
-             else _("của xã"))
-    texts = [_("Lịch đối thoại %(where)s: %(when)s.", where=where, when="; ".join(whens[:n]))
-             for n in range(len(whens), 0, -1)]
+    where = _("ở %(hamlet)s", hamlet=hamlet_label(hamlet)) if hamlet is not None else _("của xã")
+    texts = [
+        _("Lịch đối thoại %(where)s: %(when)s.", where=where, when="; ".join(whens[:n]))
+        for n in range(len(whens), 0, -1)
+    ]
     return one_segment(*texts)

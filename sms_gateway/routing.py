@@ -62,21 +62,32 @@ def plan_routes(message: Message, config: Mapping) -> list[Route]:
     """The channels to try for this outbox message, best first (empty: none configured)."""
     query = select(SmsChannel).where(SmsChannel.active.is_(True)).order_by(SmsChannel.id)
     if message.commune_id is not None:
-        query = query.where(or_(SmsChannel.commune_id == message.commune_id,
-                                SmsChannel.commune_id.is_(None)))
+        query = query.where(
+            or_(SmsChannel.commune_id == message.commune_id, SmsChannel.commune_id.is_(None))
+        )
     channels = list(db.session.scalars(query))
     now, carrier = utcnow(), carrier_of(message.phone)
     preferred = _preferred_id(message.channel)
 
     def rank(channel: SmsChannel):
-        return (down_reason(channel, now, config) is not None, channel.id != preferred,
-                not (carrier and channel.carrier == carrier), channel.id)
+        return (
+            down_reason(channel, now, config) is not None,
+            channel.id != preferred,
+            not (carrier and channel.carrier == carrier),
+            channel.id,
+        )
 
     routes = []
     for channel in sorted(channels, key=rank):
         try:
-            routes.append(Route(channel.id, channel.kind, channel.name,
-                                sender_for(channel, config, message_key(message))))
+            routes.append(
+                Route(
+                    channel.id,
+                    channel.kind,
+                    channel.name,
+                    sender_for(channel, config, message_key(message)),
+                )
+            )
         except Exception as e:  # one misconfigured channel must not stop the others
             log.warning("SMS channel %s is misconfigured: %s", channel.name, e)
     return routes
@@ -92,8 +103,8 @@ def message_key(message: Message) -> str:
 
 
 def _preferred_id(value: str | None) -> int | None:
-    if value and value.startswith(VIA_PREFIX) and value[len(VIA_PREFIX):].isdigit():
-        return int(value[len(VIA_PREFIX):])
+    if value and value.startswith(VIA_PREFIX) and value[len(VIA_PREFIX) :].isdigit():
+        return int(value[len(VIA_PREFIX) :])
     return None
 
 
@@ -133,11 +144,9 @@ class RoutedSend:
 
     @staticmethod
     def _record_failure(route: Route, error: SendError) -> None:
-        log.warning("SMS channel %s could not send (%s): %s", route.name, error.code,
-                    error.message)
+        log.warning("SMS channel %s could not send (%s): %s", route.name, error.code, error.message)
         with unit_of_work():
-            note_failure(route.channel_id, error.code, error.message,
-                         counts_down=error.transient)
+            note_failure(route.channel_id, error.code, error.message, counts_down=error.transient)
 
 
 class NoChannelSender:
@@ -147,8 +156,7 @@ class NoChannelSender:
     channel = "channels"
 
     def send(self, phone: str, body: str) -> str | None:
-        raise SendError("no active SMS channel for this commune", code="no-channel",
-                        transient=True)
+        raise SendError("no active SMS channel for this commune", code="no-channel", transient=True)
 
 
 class ChannelRouter:
@@ -180,6 +188,11 @@ def queue_reply(received, channel_id: int | None) -> Message | None:
     message = db.session.get(Message, received.message_id)
     # An opted-out phone is answered only when this text was its HUY / STOP.
     kind = OPT_OUT_ACK if is_opted_out(message.phone) else "reply"
-    return queue_sms(message.phone, received.reply, kind=kind, commune_id=message.commune_id,
-                     item_id=message.item_id,
-                     channel=via(channel_id) if channel_id is not None else "auto")
+    return queue_sms(
+        message.phone,
+        received.reply,
+        kind=kind,
+        commune_id=message.commune_id,
+        item_id=message.item_id,
+        channel=via(channel_id) if channel_id is not None else "auto",
+    )

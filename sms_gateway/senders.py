@@ -24,8 +24,15 @@ log = logging.getLogger(__name__)
 class SendError(Exception):
     """The provider did not take the message, or we don't know that it did."""
 
-    def __init__(self, message: str, *, code: str, transient: bool, opted_out: bool = False,
-                 maybe_accepted: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        transient: bool,
+        opted_out: bool = False,
+        maybe_accepted: bool = False,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code

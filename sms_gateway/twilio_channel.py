@@ -58,7 +58,9 @@ def signature_problem(request: Request) -> str | None:
 def inbound_from(form: Mapping[str, str]) -> InboundSms:
     """Twilio's inbound-message webhook fields as the channel-independent record."""
     return InboundSms(
-        channel=CHANNEL, sender=form.get("From", ""), body=form.get("Body", ""),
+        channel=CHANNEL,
+        sender=form.get("From", ""),
+        body=form.get("Body", ""),
         provider_id=form.get("MessageSid") or form.get("SmsSid") or None,
         recipient=form.get("To") or None,
     )
@@ -77,19 +79,29 @@ class TwilioSender:
 
     channel = CHANNEL
 
-    def __init__(self, *, account_sid: str, auth_token: str, from_number: str | None = None,
-                 messaging_service_sid: str | None = None, api_base_url: str | None = None,
-                 status_callback: str | None = None, timeout: float = 10):
+    def __init__(
+        self,
+        *,
+        account_sid: str,
+        auth_token: str,
+        from_number: str | None = None,
+        messaging_service_sid: str | None = None,
+        api_base_url: str | None = None,
+        status_callback: str | None = None,
+        timeout: float = 10,
+    ):
         if not (from_number or messaging_service_sid):
             raise ConfigurationError(
                 "Twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID to send SMS."
             )
-        self.client = Client(account_sid, auth_token,
-                             http_client=TwilioHttpClient(timeout=timeout))
+        self.client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout))
         if api_base_url:
             self.client.api.base_url = api_base_url.rstrip("/")
-        self.origin = ({"messaging_service_sid": messaging_service_sid}
-                       if messaging_service_sid else {"from_": from_number})
+        self.origin = (
+            {"messaging_service_sid": messaging_service_sid}
+            if messaging_service_sid
+            else {"from_": from_number}
+        )
         if status_callback:
             self.origin["status_callback"] = status_callback
 
@@ -101,7 +113,8 @@ class TwilioSender:
             )
         base = config.get("PUBLIC_BASE_URL")
         return cls(
-            account_sid=config["TWILIO_ACCOUNT_SID"], auth_token=config["TWILIO_AUTH_TOKEN"],
+            account_sid=config["TWILIO_ACCOUNT_SID"],
+            auth_token=config["TWILIO_AUTH_TOKEN"],
             from_number=config.get("TWILIO_FROM_NUMBER"),
             messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
             api_base_url=config.get("TWILIO_API_BASE_URL"),
@@ -128,17 +141,26 @@ class TwilioSender:
 def received_since(config: Mapping, since: datetime) -> list[InboundSms]:
     """Texts Twilio received for this account since `since`, oldest first, from its message
     log: what an outage longer than Twilio's webhook retries (15 s at most) left unstored."""
-    client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
-                    http_client=TwilioHttpClient(
-                        timeout=float(config.get("TWILIO_TIMEOUT_SECONDS") or 10)))
+    client = Client(
+        config["TWILIO_ACCOUNT_SID"],
+        config["TWILIO_AUTH_TOKEN"],
+        http_client=TwilioHttpClient(timeout=float(config.get("TWILIO_TIMEOUT_SECONDS") or 10)),
+    )
     if config.get("TWILIO_API_BASE_URL"):
         client.api.base_url = config["TWILIO_API_BASE_URL"].rstrip("/")
     with _send_errors():
         records = client.messages.list(date_sent_after=since)
-    return [InboundSms(channel=CHANNEL, sender=m.from_ or "", body=m.body or "",
-                       provider_id=m.sid, recipient=m.to)
-            for m in reversed(records)
-            if m.direction == "inbound" and (m.date_sent is None or m.date_sent >= since)]
+    return [
+        InboundSms(
+            channel=CHANNEL,
+            sender=m.from_ or "",
+            body=m.body or "",
+            provider_id=m.sid,
+            recipient=m.to,
+        )
+        for m in reversed(records)
+        if m.direction == "inbound" and (m.date_sent is None or m.date_sent >= since)
+    ]
 
 
 @contextmanager
@@ -147,14 +169,26 @@ def _send_errors():
     try:
         yield
     except TwilioRestException as e:
-        raise SendError(e.msg or f"HTTP {e.status}", code=str(e.code or e.status),
-                        transient=_is_transient(e), opted_out=e.code == UNSUBSCRIBED) from e
+        raise SendError(
+            e.msg or f"HTTP {e.status}",
+            code=str(e.code or e.status),
+            transient=_is_transient(e),
+            opted_out=e.code == UNSUBSCRIBED,
+        ) from e
     except requests.Timeout as e:
-        raise SendError(f"no answer from Twilio: {e}", code="timeout", transient=True,
-                        maybe_accepted=may_have_arrived(e)) from e
+        raise SendError(
+            f"no answer from Twilio: {e}",
+            code="timeout",
+            transient=True,
+            maybe_accepted=may_have_arrived(e),
+        ) from e
     except requests.RequestException as e:  # e.g. the connection dropped before the answer
-        raise SendError(f"network error: {e}", code="network", transient=True,
-                        maybe_accepted=may_have_arrived(e)) from e
+        raise SendError(
+            f"network error: {e}",
+            code="network",
+            transient=True,
+            maybe_accepted=may_have_arrived(e),
+        ) from e
     except TwilioException as e:
         raise SendError(str(e), code="twilio", transient=False) from e
 

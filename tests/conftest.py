@@ -21,8 +21,12 @@ _counter = itertools.count()
 
 
 def base_config(url: str) -> dict:
-    return {"DATABASE_URL": url, "SECRET_KEY": TEST_SECRET, "TESTING": True,
-            "SMS_BACKEND": "console"}
+    return {
+        "DATABASE_URL": url,
+        "SECRET_KEY": TEST_SECRET,
+        "TESTING": True,
+        "SMS_BACKEND": "console",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +37,9 @@ def pg_cluster():
         cluster.start()
     except PostgresUnavailable as e:
         cluster.stop()
-        pytest.fail(f"PostgreSQL could not start, so the PostgreSQL tests cannot run:\n{e}",
-                    pytrace=False)
+        pytest.fail(
+            f"PostgreSQL could not start, so the PostgreSQL tests cannot run:\n{e}", pytrace=False
+        )
     yield cluster
     cluster.stop()
 
@@ -139,7 +144,8 @@ def pytest_terminal_summary(terminalreporter):
     counts = {}
     for outcome in ("passed", "failed", "error", "skipped"):
         counts[outcome] = sum(
-            1 for rep in terminalreporter.stats.get(outcome, [])
+            1
+            for rep in terminalreporter.stats.get(outcome, [])
             if "postgresql" in getattr(rep, "nodeid", "")
         )
     terminalreporter.write_line(

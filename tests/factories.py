@@ -21,9 +21,14 @@ def make_commune(name: str = "Tân Thạnh", hamlets=("Ấp Tân Phú", "Ấp T�
 
 
 def make_officer(commune: Commune, code: str = "01", name: str = "Nguyễn Thị Lan", **kw) -> Officer:
-    officer = Officer(commune=commune, code=code, name=name,
-                      title=kw.pop("title", "Công chức Văn phòng"), desk=kw.pop("desk", "Quầy 1"),
-                      **kw)
+    officer = Officer(
+        commune=commune,
+        code=code,
+        name=name,
+        title=kw.pop("title", "Công chức Văn phòng"),
+        desk=kw.pop("desk", "Quầy 1"),
+        **kw,
+    )
     db.session.add(officer)
     db.session.flush()
     return officer

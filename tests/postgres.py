@@ -64,23 +64,43 @@ class ThrowawayCluster:
                 raise PostgresUnavailable("running as root but there is no `postgres` user") from e
             shutil.chown(self.dir, user="postgres")
         data = self.dir / "data"
-        self._run(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                  "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         self.start_server()
         return self
 
     def start_server(self) -> None:
         """Start the server of an initialised cluster (again, after `stop_server`)."""
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=300")
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-l",
-                  str(self.dir / "log"), "-w", "-o", options, "start")
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=300"
+        )
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.dir / "data"),
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
 
     def stop_server(self) -> None:
         """Stop the server, keeping its data (`-m fast`: open sessions are cut, as in an outage)."""
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w",
-                  "stop")
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         data = self.dir / "data"

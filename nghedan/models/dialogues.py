@@ -79,7 +79,8 @@ class Dialogue(db.Model):
     officials: Mapped[list[Officer]] = relationship(secondary=dialogue_officials)
     chair_officer: Mapped[Officer | None] = relationship(foreign_keys=[chair_officer_id])
     agenda: Mapped[list[AgendaEntry]] = relationship(
-        back_populates="dialogue", order_by="AgendaEntry.position",
+        back_populates="dialogue",
+        order_by="AgendaEntry.position",
         cascade="all, delete-orphan",
     )
 
@@ -117,7 +118,8 @@ class ConclusionNotice(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(
-        ForeignKey("dialogues.id", ondelete="CASCADE"), index=True)
+        ForeignKey("dialogues.id", ondelete="CASCADE"), index=True
+    )
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     signer_name: Mapped[str] = mapped_column(String(120), default="")

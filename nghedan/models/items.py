@@ -15,8 +15,15 @@ CHANNELS = ("sms", "kiosk", "admin", "api")
 # How an item entered at the commune ("admin" channel) reached the office.
 INTAKE_METHODS = ("letter", "phone", "walk_in")
 STATUSES = (
-    "new", "triaged", "scheduled", "answered", "closed",
-    "forwarded", "escalated", "duplicate", "rejected",
+    "new",
+    "triaged",
+    "scheduled",
+    "answered",
+    "closed",
+    "forwarded",
+    "escalated",
+    "duplicate",
+    "rejected",
 )
 OPEN_STATUSES = ("new", "triaged", "scheduled", "forwarded", "escalated")
 # Legal type decides the procedure: complaints and denunciations have their own laws.
@@ -69,8 +76,9 @@ class Item(db.Model):
     # Who must act: an officer of the commune (figures per officer), or in `responsible`
     # alone the name of an outside body; with an officer, `responsible` holds their name.
     responsible: Mapped[str | None] = mapped_column(String(160))
-    responsible_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"),
-                                                               index=True)
+    responsible_officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id"), index=True
+    )
     due_date: Mapped[date | None] = mapped_column(Date)
     # Who must act when forwarded (a department) or escalated (a higher body).
     forwarded_to: Mapped[str | None] = mapped_column(String(160))
@@ -101,8 +109,11 @@ class Item(db.Model):
     kiosk = relationship("Kiosk")
     responsible_officer = relationship("Officer")
     attachments: Mapped[list[ItemAttachment]] = relationship(
-        back_populates="item", order_by="ItemAttachment.id", cascade="all, delete-orphan",
-        lazy="select")
+        back_populates="item",
+        order_by="ItemAttachment.id",
+        cascade="all, delete-orphan",
+        lazy="select",
+    )
     events: Mapped[list[ItemEvent]] = relationship(
         back_populates="item", order_by="ItemEvent.id", cascade="all, delete-orphan"
     )

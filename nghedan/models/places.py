@@ -22,14 +22,13 @@ class Commune(db.Model):
     sms_number: Mapped[str | None] = mapped_column(String(32))
     chairman_name: Mapped[str | None] = mapped_column(String(120))
     # The signing block of the conclusion notice varies between communes.
-    notice_signing_authority: Mapped[str] = mapped_column(String(120),
-                                                          default="TM. ỦY BAN NHÂN DÂN")
+    notice_signing_authority: Mapped[str] = mapped_column(
+        String(120), default="TM. ỦY BAN NHÂN DÂN"
+    )
     notice_signing_title: Mapped[str] = mapped_column(String(120), default="CHỦ TỊCH")
     rotation_days: Mapped[int] = mapped_column(default=92)
 
-    hamlets: Mapped[list[Hamlet]] = relationship(
-        back_populates="commune", order_by="Hamlet.name"
-    )
+    hamlets: Mapped[list[Hamlet]] = relationship(back_populates="commune", order_by="Hamlet.name")
 
     def __repr__(self) -> str:
         return f"<Commune {self.code}>"

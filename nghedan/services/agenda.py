@@ -19,8 +19,14 @@ ASSIGNABLE = ("new", "triaged", "scheduled", "forwarded")
 COMPLAINT_FLAG = "Khiếu nại: giải quyết theo thủ tục của Luật Khiếu nại"
 
 
-def assign_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None,
-                carried_over: bool = False, raised_in_room: bool = False) -> AgendaEntry:
+def assign_item(
+    dialogue: Dialogue,
+    item: Item,
+    *,
+    user_id: int | None = None,
+    carried_over: bool = False,
+    raised_in_room: bool = False,
+) -> AgendaEntry:
     """Put an item on the agenda: it becomes 'scheduled' for this dialogue.
 
     Denunciations are refused (their sender must stay confidential); complaints are
@@ -35,17 +41,30 @@ def assign_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None,
         db.session.flush()
     if item.dialogue_id and item.dialogue_id != dialogue.id and item.status == "scheduled":
         _drop_from(db.session.get(Dialogue, item.dialogue_id), item)
-    entry = AgendaEntry(dialogue=dialogue, item=item, position=_next_position(dialogue),
-                        carried_over=carried_over, raised_in_room=raised_in_room)
+    entry = AgendaEntry(
+        dialogue=dialogue,
+        item=item,
+        position=_next_position(dialogue),
+        carried_over=carried_over,
+        raised_in_room=raised_in_room,
+    )
     db.session.add(entry)
     item.dialogue_id = dialogue.id
     if item.legal_type == "complaint" and not item.flagged:
         item.flagged, item.flag_reason = True, COMPLAINT_FLAG
     actor = "user" if user_id else "system"
     change_status(item, "scheduled", actor=actor, user_id=user_id)
-    record_event(item, "agenda_added", actor=actor, user_id=user_id,
-                 detail={"dialogue_id": dialogue.id, "carried_over": carried_over,
-                         "raised_in_room": raised_in_room})
+    record_event(
+        item,
+        "agenda_added",
+        actor=actor,
+        user_id=user_id,
+        detail={
+            "dialogue_id": dialogue.id,
+            "carried_over": carried_over,
+            "raised_in_room": raised_in_room,
+        },
+    )
     db.session.flush()
     if dialogue.invitations_sent_at and not raised_in_room:
         dialogue_sms.invite_item(dialogue, item)
@@ -55,8 +74,9 @@ def assign_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None,
 def remove_item(dialogue: Dialogue, item: Item, *, user_id: int | None = None) -> None:
     """Take an item off a planned agenda; it goes back to the queue as 'triaged'."""
     if dialogue.status != "planned":
-        raise ValidationError(_l("Chỉ sửa chương trình của buổi đối thoại chưa diễn ra."),
-                              code="not_planned")
+        raise ValidationError(
+            _l("Chỉ sửa chương trình của buổi đối thoại chưa diễn ra."), code="not_planned"
+        )
     if _entry(dialogue, item) is None:
         raise ValidationError(_l("Ý kiến này không có trong chương trình."), code="not_on_agenda")
     _drop_from(dialogue, item, user_id=user_id)
@@ -66,8 +86,13 @@ def _drop_from(dialogue: Dialogue | None, item: Item, *, user_id: int | None = N
     if dialogue is not None:
         _remove_entry(dialogue, item)
     item.dialogue_id = None
-    change_status(item, "triaged", actor="user" if user_id else "system", user_id=user_id,
-                  note="Rút khỏi chương trình buổi đối thoại")
+    change_status(
+        item,
+        "triaged",
+        actor="user" if user_id else "system",
+        user_id=user_id,
+        note="Rút khỏi chương trình buổi đối thoại",
+    )
 
 
 def withdraw_resolved(item: Item) -> None:
@@ -89,18 +114,23 @@ def _remove_entry(dialogue: Dialogue, item: Item) -> None:
 
 def _check_assignable(dialogue: Dialogue, item: Item) -> None:
     if dialogue.status != "planned":
-        raise ValidationError(_l("Chỉ thêm ý kiến vào buổi đối thoại chưa diễn ra."),
-                              code="not_planned")
+        raise ValidationError(
+            _l("Chỉ thêm ý kiến vào buổi đối thoại chưa diễn ra."), code="not_planned"
+        )
     if item.commune_id != dialogue.commune_id:
         raise ValidationError(_l("Ý kiến thuộc xã, phường khác."), code="other_commune")
     if item.is_denunciation:
         raise ValidationError(
-            _l("Đơn tố cáo không được đưa vào chương trình đối thoại "
-               "(phải giữ bí mật người tố cáo)."),
-            code="denunciation_not_on_agenda")
+            _l(
+                "Đơn tố cáo không được đưa vào chương trình đối thoại "
+                "(phải giữ bí mật người tố cáo)."
+            ),
+            code="denunciation_not_on_agenda",
+        )
     if item.status not in ASSIGNABLE:
-        raise ValidationError(_l("Ý kiến này đã được xử lý, không thể xếp lịch."),
-                              code="not_assignable")
+        raise ValidationError(
+            _l("Ý kiến này đã được xử lý, không thể xếp lịch."), code="not_assignable"
+        )
 
 
 def _entry(dialogue: Dialogue, item: Item) -> AgendaEntry | None:
@@ -150,8 +180,10 @@ def grouped(dialogue: Dialogue) -> list[AgendaGroup]:
         c = categories.get(category_id)
         return (c is None, c.position if c else 0, c.id if c else 0)
 
-    return [AgendaGroup(categories.get(cid), entries)
-            for cid, entries in sorted(groups.items(), key=lambda kv: order(kv[0]))]
+    return [
+        AgendaGroup(categories.get(cid), entries)
+        for cid, entries in sorted(groups.items(), key=lambda kv: order(kv[0]))
+    ]
 
 
 def in_meeting_order(dialogue: Dialogue) -> list[AgendaEntry]:
@@ -161,11 +193,13 @@ def in_meeting_order(dialogue: Dialogue) -> list[AgendaEntry]:
 
 def move_entry(dialogue: Dialogue, entry_id: int, step: int) -> None:
     """Move an entry one place up (step -1) or down (+1) within its category group."""
-    group = next((g.entries for g in grouped(dialogue)
-                  if any(e.id == entry_id for e in g.entries)), None)
+    group = next(
+        (g.entries for g in grouped(dialogue) if any(e.id == entry_id for e in g.entries)), None
+    )
     if group is None:
-        raise ValidationError(_l("Không tìm thấy mục này trong chương trình."),
-                              code="not_on_agenda")
+        raise ValidationError(
+            _l("Không tìm thấy mục này trong chương trình."), code="not_on_agenda"
+        )
     index = next(i for i, e in enumerate(group) if e.id == entry_id)
     other = index + (1 if step > 0 else -1)
     if 0 <= other < len(group):
@@ -193,8 +227,12 @@ def previous_held(dialogue: Dialogue) -> list[Dialogue]:
         prev = db.session.scalar(
             select(Dialogue)
             .join(dialogue_hamlets, dialogue_hamlets.c.dialogue_id == Dialogue.id)
-            .where(dialogue_hamlets.c.hamlet_id == hamlet.id, Dialogue.status == "held",
-                   Dialogue.id != dialogue.id, Dialogue.starts_at < dialogue.starts_at)
+            .where(
+                dialogue_hamlets.c.hamlet_id == hamlet.id,
+                Dialogue.status == "held",
+                Dialogue.id != dialogue.id,
+                Dialogue.starts_at < dialogue.starts_at,
+            )
             .order_by(Dialogue.starts_at.desc(), Dialogue.id.desc())
             .limit(1)
         )
@@ -211,8 +249,12 @@ def carry_over_pending(dialogue: Dialogue, *, user_id: int | None = None) -> lis
     for prev in previous_held(dialogue):
         for entry in sorted(prev.agenda, key=lambda e: e.position):
             item = entry.item
-            pending = (item.outcome is None and item.dialogue_id == prev.id
-                       and item.status in ("new", "triaged") and not item.is_denunciation)
+            pending = (
+                item.outcome is None
+                and item.dialogue_id == prev.id
+                and item.status in ("new", "triaged")
+                and not item.is_denunciation
+            )
             if pending and (item.hamlet_id is None or item.hamlet_id in hamlet_ids):
                 added.append(assign_item(dialogue, item, user_id=user_id, carried_over=True))
     return added + add_report_backs(dialogue, user_id=user_id)
@@ -228,13 +270,18 @@ def refuse_if_similar(dialogue: Dialogue, item: Item) -> None:
     similar = similar_on_agenda(dialogue, item)
     if similar:
         raise ValidationError(
-            _l("Ý kiến mã %(item)s giống ý kiến mã %(code)s đã có trong chương trình; "
-               "hãy mở ý kiến để gộp",
-               item=item.tracking_code, code=similar[0][0].tracking_code),
-            code="similar_on_agenda")
+            _l(
+                "Ý kiến mã %(item)s giống ý kiến mã %(code)s đã có trong chương trình; "
+                "hãy mở ý kiến để gộp",
+                item=item.tracking_code,
+                code=similar[0][0].tracking_code,
+            ),
+            code="similar_on_agenda",
+        )
 
 
 # --- report back ---------------------------------------------------------------------------
+
 
 # Still owed to residents: a promise of an earlier dialogue, a forwarded or escalated item.
 def _still_open(item: Item) -> bool:
@@ -252,22 +299,31 @@ def add_report_backs(dialogue: Dialogue, *, user_id: int | None = None) -> list[
     if dialogue.status != "planned" or dialogue.kind == "voters" or not hamlet_ids:
         return []
     candidates = db.session.scalars(
-        select(Item).where(Item.commune_id == dialogue.commune_id,
-                           Item.hamlet_id.in_(hamlet_ids),
-                           Item.status.in_(("answered", "forwarded", "escalated")),
-                           Item.legal_type != "denunciation")
+        select(Item)
+        .where(
+            Item.commune_id == dialogue.commune_id,
+            Item.hamlet_id.in_(hamlet_ids),
+            Item.status.in_(("answered", "forwarded", "escalated")),
+            Item.legal_type != "denunciation",
+        )
         .order_by(Item.created_at, Item.id)
     )
     on_agenda = {e.item_id for e in dialogue.agenda}
     added = []
     for item in candidates:
         if _still_open(item) and item.id not in on_agenda:
-            entry = AgendaEntry(dialogue=dialogue, item=item, position=_next_position(dialogue),
-                                report_back=True)
+            entry = AgendaEntry(
+                dialogue=dialogue, item=item, position=_next_position(dialogue), report_back=True
+            )
             db.session.add(entry)
             db.session.flush()
-            record_event(item, "report_back", actor="user" if user_id else "system",
-                         user_id=user_id, detail={"dialogue_id": dialogue.id})
+            record_event(
+                item,
+                "report_back",
+                actor="user" if user_id else "system",
+                user_id=user_id,
+                detail={"dialogue_id": dialogue.id},
+            )
             added.append(entry)
     return added
 

@@ -33,8 +33,9 @@ def commune_id_for_sms_number(number: str | None) -> int | None:
 
 
 def commune_exists(commune_id: int) -> bool:
-    return _remembered(("exists", commune_id), lambda: _scalar(_EXISTS, commune_id=commune_id)
-                       is not None)
+    return _remembered(
+        ("exists", commune_id), lambda: _scalar(_EXISTS, commune_id=commune_id) is not None
+    )
 
 
 def forget() -> None:

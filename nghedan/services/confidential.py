@@ -50,21 +50,32 @@ def tied_denunciations(messages: Iterable[Message]) -> dict[int, list[Item]]:
     messages = list(messages)
     codes = {code for m in messages for text in _texts(m) for code in mentioned_codes(text)}
     ids = {m.item_id for m in messages if m.item_id is not None}
-    found = db.session.scalars(
-        select(Item).where(Item.legal_type == "denunciation",
-                           Item.id.in_(ids) | Item.tracking_code.in_(codes)
-                           | Item.duplicate_of_id.in_(ids))
-    ).all() if codes or ids else []
+    found = (
+        db.session.scalars(
+            select(Item).where(
+                Item.legal_type == "denunciation",
+                Item.id.in_(ids) | Item.tracking_code.in_(codes) | Item.duplicate_of_id.in_(ids),
+            )
+        ).all()
+        if codes or ids
+        else []
+    )
     by_id = {d.id: d for d in found}
     by_code = {d.tracking_code: d for d in found}
     # A denunciation merged into another item: the replies about that item reach its sender.
     merged = {(d.duplicate_of_id, d.contact_phone): d for d in found if d.duplicate_of_id}
     tied: dict[int, list[Item]] = {}
     for message in messages:
-        items = {by_code[c].id: by_code[c] for text in _texts(message)
-                 for c in mentioned_codes(text) if c in by_code}
-        for denunciation in (by_id.get(message.item_id),
-                             merged.get((message.item_id, message.phone))):
+        items = {
+            by_code[c].id: by_code[c]
+            for text in _texts(message)
+            for c in mentioned_codes(text)
+            if c in by_code
+        }
+        for denunciation in (
+            by_id.get(message.item_id),
+            merged.get((message.item_id, message.phone)),
+        ):
             if denunciation is not None:
                 items[denunciation.id] = denunciation
         tied[message.id] = list(items.values())

@@ -31,13 +31,12 @@ def ensure_contact(phone: str) -> None:
 
 # Built once: every SMS that becomes an item runs it.
 _ENSURE_CONTACT = insert_ignoring_duplicates(Contact.__table__).values(
-    phone=bindparam("phone"), created_at=bindparam("created_at"))
+    phone=bindparam("phone"), created_at=bindparam("created_at")
+)
 
 
 def is_opted_out(phone: str) -> bool:
-    return bool(db.session.scalar(
-        select(Contact.opted_out).where(Contact.phone == phone)
-    ))
+    return bool(db.session.scalar(select(Contact.opted_out).where(Contact.phone == phone)))
 
 
 def set_opt_out(phone: str, opted_out: bool) -> bool:

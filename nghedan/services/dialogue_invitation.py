@@ -44,8 +44,7 @@ class Invitation:
 
 def _when(dialogue: Dialogue) -> str:
     start = local(dialogue.starts_at)
-    return (f"{start:%H} giờ {start:%M}, {WEEKDAYS[start.weekday()]}, "
-            f"{decree30_date(start.date())}")
+    return f"{start:%H} giờ {start:%M}, {WEEKDAYS[start.weekday()]}, {decree30_date(start.date())}"
 
 
 def _hamlets(dialogue: Dialogue) -> str:
@@ -56,8 +55,10 @@ def _sms_line(dialogue: Dialogue) -> str:
     number = dialogue.commune.sms_number
     if not number:
         return ""
-    return (f"Bà con có thể gửi ý kiến trước bằng tin nhắn đến số {display(number)}, "
-            "hoặc tại ki-ốt ở trụ sở UBND xã.")
+    return (
+        f"Bà con có thể gửi ý kiến trước bằng tin nhắn đến số {display(number)}, "
+        "hoặc tại ki-ốt ở trụ sở UBND xã."
+    )
 
 
 def invitation(dialogue: Dialogue) -> Invitation:
@@ -69,16 +70,21 @@ def invitation(dialogue: Dialogue) -> Invitation:
     if questions:
         agenda += f" ({fmt_number(questions)} ý kiến, kiến nghị đã nhận trước)"
     return Invitation(
-        issuer=("ỦY BAN NHÂN DÂN",
-                f"{COMMUNE_BODY.get(commune.kind, 'XÃ')} {commune.name.upper()}"),
+        issuer=(
+            "ỦY BAN NHÂN DÂN",
+            f"{COMMUNE_BODY.get(commune.kind, 'XÃ')} {commune.name.upper()}",
+        ),
         place_date=f"{commune.name}, {decree30_date(local(utcnow()).date())}",
         title=f"Dự {kind[0].lower()}{kind[1:]} {_hamlets(dialogue)}",
         invitees=f"Bà con Nhân dân {_hamlets(dialogue)}",
-        when=_when(dialogue), place=dialogue.place,
+        when=_when(dialogue),
+        place=dialogue.place,
         chair=chair_phrase(dialogue),
-        agenda=agenda + ".", sms_line=_sms_line(dialogue),
+        agenda=agenda + ".",
+        sms_line=_sms_line(dialogue),
         signer=dialogue.chair_name or commune.chairman_name or "",
-        signing=signing_block(chair_role(dialogue)))
+        signing=signing_block(chair_role(dialogue)),
+    )
 
 
 def loudspeaker_text(dialogue: Dialogue) -> str:
@@ -91,8 +97,9 @@ def loudspeaker_text(dialogue: Dialogue) -> str:
     ]
     if dialogue.chair_name:
         parts.append(f"Chủ trì hội nghị: {chair_phrase(dialogue)}.")
-    parts.append("Kính mời bà con đến dự đông đủ, nêu ý kiến, kiến nghị để chính quyền "
-                 "lắng nghe và trả lời.")
+    parts.append(
+        "Kính mời bà con đến dự đông đủ, nêu ý kiến, kiến nghị để chính quyền lắng nghe và trả lời."
+    )
     if sms := _sms_line(dialogue):
         parts.append(sms)
     parts.append("Xin trân trọng thông báo.")

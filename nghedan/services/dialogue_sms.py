@@ -37,38 +37,58 @@ def residents_of(item: Item) -> list[str]:
         return []
     phones = [item.contact_phone] if item.contact_phone else []
     phones += db.session.scalars(
-        select(Item.contact_phone).where(Item.duplicate_of_id == item.id,
-                                         Item.contact_phone.is_not(None))
+        select(Item.contact_phone).where(
+            Item.duplicate_of_id == item.id, Item.contact_phone.is_not(None)
+        )
     ).all()
     return list(dict.fromkeys(phones))
 
 
-def _send(phone: str, kind: str, item: Item | None, commune_id: int,
-          text: Callable[[], str]) -> bool:
+def _send(
+    phone: str, kind: str, item: Item | None, commune_id: int, text: Callable[[], str]
+) -> bool:
     with in_language(language_of(phone)):
         body = text()
-    return queue_sms(phone, body, kind=kind, commune_id=commune_id,
-                     item_id=item.id if item else None) is not None
+    return (
+        queue_sms(phone, body, kind=kind, commune_id=commune_id, item_id=item.id if item else None)
+        is not None
+    )
 
 
 def _when(dialogue: Dialogue) -> dict:
-    return dict(time=fmt_time(dialogue.starts_at), date=fmt_date(dialogue.starts_at),
-                place=dialogue.place, commune=commune_label(dialogue.commune))
+    return dict(
+        time=fmt_time(dialogue.starts_at),
+        date=fmt_date(dialogue.starts_at),
+        place=dialogue.place,
+        commune=commune_label(dialogue.commune),
+    )
 
 
 def _dialogue_text(kind: str, dialogue: Dialogue, item: Item) -> str:
     v = dict(_when(dialogue), code=item.tracking_code)
     if kind == "invitation":
-        return _("UBND %(commune)s mời ông/bà dự buổi đối thoại lúc %(time)s ngày %(date)s "
-                 "tại %(place)s. Ý kiến mã %(code)s sẽ được trả lời tại buổi này.", **v)
+        return _(
+            "UBND %(commune)s mời ông/bà dự buổi đối thoại lúc %(time)s ngày %(date)s "
+            "tại %(place)s. Ý kiến mã %(code)s sẽ được trả lời tại buổi này.",
+            **v,
+        )
     if kind == "reminder":
-        return _("Nhắc lịch: %(time)s ngày %(date)s đối thoại tại %(place)s, "
-                 "trả lời ý kiến mã %(code)s.", **v)
+        return _(
+            "Nhắc lịch: %(time)s ngày %(date)s đối thoại tại %(place)s, "
+            "trả lời ý kiến mã %(code)s.",
+            **v,
+        )
     if kind == "changed":
-        return _("Buổi đối thoại trả lời ý kiến mã %(code)s đổi sang %(time)s ngày %(date)s "
-                 "tại %(place)s.", **v)
-    return _("Buổi đối thoại ngày %(date)s tại %(place)s đã hủy. Ý kiến mã %(code)s sẽ được "
-             "xếp vào buổi sau.", **v)
+        return _(
+            "Buổi đối thoại trả lời ý kiến mã %(code)s đổi sang %(time)s ngày %(date)s "
+            "tại %(place)s.",
+            **v,
+        )
+    return _(
+        "Buổi đối thoại ngày %(date)s tại %(place)s đã hủy. Ý kiến mã %(code)s sẽ được "
+        "xếp vào buổi sau.",
+        **v,
+    )
 
 
 def tell_residents(dialogue: Dialogue, kind: str) -> int:
@@ -79,16 +99,28 @@ def tell_residents(dialogue: Dialogue, kind: str) -> int:
         if item.dialogue_id != dialogue.id or entry.raised_in_room:
             continue
         for phone in residents_of(item):
-            sent += _send(phone, f"dialogue_{kind}", item, dialogue.commune_id,
-                          lambda item=item: _dialogue_text(kind, dialogue, item))
+            sent += _send(
+                phone,
+                f"dialogue_{kind}",
+                item,
+                dialogue.commune_id,
+                lambda item=item: _dialogue_text(kind, dialogue, item),
+            )
     return sent
 
 
 def invite_item(dialogue: Dialogue, item: Item) -> int:
     """Invite the residents of one item added after the invitations went out."""
-    return sum(_send(phone, "dialogue_invitation", item, dialogue.commune_id,
-                     lambda: _dialogue_text("invitation", dialogue, item))
-               for phone in residents_of(item))
+    return sum(
+        _send(
+            phone,
+            "dialogue_invitation",
+            item,
+            dialogue.commune_id,
+            lambda: _dialogue_text("invitation", dialogue, item),
+        )
+        for phone in residents_of(item)
+    )
 
 
 def tell_hamlets(dialogue: Dialogue) -> int:
@@ -96,25 +128,40 @@ def tell_hamlets(dialogue: Dialogue) -> int:
     hamlet_ids = [h.id for h in dialogue.hamlets]
     on_agenda = {p for e in dialogue.agenda if not e.report_back for p in residents_of(e.item)}
     phones = db.session.scalars(
-        select(Item.contact_phone).distinct()
-        .where(Item.hamlet_id.in_(hamlet_ids), Item.contact_phone.is_not(None),
-               Item.legal_type != "denunciation")
+        select(Item.contact_phone)
+        .distinct()
+        .where(
+            Item.hamlet_id.in_(hamlet_ids),
+            Item.contact_phone.is_not(None),
+            Item.legal_type != "denunciation",
+        )
     ).all()
     sent = 0
     for phone in sorted(set(phones) - on_agenda):
         if is_opted_out(phone):
             continue
-        sent += _send(phone, "dialogue_announcement", None, dialogue.commune_id, lambda: _(
-            "UBND %(commune)s đối thoại với Nhân dân lúc %(time)s ngày %(date)s tại %(place)s. "
-            "Mời bà con đến dự.", **_when(dialogue)))
+        sent += _send(
+            phone,
+            "dialogue_announcement",
+            None,
+            dialogue.commune_id,
+            lambda: _(
+                "UBND %(commune)s đối thoại với Nhân dân lúc %(time)s ngày %(date)s tại %(place)s. "
+                "Mời bà con đến dự.",
+                **_when(dialogue),
+            ),
+        )
     return sent
 
 
 def invitation_phones(dialogue: Dialogue) -> list[str]:
     """Who an invitation would reach now: residents on the agenda who have not opted out."""
-    phones = {phone for entry in dialogue.agenda
-              if entry.item.dialogue_id == dialogue.id and not entry.raised_in_room
-              for phone in residents_of(entry.item)}
+    phones = {
+        phone
+        for entry in dialogue.agenda
+        if entry.item.dialogue_id == dialogue.id and not entry.raised_in_room
+        for phone in residents_of(entry.item)
+    }
     return sorted(p for p in phones if not is_opted_out(p))
 
 
@@ -122,8 +169,9 @@ def send_invitations_now(dialogue: Dialogue, *, now: datetime | None = None) -> 
     """The office sends the invitations at once instead of waiting for the job (once only)."""
     now = now or utcnow()
     if dialogue.status != "planned" or dialogue.starts_at <= now:
-        raise ValidationError(_l("Chỉ gửi thư mời cho buổi đối thoại sắp diễn ra."),
-                              code="not_upcoming")
+        raise ValidationError(
+            _l("Chỉ gửi thư mời cho buổi đối thoại sắp diễn ra."), code="not_upcoming"
+        )
     if dialogue.invitations_sent_at is not None:
         raise ValidationError(_l("Thư mời đã được gửi."), code="already_invited")
     sent = tell_residents(dialogue, "invitation")
@@ -145,9 +193,12 @@ def send_due_invitations(now: datetime | None = None) -> dict[str, int]:
     days = int(current_app.config["DIALOGUE_INVITATION_DAYS"])
     query = (
         select(Dialogue)
-        .where(Dialogue.status == "planned", Dialogue.starts_at > now,
-               Dialogue.starts_at <= now + timedelta(days=days),
-               Dialogue.invitations_sent_at.is_(None) | Dialogue.reminders_sent_at.is_(None))
+        .where(
+            Dialogue.status == "planned",
+            Dialogue.starts_at > now,
+            Dialogue.starts_at <= now + timedelta(days=days),
+            Dialogue.invitations_sent_at.is_(None) | Dialogue.reminders_sent_at.is_(None),
+        )
         .order_by(Dialogue.id)
         .with_for_update(skip_locked=True)
     )
@@ -187,39 +238,54 @@ def _link(item: Item) -> str:
 
 
 def _outcome_text(item: Item, dialogue: Dialogue) -> str:
-    v = dict(code=item.tracking_code, date=fmt_date(dialogue.starts_at),
-             answer=_short(item.answer), who=item.responsible or "",
-             due=fmt_date(item.due_date), body=item.escalated_to or "")
+    v = dict(
+        code=item.tracking_code,
+        date=fmt_date(dialogue.starts_at),
+        answer=_short(item.answer),
+        who=item.responsible or "",
+        due=fmt_date(item.due_date),
+        body=item.escalated_to or "",
+    )
     if item.outcome == "resolved":
-        text = _("Ý kiến mã %(code)s đã được giải quyết tại buổi đối thoại %(date)s: "
-                 "%(answer)s", **v)
+        text = _(
+            "Ý kiến mã %(code)s đã được giải quyết tại buổi đối thoại %(date)s: %(answer)s", **v
+        )
     elif item.outcome == "commune_will_resolve":
         text = _("Ý kiến mã %(code)s: %(who)s sẽ giải quyết trước %(due)s. %(answer)s", **v)
     elif item.outcome == "escalated":
         text = _("Ý kiến mã %(code)s đã được kiến nghị lên %(body)s. %(answer)s", **v)
     else:
-        text = _("Ý kiến mã %(code)s đã được trả lời tại buổi đối thoại %(date)s: "
-                 "%(answer)s", **v)
+        text = _("Ý kiến mã %(code)s đã được trả lời tại buổi đối thoại %(date)s: %(answer)s", **v)
     return text + _link(item)
 
 
 def tell_outcome(item: Item, dialogue: Dialogue) -> int:
     """Each resident of the item hears the dialogue's answer."""
-    return sum(_send(phone, "dialogue_outcome", item, dialogue.commune_id,
-                     lambda: _outcome_text(item, dialogue))
-               for phone in residents_of(item))
+    return sum(
+        _send(
+            phone,
+            "dialogue_outcome",
+            item,
+            dialogue.commune_id,
+            lambda: _outcome_text(item, dialogue),
+        )
+        for phone in residents_of(item)
+    )
 
 
 def tell_completed(item: Item) -> int:
     """Each resident hears that a promised item is done (or the higher body replied)."""
+
     def text():
-        v = dict(code=item.tracking_code, note=_short(item.completion_note),
-                 body=item.escalated_to or "")
+        v = dict(
+            code=item.tracking_code, note=_short(item.completion_note), body=item.escalated_to or ""
+        )
         if item.outcome == "escalated":
             body = _("Ý kiến mã %(code)s: %(body)s đã trả lời: %(note)s", **v)
         else:
             body = _("Ý kiến mã %(code)s đã được UBND xã giải quyết xong. %(note)s", **v)
         return body.strip() + _link(item)
 
-    return sum(_send(phone, "item_completed", item, item.commune_id, text)
-               for phone in residents_of(item))
+    return sum(
+        _send(phone, "item_completed", item, item.commune_id, text) for phone in residents_of(item)
+    )

@@ -37,8 +37,9 @@ class DialogueInput:
     chair_role: str | None = None  # "chairman" or "vice_chairman"; None: from the officer
 
 
-def create_dialogue(commune_id: int, data: DialogueInput, *, user_id: int | None = None,
-                    carry_over: bool = True) -> Dialogue:
+def create_dialogue(
+    commune_id: int, data: DialogueInput, *, user_id: int | None = None, carry_over: bool = True
+) -> Dialogue:
     """Plan a dialogue; pending items of the hamlets' previous dialogue join its agenda."""
     commune = db.session.get(Commune, commune_id)
     if commune is None:
@@ -47,15 +48,19 @@ def create_dialogue(commune_id: int, data: DialogueInput, *, user_id: int | None
     _apply(dialogue, commune, data)
     db.session.add(dialogue)
     db.session.flush()
-    audit("dialogue.create", user_id=user_id, commune_id=commune_id,
-          object_type="dialogue", object_id=dialogue.id)
+    audit(
+        "dialogue.create",
+        user_id=user_id,
+        commune_id=commune_id,
+        object_type="dialogue",
+        object_id=dialogue.id,
+    )
     if carry_over:
         carry_over_pending(dialogue, user_id=user_id)
     return dialogue
 
 
-def update_dialogue(dialogue: Dialogue, data: DialogueInput, *,
-                    user_id: int | None = None) -> int:
+def update_dialogue(dialogue: Dialogue, data: DialogueInput, *, user_id: int | None = None) -> int:
     """Change a planned dialogue; residents already invited hear of a new time or place.
 
     Returns how many residents were told of the change.
@@ -64,8 +69,13 @@ def update_dialogue(dialogue: Dialogue, data: DialogueInput, *,
     old_time, old_place = dialogue.starts_at, dialogue.place
     old_hamlets = {h.id for h in dialogue.hamlets}
     _apply(dialogue, dialogue.commune, data)
-    audit("dialogue.update", user_id=user_id, commune_id=dialogue.commune_id,
-          object_type="dialogue", object_id=dialogue.id)
+    audit(
+        "dialogue.update",
+        user_id=user_id,
+        commune_id=dialogue.commune_id,
+        object_type="dialogue",
+        object_id=dialogue.id,
+    )
     if {h.id for h in dialogue.hamlets} - old_hamlets:
         carry_over_pending(dialogue, user_id=user_id)  # a hamlet joined: its leftovers too
     moved = dialogue.starts_at != old_time or dialogue.place != old_place
@@ -89,19 +99,31 @@ def cancel_dialogue(dialogue: Dialogue, reason: str, *, user_id: int | None = No
         item = entry.item
         if item.dialogue_id == dialogue.id and item.status == "scheduled":
             item.dialogue_id = None
-            change_status(item, "triaged", actor="user" if user_id else "system",
-                          user_id=user_id, note="Buổi đối thoại bị hủy: " + reason)
+            change_status(
+                item,
+                "triaged",
+                actor="user" if user_id else "system",
+                user_id=user_id,
+                note="Buổi đối thoại bị hủy: " + reason,
+            )
     dialogue.status = "cancelled"
     dialogue.cancelled_reason = reason[:255]
-    audit("dialogue.cancel", user_id=user_id, commune_id=dialogue.commune_id,
-          object_type="dialogue", object_id=dialogue.id, detail={"reason": reason[:255]})
+    audit(
+        "dialogue.cancel",
+        user_id=user_id,
+        commune_id=dialogue.commune_id,
+        object_type="dialogue",
+        object_id=dialogue.id,
+        detail={"reason": reason[:255]},
+    )
     return sent
 
 
 def _require_planned(dialogue: Dialogue) -> None:
     if dialogue.status != "planned":
-        raise ValidationError(_l("Buổi đối thoại này không còn ở trạng thái dự kiến."),
-                              code="not_planned")
+        raise ValidationError(
+            _l("Buổi đối thoại này không còn ở trạng thái dự kiến."), code="not_planned"
+        )
 
 
 def _apply(dialogue: Dialogue, commune: Commune, data: DialogueInput) -> None:
@@ -124,8 +146,9 @@ def _apply(dialogue: Dialogue, commune: Commune, data: DialogueInput) -> None:
     dialogue.hamlets = hamlets
     dialogue.officials = officials
     dialogue.chair_officer = chair_officer
-    dialogue.chair_name = chair_name or (chair_officer.name if chair_officer else "") or (
-        commune.chairman_name or "")
+    dialogue.chair_name = (
+        chair_name or (chair_officer.name if chair_officer else "") or (commune.chairman_name or "")
+    )
     dialogue.chair_role = _chair_role(data.chair_role, chair_officer)
     dialogue.title = nfc((data.title or "").strip())[:255] or default_title(data.kind, hamlets)
 
@@ -213,8 +236,9 @@ def _per_hamlet(commune_id: int, status: str, agg, after: datetime | None = None
     query = (
         select(dialogue_hamlets.c.hamlet_id, agg(Dialogue.starts_at))
         .join(Dialogue, Dialogue.id == dialogue_hamlets.c.dialogue_id)
-        .where(Dialogue.commune_id == commune_id, Dialogue.status == status,
-               Dialogue.kind != "voters")  # deputies' meetings don't take a hamlet's turn
+        .where(
+            Dialogue.commune_id == commune_id, Dialogue.status == status, Dialogue.kind != "voters"
+        )  # deputies' meetings don't take a hamlet's turn
         .group_by(dialogue_hamlets.c.hamlet_id)
     )
     if after is not None:
@@ -237,40 +261,56 @@ class RotationSlot:
     hamlet: Hamlet
 
 
-def suggested_rotation(commune: Commune, now: datetime | None = None,
-                       slot_days: int = 14) -> list[RotationSlot]:
+def suggested_rotation(
+    commune: Commune, now: datetime | None = None, slot_days: int = 14
+) -> list[RotationSlot]:
     """A date for every hamlet with nothing planned: one every `slot_days`, longest wait first."""
     now = now or utcnow()
     waiting = [p for p in hamlet_plans(commune, now) if p.next_planned is None]
     first = _next_free_day(commune.id, now, slot_days)
-    return [RotationSlot(first + timedelta(days=n * slot_days), plan.hamlet)
-            for n, plan in enumerate(waiting)]
+    return [
+        RotationSlot(first + timedelta(days=n * slot_days), plan.hamlet)
+        for n, plan in enumerate(waiting)
+    ]
 
 
 def _next_free_day(commune_id: int, now: datetime, slot_days: int) -> date:
-    latest = _aware(db.session.scalar(
-        select(func.max(Dialogue.starts_at))
-        .where(Dialogue.commune_id == commune_id, Dialogue.status == "planned",
-               Dialogue.starts_at >= now)
-    ))
-    start = local(latest).date() + timedelta(days=slot_days) if latest else (
-        local(now).date() + timedelta(days=7))
+    latest = _aware(
+        db.session.scalar(
+            select(func.max(Dialogue.starts_at)).where(
+                Dialogue.commune_id == commune_id,
+                Dialogue.status == "planned",
+                Dialogue.starts_at >= now,
+            )
+        )
+    )
+    start = (
+        local(latest).date() + timedelta(days=slot_days)
+        if latest
+        else (local(now).date() + timedelta(days=7))
+    )
     return start
 
 
 def upcoming(commune_ids: list[int], now: datetime | None = None) -> list[Dialogue]:
     """Planned dialogues from today on, soonest first."""
     now = now or utcnow()
-    return list(db.session.scalars(
-        select(Dialogue)
-        .where(Dialogue.commune_id.in_(commune_ids), Dialogue.status == "planned",
-               Dialogue.starts_at >= now - timedelta(hours=12))
-        .order_by(Dialogue.starts_at, Dialogue.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Dialogue)
+            .where(
+                Dialogue.commune_id.in_(commune_ids),
+                Dialogue.status == "planned",
+                Dialogue.starts_at >= now - timedelta(hours=12),
+            )
+            .order_by(Dialogue.starts_at, Dialogue.id)
+        )
+    )
 
 
-def next_for_residents(commune_id: int, hamlet_id: int | None = None, *,
-                       now: datetime | None = None, limit: int = 1) -> list[Dialogue]:
+def next_for_residents(
+    commune_id: int, hamlet_id: int | None = None, *, now: datetime | None = None, limit: int = 1
+) -> list[Dialogue]:
     """The next planned dialogues where residents' opinions are answered, soonest first.
 
     With a hamlet: those covering that hamlet; without one (hamlet unknown): the commune's.
@@ -279,27 +319,37 @@ def next_for_residents(commune_id: int, hamlet_id: int | None = None, *,
     now = now or utcnow()
     query = (
         select(Dialogue)
-        .where(Dialogue.commune_id == commune_id, Dialogue.status == "planned",
-               Dialogue.kind != "voters", Dialogue.starts_at > now)
+        .where(
+            Dialogue.commune_id == commune_id,
+            Dialogue.status == "planned",
+            Dialogue.kind != "voters",
+            Dialogue.starts_at > now,
+        )
         .order_by(Dialogue.starts_at, Dialogue.id)
         .limit(limit)
     )
     if hamlet_id is not None:
-        query = query.where(Dialogue.id.in_(
-            select(dialogue_hamlets.c.dialogue_id)
-            .where(dialogue_hamlets.c.hamlet_id == hamlet_id)
-        ))
+        query = query.where(
+            Dialogue.id.in_(
+                select(dialogue_hamlets.c.dialogue_id).where(
+                    dialogue_hamlets.c.hamlet_id == hamlet_id
+                )
+            )
+        )
     return list(db.session.scalars(query))
 
 
 def recent(commune_ids: list[int], now: datetime | None = None, limit: int = 50) -> list[Dialogue]:
     """Dialogues already held, cancelled, or past their time, newest first."""
     now = now or utcnow()
-    return list(db.session.scalars(
-        select(Dialogue)
-        .where(Dialogue.commune_id.in_(commune_ids),
-               (Dialogue.status != "planned") | (Dialogue.starts_at < now - timedelta(hours=12)))
-        .order_by(Dialogue.starts_at.desc(), Dialogue.id.desc())
-        .limit(limit)
-    ))
-
+    return list(
+        db.session.scalars(
+            select(Dialogue)
+            .where(
+                Dialogue.commune_id.in_(commune_ids),
+                (Dialogue.status != "planned") | (Dialogue.starts_at < now - timedelta(hours=12)),
+            )
+            .order_by(Dialogue.starts_at.desc(), Dialogue.id.desc())
+            .limit(limit)
+        )
+    )

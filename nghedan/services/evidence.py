@@ -57,22 +57,31 @@ def max_bytes() -> int:
     return int(current_app.config.get("ITEM_EVIDENCE_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
 
-def attach_evidence(item: Item, evidence: Evidence, *, user_id: int | None = None
-                    ) -> ItemAttachment:
+def attach_evidence(
+    item: Item, evidence: Evidence, *, user_id: int | None = None
+) -> ItemAttachment:
     """Check the file by its content and size and keep it with the item."""
     if not evidence.data:
         raise ValidationError(_l("Tệp đính kèm đang trống."), code="empty_evidence")
     limit = max_bytes()
     if len(evidence.data) > limit:
-        raise ValidationError(_l("Tệp đính kèm quá lớn (tối đa %(n)s KB).", n=limit // 1024),
-                              code="evidence_too_large")
+        raise ValidationError(
+            _l("Tệp đính kèm quá lớn (tối đa %(n)s KB).", n=limit // 1024),
+            code="evidence_too_large",
+        )
     content_type = content_type_of(evidence.data)
     if content_type is None:
-        raise ValidationError(_l("Chỉ nhận ảnh JPEG, PNG hoặc tài liệu PDF, Word (.docx)."),
-                              code="evidence_format")
-    attachment = ItemAttachment(item=item, file_name=_safe_name(evidence.file_name),
-                                content_type=content_type, size=len(evidence.data),
-                                data=evidence.data, user_id=user_id)
+        raise ValidationError(
+            _l("Chỉ nhận ảnh JPEG, PNG hoặc tài liệu PDF, Word (.docx)."), code="evidence_format"
+        )
+    attachment = ItemAttachment(
+        item=item,
+        file_name=_safe_name(evidence.file_name),
+        content_type=content_type,
+        size=len(evidence.data),
+        data=evidence.data,
+        user_id=user_id,
+    )
     db.session.add(attachment)
     record_event(item, "evidence", actor="user", user_id=user_id, note=attachment.file_name)
     return attachment

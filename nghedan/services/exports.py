@@ -96,8 +96,13 @@ def csv_chunks(table: Table) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-XLSX_FORMATS = {"int": "#,##0", "percent": "0.0%", "date": "dd/mm/yyyy",
-                "datetime": "dd/mm/yyyy hh:mm", "float": "0.0"}
+XLSX_FORMATS = {
+    "int": "#,##0",
+    "percent": "0.0%",
+    "date": "dd/mm/yyyy",
+    "datetime": "dd/mm/yyyy hh:mm",
+    "float": "0.0",
+}
 
 
 def _xlsx_value(value, kind: str):
@@ -125,8 +130,12 @@ def xlsx_chunks(table: Table) -> Iterator[bytes]:
         header.append(cell)
     sheet.append(header)
     for row in table.rows:
-        sheet.append([_xlsx_cell(sheet, v, c.kind, WriteOnlyCell)
-                      for v, c in zip(row, table.columns, strict=False)])
+        sheet.append(
+            [
+                _xlsx_cell(sheet, v, c.kind, WriteOnlyCell)
+                for v, c in zip(row, table.columns, strict=False)
+            ]
+        )
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as out:
         workbook.save(out)
         out.seek(0)
@@ -153,5 +162,3 @@ def chunks(table: Table, fmt: str) -> Iterator:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     return csv_chunks(table) if fmt == "csv" else xlsx_chunks(table)
-
-

@@ -12,17 +12,20 @@ def sms_health() -> dict:
     """Outbox backlog, age of the oldest unsent message, last inbound time per channel kind,
     and the health of each configured SMS channel."""
     backlog, oldest = db.session.execute(
-        select(func.count(Message.id), func.min(Message.created_at))
-        .where(Message.direction == "out", Message.status.in_(("queued", "sending")))
+        select(func.count(Message.id), func.min(Message.created_at)).where(
+            Message.direction == "out", Message.status.in_(("queued", "sending"))
+        )
     ).one()
     if oldest is not None and oldest.tzinfo is None:  # SQLite aggregates lose the type
         from datetime import UTC, datetime
 
         oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=UTC)
     last_inbound = {
-        channel: _iso(at) for channel, at in db.session.execute(
+        channel: _iso(at)
+        for channel, at in db.session.execute(
             select(Message.channel, func.max(Message.created_at))
-            .where(Message.direction == "in").group_by(Message.channel)
+            .where(Message.direction == "in")
+            .group_by(Message.channel)
         )
     }
     from nghedan.services.sms_channels import channels_health

@@ -21,8 +21,15 @@ def record_event(
     detail: dict | None = None,
 ) -> None:
     """Append one entry to an item's history."""
-    values = dict(kind=kind, actor=actor, user_id=user_id, from_status=from_status,
-                  to_status=to_status, note=note, detail=detail)
+    values = dict(
+        kind=kind,
+        actor=actor,
+        user_id=user_id,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        detail=detail,
+    )
     if inspect(item).persistent and "events" in inspect(item).unloaded:
         # Nobody read this item's history in the session: one Core INSERT instead of a flush
         # (a later read of `item.events` loads it, this entry included).
@@ -31,23 +38,48 @@ def record_event(
     db.session.add(ItemEvent(item=item, **values))
 
 
-def change_status(item: Item, to_status: str, *, actor: str = "system",
-                  user_id: int | None = None, note: str | None = None) -> None:
+def change_status(
+    item: Item,
+    to_status: str,
+    *,
+    actor: str = "system",
+    user_id: int | None = None,
+    note: str | None = None,
+) -> None:
     """Move an item to another status and record who, when and why."""
     if item.status == to_status:
         return
-    record_event(item, "status", actor=actor, user_id=user_id,
-                 from_status=item.status, to_status=to_status, note=note)
+    record_event(
+        item,
+        "status",
+        actor=actor,
+        user_id=user_id,
+        from_status=item.status,
+        to_status=to_status,
+        note=note,
+    )
     item.status = to_status
 
 
-def audit(action: str, *, user_id: int | None = None, commune_id: int | None = None,
-          object_type: str | None = None, object_id: int | None = None,
-          remote_addr: str | None = None, detail: dict | None = None) -> AuditEvent:
+def audit(
+    action: str,
+    *,
+    user_id: int | None = None,
+    commune_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    remote_addr: str | None = None,
+    detail: dict | None = None,
+) -> AuditEvent:
     """Write one audit-log entry."""
     entry = AuditEvent(
-        action=action, user_id=user_id, commune_id=commune_id, object_type=object_type,
-        object_id=object_id, remote_addr=remote_addr, detail=detail,
+        action=action,
+        user_id=user_id,
+        commune_id=commune_id,
+        object_type=object_type,
+        object_id=object_id,
+        remote_addr=remote_addr,
+        detail=detail,
     )
     db.session.add(entry)
     return entry

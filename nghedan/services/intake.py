@@ -48,24 +48,48 @@ def create_item(
     text = _valid_text(text)
     fields = _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel)
     phone = _valid_phone(contact_phone)
-    name = (nfc(contact_name.strip())[:MAX_NAME_LENGTH]
-            if contact_name and contact_name.strip() else None)
+    name = (
+        nfc(contact_name.strip())[:MAX_NAME_LENGTH]
+        if contact_name and contact_name.strip()
+        else None
+    )
     if phone:
         ensure_contact(phone)
-    item, created = _insert_with_fresh_code(dict(
-        fields, text=text, text_folded=fold_diacritics(text), contact_phone=phone,
-        contact_name=name, kiosk_id=kiosk_id, client_key=client_key, status="new",
-        last_message_at=utcnow() if channel == "sms" else None,
-    ))
+    item, created = _insert_with_fresh_code(
+        dict(
+            fields,
+            text=text,
+            text_folded=fold_diacritics(text),
+            contact_phone=phone,
+            contact_name=name,
+            kiosk_id=kiosk_id,
+            client_key=client_key,
+            status="new",
+            last_message_at=utcnow() if channel == "sms" else None,
+        )
+    )
     if created:
-        record_event(item, "created", actor=channel if user_id is None else "user",
-                     user_id=user_id, to_status="new")
+        record_event(
+            item,
+            "created",
+            actor=channel if user_id is None else "user",
+            user_id=user_id,
+            to_status="new",
+        )
     return item
 
 
-def enter_at_commune(*, commune_id: int, text: str, method: str, consent: bool,
-                     user_id: int, contact_phone: str | None = None,
-                     contact_name: str | None = None, **fields) -> Item:
+def enter_at_commune(
+    *,
+    commune_id: int,
+    text: str,
+    method: str,
+    consent: bool,
+    user_id: int,
+    contact_phone: str | None = None,
+    contact_name: str | None = None,
+    **fields,
+) -> Item:
     """An item an official types in from a letter, a phone call or a walk-in resident.
 
     The resident's phone is kept only when they agreed to be contacted (SMS replies,
@@ -74,10 +98,19 @@ def enter_at_commune(*, commune_id: int, text: str, method: str, consent: bool,
     if method not in INTAKE_METHODS:
         raise ValidationError(_l("Chọn cách người dân gửi ý kiến."), code="bad_intake_method")
     if contact_phone and contact_phone.strip() and not consent:
-        raise ValidationError(_l("Người dân chưa đồng ý được liên hệ: bỏ số điện thoại hoặc "
-                                 "đánh dấu đồng ý."), code="phone_without_consent")
-    item = create_item(commune_id=commune_id, text=text, channel="admin", user_id=user_id,
-                       contact_phone=contact_phone, contact_name=contact_name, **fields)
+        raise ValidationError(
+            _l("Người dân chưa đồng ý được liên hệ: bỏ số điện thoại hoặc đánh dấu đồng ý."),
+            code="phone_without_consent",
+        )
+    item = create_item(
+        commune_id=commune_id,
+        text=text,
+        channel="admin",
+        user_id=user_id,
+        contact_phone=contact_phone,
+        contact_name=contact_name,
+        **fields,
+    )
     item.intake_method, item.contact_consent = method, bool(consent)
     return item
 
@@ -121,11 +154,14 @@ def _valid_text(text: str | None) -> str:
 
 def _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel) -> dict:
     if channel not in CHANNELS:
-        raise ValidationError(_l("Kênh không hợp lệ: %(channel)s", channel=channel),
-                              code="bad_channel")
+        raise ValidationError(
+            _l("Kênh không hợp lệ: %(channel)s", channel=channel), code="bad_channel"
+        )
     if legal_type not in LEGAL_TYPES:
-        raise ValidationError(_l("Loại đơn không hợp lệ: %(legal_type)s", legal_type=legal_type),
-                              code="bad_legal_type")
+        raise ValidationError(
+            _l("Loại đơn không hợp lệ: %(legal_type)s", legal_type=legal_type),
+            code="bad_legal_type",
+        )
     if not commune_exists(commune_id):
         raise ValidationError(_l("Không tìm thấy xã, phường."), code="unknown_commune")
     if hamlet_id is not None:
@@ -137,8 +173,13 @@ def _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel) -> 
         category_id = db.session.scalar(select(Category.id).where(Category.code == category_code))
         if category_id is None:
             raise ValidationError(_l("Không tìm thấy lĩnh vực này."), code="unknown_category")
-    return dict(commune_id=commune_id, hamlet_id=hamlet_id, category_id=category_id,
-                legal_type=legal_type, channel=channel)
+    return dict(
+        commune_id=commune_id,
+        hamlet_id=hamlet_id,
+        category_id=category_id,
+        legal_type=legal_type,
+        channel=channel,
+    )
 
 
 def _valid_phone(raw: str | None) -> str | None:
@@ -157,8 +198,9 @@ def _insert_with_fresh_code(values: dict) -> tuple[Item, bool]:
     may have stored it first.
     """
     for _ in range(_CODE_ATTEMPTS):
-        item = insert_row(Item, dict(values, tracking_code=tracking_codes.new_code()),
-                          ignoring_duplicates=True)
+        item = insert_row(
+            Item, dict(values, tracking_code=tracking_codes.new_code()), ignoring_duplicates=True
+        )
         if item is not None:
             return item, True
         key = values.get("client_key")

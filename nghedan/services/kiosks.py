@@ -141,8 +141,9 @@ def list_kiosks(commune_id: int | None = None) -> list[Kiosk]:
 
 def _by_name(commune_id: int, name: str) -> Kiosk | None:
     return db.session.scalar(
-        select(Kiosk).where(Kiosk.commune_id == commune_id,
-                            func.lower(Kiosk.name) == name.lower()).limit(1)
+        select(Kiosk)
+        .where(Kiosk.commune_id == commune_id, func.lower(Kiosk.name) == name.lower())
+        .limit(1)
     )
 
 

@@ -43,8 +43,11 @@ def notice_docx(notice: NoticeDocument) -> bytes:
             _para(doc, heading, bold=True)
             for n, entry in enumerate(entries, start=1):
                 _entry(doc, n, key, entry)
-    _para(doc, "Ủy ban nhân dân thông báo để các cơ quan, đơn vị và Nhân dân được biết, "
-               "thực hiện./.", indent=True)
+    _para(
+        doc,
+        "Ủy ban nhân dân thông báo để các cơ quan, đơn vị và Nhân dân được biết, thực hiện./.",
+        indent=True,
+    )
     _footer(doc, notice)
     out = BytesIO()
     doc.save(out)
@@ -93,8 +96,17 @@ def _run(paragraph, text: str, *, bold=False, italic=False, underline=False, siz
     return run
 
 
-def _para(doc_or_cell, text: str = "", *, bold=False, italic=False, indent=False,
-          align=WD_ALIGN_PARAGRAPH.JUSTIFY, size=BODY_PT, space_after=6):
+def _para(
+    doc_or_cell,
+    text: str = "",
+    *,
+    bold=False,
+    italic=False,
+    indent=False,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    size=BODY_PT,
+    space_after=6,
+):
     paragraph = doc_or_cell.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(space_after)
@@ -171,8 +183,11 @@ def _entry(doc, n: int, key: str, entry: NoticeEntry) -> None:
     _run(answer, "Trả lời: ", bold=True)
     _run(answer, entry.answer or "")
     if key == "will_resolve":
-        _para(doc, f"Giao {entry.responsible} giải quyết, thời hạn hoàn thành trước ngày "
-                   f"{entry.due}.", indent=True)
+        _para(
+            doc,
+            f"Giao {entry.responsible} giải quyết, thời hạn hoàn thành trước ngày {entry.due}.",
+            indent=True,
+        )
     elif key == "escalated":
         _para(doc, f"Kiến nghị {entry.body} xem xét, giải quyết.", indent=True)
 

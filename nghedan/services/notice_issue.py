@@ -30,8 +30,12 @@ from nghedan.services.notices import (
 from nghedan.text import nfc
 
 # Where each outcome leaves the item once the notice is issued.
-STATUS_AFTER = {"resolved": "closed", "explained": "answered",
-                "commune_will_resolve": "answered", "escalated": "escalated"}
+STATUS_AFTER = {
+    "resolved": "closed",
+    "explained": "answered",
+    "commune_will_resolve": "answered",
+    "escalated": "escalated",
+}
 MAX_SUMMARY_LENGTH = 2000
 MAX_SCAN_BYTES = 2 * 1024 * 1024  # what one request may carry (MAX_CONTENT_LENGTH)
 # A scan is what its first bytes say it is, not what its name or the browser claims.
@@ -42,36 +46,51 @@ def current_notice(dialogue: Dialogue) -> ConclusionNotice | None:
     """The dialogue's notice in force or in preparation (the newest not replaced)."""
     return db.session.scalar(
         select(ConclusionNotice)
-        .where(ConclusionNotice.dialogue_id == dialogue.id,
-               ConclusionNotice.status != "replaced")
-        .order_by(ConclusionNotice.id.desc()).limit(1))
+        .where(ConclusionNotice.dialogue_id == dialogue.id, ConclusionNotice.status != "replaced")
+        .order_by(ConclusionNotice.id.desc())
+        .limit(1)
+    )
 
 
 def history(dialogue: Dialogue) -> list[ConclusionNotice]:
     """Every notice of the dialogue, newest first (replaced ones included)."""
-    return list(db.session.scalars(
-        select(ConclusionNotice).where(ConclusionNotice.dialogue_id == dialogue.id)
-        .order_by(ConclusionNotice.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ConclusionNotice)
+            .where(ConclusionNotice.dialogue_id == dialogue.id)
+            .order_by(ConclusionNotice.id.desc())
+        )
+    )
 
 
 def open_draft(dialogue: Dialogue, *, user_id: int | None = None) -> ConclusionNotice:
     """The dialogue's draft notice, made on first use; signed by whoever chaired."""
     if dialogue.status != "held":
-        raise ValidationError(_l("Chỉ lập thông báo sau khi buổi đối thoại kết thúc."),
-                              code="not_held")
+        raise ValidationError(
+            _l("Chỉ lập thông báo sau khi buổi đối thoại kết thúc."), code="not_held"
+        )
     notice = current_notice(dialogue)
     if notice is not None:
         return notice
     if dialogue.notice_published_at is not None:
         raise ValidationError(_l("Thông báo kết luận đã được ban hành."), code="published")
     notice = ConclusionNotice(
-        dialogue=dialogue, commune_id=dialogue.commune_id, status="draft",
+        dialogue=dialogue,
+        commune_id=dialogue.commune_id,
+        status="draft",
         signer_name=dialogue.chair_name or dialogue.commune.chairman_name or "",
-        signer_role=chair_role(dialogue), symbol=default_symbol())
+        signer_role=chair_role(dialogue),
+        symbol=default_symbol(),
+    )
     db.session.add(notice)
     db.session.flush()
-    audit("notice.draft", user_id=user_id, commune_id=dialogue.commune_id,
-          object_type="dialogue", object_id=dialogue.id)
+    audit(
+        "notice.draft",
+        user_id=user_id,
+        commune_id=dialogue.commune_id,
+        object_type="dialogue",
+        object_id=dialogue.id,
+    )
     return notice
 
 
@@ -84,14 +103,22 @@ def document(notice: ConclusionNotice) -> NoticeDocument:
     """What the notice says: as issued when it was, else as it would print today."""
     if notice.content:
         return NoticeDocument.from_json(notice.content)
-    return build_notice(notice.dialogue, number=notice.number_text,
-                        signer=notice.signer_name, signer_role=notice.signer_role)
+    return build_notice(
+        notice.dialogue,
+        number=notice.number_text,
+        signer=notice.signer_name,
+        signer_role=notice.signer_role,
+    )
 
 
 def _require_draft(notice: ConclusionNotice) -> None:
     if notice.status != "draft":
-        raise ValidationError(_l("Thông báo đang chờ ký hoặc đã ban hành, không sửa được. "
-                                 "Đưa về bản dự thảo để sửa."), code="not_draft")
+        raise ValidationError(
+            _l(
+                "Thông báo đang chờ ký hoặc đã ban hành, không sửa được. Đưa về bản dự thảo để sửa."
+            ),
+            code="not_draft",
+        )
 
 
 def save_summary(notice: ConclusionNotice, entry: AgendaEntry, text: str) -> None:
@@ -101,11 +128,15 @@ def save_summary(notice: ConclusionNotice, entry: AgendaEntry, text: str) -> Non
         raise ValidationError(_l("Ý kiến này không có trong chương trình."), code="not_on_agenda")
     text = " ".join(nfc(text or "").split())
     if not text:
-        raise ValidationError(_l("Cần ghi tóm tắt ý kiến mã %(code)s.",
-                                 code=entry.item.tracking_code), code="empty_summary")
+        raise ValidationError(
+            _l("Cần ghi tóm tắt ý kiến mã %(code)s.", code=entry.item.tracking_code),
+            code="empty_summary",
+        )
     if len(text) > MAX_SUMMARY_LENGTH:
-        raise ValidationError(_l("Tóm tắt quá dài (tối đa %(n)s ký tự).", n=MAX_SUMMARY_LENGTH),
-                              code="summary_too_long")
+        raise ValidationError(
+            _l("Tóm tắt quá dài (tối đa %(n)s ký tự).", n=MAX_SUMMARY_LENGTH),
+            code="summary_too_long",
+        )
     entry.summary = text
     db.session.flush()
 
@@ -134,26 +165,39 @@ def problems(notice: ConclusionNotice, *, today: date | None = None) -> list[str
         if not (entry.summary or "").strip():
             found.append(str(_l("Ý kiến mã %(code)s chưa có tóm tắt.", code=item.tracking_code)))
         if not (item.answer or "").strip():
-            found.append(str(_l("Ý kiến mã %(code)s chưa có nội dung trả lời.",
-                                code=item.tracking_code)))
+            found.append(
+                str(_l("Ý kiến mã %(code)s chưa có nội dung trả lời.", code=item.tracking_code))
+            )
         if item.outcome == "commune_will_resolve" and item.due_date and item.due_date < today:
-            found.append(str(_l("Thời hạn giải quyết ý kiến mã %(code)s đã qua; cần ghi thời hạn "
-                                "mới.", code=item.tracking_code)))
+            found.append(
+                str(
+                    _l(
+                        "Thời hạn giải quyết ý kiến mã %(code)s đã qua; cần ghi thời hạn mới.",
+                        code=item.tracking_code,
+                    )
+                )
+            )
     if not notice.signer_name.strip():
         found.append(str(_l("Chưa ghi người ký.")))
     return found
 
 
-def submit_for_signature(notice: ConclusionNotice, *, user_id: int | None = None,
-                         today: date | None = None) -> None:
+def submit_for_signature(
+    notice: ConclusionNotice, *, user_id: int | None = None, today: date | None = None
+) -> None:
     """The draft is final: it goes to the chairman to sign (no more edits)."""
     _require_draft(notice)
     found = problems(notice, today=today)
     if found:
         raise ValidationError(" ".join(found), code="not_ready")
     notice.status = "awaiting_signature"
-    audit("notice.submitted", user_id=user_id, commune_id=notice.commune_id,
-          object_type="dialogue", object_id=notice.dialogue_id)
+    audit(
+        "notice.submitted",
+        user_id=user_id,
+        commune_id=notice.commune_id,
+        object_type="dialogue",
+        object_id=notice.dialogue_id,
+    )
     db.session.flush()
 
 
@@ -162,16 +206,20 @@ def back_to_draft(notice: ConclusionNotice, *, user_id: int | None = None) -> No
     if notice.status != "awaiting_signature":
         raise ValidationError(_l("Thông báo không ở trạng thái chờ ký."), code="not_awaiting")
     notice.status = "draft"
-    audit("notice.back_to_draft", user_id=user_id, commune_id=notice.commune_id,
-          object_type="dialogue", object_id=notice.dialogue_id)
+    audit(
+        "notice.back_to_draft",
+        user_id=user_id,
+        commune_id=notice.commune_id,
+        object_type="dialogue",
+        object_id=notice.dialogue_id,
+    )
     db.session.flush()
 
 
 def scan_type(content: bytes) -> str:
     """`application/pdf` or `image/jpeg` from the file's own bytes; refuses anything else."""
     if not content:
-        raise ValidationError(_l("Cần tải lên bản scan thông báo đã ký, đóng dấu."),
-                              code="no_scan")
+        raise ValidationError(_l("Cần tải lên bản scan thông báo đã ký, đóng dấu."), code="no_scan")
     if len(content) > MAX_SCAN_BYTES:
         raise ValidationError(_l("Tệp scan quá lớn (tối đa 2 MB)."), code="scan_too_large")
     for magic, mime in SCAN_SIGNATURES:
@@ -182,29 +230,48 @@ def scan_type(content: bytes) -> str:
 
 def _check_number(notice: ConclusionNotice, number: int | None, issued_on: date) -> None:
     if not number or number < 1 or number > 99999:
-        raise ValidationError(_l("Cần ghi số thông báo lấy từ sổ văn bản đi (một số dương)."),
-                              code="bad_number")
+        raise ValidationError(
+            _l("Cần ghi số thông báo lấy từ sổ văn bản đi (một số dương)."), code="bad_number"
+        )
     taken = db.session.scalar(
-        select(ConclusionNotice.id)
-        .where(ConclusionNotice.commune_id == notice.commune_id,
-               ConclusionNotice.year == issued_on.year, ConclusionNotice.number == number,
-               ConclusionNotice.id != notice.id))
+        select(ConclusionNotice.id).where(
+            ConclusionNotice.commune_id == notice.commune_id,
+            ConclusionNotice.year == issued_on.year,
+            ConclusionNotice.number == number,
+            ConclusionNotice.id != notice.id,
+        )
+    )
     if taken:
-        raise ValidationError(_l("Số %(number)s năm %(year)s đã dùng cho văn bản khác.",
-                                 number=number, year=issued_on.year), code="number_taken")
+        raise ValidationError(
+            _l(
+                "Số %(number)s năm %(year)s đã dùng cho văn bản khác.",
+                number=number,
+                year=issued_on.year,
+            ),
+            code="number_taken",
+        )
 
 
 def _check_date(notice: ConclusionNotice, issued_on: date | None, today: date) -> date:
     held_on = local(notice.dialogue.starts_at).date()
     if issued_on is None or issued_on > today or issued_on < held_on:
-        raise ValidationError(_l("Ngày ban hành phải từ ngày đối thoại đến hôm nay."),
-                              code="bad_date")
+        raise ValidationError(
+            _l("Ngày ban hành phải từ ngày đối thoại đến hôm nay."), code="bad_date"
+        )
     return issued_on
 
 
-def issue(notice: ConclusionNotice, *, number: int | None, issued_on: date | None,
-          scan: bytes, scan_name: str = "", symbol: str | None = None,
-          user_id: int | None = None, now: datetime | None = None) -> int:
+def issue(
+    notice: ConclusionNotice,
+    *,
+    number: int | None,
+    issued_on: date | None,
+    scan: bytes,
+    scan_name: str = "",
+    symbol: str | None = None,
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
     """The signed notice is issued: number, scan, items move on, residents are texted.
 
     Returns how many SMS were queued (none for a correction: residents heard already).
@@ -220,15 +287,23 @@ def issue(notice: ConclusionNotice, *, number: int | None, issued_on: date | Non
     notice.issued_on, notice.issued_at, notice.issued_by = issued_on, now, user_id
     notice.scan, notice.scan_type = scan, mime
     notice.scan_name = (scan_name or "").strip()[:255] or None
-    notice.content = build_notice(notice.dialogue, number=notice.number_text, on=issued_on,
-                                  signer=notice.signer_name,
-                                  signer_role=notice.signer_role).as_json()
+    notice.content = build_notice(
+        notice.dialogue,
+        number=notice.number_text,
+        on=issued_on,
+        signer=notice.signer_name,
+        signer_role=notice.signer_role,
+    ).as_json()
     notice.status = "issued"
     sent = _take_effect(notice, user_id)
-    audit("notice.issued", user_id=user_id, commune_id=notice.commune_id,
-          object_type="dialogue", object_id=notice.dialogue_id,
-          detail={"number": notice.number_text, "sms": sent,
-                  "replaces": notice.replaces_id})
+    audit(
+        "notice.issued",
+        user_id=user_id,
+        commune_id=notice.commune_id,
+        object_type="dialogue",
+        object_id=notice.dialogue_id,
+        detail={"number": notice.number_text, "sms": sent, "replaces": notice.replaces_id},
+    )
     db.session.flush()
     return sent
 
@@ -243,30 +318,47 @@ def _take_effect(notice: ConclusionNotice, user_id: int | None) -> int:
     sent = 0
     for entry in answered_entries(dialogue):
         item = entry.item
-        change_status(item, STATUS_AFTER[item.outcome], actor="user", user_id=user_id,
-                      note=f"Thông báo kết luận số {notice.number_text}")
+        change_status(
+            item,
+            STATUS_AFTER[item.outcome],
+            actor="user",
+            user_id=user_id,
+            note=f"Thông báo kết luận số {notice.number_text}",
+        )
         sent += dialogue_sms.tell_outcome(item, dialogue)
     return sent
 
 
-def start_correction(dialogue: Dialogue, reason: str, *,
-                     user_id: int | None = None) -> ConclusionNotice:
+def start_correction(
+    dialogue: Dialogue, reason: str, *, user_id: int | None = None
+) -> ConclusionNotice:
     """A new draft that will replace the issued notice once it is signed and issued."""
     old = current_notice(dialogue)
     if old is None or old.status != "issued":
         raise ValidationError(_l("Chỉ đính chính thông báo đã ban hành."), code="not_issued")
     reason = " ".join(nfc(reason or "").split())
     if not reason:
-        raise ValidationError(_l("Cần ghi lý do ban hành thông báo thay thế."),
-                              code="empty_reason")
+        raise ValidationError(_l("Cần ghi lý do ban hành thông báo thay thế."), code="empty_reason")
     notice = ConclusionNotice(
-        dialogue=dialogue, commune_id=dialogue.commune_id, status="draft",
-        signer_name=old.signer_name, signer_role=old.signer_role, symbol=old.symbol,
-        replaces=old, correction_reason=reason[:255])
+        dialogue=dialogue,
+        commune_id=dialogue.commune_id,
+        status="draft",
+        signer_name=old.signer_name,
+        signer_role=old.signer_role,
+        symbol=old.symbol,
+        replaces=old,
+        correction_reason=reason[:255],
+    )
     db.session.add(notice)
     db.session.flush()
-    audit("notice.correction", user_id=user_id, commune_id=dialogue.commune_id,
-          object_type="dialogue", object_id=dialogue.id, detail={"reason": reason[:255]})
+    audit(
+        "notice.correction",
+        user_id=user_id,
+        commune_id=dialogue.commune_id,
+        object_type="dialogue",
+        object_id=dialogue.id,
+        detail={"reason": reason[:255]},
+    )
     return notice
 
 
@@ -280,9 +372,12 @@ def issued_notice(notice_id: int) -> ConclusionNotice | None:
 
 def replaced_by(notice: ConclusionNotice) -> ConclusionNotice | None:
     """The notice that replaced this one, if any."""
-    return db.session.scalar(select(ConclusionNotice)
-                             .where(ConclusionNotice.replaces_id == notice.id,
-                                    ConclusionNotice.status.in_(("issued", "replaced"))))
+    return db.session.scalar(
+        select(ConclusionNotice).where(
+            ConclusionNotice.replaces_id == notice.id,
+            ConclusionNotice.status.in_(("issued", "replaced")),
+        )
+    )
 
 
 def issued_for_code(tracking_code: str) -> ConclusionNotice | None:
@@ -290,6 +385,11 @@ def issued_for_code(tracking_code: str) -> ConclusionNotice | None:
     return db.session.scalar(
         select(ConclusionNotice)
         .join(Item, Item.dialogue_id == ConclusionNotice.dialogue_id)
-        .where(Item.tracking_code == tracking_code, Item.outcome.is_not(None),
-               ConclusionNotice.status == "issued")
-        .order_by(ConclusionNotice.id.desc()).limit(1))
+        .where(
+            Item.tracking_code == tracking_code,
+            Item.outcome.is_not(None),
+            ConclusionNotice.status == "issued",
+        )
+        .order_by(ConclusionNotice.id.desc())
+        .limit(1)
+    )

@@ -20,13 +20,17 @@ from nghedan.text import fold_diacritics
 COMMUNE_BODY = {"xa": "XÃ", "phuong": "PHƯỜNG", "dac_khu": "ĐẶC KHU"}
 COMMUNE_SHORT = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
 DEFAULT_SYMBOL = "TB-UBND"
-KIND_WORDS = {"dialogue": "Hội nghị đối thoại với Nhân dân",
-              "voters": "Hội nghị tiếp xúc cử tri",
-              "thematic": "Hội nghị đối thoại chuyên đề với Nhân dân"}
+KIND_WORDS = {
+    "dialogue": "Hội nghị đối thoại với Nhân dân",
+    "voters": "Hội nghị tiếp xúc cử tri",
+    "thematic": "Hội nghị đối thoại chuyên đề với Nhân dân",
+}
 # The chair's role as the summary line and the body name it, and the signing block it signs.
 ROLE_TITLES = {"chairman": "Chủ tịch", "vice_chairman": "Phó Chủ tịch"}
-SIGNING = {"chairman": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
-           "vice_chairman": ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")}
+SIGNING = {
+    "chairman": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    "vice_chairman": ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+}
 # Generic words that open a hamlet's name and are written lower case mid-sentence.
 GENERIC_PREFIX = re.compile(r"^(Ấp|Khóm|Thôn|Bản|Tổ dân phố|Tổ|Xóm|Buôn|Làng|Sóc)(?=\s)")
 
@@ -68,8 +72,10 @@ class NoticeDocument:
     @classmethod
     def from_json(cls, data: dict) -> NoticeDocument:
         """The notice as it was stored when issued."""
-        lists = {key: [NoticeEntry(**e) for e in data.get(key, [])]
-                 for key in ("resolved", "will_resolve", "escalated", "explained")}
+        lists = {
+            key: [NoticeEntry(**e) for e in data.get(key, [])]
+            for key in ("resolved", "will_resolve", "escalated", "explained")
+        }
         rest = {k: v for k, v in data.items() if k not in lists}
         rest["issuer"] = tuple(rest["issuer"])
         return cls(**rest, **lists)
@@ -122,8 +128,14 @@ def signing_block(role: str) -> tuple[str, str]:
     return SIGNING.get(role, SIGNING["chairman"])
 
 
-def build_notice(dialogue: Dialogue, *, number: str | None = None, on: date | None = None,
-                 signer: str | None = None, signer_role: str | None = None) -> NoticeDocument:
+def build_notice(
+    dialogue: Dialogue,
+    *,
+    number: str | None = None,
+    on: date | None = None,
+    signer: str | None = None,
+    signer_role: str | None = None,
+) -> NoticeDocument:
     """The notice of a held dialogue, as it will be printed."""
     commune = dialogue.commune
     hamlets = ", ".join(mid_sentence(h.name) for h in dialogue.hamlets)
@@ -132,18 +144,24 @@ def build_notice(dialogue: Dialogue, *, number: str | None = None, on: date | No
     role = signer_role or chair_role(dialogue)
     authority, title = signing_block(role)
     return NoticeDocument(
-        issuer=("ỦY BAN NHÂN DÂN",
-                f"{COMMUNE_BODY.get(commune.kind, 'XÃ')} {commune.name.upper()}"),
+        issuer=(
+            "ỦY BAN NHÂN DÂN",
+            f"{COMMUNE_BODY.get(commune.kind, 'XÃ')} {commune.name.upper()}",
+        ),
         number=number or dialogue.notice_number or f"     /{DEFAULT_SYMBOL}",
         place_date=f"{commune.name}, {decree30_date(on)}",
-        summary=(f"Kết luận của {ROLE_TITLES[chair_role(dialogue)]} "
-                 f"{committee(commune)} {commune.name} tại "
-                 f"{KIND_WORDS.get(dialogue.kind, KIND_WORDS['dialogue'])} {hamlets}"),
+        summary=(
+            f"Kết luận của {ROLE_TITLES[chair_role(dialogue)]} "
+            f"{committee(commune)} {commune.name} tại "
+            f"{KIND_WORDS.get(dialogue.kind, KIND_WORDS['dialogue'])} {hamlets}"
+        ),
         opening=_opening(dialogue, hamlets, sum(len(v) for v in lists.values())),
         recipients=_recipients(dialogue),
-        signing_authority=authority, signing_title=title,
-        signer=signer if signer is not None else (dialogue.chair_name or commune.chairman_name
-                                                  or ""),
+        signing_authority=authority,
+        signing_title=title,
+        signer=signer
+        if signer is not None
+        else (dialogue.chair_name or commune.chairman_name or ""),
         published=dialogue.notice_published_at is not None,
         **lists,
     )
@@ -151,8 +169,11 @@ def build_notice(dialogue: Dialogue, *, number: str | None = None, on: date | No
 
 def attendee_lines(dialogue: Dialogue) -> list[str]:
     """Who attended besides residents: the officials planned, then the lines recorded."""
-    officials = [f"đồng chí {o.name}, {o.title}" if o.title else f"đồng chí {o.name}"
-                 for o in dialogue.officials if o.id != dialogue.chair_officer_id]
+    officials = [
+        f"đồng chí {o.name}, {o.title}" if o.title else f"đồng chí {o.name}"
+        for o in dialogue.officials
+        if o.id != dialogue.chair_officer_id
+    ]
     recorded = [line.strip(" ;.-") for line in (dialogue.attendees or "").splitlines()]
     return officials + [line for line in recorded if line]
 
@@ -161,9 +182,11 @@ def _opening(dialogue: Dialogue, hamlets: str, answered: int) -> str:
     when = local(dialogue.starts_at)
     commune = dialogue_sms.commune_label(dialogue.commune)
     kind = KIND_WORDS.get(dialogue.kind, KIND_WORDS["dialogue"])
-    text = (f"Vào lúc {fmt_time(dialogue.starts_at).replace(':', ' giờ ')} "
-            f"{decree30_date(when.date())}, tại {dialogue.place}, Ủy ban nhân dân {commune} "
-            f"tổ chức {kind[0].lower()}{kind[1:]} {hamlets}. ")
+    text = (
+        f"Vào lúc {fmt_time(dialogue.starts_at).replace(':', ' giờ ')} "
+        f"{decree30_date(when.date())}, tại {dialogue.place}, Ủy ban nhân dân {commune} "
+        f"tổ chức {kind[0].lower()}{kind[1:]} {hamlets}. "
+    )
     chair = chair_phrase(dialogue)
     if chair:
         text += f"Chủ trì hội nghị: {chair}. "
@@ -171,11 +194,12 @@ def _opening(dialogue: Dialogue, hamlets: str, answered: int) -> str:
     if attendees:
         text += f"Tham dự hội nghị có: {'; '.join(attendees)}. "
     if dialogue.attendance:
-        text += (f"Có {fmt_number(dialogue.attendance)} lượt Nhân dân {hamlets} "
-                 "tham dự hội nghị. ")
-    text += (f"Hội nghị đã tiếp nhận và trả lời {fmt_number(answered)} ý kiến, kiến nghị. "
-             "Sau khi nghe ý kiến của Nhân dân và ý kiến trả lời của các cơ quan, đơn vị, "
-             "đồng chí chủ trì hội nghị kết luận như sau:")
+        text += f"Có {fmt_number(dialogue.attendance)} lượt Nhân dân {hamlets} tham dự hội nghị. "
+    text += (
+        f"Hội nghị đã tiếp nhận và trả lời {fmt_number(answered)} ý kiến, kiến nghị. "
+        "Sau khi nghe ý kiến của Nhân dân và ý kiến trả lời của các cơ quan, đơn vị, "
+        "đồng chí chủ trì hội nghị kết luận như sau:"
+    )
     return text
 
 
@@ -186,36 +210,53 @@ def summary_prefill(entry: AgendaEntry) -> str:
 
 def answered_entries(dialogue: Dialogue) -> list[AgendaEntry]:
     """The agenda entries this dialogue answered, in meeting order."""
-    return [e for e in in_meeting_order(dialogue)
-            if e.item.dialogue_id == dialogue.id and e.item.outcome]
+    return [
+        e
+        for e in in_meeting_order(dialogue)
+        if e.item.dialogue_id == dialogue.id and e.item.outcome
+    ]
 
 
 def _entries(dialogue: Dialogue) -> dict[str, list[NoticeEntry]]:
     lists = {"resolved": [], "will_resolve": [], "escalated": [], "explained": []}
-    key = {"resolved": "resolved", "commune_will_resolve": "will_resolve",
-           "escalated": "escalated", "explained": "explained"}
+    key = {
+        "resolved": "resolved",
+        "commune_will_resolve": "will_resolve",
+        "escalated": "escalated",
+        "explained": "explained",
+    }
     for entry in answered_entries(dialogue):
         item = entry.item
-        lists[key[item.outcome]].append(NoticeEntry(
-            code=item.tracking_code, question=summary_prefill(entry), answer=item.answer or "",
-            hamlet=mid_sentence(item.hamlet.name) if item.hamlet else "",
-            responsible=item.responsible or "", due=fmt_date(item.due_date),
-            body=item.escalated_to or "",
-        ))
+        lists[key[item.outcome]].append(
+            NoticeEntry(
+                code=item.tracking_code,
+                question=summary_prefill(entry),
+                answer=item.answer or "",
+                hamlet=mid_sentence(item.hamlet.name) if item.hamlet else "",
+                responsible=item.responsible or "",
+                due=fmt_date(item.due_date),
+                body=item.escalated_to or "",
+            )
+        )
     return lists
 
 
 def _recipients(dialogue: Dialogue) -> list[str]:
     names = [f"Ban nhân dân {mid_sentence(h.name)}" for h in dialogue.hamlets]
-    names += ["Thường trực Đảng ủy, HĐND xã", "Ủy ban MTTQ Việt Nam xã",
-              "Các ban, ngành, đoàn thể xã"]
+    names += [
+        "Thường trực Đảng ủy, HĐND xã",
+        "Ủy ban MTTQ Việt Nam xã",
+        "Các ban, ngành, đoàn thể xã",
+    ]
     return names + ["Lưu: VT, VP"]
 
 
 def recipient_lines(recipients: list[str]) -> list[str]:
     """`- Ban nhân dân ấp Tân Phú;` … and the last `- Lưu: VT, VP.` with a full stop."""
-    return [f"- {name}{'.' if n == len(recipients) else ';'}"
-            for n, name in enumerate(recipients, start=1)]
+    return [
+        f"- {name}{'.' if n == len(recipients) else ';'}"
+        for n, name in enumerate(recipients, start=1)
+    ]
 
 
 def items_of(dialogue: Dialogue) -> list[Item]:

@@ -28,9 +28,17 @@ def queue_sms(
     body = fit_for_sms(nfc(body))
     segments = count_segments(body)
     message = Message(
-        direction="out", channel=channel, phone=phone, body=body, parts=segments.parts,
-        encoding=segments.encoding, status="queued", kind=kind, commune_id=commune_id,
-        item_id=item_id, next_attempt_at=utcnow(),
+        direction="out",
+        channel=channel,
+        phone=phone,
+        body=body,
+        parts=segments.parts,
+        encoding=segments.encoding,
+        status="queued",
+        kind=kind,
+        commune_id=commune_id,
+        item_id=item_id,
+        next_attempt_at=utcnow(),
     )
     db.session.add(message)
     return message

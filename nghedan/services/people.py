@@ -74,10 +74,10 @@ def list_officers(commune_ids: list[int]) -> list[Officer]:
 
 def active_officers(commune_id: int) -> list[Officer]:
     """The commune's serving officers in Vietnamese name order (to pick one from a list)."""
-    officers = db.session.scalars(select(Officer).where(Officer.commune_id == commune_id,
-                                                        Officer.active))
+    officers = db.session.scalars(
+        select(Officer).where(Officer.commune_id == commune_id, Officer.active)
+    )
     return sorted(officers, key=lambda o: person_sort_key(o.name))
-
 
 
 def save_photo(officer: Officer, data: bytes, folder: Path, max_bytes: int) -> str:
@@ -89,8 +89,7 @@ def save_photo(officer: Officer, data: bytes, folder: Path, max_bytes: int) -> s
         raise ValidationError(_l("Chưa chọn ảnh."), code="empty_photo")
     if len(data) > max_bytes:
         raise ValidationError(_l("Ảnh quá lớn."), code="photo_too_large")
-    suffix = next((ext for magic, ext in PHOTO_SIGNATURES.items() if data.startswith(magic)),
-                  None)
+    suffix = next((ext for magic, ext in PHOTO_SIGNATURES.items() if data.startswith(magic)), None)
     if suffix is None:
         raise ValidationError(_l("Chỉ nhận ảnh JPEG hoặc PNG."), code="photo_format")
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,5 +132,10 @@ def _code_taken(officer: Officer, code: str) -> bool:
 
 
 def _snapshot(officer: Officer) -> dict:
-    return {"name": officer.name, "code": officer.code, "title": officer.title,
-            "desk": officer.desk, "active": officer.active}
+    return {
+        "name": officer.name,
+        "code": officer.code,
+        "title": officer.title,
+        "desk": officer.desk,
+        "active": officer.active,
+    }

@@ -65,16 +65,23 @@ def _validated(settings: CommuneSettings) -> dict:
     if not low <= int(settings.rotation_days) <= high:
         raise ValidationError(
             _l("Chu kỳ luân phiên từ %(low)s đến %(high)s ngày.", low=low, high=high),
-            code="bad_rotation")
+            code="bad_rotation",
+        )
     authority = _text(settings.notice_signing_authority)
     title = _text(settings.notice_signing_title)
     if not authority or not title:
-        raise ValidationError(_l("Khối ký của thông báo cần đủ thẩm quyền và chức vụ."),
-                              code="empty_signing")
-    return {"name": name, "kind": settings.kind, "sms_number": number,
-            "chairman_name": _text(settings.chairman_name) or None,
-            "notice_signing_authority": authority, "notice_signing_title": title,
-            "rotation_days": int(settings.rotation_days)}
+        raise ValidationError(
+            _l("Khối ký của thông báo cần đủ thẩm quyền và chức vụ."), code="empty_signing"
+        )
+    return {
+        "name": name,
+        "kind": settings.kind,
+        "sms_number": number,
+        "chairman_name": _text(settings.chairman_name) or None,
+        "notice_signing_authority": authority,
+        "notice_signing_title": title,
+        "rotation_days": int(settings.rotation_days),
+    }
 
 
 @dataclass(frozen=True)
@@ -94,17 +101,32 @@ def add_commune(new: NewCommune) -> Commune:
     """A new commune with its hamlets; its code and SMS number must not be another's."""
     code = (new.code or "").strip().lower()
     if not _CODE.fullmatch(code):
-        raise ValidationError(_l("Mã xã chỉ gồm chữ thường không dấu, số và dấu gạch ngang "
-                                 "(2–40 ký tự), ví dụ tan-thanh."), code="bad_code")
+        raise ValidationError(
+            _l(
+                "Mã xã chỉ gồm chữ thường không dấu, số và dấu gạch ngang "
+                "(2–40 ký tự), ví dụ tan-thanh."
+            ),
+            code="bad_code",
+        )
     if db.session.scalar(select(Commune.id).where(Commune.code == code)) is not None:
         raise ValidationError(_l("Đã có xã, phường mã này."), code="code_taken")
-    values = _validated(CommuneSettings(
-        name=new.name, kind=new.kind, sms_number=new.sms_number,
-        notice_signing_authority=DEFAULT_SIGNING[0], notice_signing_title=DEFAULT_SIGNING[1]))
-    if values["sms_number"] and db.session.scalar(
-            select(Commune.id).where(Commune.sms_number == values["sms_number"])) is not None:
-        raise ValidationError(_l("Số điện thoại này đã là số nhận tin của xã khác."),
-                              code="number_taken")
+    values = _validated(
+        CommuneSettings(
+            name=new.name,
+            kind=new.kind,
+            sms_number=new.sms_number,
+            notice_signing_authority=DEFAULT_SIGNING[0],
+            notice_signing_title=DEFAULT_SIGNING[1],
+        )
+    )
+    if (
+        values["sms_number"]
+        and db.session.scalar(select(Commune.id).where(Commune.sms_number == values["sms_number"]))
+        is not None
+    ):
+        raise ValidationError(
+            _l("Số điện thoại này đã là số nhận tin của xã khác."), code="number_taken"
+        )
     commune = Commune(code=code, province=_text(new.province), **values)
     db.session.add(commune)
     db.session.flush()
@@ -128,8 +150,11 @@ def rename_hamlet(hamlet: Hamlet, name: str, kind: str) -> dict:
     before = {"name": hamlet.name, "kind": hamlet.kind}
     _name_and_kind(hamlet, name, kind)
     db.session.flush()
-    return {key: [before[key], getattr(hamlet, key)] for key in before
-            if before[key] != getattr(hamlet, key)}
+    return {
+        key: [before[key], getattr(hamlet, key)]
+        for key in before
+        if before[key] != getattr(hamlet, key)
+    }
 
 
 def set_hamlet_active(hamlet: Hamlet, active: bool) -> None:
@@ -147,8 +172,11 @@ def set_hamlet_population(hamlet: Hamlet, households: int | None, adults: int | 
             raise ValidationError(_l("Số hộ, số người phải là số dương."), code="bad_population")
     before = {"households": hamlet.households, "adults": hamlet.adults}
     hamlet.households, hamlet.adults = households, adults
-    return {key: [before[key], getattr(hamlet, key)] for key in before
-            if before[key] != getattr(hamlet, key)}
+    return {
+        key: [before[key], getattr(hamlet, key)]
+        for key in before
+        if before[key] != getattr(hamlet, key)
+    }
 
 
 def hamlet_of(commune_id: int, hamlet_id: int) -> Hamlet:
@@ -170,9 +198,11 @@ def _name_and_kind(hamlet: Hamlet, name: str, kind: str) -> None:
         raise ValidationError(_l("Tên ấp, khóm đang trống."), code="empty_name")
     if kind not in HAMLET_KINDS:
         raise ValidationError(_l("Loại ấp, khóm không hợp lệ."), code="bad_kind")
-    others = db.session.scalars(select(Hamlet.name).where(
-        Hamlet.commune_id == hamlet.commune_id,
-        Hamlet.id != (hamlet.id or 0)))
+    others = db.session.scalars(
+        select(Hamlet.name).where(
+            Hamlet.commune_id == hamlet.commune_id, Hamlet.id != (hamlet.id or 0)
+        )
+    )
     if any(nfc(other).casefold() == name.casefold() for other in others):
         raise ValidationError(_l("Xã đã có ấp, khóm tên này."), code="name_taken")
     hamlet.name, hamlet.kind = name, kind

@@ -66,10 +66,21 @@ def record_rating(
     repeat = _repeat_of(officer_id, client_key, phone, phone_window, kiosk_id, kiosk_window)
     if repeat:
         return repeat
-    rating = insert_row(Rating, dict(
-        commune_id=officer.commune_id, officer_id=officer_id, score=score, reasons=reasons,
-        comment=comment, channel=channel, kiosk_id=kiosk_id, phone=phone, client_key=client_key,
-    ), ignoring_duplicates=True)
+    rating = insert_row(
+        Rating,
+        dict(
+            commune_id=officer.commune_id,
+            officer_id=officer_id,
+            score=score,
+            reasons=reasons,
+            comment=comment,
+            channel=channel,
+            kiosk_id=kiosk_id,
+            phone=phone,
+            client_key=client_key,
+        ),
+        ignoring_duplicates=True,
+    )
     if rating is None:  # the same client key stored a moment ago by a concurrent request
         return RatingOutcome(_by_key(client_key), False, "same_key")
     if comment and (score not in PRAISE_SCORES or comment_needs_action):
@@ -122,7 +133,8 @@ def _repeat_of(officer_id, client_key, phone, phone_window, kiosk_id, kiosk_wind
 # Built once: every SMS rating runs them.
 _OFFICER_BY_CODES = select(Officer).where(
     Officer.commune_id == bindparam("commune_id"),
-    Officer.code.in_(bindparam("codes", expanding=True)), Officer.active,
+    Officer.code.in_(bindparam("codes", expanding=True)),
+    Officer.active,
 )
 
 
@@ -130,8 +142,11 @@ def _recent_by(source):
     """The officer's newest rating from one phone or kiosk since a moment."""
     return (
         select(Rating)
-        .where(Rating.officer_id == bindparam("officer_id"), source == bindparam("source"),
-               Rating.created_at >= bindparam("since"))
+        .where(
+            Rating.officer_id == bindparam("officer_id"),
+            source == bindparam("source"),
+            Rating.created_at >= bindparam("since"),
+        )
         .order_by(Rating.created_at.desc())
         .limit(1)
     )
@@ -141,8 +156,9 @@ _RECENT_FROM_PHONE, _RECENT_FROM_KIOSK = _recent_by(Rating.phone), _recent_by(Ra
 
 
 def _recent(statement, officer_id: int, source, since) -> Rating | None:
-    return db.session.scalar(statement, {"officer_id": officer_id, "source": source,
-                                         "since": since})
+    return db.session.scalar(
+        statement, {"officer_id": officer_id, "source": source, "since": since}
+    )
 
 
 def _comment_as_item(rating: Rating, officer: Officer) -> None:

@@ -26,8 +26,7 @@ from nghedan.services.reports import Period, count_if, days_between, dialect
 
 DEFAULT_TARGET_DAYS = 15  # when an item has no category
 BREAKDOWNS = ("channel", "category", "legal_type", "hamlet")
-FIGURES = ("received", "answered", "answered_at_dialogue", "on_time", "overdue",
-           "escalated_open")
+FIGURES = ("received", "answered", "answered_at_dialogue", "on_time", "overdue", "escalated_open")
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,9 @@ class CommuneActivity:
         return sorted({h for e in self.dialogue_entries if e.overdue for h in e.hamlets})
 
 
-def dialogue_figures(commune_ids, period: Period, now: datetime | None = None
-                     ) -> dict[int, DialogueFigures]:
+def dialogue_figures(
+    commune_ids, period: Period, now: datetime | None = None
+) -> dict[int, DialogueFigures]:
     """Dialogues planned for the period (meetings with voters left out), per commune."""
     by_commune: dict[int, list[DialogueEntry]] = {}
     for entry in report_dialogues.register(commune_ids, period, now):
@@ -107,14 +107,23 @@ class ItemTally:
 def _item_scope(commune_ids, period: Period) -> list:
     """Items received in the period, spam left out (a range of `ix_items_report`)."""
     begin, after = period.bounds
-    return [Item.commune_id.in_(list(commune_ids)), Item.created_at >= begin,
-            Item.created_at < after, Item.status != "rejected"]
+    return [
+        Item.commune_id.in_(list(commune_ids)),
+        Item.created_at >= begin,
+        Item.created_at < after,
+        Item.status != "rejected",
+    ]
 
 
 def _voters_meetings(commune_ids) -> list[int]:
     """The communes' meetings with voters: an item answered there was not answered at a dialogue."""
-    return list(db.session.scalars(select(Dialogue.id).where(
-        Dialogue.commune_id.in_(list(commune_ids)), Dialogue.kind == "voters")))
+    return list(
+        db.session.scalars(
+            select(Dialogue.id).where(
+                Dialogue.commune_id.in_(list(commune_ids)), Dialogue.kind == "voters"
+            )
+        )
+    )
 
 
 def _figure_columns(now: datetime | None, commune_ids) -> list:
@@ -130,18 +139,32 @@ def _figure_columns(now: datetime | None, commune_ids) -> list:
     # Open items created before their category's deadline (as of now) are overdue.
     deadline = _by_category(
         {cid: literal(now - timedelta(days=days), UTCDateTime) for cid, days in targets.items()},
-        literal(now - timedelta(days=DEFAULT_TARGET_DAYS), UTCDateTime))
+        literal(now - timedelta(days=DEFAULT_TARGET_DAYS), UTCDateTime),
+    )
     answered = Item.answered_at.is_not(None)
-    overdue = and_(Item.status.in_(OPEN_STATUSES),
-                   or_(Item.due_date < local(now).date(),
-                       and_(Item.due_date.is_(None), Item.created_at < deadline)))
-    on_time = case((Item.answered_at.is_(None), 0),
-                   (days_between(Item.created_at, Item.answered_at) <= target, 1), else_=0)
+    overdue = and_(
+        Item.status.in_(OPEN_STATUSES),
+        or_(
+            Item.due_date < local(now).date(),
+            and_(Item.due_date.is_(None), Item.created_at < deadline),
+        ),
+    )
+    on_time = case(
+        (Item.answered_at.is_(None), 0),
+        (days_between(Item.created_at, Item.answered_at) <= target, 1),
+        else_=0,
+    )
     at_dialogue = [answered, Item.outcome.is_not(None), Item.dialogue_id.is_not(None)]
     if voters := _voters_meetings(commune_ids):
         at_dialogue.append(Item.dialogue_id.not_in(voters))
-    return [func.count(), count_if(answered), count_if(and_(*at_dialogue)),
-            func.sum(on_time), count_if(overdue), count_if(Item.status == "escalated")]
+    return [
+        func.count(),
+        count_if(answered),
+        count_if(and_(*at_dialogue)),
+        func.sum(on_time),
+        count_if(overdue),
+        count_if(Item.status == "escalated"),
+    ]
 
 
 def _figures_from(rows) -> dict[int, ItemFigures]:
@@ -149,16 +172,20 @@ def _figures_from(rows) -> dict[int, ItemFigures]:
     return {row[0]: ItemFigures(*(int(v or 0) for v in row[1:])) for row in rows}
 
 
-def item_figures(commune_ids, period: Period, now: datetime | None = None
-                 ) -> dict[int, ItemFigures]:
+def item_figures(
+    commune_ids, period: Period, now: datetime | None = None
+) -> dict[int, ItemFigures]:
     """Items received in the period (spam left out) and what became of them, per commune.
 
     Grouped by commune only, which SQLite reads in the covering index's order: no sort.
     """
-    return _figures_from(db.session.execute(
-        select(Item.commune_id, *_figure_columns(now, commune_ids))
-        .where(*_item_scope(commune_ids, period)).group_by(Item.commune_id)
-    ).all())
+    return _figures_from(
+        db.session.execute(
+            select(Item.commune_id, *_figure_columns(now, commune_ids))
+            .where(*_item_scope(commune_ids, period))
+            .group_by(Item.commune_id)
+        ).all()
+    )
 
 
 def item_tally(commune_ids, period: Period, now: datetime | None = None) -> ItemTally:
@@ -176,26 +203,36 @@ def item_tally(commune_ids, period: Period, now: datetime | None = None) -> Item
     if dialect() == "postgresql":
         rows = db.session.execute(
             select(Item.commune_id, *keys, *_figure_columns(now, commune_ids))
-            .where(*scope).group_by(Item.commune_id, *keys)
+            .where(*scope)
+            .group_by(Item.commune_id, *keys)
         ).all()
         sums: dict[int, list[int]] = {}
         for row in rows:
             total = sums.setdefault(row[0], [0] * len(FIGURES))
             for i, n in enumerate(row[5:]):
                 total[i] += int(n or 0)
-        return ItemTally(_figures_from((cid, *values) for cid, values in sums.items()),
-                         [tuple(row[1:6]) for row in rows])
+        return ItemTally(
+            _figures_from((cid, *values) for cid, values in sums.items()),
+            [tuple(row[1:6]) for row in rows],
+        )
     no_keys = [cast(null(), key.type) for key in keys]
     no_figures = [cast(null(), Integer)] * (len(FIGURES) - 1)
-    figures = (select(literal(0), Item.commune_id, *no_keys, *_figure_columns(now, commune_ids))
-               .where(*scope).group_by(Item.commune_id))
+    figures = (
+        select(literal(0), Item.commune_id, *no_keys, *_figure_columns(now, commune_ids))
+        .where(*scope)
+        .group_by(Item.commune_id)
+    )
     # Integer keys first: SQLite's sorter compares them fastest (about 10% less time).
-    received = (select(literal(1), cast(null(), Integer), *keys, func.count(), *no_figures)
-                .where(*scope).group_by(Item.hamlet_id, Item.category_id, Item.channel,
-                                        Item.legal_type))
+    received = (
+        select(literal(1), cast(null(), Integer), *keys, func.count(), *no_figures)
+        .where(*scope)
+        .group_by(Item.hamlet_id, Item.category_id, Item.channel, Item.legal_type)
+    )
     rows = db.session.execute(union_all(figures, received)).all()
-    return ItemTally(_figures_from(row[1:2] + row[6:] for row in rows if row[0] == 0),
-                     [tuple(row[2:7]) for row in rows if row[0] == 1])
+    return ItemTally(
+        _figures_from(row[1:2] + row[6:] for row in rows if row[0] == 0),
+        [tuple(row[2:7]) for row in rows if row[0] == 1],
+    )
 
 
 def _by_category(values: dict, default):
@@ -206,26 +243,34 @@ def _by_category(values: dict, default):
 def _names(by: str, keys: list) -> dict:
     ids = [k for k in keys if k is not None]
     if by == "category" and ids:
-        return dict(db.session.execute(select(Category.id, Category.name)
-                                       .where(Category.id.in_(ids))).all())
+        return dict(
+            db.session.execute(select(Category.id, Category.name).where(Category.id.in_(ids))).all()
+        )
     if by == "hamlet" and ids:
-        return dict(db.session.execute(select(Hamlet.id, Hamlet.name)
-                                       .where(Hamlet.id.in_(ids))).all())
+        return dict(
+            db.session.execute(select(Hamlet.id, Hamlet.name).where(Hamlet.id.in_(ids))).all()
+        )
     return {}
 
 
 def hamlets_without_dialogue(commune_ids, period: Period) -> dict[int, list[str]]:
     """Active hamlets with no held dialogue in the period (a meeting with voters is none)."""
     begin, after = period.bounds
-    had = (select(dialogue_hamlets.c.hamlet_id)
-           .join(Dialogue, Dialogue.id == dialogue_hamlets.c.dialogue_id)
-           .where(Dialogue.status == "held", Dialogue.kind != "voters",
-                  Dialogue.starts_at >= begin,
-                  Dialogue.starts_at < after))
+    had = (
+        select(dialogue_hamlets.c.hamlet_id)
+        .join(Dialogue, Dialogue.id == dialogue_hamlets.c.dialogue_id)
+        .where(
+            Dialogue.status == "held",
+            Dialogue.kind != "voters",
+            Dialogue.starts_at >= begin,
+            Dialogue.starts_at < after,
+        )
+    )
     rows = db.session.execute(
         select(Hamlet.commune_id, Hamlet.name)
-        .where(Hamlet.commune_id.in_(list(commune_ids)), Hamlet.active.is_(True),
-               Hamlet.id.not_in(had))
+        .where(
+            Hamlet.commune_id.in_(list(commune_ids)), Hamlet.active.is_(True), Hamlet.id.not_in(had)
+        )
         .order_by(Hamlet.commune_id, Hamlet.name)
     ).all()
     out: dict[int, list[str]] = {}
@@ -234,12 +279,14 @@ def hamlets_without_dialogue(commune_ids, period: Period) -> dict[int, list[str]
     return out
 
 
-def activity(commune_ids, period: Period, now: datetime | None = None,
-             tally: ItemTally | None = None) -> list[CommuneActivity]:
+def activity(
+    commune_ids, period: Period, now: datetime | None = None, tally: ItemTally | None = None
+) -> list[CommuneActivity]:
     """One row per commune: dialogues against plan, voters' meetings apart, items, and the
     hamlets left without a dialogue."""
     communes = db.session.execute(
-        select(Commune.id, Commune.name).where(Commune.id.in_(list(commune_ids)))
+        select(Commune.id, Commune.name)
+        .where(Commune.id.in_(list(commune_ids)))
         .order_by(Commune.name)
     ).all()
     entries: dict[int, list[DialogueEntry]] = {}
@@ -247,15 +294,27 @@ def activity(commune_ids, period: Period, now: datetime | None = None,
         entries.setdefault(entry.commune_id, []).append(entry)
     items = tally.figures() if tally else item_figures(commune_ids, period, now)
     missing = hamlets_without_dialogue(commune_ids, period)
-    return [_commune_row(cid, name, entries.get(cid, []), items.get(cid, ItemFigures()),
-                         missing.get(cid, [])) for cid, name in communes]
+    return [
+        _commune_row(
+            cid, name, entries.get(cid, []), items.get(cid, ItemFigures()), missing.get(cid, [])
+        )
+        for cid, name in communes
+    ]
 
 
-def _commune_row(commune_id: int, name: str, entries: list[DialogueEntry], items: ItemFigures,
-                 missing: list[str]) -> CommuneActivity:
+def _commune_row(
+    commune_id: int, name: str, entries: list[DialogueEntry], items: ItemFigures, missing: list[str]
+) -> CommuneActivity:
     figures = report_dialogues.figures_of
-    return CommuneActivity(commune_id, name, figures(e for e in entries if not e.is_voters),
-                           items, missing, figures(e for e in entries if e.is_voters), entries)
+    return CommuneActivity(
+        commune_id,
+        name,
+        figures(e for e in entries if not e.is_voters),
+        items,
+        missing,
+        figures(e for e in entries if e.is_voters),
+        entries,
+    )
 
 
 def activity_total(rows: list[CommuneActivity]) -> CommuneActivity:

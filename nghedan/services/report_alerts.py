@@ -41,8 +41,9 @@ def _sum_if(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def satisfaction_alerts(commune_ids, now: datetime | None = None,
-                        rules: AlertRules = AlertRules()) -> list[Alert]:
+def satisfaction_alerts(
+    commune_ids, now: datetime | None = None, rules: AlertRules = AlertRules()
+) -> list[Alert]:
     """Officers whose index fell sharply, or whose lower-level ratings cluster, lately."""
     now = now or utcnow()
     recent = now - timedelta(days=rules.recent_days)
@@ -53,11 +54,20 @@ def satisfaction_alerts(commune_ids, now: datetime | None = None,
     in_baseline = Rating.created_at < recent
     in_cluster = Rating.created_at >= cluster
     rows = db.session.execute(
-        select(Rating.officer_id, _sum_if(and_(in_recent, good)), _sum_if(in_recent),
-               _sum_if(and_(in_baseline, good)), _sum_if(in_baseline),
-               _sum_if(and_(in_cluster, ~good)), _sum_if(in_cluster))
-        .where(Rating.commune_id.in_(list(commune_ids)), Rating.created_at >= baseline,
-               Rating.created_at <= now)
+        select(
+            Rating.officer_id,
+            _sum_if(and_(in_recent, good)),
+            _sum_if(in_recent),
+            _sum_if(and_(in_baseline, good)),
+            _sum_if(in_baseline),
+            _sum_if(and_(in_cluster, ~good)),
+            _sum_if(in_cluster),
+        )
+        .where(
+            Rating.commune_id.in_(list(commune_ids)),
+            Rating.created_at >= baseline,
+            Rating.created_at <= now,
+        )
         .group_by(Rating.officer_id)
     ).all()
     found = []
@@ -71,8 +81,9 @@ def satisfaction_alerts(commune_ids, now: datetime | None = None,
     return _named(found)
 
 
-def commune_satisfaction_change(commune_ids, now: datetime | None = None,
-                                rules: AlertRules = AlertRules()) -> dict[int, tuple]:
+def commune_satisfaction_change(
+    commune_ids, now: datetime | None = None, rules: AlertRules = AlertRules()
+) -> dict[int, tuple]:
     """{commune id: (index before, index lately)} with enough ratings in both windows.
 
     The windows are the officers' alerts' (the last `recent_days`, and the `baseline_days`
@@ -84,24 +95,41 @@ def commune_satisfaction_change(commune_ids, now: datetime | None = None,
     good = Rating.score.not_in(LOW_SCORES)
     in_recent = Rating.created_at >= recent
     rows = db.session.execute(
-        select(Rating.commune_id, _sum_if(and_(in_recent, good)), _sum_if(in_recent),
-               _sum_if(and_(~in_recent, good)), _sum_if(~in_recent))
-        .where(Rating.commune_id.in_(list(commune_ids)), Rating.created_at >= baseline,
-               Rating.created_at <= now)
+        select(
+            Rating.commune_id,
+            _sum_if(and_(in_recent, good)),
+            _sum_if(in_recent),
+            _sum_if(and_(~in_recent, good)),
+            _sum_if(~in_recent),
+        )
+        .where(
+            Rating.commune_id.in_(list(commune_ids)),
+            Rating.created_at >= baseline,
+            Rating.created_at <= now,
+        )
         .group_by(Rating.commune_id)
     ).all()
-    return {cid: (b_good / b_all, r_good / r_all)
-            for cid, r_good, r_all, b_good, b_all in rows
-            if min(r_all or 0, b_all or 0) >= rules.minimum}
+    return {
+        cid: (b_good / b_all, r_good / r_all)
+        for cid, r_good, r_all, b_good, b_all in rows
+        if min(r_all or 0, b_all or 0) >= rules.minimum
+    }
 
 
 def _named(found: list) -> list[Alert]:
     ids = {officer_id for _, officer_id, _ in found}
     if not ids:
         return []
-    names = {row.id: (row.name, row.commune, row.commune_id) for row in db.session.execute(
-        select(Officer.id, Officer.name, Commune.name.label("commune"), Officer.commune_id)
-        .join(Commune, Commune.id == Officer.commune_id).where(Officer.id.in_(ids)))}
-    alerts = [Alert(kind, officer_id, *names[officer_id][:2], commune_id=names[officer_id][2],
-                    **figures) for kind, officer_id, figures in found]
+    names = {
+        row.id: (row.name, row.commune, row.commune_id)
+        for row in db.session.execute(
+            select(Officer.id, Officer.name, Commune.name.label("commune"), Officer.commune_id)
+            .join(Commune, Commune.id == Officer.commune_id)
+            .where(Officer.id.in_(ids))
+        )
+    }
+    alerts = [
+        Alert(kind, officer_id, *names[officer_id][:2], commune_id=names[officer_id][2], **figures)
+        for kind, officer_id, figures in found
+    ]
     return sorted(alerts, key=lambda a: (a.commune, a.officer, a.kind))

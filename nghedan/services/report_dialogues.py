@@ -143,7 +143,8 @@ def figures_of(entries) -> DialogueFigures:
     with_households = [e for e in held if e.households and e.attendance is not None]
     with_adults = [e for e in held if e.adults and e.attendance is not None]
     return DialogueFigures(
-        planned=len(entries), held=len(held),
+        planned=len(entries),
+        held=len(held),
         cancelled=sum(e.status == "cancelled" for e in entries),
         overdue=sum(e.overdue for e in entries),
         pending=sum(e.status == "planned" and not e.overdue for e in entries),
@@ -152,10 +153,13 @@ def figures_of(entries) -> DialogueFigures:
         households=sum(e.households for e in with_households),
         attendance_of_adults=sum(e.attendance for e in with_adults),
         adults=sum(e.adults for e in with_adults),
-        opinions=sum(e.opinions for e in held), on_the_spot=sum(e.on_the_spot for e in held),
-        to_resolve=sum(e.to_resolve for e in held), escalated=sum(e.escalated for e in held),
+        opinions=sum(e.opinions for e in held),
+        on_the_spot=sum(e.on_the_spot for e in held),
+        to_resolve=sum(e.to_resolve for e in held),
+        escalated=sum(e.escalated for e in held),
         **{f"notices_{state}": states.count(state) for state in NOTICE_STATES},
-        notice_delay_days=sum(delays) / len(delays) if delays else None)
+        notice_delay_days=sum(delays) / len(delays) if delays else None,
+    )
 
 
 def notice_deadline_days() -> int:
@@ -163,46 +167,77 @@ def notice_deadline_days() -> int:
     return int(current_app.config["DIALOGUE_NOTICE_REMINDER_DAYS"])
 
 
-def register(commune_ids, period: Period, now: datetime | None = None,
-             deadline_days: int | None = None) -> list[DialogueEntry]:
+def register(
+    commune_ids, period: Period, now: datetime | None = None, deadline_days: int | None = None
+) -> list[DialogueEntry]:
     """Every dialogue and meeting with voters planned for the period, by day; four statements."""
     now = now or utcnow()
     deadline_days = notice_deadline_days() if deadline_days is None else deadline_days
     begin, after = period.bounds
-    scope = (Dialogue.commune_id.in_(list(commune_ids)), Dialogue.starts_at >= begin,
-             Dialogue.starts_at < after)
+    scope = (
+        Dialogue.commune_id.in_(list(commune_ids)),
+        Dialogue.starts_at >= begin,
+        Dialogue.starts_at < after,
+    )
     ids = select(Dialogue.id).where(*scope).scalar_subquery()
     hamlets = _hamlets_of(ids)
-    opinions = dict(db.session.execute(
-        select(AgendaEntry.dialogue_id, func.count()).where(AgendaEntry.dialogue_id.in_(ids))
-        .group_by(AgendaEntry.dialogue_id)).all())
+    opinions = dict(
+        db.session.execute(
+            select(AgendaEntry.dialogue_id, func.count())
+            .where(AgendaEntry.dialogue_id.in_(ids))
+            .group_by(AgendaEntry.dialogue_id)
+        ).all()
+    )
     outcomes: dict[int, dict] = {}
     for dialogue_id, outcome, n in db.session.execute(
-            select(Item.dialogue_id, Item.outcome, func.count())
-            .where(Item.dialogue_id.in_(ids), Item.outcome.is_not(None))
-            .group_by(Item.dialogue_id, Item.outcome)):
+        select(Item.dialogue_id, Item.outcome, func.count())
+        .where(Item.dialogue_id.in_(ids), Item.outcome.is_not(None))
+        .group_by(Item.dialogue_id, Item.outcome)
+    ):
         outcomes.setdefault(dialogue_id, {})[outcome] = n
     chair = func.coalesce(func.nullif(Dialogue.chair_name, ""), Officer.name, "")
     rows = db.session.execute(
-        select(Dialogue.id, Dialogue.commune_id, Commune.name, Dialogue.kind, Dialogue.status,
-               Dialogue.starts_at, chair, Dialogue.attendance, Dialogue.notice_number,
-               Dialogue.notice_published_at, Dialogue.held_at)
+        select(
+            Dialogue.id,
+            Dialogue.commune_id,
+            Commune.name,
+            Dialogue.kind,
+            Dialogue.status,
+            Dialogue.starts_at,
+            chair,
+            Dialogue.attendance,
+            Dialogue.notice_number,
+            Dialogue.notice_published_at,
+            Dialogue.held_at,
+        )
         .join(Commune, Commune.id == Dialogue.commune_id)
         .outerjoin(Officer, Officer.id == Dialogue.chair_officer_id)
-        .where(*scope).order_by(Dialogue.starts_at, Dialogue.id)).all()
+        .where(*scope)
+        .order_by(Dialogue.starts_at, Dialogue.id)
+    ).all()
     today = local(now).date()
-    return [_entry(row, hamlets.get(row[0], []), opinions.get(row[0], 0),
-                   outcomes.get(row[0], {}), today, deadline_days) for row in rows]
+    return [
+        _entry(
+            row,
+            hamlets.get(row[0], []),
+            opinions.get(row[0], 0),
+            outcomes.get(row[0], {}),
+            today,
+            deadline_days,
+        )
+        for row in rows
+    ]
 
 
 def _hamlets_of(dialogue_ids) -> dict[int, list[tuple]]:
     """{dialogue id: [(name, households, adults), …]} for the dialogues selected."""
     out: dict[int, list[tuple]] = {}
     for dialogue_id, name, households, adults in db.session.execute(
-            select(dialogue_hamlets.c.dialogue_id, Hamlet.name, Hamlet.households, Hamlet.adults)
-            .join(Hamlet, Hamlet.id == dialogue_hamlets.c.hamlet_id)
-            .where(dialogue_hamlets.c.dialogue_id.in_(dialogue_ids))
-            .order_by(Hamlet.name)):
+        select(dialogue_hamlets.c.dialogue_id, Hamlet.name, Hamlet.households, Hamlet.adults)
+        .join(Hamlet, Hamlet.id == dialogue_hamlets.c.hamlet_id)
+        .where(dialogue_hamlets.c.dialogue_id.in_(dialogue_ids))
+        .order_by(Hamlet.name)
+    ):
         out.setdefault(dialogue_id, []).append((name, households, adults))
     return out
 
@@ -213,22 +248,49 @@ def _known_sum(values) -> int | None:
     return sum(values) if values and all(v for v in values) else None
 
 
-def _entry(row, hamlets: list[tuple], opinions: int, outcomes: dict, today: date,
-           deadline_days: int) -> DialogueEntry:
-    (dialogue_id, commune_id, commune, kind, status, starts_at, chair, attendance, number,
-     published, held_at) = row
+def _entry(
+    row, hamlets: list[tuple], opinions: int, outcomes: dict, today: date, deadline_days: int
+) -> DialogueEntry:
+    (
+        dialogue_id,
+        commune_id,
+        commune,
+        kind,
+        status,
+        starts_at,
+        chair,
+        attendance,
+        number,
+        published,
+        held_at,
+    ) = row
     state = delay = None
     if status == "held" and kind != "voters":  # the deputies', not the commune's, to report
-        state = _notice_state(local(starts_at).date() + timedelta(days=deadline_days),
-                              published, today)
+        state = _notice_state(
+            local(starts_at).date() + timedelta(days=deadline_days), published, today
+        )
         if published is not None:
             delay = (published - (held_at or starts_at)).total_seconds() / 86400
     return DialogueEntry(
-        dialogue_id, commune_id, commune, kind, status, starts_at, chair or "", attendance,
-        number, published, tuple(h[0] for h in hamlets), _known_sum(h[1] for h in hamlets),
-        _known_sum(h[2] for h in hamlets), opinions, outcomes,
+        dialogue_id,
+        commune_id,
+        commune,
+        kind,
+        status,
+        starts_at,
+        chair or "",
+        attendance,
+        number,
+        published,
+        tuple(h[0] for h in hamlets),
+        _known_sum(h[1] for h in hamlets),
+        _known_sum(h[2] for h in hamlets),
+        opinions,
+        outcomes,
         overdue=status == "planned" and local(starts_at).date() < today,
-        notice_state=state, notice_delay_days=delay)
+        notice_state=state,
+        notice_delay_days=delay,
+    )
 
 
 def _notice_state(deadline: date, published: datetime | None, today: date) -> str:

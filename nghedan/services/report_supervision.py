@@ -55,8 +55,12 @@ class CommuneWatch:
     @property
     def problems(self) -> int:
         """How many things need the supervisor's attention (the landing's order)."""
-        return (len(self.overdue) + len(self.missing_notices) + int(self.satisfaction_falling)
-                + self.officer_alerts)
+        return (
+            len(self.overdue)
+            + len(self.missing_notices)
+            + int(self.satisfaction_falling)
+            + self.officer_alerts
+        )
 
 
 def landing_period(today: date) -> reports.Period:
@@ -66,13 +70,18 @@ def landing_period(today: date) -> reports.Period:
     return reports.Period(previous.start, current.end)
 
 
-def watch_list(commune_ids, period: reports.Period, now: datetime | None = None,
-               rules: report_alerts.AlertRules | None = None) -> list[CommuneWatch]:
+def watch_list(
+    commune_ids,
+    period: reports.Period,
+    now: datetime | None = None,
+    rules: report_alerts.AlertRules | None = None,
+) -> list[CommuneWatch]:
     """The communes, those with problems first (most first), then by name."""
     now = now or utcnow()
     rules = rules or report_alerts.AlertRules()
-    names = db.session.execute(select(Commune.id, Commune.name)
-                               .where(Commune.id.in_(list(commune_ids)))).all()
+    names = db.session.execute(
+        select(Commune.id, Commune.name).where(Commune.id.in_(list(commune_ids)))
+    ).all()
     entries: dict[int, list[DialogueEntry]] = {}
     for entry in report_dialogues.register(commune_ids, period, now):
         if not entry.is_voters:
@@ -82,10 +91,19 @@ def watch_list(commune_ids, period: reports.Period, now: datetime | None = None,
     alerts: dict[int, int] = {}
     for alert in report_alerts.satisfaction_alerts(commune_ids, now, rules):
         alerts[alert.commune_id] = alerts.get(alert.commune_id, 0) + 1
-    watched = [CommuneWatch(cid, name, report_dialogues.figures_of(entries.get(cid, [])),
-                            entries.get(cid, []), without.get(cid, []), change.get(cid),
-                            alerts.get(cid, 0), rules.drop_points)
-               for cid, name in names]
+    watched = [
+        CommuneWatch(
+            cid,
+            name,
+            report_dialogues.figures_of(entries.get(cid, [])),
+            entries.get(cid, []),
+            without.get(cid, []),
+            change.get(cid),
+            alerts.get(cid, 0),
+            rules.drop_points,
+        )
+        for cid, name in names
+    ]
     return sorted(watched, key=lambda w: (-w.problems, w.commune))
 
 

@@ -114,8 +114,11 @@ class RatingComment:
 
 def _rating_scope(commune_ids, period: Period, channel: str | None) -> list:
     begin, after = period.bounds
-    where = [Rating.commune_id.in_(list(commune_ids)), Rating.created_at >= begin,
-             Rating.created_at < after]
+    where = [
+        Rating.commune_id.in_(list(commune_ids)),
+        Rating.created_at >= begin,
+        Rating.created_at < after,
+    ]
     if channel:
         where.append(Rating.channel == channel)
     return where
@@ -129,21 +132,30 @@ def _pivot(rows) -> dict:
     return counts
 
 
-def satisfaction(commune_ids, period: Period, *, group: str = "officer",
-                 channel: str | None = None, minimum: int = MIN_RATINGS) -> list[SatisfactionRow]:
+def satisfaction(
+    commune_ids,
+    period: Period,
+    *,
+    group: str = "officer",
+    channel: str | None = None,
+    minimum: int = MIN_RATINGS,
+) -> list[SatisfactionRow]:
     """Counts per level and index per officer, desk or commune; rows without ratings left out.
 
     Desks add up their officers' rows: the scan of ratings needs no join with `officers`.
     """
     where = _rating_scope(commune_ids, period, channel)
     key = Rating.commune_id if group == "commune" else Rating.officer_id
-    counts = _pivot(db.session.execute(
-        select(key, Rating.score, func.count()).where(*where).group_by(key, Rating.score)).all())
+    counts = _pivot(
+        db.session.execute(
+            select(key, Rating.score, func.count()).where(*where).group_by(key, Rating.score)
+        ).all()
+    )
     if group == "desk":
         by_desk: dict = {}
         for officer_id, commune_id, desk in db.session.execute(
-                select(Officer.id, Officer.commune_id, Officer.desk)
-                .where(Officer.id.in_(list(counts)))):
+            select(Officer.id, Officer.commune_id, Officer.desk).where(Officer.id.in_(list(counts)))
+        ):
             total = by_desk.setdefault((commune_id, desk), [0, 0, 0, 0])
             for i, n in enumerate(counts[officer_id]):
                 total[i] += n
@@ -158,13 +170,19 @@ def _label_rows(group: str, by_key: dict) -> list[SatisfactionRow]:
         officers = db.session.scalars(select(Officer).where(Officer.id.in_(list(by_key)))).all()
         for o in officers:
             detail = " · ".join(filter(None, (o.title, o.desk)))
-            rows.append(SatisfactionRow(str(o.id), o.name, detail,
-                                        communes.get(o.commune_id, ""), by_key[o.id]))
+            rows.append(
+                SatisfactionRow(
+                    str(o.id), o.name, detail, communes.get(o.commune_id, ""), by_key[o.id]
+                )
+            )
         rows.sort(key=lambda r: person_sort_key(r.label))
     elif group == "desk":
         for (commune_id, desk), levels in by_key.items():
-            rows.append(SatisfactionRow(f"{commune_id}:{desk}", desk or "—", "",
-                                        communes.get(commune_id, ""), levels))
+            rows.append(
+                SatisfactionRow(
+                    f"{commune_id}:{desk}", desk or "—", "", communes.get(commune_id, ""), levels
+                )
+            )
         rows.sort(key=lambda r: (r.commune, r.label))
     else:
         for commune_id, levels in by_key.items():
@@ -182,8 +200,15 @@ def total_levels(rows: list[SatisfactionRow], minimum: int = MIN_RATINGS) -> Lev
     return Levels(tuple(counts), minimum)
 
 
-def rating_trend(commune_ids, period: Period, *, unit: str = "month", officer_id: int | None = None,
-                 channel: str | None = None, minimum: int = MIN_RATINGS) -> list[TrendPoint]:
+def rating_trend(
+    commune_ids,
+    period: Period,
+    *,
+    unit: str = "month",
+    officer_id: int | None = None,
+    channel: str | None = None,
+    minimum: int = MIN_RATINGS,
+) -> list[TrendPoint]:
     """Counts per level per week (Monday first) or per month, in local time."""
     bucket = _bucket(Rating.created_at, unit)
     where = _rating_scope(commune_ids, period, channel)
@@ -192,8 +217,10 @@ def rating_trend(commune_ids, period: Period, *, unit: str = "month", officer_id
     rows = db.session.execute(
         select(bucket, Rating.score, func.count()).where(*where).group_by(bucket, Rating.score)
     ).all()
-    return [TrendPoint(_bucket_day(b), Levels(tuple(c), minimum))
-            for b, c in sorted(_pivot(rows).items())]
+    return [
+        TrendPoint(_bucket_day(b), Levels(tuple(c), minimum))
+        for b, c in sorted(_pivot(rows).items())
+    ]
 
 
 def _bucket_day(value) -> date:
@@ -203,8 +230,9 @@ def _bucket_day(value) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def reason_counts(commune_ids, period: Period, *, officer_id: int | None = None,
-                  channel: str | None = None) -> list[tuple[str, int]]:
+def reason_counts(
+    commune_ids, period: Period, *, officer_id: int | None = None, channel: str | None = None
+) -> list[tuple[str, int]]:
     """How often each reason was given with the lower levels, most frequent first."""
     if dialect() == "postgresql":
         reasons = func.json_array_elements_text(Rating.reasons).table_valued("value")
@@ -215,22 +243,34 @@ def reason_counts(commune_ids, period: Period, *, officer_id: int | None = None,
         where.append(Rating.officer_id == officer_id)
     n = func.count().label("n")
     rows = db.session.execute(
-        select(reasons.c.value, n).select_from(Rating).join(reasons, true()).where(*where)
-        .group_by(reasons.c.value).order_by(n.desc(), reasons.c.value)
+        select(reasons.c.value, n)
+        .select_from(Rating)
+        .join(reasons, true())
+        .where(*where)
+        .group_by(reasons.c.value)
+        .order_by(n.desc(), reasons.c.value)
     ).all()
     return [(str(value), count) for value, count in rows]
 
 
-def rating_comments(commune_ids, period: Period, *, officer_id: int | None = None,
-                    channel: str | None = None, limit: int = COMMENT_LIMIT) -> list[RatingComment]:
+def rating_comments(
+    commune_ids,
+    period: Period,
+    *,
+    officer_id: int | None = None,
+    channel: str | None = None,
+    limit: int = COMMENT_LIMIT,
+) -> list[RatingComment]:
     """The newest comments left with ratings (no phone numbers)."""
     where = _rating_scope(commune_ids, period, channel) + [Rating.comment.is_not(None)]
     if officer_id is not None:
         where.append(Rating.officer_id == officer_id)
     rows = db.session.execute(
         select(Rating.created_at, Officer.name, Rating.score, Rating.channel, Rating.comment)
-        .join(Officer, Officer.id == Rating.officer_id).where(*where)
-        .order_by(Rating.created_at.desc(), Rating.id.desc()).limit(limit)
+        .join(Officer, Officer.id == Rating.officer_id)
+        .where(*where)
+        .order_by(Rating.created_at.desc(), Rating.id.desc())
+        .limit(limit)
     ).all()
     return [RatingComment(*row) for row in rows]
 
@@ -261,4 +301,3 @@ def _bucket(column, unit: str):
     if unit == "week":
         return func.date(column, offset, "weekday 0", "-6 days")
     return func.strftime("%Y-%m-01", column, offset)
-

@@ -24,7 +24,7 @@ def _core(folded_name: str) -> str:
     name = folded_name.strip()
     for kind in _KIND_WORDS:
         if name.startswith(kind + " "):
-            return name[len(kind) + 1:]
+            return name[len(kind) + 1 :]
     return name
 
 
@@ -34,7 +34,8 @@ def hamlet_named(commune_id: int, text: str) -> Hamlet | None:
     said = _words(text)
     found = []
     for hamlet in db.session.scalars(
-            select(Hamlet).where(Hamlet.commune_id == commune_id, Hamlet.active)):
+        select(Hamlet).where(Hamlet.commune_id == commune_id, Hamlet.active)
+    ):
         full = _words(hamlet.name).strip()
         core = _core(full)
         if f" {full} " in said or (not core.isdigit() and len(core) > 2 and f" {core} " in said):
@@ -46,8 +47,9 @@ def latest_hamlet(commune_id: int, phone: str) -> Hamlet | None:
     """The hamlet of the newest item from this phone that officials placed in one."""
     hamlet_id = db.session.scalar(
         select(Item.hamlet_id)
-        .where(Item.contact_phone == phone, Item.commune_id == commune_id,
-               Item.hamlet_id.is_not(None))
+        .where(
+            Item.contact_phone == phone, Item.commune_id == commune_id, Item.hamlet_id.is_not(None)
+        )
         .order_by(Item.created_at.desc(), Item.id.desc())
         .limit(1)
     )

@@ -94,8 +94,11 @@ def search_words(q: str | None) -> list[str]:
 
 def _fts_rowids(words: list[str]) -> Select:
     match = " AND ".join(f'"{w}"' for w in words)
-    return (select(literal_column("rowid")).select_from(text("items_fts"))
-            .where(text("items_fts MATCH :fts_match").bindparams(fts_match=match)))
+    return (
+        select(literal_column("rowid"))
+        .select_from(text("items_fts"))
+        .where(text("items_fts MATCH :fts_match").bindparams(fts_match=match))
+    )
 
 
 def drives_from_text(words: list[str]) -> bool:
@@ -140,8 +143,12 @@ def conditions(f: ItemFilter, *, with_status: bool = True) -> list:
     where = [commune.in_(f.commune_ids) if f.commune_ids else Item.id.is_(None)]
     if with_status and f.status:
         where.append(Item.status == f.status)
-    for column, value in ((Item.channel, f.channel), (Item.category_id, f.category_id),
-                          (Item.legal_type, f.legal_type), (Item.hamlet_id, f.hamlet_id)):
+    for column, value in (
+        (Item.channel, f.channel),
+        (Item.category_id, f.category_id),
+        (Item.legal_type, f.legal_type),
+        (Item.hamlet_id, f.hamlet_id),
+    ):
         if value is not None:
             where.append(column == value)
     if f.date_from:
@@ -159,27 +166,33 @@ def conditions(f: ItemFilter, *, with_status: bool = True) -> list:
 
 def filtered(f: ItemFilter) -> Select:
     # A list shows each row's hamlet and category: two IN queries, not one query per row.
-    return select(Item).where(*conditions(f)).options(
-        selectinload(Item.hamlet), selectinload(Item.category))
+    return (
+        select(Item)
+        .where(*conditions(f))
+        .options(selectinload(Item.hamlet), selectinload(Item.category))
+    )
 
 
-def page(f: ItemFilter, *, after: Cursor | None = None, before: Cursor | None = None,
-         size: int = 50) -> Page:
+def page(
+    f: ItemFilter, *, after: Cursor | None = None, before: Cursor | None = None, size: int = 50
+) -> Page:
     """One page, newest first, starting after (or ending before) a cursor; no OFFSET."""
     key = tuple_(Item.created_at, Item.id)
     query = filtered(f)
     if before is not None:
         query = query.where(key > _position(before))
-        rows = list(db.session.scalars(
-            query.order_by(Item.created_at.asc(), Item.id.asc()).limit(size + 1)))
+        rows = list(
+            db.session.scalars(query.order_by(Item.created_at.asc(), Item.id.asc()).limit(size + 1))
+        )
         more_before = len(rows) > size
         rows = list(reversed(rows[:size]))
         nxt = _cursor(rows[-1]) if rows else None
         return Page(rows, nxt, _cursor(rows[0]) if rows and more_before else None)
     if after is not None:
         query = query.where(key < _position(after))
-    rows = list(db.session.scalars(
-        query.order_by(Item.created_at.desc(), Item.id.desc()).limit(size + 1)))
+    rows = list(
+        db.session.scalars(query.order_by(Item.created_at.desc(), Item.id.desc()).limit(size + 1))
+    )
     more = len(rows) > size
     rows = rows[:size]
     prev = _cursor(rows[0]) if rows and after is not None else None
@@ -187,8 +200,10 @@ def page(f: ItemFilter, *, after: Cursor | None = None, before: Cursor | None = 
 
 
 def _position(cursor: Cursor):
-    return tuple_(literal(cursor.created_at, type_=Item.created_at.type),
-                  literal(cursor.id, type_=Item.id.type))
+    return tuple_(
+        literal(cursor.created_at, type_=Item.created_at.type),
+        literal(cursor.id, type_=Item.id.type),
+    )
 
 
 def _cursor(item: Item) -> Cursor:

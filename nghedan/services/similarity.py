@@ -29,8 +29,11 @@ def similarity(a: set[str], b: set[str]) -> float:
 def most_similar(item: Item, others: Iterable[Item]) -> list[tuple[Item, float]]:
     """The other items that look like this one, most alike first, with their score."""
     words = word_set(item.text_folded)
-    scored = [(other, similarity(words, word_set(other.text_folded)))
-              for other in others if other.id != item.id]
+    scored = [
+        (other, similarity(words, word_set(other.text_folded)))
+        for other in others
+        if other.id != item.id
+    ]
     scored = [(other, score) for other, score in scored if score >= SIMILAR_AT]
     scored.sort(key=lambda pair: pair[1], reverse=True)
     return scored

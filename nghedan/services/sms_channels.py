@@ -70,8 +70,11 @@ def commune_id_for_number(number: str | None) -> int | None:
     """The commune of the channel whose SIM has this number (None when no channel has it)."""
     if not number:
         return None
-    return db.session.scalar(select(SmsChannel.commune_id).where(
-        SmsChannel.phone_number == number, SmsChannel.commune_id.is_not(None)).limit(1))
+    return db.session.scalar(
+        select(SmsChannel.commune_id)
+        .where(SmsChannel.phone_number == number, SmsChannel.commune_id.is_not(None))
+        .limit(1)
+    )
 
 
 def service_number(channel: SmsChannel) -> str | None:
@@ -82,8 +85,9 @@ def service_number(channel: SmsChannel) -> str | None:
 
 
 def note_inbound(channel_id: int, at: datetime | None = None) -> None:
-    db.session.execute(update(SmsChannel).where(SmsChannel.id == channel_id)
-                       .values(last_inbound_at=at or utcnow()))
+    db.session.execute(
+        update(SmsChannel).where(SmsChannel.id == channel_id).values(last_inbound_at=at or utcnow())
+    )
 
 
 def note_ping(channel: SmsChannel, status: str | None, detail: dict | None) -> None:
@@ -94,30 +98,42 @@ def note_ping(channel: SmsChannel, status: str | None, detail: dict | None) -> N
 
 def note_sent(channel_id: int) -> None:
     """A send went through: the channel is up again."""
-    db.session.execute(update(SmsChannel).where(SmsChannel.id == channel_id)
-                       .values(last_sent_at=utcnow(), consecutive_failures=0))
+    db.session.execute(
+        update(SmsChannel)
+        .where(SmsChannel.id == channel_id)
+        .values(last_sent_at=utcnow(), consecutive_failures=0)
+    )
 
 
 def note_failure(channel_id: int, code: str, detail: str | None, *, counts_down: bool) -> None:
     """A failed send; `counts_down` when it says the channel itself is in trouble (network,
     provider, SIM) rather than the one number it was sent to."""
     now = utcnow()
-    db.session.add(SmsChannelFailure(channel_id=channel_id, at=now, code=code[:32],
-                                     detail=(detail or "")[:500]))
+    db.session.add(
+        SmsChannelFailure(
+            channel_id=channel_id, at=now, code=code[:32], detail=(detail or "")[:500]
+        )
+    )
     values = {"last_failure_at": now}
     if counts_down:
         values["consecutive_failures"] = SmsChannel.consecutive_failures + 1
     db.session.execute(update(SmsChannel).where(SmsChannel.id == channel_id).values(**values))
-    db.session.execute(delete(SmsChannelFailure).where(
-        SmsChannelFailure.channel_id == channel_id, SmsChannelFailure.at < now - FAILURES_KEPT))
+    db.session.execute(
+        delete(SmsChannelFailure).where(
+            SmsChannelFailure.channel_id == channel_id, SmsChannelFailure.at < now - FAILURES_KEPT
+        )
+    )
 
 
 def failures_since(since: datetime) -> dict[int, int]:
     """Failed sends per channel id since `since`."""
-    return dict(db.session.execute(
-        select(SmsChannelFailure.channel_id, func.count(SmsChannelFailure.id))
-        .where(SmsChannelFailure.at >= since).group_by(SmsChannelFailure.channel_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            select(SmsChannelFailure.channel_id, func.count(SmsChannelFailure.id))
+            .where(SmsChannelFailure.at >= since)
+            .group_by(SmsChannelFailure.channel_id)
+        ).all()
+    )
 
 
 def down_reason(channel: SmsChannel, now: datetime, config: Mapping | None = None) -> str | None:
@@ -125,8 +141,12 @@ def down_reason(channel: SmsChannel, now: datetime, config: Mapping | None = Non
     config = current_app.config if config is None else config
     limit = int(config["SMS_CHANNEL_DOWN_AFTER_FAILURES"])
     retry_after = timedelta(seconds=int(config["SMS_CHANNEL_RETRY_AFTER_SECONDS"]))
-    if (limit and channel.consecutive_failures >= limit and channel.last_failure_at
-            and now - channel.last_failure_at < retry_after):
+    if (
+        limit
+        and channel.consecutive_failures >= limit
+        and channel.last_failure_at
+        and now - channel.last_failure_at < retry_after
+    ):
         return "failures"
     max_age = timedelta(seconds=int(config["SMS_CHANNEL_PING_MAX_AGE_SECONDS"]))
     if channel.last_ping_at is not None and now - channel.last_ping_at > max_age:
@@ -159,9 +179,14 @@ class ChannelHealth:
             return value.isoformat() if value else None
 
         return {
-            "name": self.name, "kind": self.kind, "carrier": self.carrier, "state": self.state,
-            "down_reason": self.down_reason, "last_ping": iso(self.last_ping_at),
-            "last_inbound": iso(self.last_inbound_at), "last_sent": iso(self.last_sent_at),
+            "name": self.name,
+            "kind": self.kind,
+            "carrier": self.carrier,
+            "state": self.state,
+            "down_reason": self.down_reason,
+            "last_ping": iso(self.last_ping_at),
+            "last_inbound": iso(self.last_inbound_at),
+            "last_sent": iso(self.last_sent_at),
             "failed_sends_last_hour": self.failures_last_hour,
         }
 
@@ -171,8 +196,9 @@ def _last_twilio_inbound(number: str | None):
     the channel row, so the messages say."""
     from nghedan.models import Message
 
-    query = select(func.max(Message.created_at)).where(Message.direction == "in",
-                                                       Message.channel == "twilio")
+    query = select(func.max(Message.created_at)).where(
+        Message.direction == "in", Message.channel == "twilio"
+    )
     if number:
         query = query.where(Message.service_number == number)
     value = db.session.scalar(query)
@@ -186,8 +212,9 @@ def channels_health(commune_ids: list[int] | None = None) -> list[ChannelHealth]
     now = utcnow()
     query = select(SmsChannel).order_by(SmsChannel.commune_id, SmsChannel.name)
     if commune_ids is not None:
-        query = query.where(SmsChannel.commune_id.in_(commune_ids)
-                            | SmsChannel.commune_id.is_(None))
+        query = query.where(
+            SmsChannel.commune_id.in_(commune_ids) | SmsChannel.commune_id.is_(None)
+        )
     failed = failures_since(now - timedelta(hours=1))
     rows = []
     for channel in db.session.scalars(query):
@@ -196,14 +223,25 @@ def channels_health(commune_ids: list[int] | None = None) -> list[ChannelHealth]
             last_inbound = _last_twilio_inbound(channel.phone_number)
         reason = down_reason(channel, now) if channel.active else None
         state = "inactive" if not channel.active else ("down" if reason else "ok")
-        rows.append(ChannelHealth(
-            id=channel.id, name=channel.name, kind=channel.kind, commune_id=channel.commune_id,
-            phone_number=channel.phone_number, carrier=channel.carrier, active=channel.active,
-            state=state, down_reason=reason, last_ping_at=channel.last_ping_at,
-            ping_status=channel.ping_status, ping_detail=channel.ping_detail,
-            last_inbound_at=last_inbound, last_sent_at=channel.last_sent_at,
-            failures_last_hour=failed.get(channel.id, 0),
-        ))
+        rows.append(
+            ChannelHealth(
+                id=channel.id,
+                name=channel.name,
+                kind=channel.kind,
+                commune_id=channel.commune_id,
+                phone_number=channel.phone_number,
+                carrier=channel.carrier,
+                active=channel.active,
+                state=state,
+                down_reason=reason,
+                last_ping_at=channel.last_ping_at,
+                ping_status=channel.ping_status,
+                ping_detail=channel.ping_detail,
+                last_inbound_at=last_inbound,
+                last_sent_at=channel.last_sent_at,
+                failures_last_hour=failed.get(channel.id, 0),
+            )
+        )
     return rows
 
 

@@ -21,8 +21,15 @@ class Stored:
     created: bool  # False: the same provider id was stored before (a repeated delivery)
 
 
-def store_inbound(*, channel: str, provider_id: str | None, phone: str,
-                  service_number: str | None, body: str, commune_id: int | None) -> Stored:
+def store_inbound(
+    *,
+    channel: str,
+    provider_id: str | None,
+    phone: str,
+    service_number: str | None,
+    body: str,
+    commune_id: int | None,
+) -> Stored:
     """Store one received text before anything is done with it.
 
     A provider id seen before on the same channel returns the stored row and creates nothing:
@@ -32,11 +39,23 @@ def store_inbound(*, channel: str, provider_id: str | None, phone: str,
     body = nfc(body or "")  # stored whole, however long: nothing a resident sent is cut
     segments = count_segments(body)
     # One statement, no savepoint: ON CONFLICT DO NOTHING inserts nothing for a repeat.
-    message = insert_row(Message, dict(
-        direction="in", channel=channel, provider_id=provider_id, phone=phone,
-        service_number=service_number, body=body, parts=segments.parts,
-        encoding=segments.encoding, status="received", kind="inbound", commune_id=commune_id,
-    ), ignoring_duplicates=True)
+    message = insert_row(
+        Message,
+        dict(
+            direction="in",
+            channel=channel,
+            provider_id=provider_id,
+            phone=phone,
+            service_number=service_number,
+            body=body,
+            parts=segments.parts,
+            encoding=segments.encoding,
+            status="received",
+            kind="inbound",
+            commune_id=commune_id,
+        ),
+        ignoring_duplicates=True,
+    )
     if message is None:
         return Stored(inbound_by_provider_id(channel, provider_id), False)
     return Stored(message, True)
@@ -56,16 +75,27 @@ class Sender:
     joinable_item_id: int | None  # the SMS item a further text from this phone continues
 
 
-def sender_state(phone: str, commune_id: int, *, message_id: int, flood_since: datetime,
-                 join_since: datetime) -> Sender:
+def sender_state(
+    phone: str, commune_id: int, *, message_id: int, flood_since: datetime, join_since: datetime
+) -> Sender:
     """The flood count, the contact's preferences and the item a further text joins, in one
     statement (the SMS webhook's hot path: one round trip instead of three)."""
-    recent, language, opted_out, joinable_id = run_prebuilt(_SENDER_STATE, {
-        "phone": phone, "commune_id": commune_id, "message_id": message_id,
-        "flood_since": flood_since, "join_since": join_since,
-    }).fetchone()
-    return Sender(recent_texts=recent or 0, language=language or "vi",
-                  opted_out=bool(opted_out), joinable_item_id=joinable_id)
+    recent, language, opted_out, joinable_id = run_prebuilt(
+        _SENDER_STATE,
+        {
+            "phone": phone,
+            "commune_id": commune_id,
+            "message_id": message_id,
+            "flood_since": flood_since,
+            "join_since": join_since,
+        },
+    ).fetchone()
+    return Sender(
+        recent_texts=recent or 0,
+        language=language or "vi",
+        opted_out=bool(opted_out),
+        joinable_item_id=joinable_id,
+    )
 
 
 def flag_message(message: Message, reason: str) -> None:
@@ -94,29 +124,42 @@ _ratings = Rating.__table__
 # Only an opinion joins further texts: never a rating's comment (a road complaint once went
 # silently under "officer attitude"), a complaint or a denunciation.
 _BY_PROVIDER_ID = select(Message).where(
-    Message.channel == bindparam("channel"), Message.provider_id == bindparam("provider_id"),
+    Message.channel == bindparam("channel"),
+    Message.provider_id == bindparam("provider_id"),
     Message.direction == "in",
 )
 _JOINABLE_ID = (
     select(_items.c.id)
-    .where(_items.c.contact_phone == bindparam("phone"),
-           _items.c.commune_id == bindparam("commune_id"), _items.c.channel == "sms",
-           _items.c.last_message_at >= bindparam("join_since"), _items.c.status == "new",
-           _items.c.legal_type == "opinion",
-           ~select(_ratings.c.id).where(_ratings.c.item_id == _items.c.id).exists())
+    .where(
+        _items.c.contact_phone == bindparam("phone"),
+        _items.c.commune_id == bindparam("commune_id"),
+        _items.c.channel == "sms",
+        _items.c.last_message_at >= bindparam("join_since"),
+        _items.c.status == "new",
+        _items.c.legal_type == "opinion",
+        ~select(_ratings.c.id).where(_ratings.c.item_id == _items.c.id).exists(),
+    )
     .order_by(_items.c.last_message_at.desc())
     .limit(1)
 )
 _SENDER_STATE = select(
     select(func.count(_messages.c.id))
-    .where(_messages.c.phone == bindparam("phone"), _messages.c.direction == "in",
-           _messages.c.created_at >= bindparam("flood_since"),
-           _messages.c.id != bindparam("message_id"))
-    .scalar_subquery().label("recent"),
-    select(_contacts.c.language).where(_contacts.c.phone == bindparam("phone"))
-    .scalar_subquery().label("language"),
-    select(_contacts.c.opted_out).where(_contacts.c.phone == bindparam("phone"))
-    .scalar_subquery().label("opted_out"),
+    .where(
+        _messages.c.phone == bindparam("phone"),
+        _messages.c.direction == "in",
+        _messages.c.created_at >= bindparam("flood_since"),
+        _messages.c.id != bindparam("message_id"),
+    )
+    .scalar_subquery()
+    .label("recent"),
+    select(_contacts.c.language)
+    .where(_contacts.c.phone == bindparam("phone"))
+    .scalar_subquery()
+    .label("language"),
+    select(_contacts.c.opted_out)
+    .where(_contacts.c.phone == bindparam("phone"))
+    .scalar_subquery()
+    .label("opted_out"),
     _JOINABLE_ID.scalar_subquery().label("joinable_id"),
 )
 _UPDATE_MESSAGE = update(_messages).where(_messages.c.id == bindparam("message_id"))

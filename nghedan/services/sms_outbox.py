@@ -16,8 +16,15 @@ from nghedan.models import Message, utcnow
 
 # Delivery statuses as providers report them, in the order they can only move forward.
 _STATUS_RANK = {
-    "queued": 0, "accepted": 0, "scheduled": 0, "sending": 1, "sent": 2,
-    "delivered": 3, "undelivered": 3, "failed": 3, "read": 4,
+    "queued": 0,
+    "accepted": 0,
+    "scheduled": 0,
+    "sending": 1,
+    "sent": 2,
+    "delivered": 3,
+    "undelivered": 3,
+    "failed": 3,
+    "read": 4,
 }
 _RECORDED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered"}
 # The error code of a message whose earlier attempt has no recorded outcome (its worker died
@@ -26,8 +33,13 @@ _RECORDED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered"
 UNCONFIRMED = "unconfirmed"
 
 
-def claim_due(limit: int, lease: timedelta, *, only_kinds: Collection[str] | None = None,
-              now: datetime | None = None) -> list[int]:
+def claim_due(
+    limit: int,
+    lease: timedelta,
+    *,
+    only_kinds: Collection[str] | None = None,
+    now: datetime | None = None,
+) -> list[int]:
     """Take up to `limit` due messages for this worker alone; returns their ids.
 
     PostgreSQL skips rows another worker has locked (`FOR UPDATE SKIP LOCKED`); on SQLite the
@@ -56,8 +68,13 @@ def claim_due(limit: int, lease: timedelta, *, only_kinds: Collection[str] | Non
         result = db.session.execute(
             update(Message)
             .where(Message.id == message_id, Message.status == status)
-            .values(status="sending", claimed_until=now + lease, attempts=Message.attempts + 1,
-                    updated_at=now, **stale)
+            .values(
+                status="sending",
+                claimed_until=now + lease,
+                attempts=Message.attempts + 1,
+                updated_at=now,
+                **stale,
+            )
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
@@ -75,8 +92,9 @@ def mark_sent(message: Message, *, channel: str, provider_id: str | None) -> Non
     message.error_code = message.error_message = None
 
 
-def mark_retry(message: Message, *, next_attempt_at: datetime, error_code: str,
-               error_message: str) -> None:
+def mark_retry(
+    message: Message, *, next_attempt_at: datetime, error_code: str, error_message: str
+) -> None:
     """A transient failure: back in the queue for a later attempt."""
     message.status = "queued"
     message.next_attempt_at = next_attempt_at
@@ -100,13 +118,17 @@ def mark_skipped(message: Message, reason: str) -> None:
     message.error_message = reason
 
 
-def record_delivery_status(channel: str, provider_id: str, status: str,
-                           error_code: str | None = None) -> Message | None:
+def record_delivery_status(
+    channel: str, provider_id: str, status: str, error_code: str | None = None
+) -> Message | None:
     """A provider's delivery report; callbacks come out of order, so status only moves forward."""
-    message = db.session.scalar(select(Message).where(
-        Message.channel == channel, Message.provider_id == provider_id,
-        Message.direction == "out",
-    ))
+    message = db.session.scalar(
+        select(Message).where(
+            Message.channel == channel,
+            Message.provider_id == provider_id,
+            Message.direction == "out",
+        )
+    )
     if message is None or status not in _STATUS_RANK:
         return message
     if _STATUS_RANK[status] > _STATUS_RANK.get(message.status, 0):

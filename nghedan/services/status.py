@@ -15,18 +15,26 @@ def describe_status(item: Item) -> str:
     status = item.status
     if status == "scheduled" and item.dialogue is not None:
         d = item.dialogue
-        return _("Sẽ được trả lời tại buổi đối thoại %(time)s ngày %(date)s tại %(place)s.",
-                 time=fmt_time(d.starts_at), date=fmt_date(d.starts_at), place=d.place)
+        return _(
+            "Sẽ được trả lời tại buổi đối thoại %(time)s ngày %(date)s tại %(place)s.",
+            time=fmt_time(d.starts_at),
+            date=fmt_date(d.starts_at),
+            place=d.place,
+        )
     if status in ("answered", "closed") and item.answer:
         return _("Đã trả lời: %(answer)s", answer=_shorten(item.answer))
     if status == "forwarded":
-        return _("Đã chuyển đến %(dept)s, hạn xử lý %(date)s.",
-                 dept=item.forwarded_to or _("bộ phận chuyên môn"), date=fmt_date(item.due_date))
+        return _(
+            "Đã chuyển đến %(dept)s, hạn xử lý %(date)s.",
+            dept=item.forwarded_to or _("bộ phận chuyên môn"),
+            date=fmt_date(item.due_date),
+        )
     if status == "escalated":
         return _("Đã kiến nghị lên %(body)s.", body=item.escalated_to or _("cấp trên"))
     if status == "duplicate" and item.duplicate_of is not None:
-        return _("Trùng với ý kiến mã %(code)s, được xử lý chung.",
-                 code=item.duplicate_of.tracking_code)
+        return _(
+            "Trùng với ý kiến mã %(code)s, được xử lý chung.", code=item.duplicate_of.tracking_code
+        )
     return _plain_status(status)
 
 
@@ -46,9 +54,14 @@ def _plain_status(status: str) -> str:
 def status_label(status: str) -> str:
     """A short label for lists and badges."""
     labels = {
-        "new": _("Mới"), "triaged": _("Đã phân loại"), "scheduled": _("Đã xếp lịch"),
-        "answered": _("Đã trả lời"), "closed": _("Đã xong"), "forwarded": _("Đã chuyển"),
-        "escalated": _("Kiến nghị cấp trên"), "duplicate": _("Trùng lặp"),
+        "new": _("Mới"),
+        "triaged": _("Đã phân loại"),
+        "scheduled": _("Đã xếp lịch"),
+        "answered": _("Đã trả lời"),
+        "closed": _("Đã xong"),
+        "forwarded": _("Đã chuyển"),
+        "escalated": _("Kiến nghị cấp trên"),
+        "duplicate": _("Trùng lặp"),
         "rejected": _("Từ chối"),
     }
     return labels.get(status, status)

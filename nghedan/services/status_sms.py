@@ -27,8 +27,12 @@ def tell_residents(item: Item, note: str | None = None) -> int:
     for phone in _phones(item):
         with in_language(language_of(phone)):
             body = status_text(item, note)
-        queued += queue_sms(phone, body, kind=f"item_{item.status}", commune_id=item.commune_id,
-                            item_id=item.id) is not None
+        queued += (
+            queue_sms(
+                phone, body, kind=f"item_{item.status}", commune_id=item.commune_id, item_id=item.id
+            )
+            is not None
+        )
     return queued
 
 
@@ -38,8 +42,10 @@ def _phones(item: Item) -> list[str]:
     phones = [item.contact_phone] if item.contact_phone else []
     if not item.is_denunciation:
         phones += db.session.scalars(
-            select(Item.contact_phone).where(Item.duplicate_of_id == item.id,
-                                             Item.contact_phone.is_not(None))).all()
+            select(Item.contact_phone).where(
+                Item.duplicate_of_id == item.id, Item.contact_phone.is_not(None)
+            )
+        ).all()
     return list(dict.fromkeys(phones))
 
 
@@ -48,22 +54,44 @@ def status_text(item: Item, note: str | None = None) -> str:
     note = collapse_spaces(note or "")
     code, due = item.tracking_code, fmt_date(item.due_date)
     if item.status == "rejected":
-        return _shortened(lambda reason: _(
-            "Ý kiến mã %(code)s không được tiếp nhận. Lý do: %(reason)s", code=code,
-            reason=reason), note or _("không đúng nội dung tiếp nhận."))
+        return _shortened(
+            lambda reason: _(
+                "Ý kiến mã %(code)s không được tiếp nhận. Lý do: %(reason)s",
+                code=code,
+                reason=reason,
+            ),
+            note or _("không đúng nội dung tiếp nhận."),
+        )
     if item.status == "forwarded":
         whom = item.forwarded_to or item.responsible or note or _("bộ phận chuyên môn")
         if due:
-            return _shortened(lambda w: _("Ý kiến mã %(code)s đã chuyển đến %(whom)s, hạn xử "
-                                          "lý %(date)s.", code=code, whom=w, date=due), whom)
-        return _shortened(lambda w: _("Ý kiến mã %(code)s đã chuyển đến %(whom)s giải quyết.",
-                                      code=code, whom=w), whom)
+            return _shortened(
+                lambda w: _(
+                    "Ý kiến mã %(code)s đã chuyển đến %(whom)s, hạn xử lý %(date)s.",
+                    code=code,
+                    whom=w,
+                    date=due,
+                ),
+                whom,
+            )
+        return _shortened(
+            lambda w: _("Ý kiến mã %(code)s đã chuyển đến %(whom)s giải quyết.", code=code, whom=w),
+            whom,
+        )
     whom = item.escalated_to or note or _("cấp trên")
     if due:
-        return _shortened(lambda w: _("Ý kiến mã %(code)s đã được kiến nghị lên %(whom)s, hạn "
-                                      "trả lời %(date)s.", code=code, whom=w, date=due), whom)
-    return _shortened(lambda w: _("Ý kiến mã %(code)s đã được kiến nghị lên %(whom)s.",
-                                  code=code, whom=w), whom)
+        return _shortened(
+            lambda w: _(
+                "Ý kiến mã %(code)s đã được kiến nghị lên %(whom)s, hạn trả lời %(date)s.",
+                code=code,
+                whom=w,
+                date=due,
+            ),
+            whom,
+        )
+    return _shortened(
+        lambda w: _("Ý kiến mã %(code)s đã được kiến nghị lên %(whom)s.", code=code, whom=w), whom
+    )
 
 
 def _shortened(render, words: str) -> str:

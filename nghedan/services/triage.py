@@ -38,10 +38,22 @@ _UNSORTED = ("new",)
 
 
 def _log(item: Item, action: str, user_id: int | None, **detail) -> None:
-    record_event(item, action, actor="user", user_id=user_id, detail=detail or None,
-                 note=detail.get("reason"))
-    audit(f"item.{action}", user_id=user_id, commune_id=item.commune_id, object_type="item",
-          object_id=item.id, detail=detail or None)
+    record_event(
+        item,
+        action,
+        actor="user",
+        user_id=user_id,
+        detail=detail or None,
+        note=detail.get("reason"),
+    )
+    audit(
+        f"item.{action}",
+        user_id=user_id,
+        commune_id=item.commune_id,
+        object_type="item",
+        object_id=item.id,
+        detail=detail or None,
+    )
 
 
 def _mark_sorted(item: Item, user_id: int | None) -> None:
@@ -77,9 +89,13 @@ def set_legal_type(item: Item, legal_type: str, *, user_id: int | None) -> None:
     on_agenda = db.session.scalar(select(AgendaEntry.id).where(AgendaEntry.item_id == item.id))
     if legal_type == "denunciation" and on_agenda:
         # A denunciation is never discussed in public: take it off the agenda first.
-        raise ValidationError(_l("Ý kiến đang có trong chương trình đối thoại; hãy rút ra "
-                                 "trước khi chuyển thành đơn tố cáo."),
-                              code="denunciation_on_agenda")
+        raise ValidationError(
+            _l(
+                "Ý kiến đang có trong chương trình đối thoại; hãy rút ra "
+                "trước khi chuyển thành đơn tố cáo."
+            ),
+            code="denunciation_on_agenda",
+        )
     before = item.legal_type
     item.legal_type = legal_type
     _log(item, "legal_type", user_id, before=before, after=legal_type)
@@ -95,8 +111,9 @@ def assign_to_dialogue(item: Item, dialogue_id: int, *, user_id: int | None) -> 
     if dialogue is None or dialogue.commune_id != item.commune_id:
         raise NotFound(_l("Không tìm thấy buổi đối thoại này."), code="unknown_dialogue")
     if dialogue.status != "planned":
-        raise ValidationError(_l("Buổi đối thoại này không còn nhận ý kiến."),
-                              code="dialogue_closed")
+        raise ValidationError(
+            _l("Buổi đối thoại này không còn nhận ý kiến."), code="dialogue_closed"
+        )
     entry = agenda.assign_item(dialogue, item, user_id=user_id)
     _log(item, "dialogue", user_id, after=dialogue.id)
     return entry
@@ -119,10 +136,15 @@ def mark_duplicate(item: Item, kept: Item, *, user_id: int | None) -> None:
     _log(item, "merged", user_id, into=kept.id)
     if item.contact_phone:
         with in_language(language_of(item.contact_phone)):
-            body = _("Ý kiến mã %(code)s trùng với ý kiến mã %(kept)s, được xử lý chung. "
-                     "Tra cứu: TT %(kept)s", code=item.tracking_code, kept=kept.tracking_code)
-        queue_sms(item.contact_phone, body, kind="merged", commune_id=item.commune_id,
-                  item_id=item.id)
+            body = _(
+                "Ý kiến mã %(code)s trùng với ý kiến mã %(kept)s, được xử lý chung. "
+                "Tra cứu: TT %(kept)s",
+                code=item.tracking_code,
+                kept=kept.tracking_code,
+            )
+        queue_sms(
+            item.contact_phone, body, kind="merged", commune_id=item.commune_id, item_id=item.id
+        )
 
 
 def reject(item: Item, reason: str, *, user_id: int | None) -> None:
@@ -147,8 +169,14 @@ def set_status(item: Item, status: str, *, user_id: int | None, note: str | None
     before = item.status
     note = collapse_spaces(nfc(note))[:MAX_REASON_LENGTH] if note else None
     change_status(item, status, actor="user", user_id=user_id, note=note)
-    audit("item.status", user_id=user_id, commune_id=item.commune_id, object_type="item",
-          object_id=item.id, detail={"before": before, "after": status})
+    audit(
+        "item.status",
+        user_id=user_id,
+        commune_id=item.commune_id,
+        object_type="item",
+        object_id=item.id,
+        detail={"before": before, "after": status},
+    )
     tell_residents(item, note)  # rejected, forwarded, escalated: the resident hears of it
 
 
@@ -212,8 +240,9 @@ def preview_reply(item: Item, body: str) -> ReplyPreview:
     segments = count_segments(sent)
     recipients = len(reply_recipients(item))
     price = int(current_app.config["SMS_PRICE_PER_PART"])
-    return ReplyPreview(sent, segments.encoding, segments.parts, recipients,
-                        segments.parts * recipients * price)
+    return ReplyPreview(
+        sent, segments.encoding, segments.parts, recipients, segments.parts * recipients * price
+    )
 
 
 def reply_by_sms(item: Item, body: str, *, user_id: int | None) -> int:
@@ -241,8 +270,9 @@ def _valid_reply(body: str) -> str:
 
 def merged_items(item: Item) -> list[Item]:
     """The items merged into this one (its duplicates), oldest first."""
-    return list(db.session.scalars(
-        select(Item).where(Item.duplicate_of_id == item.id).order_by(Item.id)))
+    return list(
+        db.session.scalars(select(Item).where(Item.duplicate_of_id == item.id).order_by(Item.id))
+    )
 
 
 def raised_count(item: Item) -> int:
@@ -254,12 +284,19 @@ def raised_count(item: Item) -> int:
 def suggested_duplicates(item: Item, limit: int = 5) -> list[tuple[Item, float]]:
     """Items of the same commune and hamlet from the last 90 days with similar folded text."""
     since = (item.created_at or utcnow()) - timedelta(days=DUPLICATE_LOOKBACK_DAYS)
-    same_hamlet = (Item.hamlet_id.is_(None) if item.hamlet_id is None
-                   else Item.hamlet_id == item.hamlet_id)
+    same_hamlet = (
+        Item.hamlet_id.is_(None) if item.hamlet_id is None else Item.hamlet_id == item.hamlet_id
+    )
     candidates = db.session.scalars(
-        select(Item).where(
-            Item.commune_id == item.commune_id, Item.id != item.id, same_hamlet,
-            Item.created_at >= since, Item.status.notin_(("rejected", "duplicate")),
-        ).order_by(Item.created_at.desc()).limit(500)
+        select(Item)
+        .where(
+            Item.commune_id == item.commune_id,
+            Item.id != item.id,
+            same_hamlet,
+            Item.created_at >= since,
+            Item.status.notin_(("rejected", "duplicate")),
+        )
+        .order_by(Item.created_at.desc())
+        .limit(500)
     )
     return most_similar(item, candidates)[:limit]

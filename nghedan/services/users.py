@@ -14,8 +14,15 @@ from nghedan.models.people import ROLES
 MIN_PASSWORD_LENGTH = 8
 
 
-def create_user(*, username: str, password: str, role: str, commune_id: int | None = None,
-                full_name: str = "", supervised_commune_ids: tuple[int, ...] = ()) -> User:
+def create_user(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    commune_id: int | None = None,
+    full_name: str = "",
+    supervised_commune_ids: tuple[int, ...] = (),
+) -> User:
     """A new user; supervisors get the communes they oversee, others one commune."""
     username = (username or "").strip().lower()
     if not username:
@@ -26,8 +33,13 @@ def create_user(*, username: str, password: str, role: str, commune_id: int | No
         raise ValidationError(_l("Tên đăng nhập đã có."), code="username_taken")
     if role != "supervisor" and db.session.get(Commune, commune_id or 0) is None:
         raise ValidationError(_l("Cần chọn xã, phường cho người dùng."), code="unknown_commune")
-    user = User(username=username, role=role, commune_id=commune_id, full_name=full_name,
-                password_hash=_hash(password))
+    user = User(
+        username=username,
+        role=role,
+        commune_id=commune_id,
+        full_name=full_name,
+        password_hash=_hash(password),
+    )
     if supervised_commune_ids:
         user.supervised_communes = list(
             db.session.scalars(select(Commune).where(Commune.id.in_(supervised_commune_ids)))

@@ -37,19 +37,44 @@ def world(app) -> World:
     with app.app_context():
         ours = make_commune("Tân Thạnh", code="tan-thanh")
         other = make_commune("Mỹ Hòa", hamlets=("Ấp Một",), code="my-hoa")
-        for username, role, commune in (("admin1", "admin", ours), ("officer1", "officer", ours),
-                                        ("admin2", "admin", other)):
-            _db.session.add(User(username=username, role=role, commune_id=commune.id,
-                                 full_name=username.title(), password_hash=password_hash()))
-        _db.session.add(User(username="super1", role="supervisor", password_hash=password_hash(),
-                             supervised_communes=[ours]))
-        item = make_item(ours, "Đường ấp Tân Phú bị ngập nước, xe không đi được.",
-                         contact_phone="0912345678", contact_name="Nguyễn Văn An",
-                         channel="sms", hamlet_id=ours.hamlets[0].id)
-        other_item = make_item(other, "Đất đai bị lấn chiếm ở ấp Một.",
-                               contact_phone="0987654321")
-        secret = make_item(ours, "Tố cáo cán bộ địa chính nhận tiền.", legal_type="denunciation",
-                           contact_phone="0901234567", contact_name="Người Tố Cáo")
+        for username, role, commune in (
+            ("admin1", "admin", ours),
+            ("officer1", "officer", ours),
+            ("admin2", "admin", other),
+        ):
+            _db.session.add(
+                User(
+                    username=username,
+                    role=role,
+                    commune_id=commune.id,
+                    full_name=username.title(),
+                    password_hash=password_hash(),
+                )
+            )
+        _db.session.add(
+            User(
+                username="super1",
+                role="supervisor",
+                password_hash=password_hash(),
+                supervised_communes=[ours],
+            )
+        )
+        item = make_item(
+            ours,
+            "Đường ấp Tân Phú bị ngập nước, xe không đi được.",
+            contact_phone="0912345678",
+            contact_name="Nguyễn Văn An",
+            channel="sms",
+            hamlet_id=ours.hamlets[0].id,
+        )
+        other_item = make_item(other, "Đất đai bị lấn chiếm ở ấp Một.", contact_phone="0987654321")
+        secret = make_item(
+            ours,
+            "Tố cáo cán bộ địa chính nhận tiền.",
+            legal_type="denunciation",
+            contact_phone="0901234567",
+            contact_name="Người Tố Cáo",
+        )
         _db.session.commit()
         return World(ours.id, other.id, item.id, other_item.id, secret.id)
 
@@ -58,8 +83,9 @@ def login(client, username: str, password: str = PASSWORD, next_url: str | None 
     """Log in through the real form (CSRF included); returns the POST's response."""
     url = "/admin/login" + (f"?next={next_url}" if next_url else "")
     page = client.get(url).get_data(as_text=True)
-    return client.post(url, data={"username": username, "password": password,
-                                  "csrf_token": csrf_token(page)})
+    return client.post(
+        url, data={"username": username, "password": password, "csrf_token": csrf_token(page)}
+    )
 
 
 @pytest.fixture

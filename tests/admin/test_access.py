@@ -54,11 +54,14 @@ def test_unknown_user_gets_the_same_answer(client, world):
     assert "không đúng" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/admin/users", "/admin/users"),
-    ("https://evil.example/", "/admin/items"),
-    ("//evil.example/x", "/admin/items"),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/admin/users", "/admin/users"),
+        ("https://evil.example/", "/admin/items"),
+        ("//evil.example/x", "/admin/items"),
+    ],
+)
 def test_next_only_goes_to_our_own_paths(client, world, target, expected):
     response = login(client, "admin1", next_url=target)
     assert response.headers["Location"] == expected
@@ -73,8 +76,11 @@ def test_account_is_throttled_after_repeated_failures(client, app, world):
     # Another account from another address is not affected.
     other = app.test_client()
     page = other.get("/admin/login").get_data(as_text=True)
-    response = other.post("/admin/login", environ_base={"REMOTE_ADDR": "10.0.0.9"}, data={
-        "username": "admin1", "password": "mat-khau-dai-123", "csrf_token": csrf_token(page)})
+    response = other.post(
+        "/admin/login",
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        data={"username": "admin1", "password": "mat-khau-dai-123", "csrf_token": csrf_token(page)},
+    )
     assert response.status_code == 302
 
 
@@ -149,11 +155,20 @@ USER_URLS = [
     ("POST", "/admin/users/{user}/password"),
     ("POST", "/admin/users/{user}/active"),
 ]
-LIST_URLS = [("GET", "/admin/"), ("GET", "/admin/items"), ("GET", "/admin/items.csv"),
-             ("POST", "/admin/items/bulk"), ("GET", "/admin/users"), ("POST", "/admin/users"),
-             ("GET", "/admin/items/new"), ("POST", "/admin/items/new"),
-             ("GET", "/admin/follow-up/officers"),
-             ("POST", "/admin/logout"), ("GET", "/admin/password"), ("POST", "/admin/password")]
+LIST_URLS = [
+    ("GET", "/admin/"),
+    ("GET", "/admin/items"),
+    ("GET", "/admin/items.csv"),
+    ("POST", "/admin/items/bulk"),
+    ("GET", "/admin/users"),
+    ("POST", "/admin/users"),
+    ("GET", "/admin/items/new"),
+    ("POST", "/admin/items/new"),
+    ("GET", "/admin/follow-up/officers"),
+    ("POST", "/admin/logout"),
+    ("GET", "/admin/password"),
+    ("POST", "/admin/password"),
+]
 ALL_URLS = ITEM_URLS + USER_URLS + LIST_URLS
 
 
@@ -164,8 +179,14 @@ def _fill(template, world, app):
 
 
 def test_the_url_table_covers_every_route_of_this_area(app):
-    mine = {"admin.auth", "admin.inbox", "admin.item_page", "admin.item_followup",
-            "admin.intake", "admin.users"}
+    mine = {
+        "admin.auth",
+        "admin.inbox",
+        "admin.item_page",
+        "admin.item_followup",
+        "admin.intake",
+        "admin.users",
+    }
     rules = {
         re.sub(r"<int:\w+>", "X", rule.rule)
         for rule in app.url_map.iter_rules()
@@ -179,8 +200,10 @@ def test_every_admin_url_sends_anonymous_users_to_login(client, app, world):
     token = csrf_token(client.get("/admin/login").get_data(as_text=True))
     paths = {(m, _fill(p, world, app)) for m, p in ALL_URLS}
     for rule in app.url_map.iter_rules():  # other areas' admin pages too
-        if rule.endpoint.startswith("admin.") and rule.endpoint not in ("admin.login",
-                                                                        "admin.static"):
+        if rule.endpoint.startswith("admin.") and rule.endpoint not in (
+            "admin.login",
+            "admin.static",
+        ):
             path = re.sub(r"<(?:int:)?\w+>", "1", rule.rule)
             for method in rule.methods & {"GET", "POST"}:
                 paths.add((method, path))
@@ -201,12 +224,22 @@ def test_another_communes_admin_gets_404_on_our_rows(as_user, app, world):
     token = page_csrf(client)
     for method, template in ITEM_URLS + USER_URLS:
         path = _fill(template, world, app)
-        response = client.open(path, method=method, data={"csrf_token": token, "other": 1,
-                                                           "body": "x", "role": "admin",
-                                                           "password": "mat-khau-dai-9"})
+        response = client.open(
+            path,
+            method=method,
+            data={
+                "csrf_token": token,
+                "other": 1,
+                "body": "x",
+                "role": "admin",
+                "password": "mat-khau-dai-9",
+            },
+        )
         assert response.status_code == 404, (method, path, response.status_code)
-    bulk = client.post("/admin/items/bulk", data={"csrf_token": token, "ids": world.item_id,
-                                                  "action": "reject", "reject": "spam"})
+    bulk = client.post(
+        "/admin/items/bulk",
+        data={"csrf_token": token, "ids": world.item_id, "action": "reject", "reject": "spam"},
+    )
     assert bulk.status_code == 404
 
 
@@ -215,8 +248,13 @@ def test_another_communes_lists_never_show_our_items(as_user, app, world):
     with app.app_context():
         ours = _db.session.get(Item, world.item_id).tracking_code
         theirs = _db.session.get(Item, world.other_item_id).tracking_code
-    for path in ("/admin/items", "/admin/items.csv", "/admin/items?q=ngap",
-                 f"/admin/items?commune={world.commune_id}", "/admin/users"):
+    for path in (
+        "/admin/items",
+        "/admin/items.csv",
+        "/admin/items?q=ngap",
+        f"/admin/items?commune={world.commune_id}",
+        "/admin/users",
+    ):
         body = client.get(path).get_data(as_text=True)
         assert ours not in body and "officer1" not in body, path
     assert theirs in client.get("/admin/items").get_data(as_text=True)
@@ -227,8 +265,9 @@ def test_officer_may_not_manage_users(as_user, app, world):
     token = page_csrf(client)
     assert client.get("/admin/users").status_code == 403
     for method, template in USER_URLS:
-        response = client.open(_fill(template, world, app), method=method,
-                               data={"csrf_token": token})
+        response = client.open(
+            _fill(template, world, app), method=method, data={"csrf_token": token}
+        )
         assert response.status_code == 403
 
 
@@ -266,8 +305,10 @@ def test_the_nav_links_every_area_that_exists(as_user, app):
 
 def _change_own_password(client, current, new, confirm=None):
     token = page_csrf(client, "/admin/password")
-    return client.post("/admin/password", data={"csrf_token": token, "current": current,
-                                                "password": new, "confirm": confirm or new})
+    return client.post(
+        "/admin/password",
+        data={"csrf_token": token, "current": current, "password": new, "confirm": confirm or new},
+    )
 
 
 @pytest.mark.parametrize("username", ["officer1", "super1"])
@@ -291,19 +332,24 @@ def test_own_password_change_keeps_this_session_and_ends_the_others(app, world, 
 # People and places, kiosks, SMS log: {officer}, {hamlet}, {kiosk}, {message} are rows of
 # our commune (Tân Thạnh). The last element says who may use the URL.
 PEOPLE_URLS = [
-    ("GET", "/admin/officers", "all"), ("POST", "/admin/officers", "admin"),
-    ("GET", "/admin/officers/{officer}", "admin"), ("POST", "/admin/officers/{officer}", "admin"),
+    ("GET", "/admin/officers", "all"),
+    ("POST", "/admin/officers", "admin"),
+    ("GET", "/admin/officers/{officer}", "admin"),
+    ("POST", "/admin/officers/{officer}", "admin"),
     ("GET", "/admin/officers/{officer}/photo", "all"),
     ("POST", "/admin/officers/{officer}/photo", "admin"),
     ("POST", "/admin/officers/{officer}/deactivate", "admin"),
-    ("GET", "/admin/commune", "all"), ("POST", "/admin/commune/settings", "admin"),
+    ("GET", "/admin/commune", "all"),
+    ("POST", "/admin/commune/settings", "admin"),
     ("POST", "/admin/commune/hamlets", "admin"),
     ("POST", "/admin/commune/hamlets/{hamlet}", "admin"),
     ("POST", "/admin/commune/hamlets/{hamlet}/active", "admin"),
-    ("GET", "/admin/kiosks", "all"), ("POST", "/admin/kiosks", "admin"),
+    ("GET", "/admin/kiosks", "all"),
+    ("POST", "/admin/kiosks", "admin"),
     ("POST", "/admin/kiosks/{kiosk}/renew", "admin"),
     ("POST", "/admin/kiosks/{kiosk}/revoke", "admin"),
-    ("GET", "/admin/sms", "all"), ("POST", "/admin/sms/{message}/resend", "staff"),
+    ("GET", "/admin/sms", "all"),
+    ("POST", "/admin/sms/{message}/resend", "staff"),
 ]
 
 
@@ -316,8 +362,14 @@ def our_rows(app, world):
     with app.app_context():
         commune = _db.session.get(Commune, world.commune_id)
         kiosk = Kiosk(commune_id=commune.id, name="Quầy một cửa")
-        message = Message(direction="out", channel="twilio", phone="+84912345678", body="x",
-                          status="failed", commune_id=commune.id)
+        message = Message(
+            direction="out",
+            channel="twilio",
+            phone="+84912345678",
+            body="x",
+            status="failed",
+            commune_id=commune.id,
+        )
         _db.session.add_all([kiosk, message])
         ids = {"officer": make_officer(commune).id, "hamlet": commune.hamlets[0].id}
         _db.session.flush()
@@ -357,8 +409,7 @@ def test_another_communes_admin_gets_404_on_our_people_rows(as_user, our_rows):
             assert response.status_code == 404, (method, path, response.status_code)
 
 
-@pytest.mark.parametrize("username, allowed", [("officer1", {"all", "staff"}),
-                                               ("super1", {"all"})])
+@pytest.mark.parametrize("username, allowed", [("officer1", {"all", "staff"}), ("super1", {"all"})])
 def test_officers_and_supervisors_on_people_pages(as_user, our_rows, username, allowed):
     client = as_user(username)
     token = page_csrf(client)

@@ -6,24 +6,50 @@ from tests.admin.conftest import login
 
 
 def test_created_user_logs_in_and_a_new_password_ends_their_sessions(runner, app, world):
-    result = runner.invoke(args=["user", "create", "--username", "Hoa", "--role", "officer",
-                                 "--commune", "tan-thanh", "--password-stdin"],
-                           input="mat-khau-cua-hoa\n")
+    result = runner.invoke(
+        args=[
+            "user",
+            "create",
+            "--username",
+            "Hoa",
+            "--role",
+            "officer",
+            "--commune",
+            "tan-thanh",
+            "--password-stdin",
+        ],
+        input="mat-khau-cua-hoa\n",
+    )
     assert result.exit_code == 0, result.output
     client = app.test_client()
     assert login(client, "hoa", "mat-khau-cua-hoa").status_code == 302
     assert client.get("/admin/items").status_code == 200
-    result = runner.invoke(args=["user", "set-password", "--username", "hoa",
-                                 "--password-stdin"], input="mat-khau-moi-cua-hoa\n")
+    result = runner.invoke(
+        args=["user", "set-password", "--username", "hoa", "--password-stdin"],
+        input="mat-khau-moi-cua-hoa\n",
+    )
     assert result.exit_code == 0, result.output
     assert client.get("/admin/items").status_code == 302
     assert login(client, "hoa", "mat-khau-moi-cua-hoa").status_code == 302
 
 
 def test_supervisor_created_for_two_communes_sees_both(runner, app, world):
-    result = runner.invoke(args=["user", "create", "--username", "tinh", "--role", "supervisor",
-                                 "--supervises", "tan-thanh", "--supervises", "my-hoa",
-                                 "--password-stdin"], input="mat-khau-giam-sat\n")
+    result = runner.invoke(
+        args=[
+            "user",
+            "create",
+            "--username",
+            "tinh",
+            "--role",
+            "supervisor",
+            "--supervises",
+            "tan-thanh",
+            "--supervises",
+            "my-hoa",
+            "--password-stdin",
+        ],
+        input="mat-khau-giam-sat\n",
+    )
     assert result.exit_code == 0, result.output
     client = app.test_client()
     login(client, "tinh", "mat-khau-giam-sat")
@@ -36,9 +62,22 @@ def test_supervisor_created_for_two_communes_sees_both(runner, app, world):
 
 
 def test_hamlets_are_offered_once_one_commune_is_chosen(runner, app, world):
-    runner.invoke(args=["user", "create", "--username", "tinh", "--role", "supervisor",
-                        "--supervises", "tan-thanh", "--supervises", "my-hoa",
-                        "--password-stdin"], input="mat-khau-giam-sat\n")
+    runner.invoke(
+        args=[
+            "user",
+            "create",
+            "--username",
+            "tinh",
+            "--role",
+            "supervisor",
+            "--supervises",
+            "tan-thanh",
+            "--supervises",
+            "my-hoa",
+            "--password-stdin",
+        ],
+        input="mat-khau-giam-sat\n",
+    )
     client = app.test_client()
     login(client, "tinh", "mat-khau-giam-sat")
     assert 'name="hamlet"' not in client.get("/admin/items").get_data(as_text=True)

@@ -19,15 +19,32 @@ def _add(runner, *args):
 
 
 def test_the_cli_adds_a_commune_with_its_hamlets(app, runner, world):
-    result = _add(runner, "--code", "vinh-loi", "--name", "Vĩnh Lợi", "--province", "Bạc Liêu",
-                  "--sms-number", "0291 380 0777", "--hamlet", "Ấp Một", "--hamlet", "Ấp Hai",
-                  "--hamlet-kind", "ap")
+    result = _add(
+        runner,
+        "--code",
+        "vinh-loi",
+        "--name",
+        "Vĩnh Lợi",
+        "--province",
+        "Bạc Liêu",
+        "--sms-number",
+        "0291 380 0777",
+        "--hamlet",
+        "Ấp Một",
+        "--hamlet",
+        "Ấp Hai",
+        "--hamlet-kind",
+        "ap",
+    )
     assert result.exit_code == 0, result.output
     assert "vinh-loi added with 2 hamlets" in result.output
     with app.app_context():
         commune = _db.session.scalar(select(Commune).where(Commune.code == "vinh-loi"))
         assert (commune.name, commune.province, commune.sms_number) == (
-            "Vĩnh Lợi", "Bạc Liêu", "+842913800777")
+            "Vĩnh Lợi",
+            "Bạc Liêu",
+            "+842913800777",
+        )
         assert sorted(h.name for h in commune.hamlets) == ["Ấp Hai", "Ấp Một"]
 
 
@@ -35,8 +52,9 @@ def test_the_cli_refuses_a_taken_code_a_bad_code_and_a_taken_number(app, runner,
     assert _add(runner, "--code", "tan-thanh", "--name", "X").exit_code != 0
     bad = _add(runner, "--code", "Tân Thạnh!", "--name", "X")
     assert bad.exit_code != 0 and "tan-thanh" in bad.output
-    assert _add(runner, "--code", "a1", "--name", "A", "--sms-number", "0291 380 0111"
-                ).exit_code == 0
+    assert (
+        _add(runner, "--code", "a1", "--name", "A", "--sms-number", "0291 380 0111").exit_code == 0
+    )
     taken = _add(runner, "--code", "a2", "--name", "B", "--sms-number", "02913800111")
     assert taken.exit_code != 0
     with app.app_context():
@@ -62,8 +80,15 @@ def test_a_deployment_admin_adds_a_commune_on_the_page(app, world):
     app.config["DEPLOYMENT_ADMINS"] = ["admin1"]
     client = _admin(app)
     token = csrf_token(client.get("/admin/communes").get_data(as_text=True))
-    form = {"code": "long-dien", "name": "Long Điền", "kind": "xa", "province": "Bạc Liêu",
-            "sms_number": "", "hamlets": "Ấp Một\r\n\r\nẤp Hai\r\n", "hamlet_kind": "ap"}
+    form = {
+        "code": "long-dien",
+        "name": "Long Điền",
+        "kind": "xa",
+        "province": "Bạc Liêu",
+        "sms_number": "",
+        "hamlets": "Ấp Một\r\n\r\nẤp Hai\r\n",
+        "hamlet_kind": "ap",
+    }
     assert client.post("/admin/communes", data=form).status_code == 400  # no CSRF token
     response = client.post("/admin/communes", data={**form, "csrf_token": token})
     assert response.status_code == 302
@@ -74,20 +99,48 @@ def test_a_deployment_admin_adds_a_commune_on_the_page(app, world):
     with app.app_context():
         commune = _db.session.scalar(select(Commune).where(Commune.code == "long-dien"))
         assert len(commune.hamlets) == 2
-        assert _db.session.scalar(select(AuditEvent).where(
-            AuditEvent.action == "commune.added")).object_id == commune.id
+        assert (
+            _db.session.scalar(
+                select(AuditEvent).where(AuditEvent.action == "commune.added")
+            ).object_id
+            == commune.id
+        )
 
 
 def test_two_communes_added_by_the_cli_stay_apart(app, runner, world):
-    assert _add(runner, "--code", "hoa-binh", "--name", "Hòa Bình", "--sms-number",
-                "0291 380 0888", "--hamlet", "Ấp Bắc").exit_code == 0
-    created = runner.invoke(args=["user", "create", "--username", "binh", "--role", "admin",
-                                  "--commune", "hoa-binh", "--password-stdin"],
-                            input=PASSWORD + "\n")
+    assert (
+        _add(
+            runner,
+            "--code",
+            "hoa-binh",
+            "--name",
+            "Hòa Bình",
+            "--sms-number",
+            "0291 380 0888",
+            "--hamlet",
+            "Ấp Bắc",
+        ).exit_code
+        == 0
+    )
+    created = runner.invoke(
+        args=[
+            "user",
+            "create",
+            "--username",
+            "binh",
+            "--role",
+            "admin",
+            "--commune",
+            "hoa-binh",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
     assert created.exit_code == 0, created.output
     with app.app_context():
-        handle_inbound(InboundSms("twilio", "+84912000111", "Cầu ấp Bắc bị gãy", "SMhb1",
-                                  "+842913800888"))
+        handle_inbound(
+            InboundSms("twilio", "+84912000111", "Cầu ấp Bắc bị gãy", "SMhb1", "+842913800888")
+        )
         _db.session.commit()
         theirs = _db.session.scalar(select(Item).where(Item.text == "Cầu ấp Bắc bị gãy"))
         assert theirs.commune.code == "hoa-binh"

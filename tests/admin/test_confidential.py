@@ -36,14 +36,27 @@ def texts(app, world):
         _db.session.get(Commune, world.commune_id).sms_number = OURS
         _db.session.get(Commune, world.other_commune_id).sms_number = THEIRS
         secret = _db.session.get(Item, world.denunciation_id)
-        ordinary = make_item(secret.commune, "Đèn đường ấp Tân Hòa bị hư.", channel="sms",
-                             contact_phone=SENDER)
-        added = Message(direction="in", channel="twilio", phone=SENDER, status="processed",
-                        body="Bổ sung: cán bộ nhận năm triệu", item_id=secret.id,
-                        commune_id=world.commune_id)
-        plain = Message(direction="in", channel="twilio", phone=SENDER, status="processed",
-                        body="Đèn đường ấp Tân Hòa bị hư.", item_id=ordinary.id,
-                        commune_id=world.commune_id)
+        ordinary = make_item(
+            secret.commune, "Đèn đường ấp Tân Hòa bị hư.", channel="sms", contact_phone=SENDER
+        )
+        added = Message(
+            direction="in",
+            channel="twilio",
+            phone=SENDER,
+            status="processed",
+            body="Bổ sung: cán bộ nhận năm triệu",
+            item_id=secret.id,
+            commune_id=world.commune_id,
+        )
+        plain = Message(
+            direction="in",
+            channel="twilio",
+            phone=SENDER,
+            status="processed",
+            body="Đèn đường ấp Tân Hòa bị hư.",
+            item_id=ordinary.id,
+            commune_id=world.commune_id,
+        )
         _db.session.add_all([added, plain])
         _db.session.commit()
         code = secret.tracking_code
@@ -52,8 +65,14 @@ def texts(app, world):
         handle_inbound(InboundSms("twilio", SENDER, "Tin gửi xã Mỹ Hòa", "SMtheirs1", THEIRS))
         _db.session.commit()
         lookup = _db.session.query(Message).filter_by(provider_id="SMlookup1").one()
-        return {"ordinary": ordinary.id, "added": added.id, "plain": plain.id,
-                "lookup": lookup.id, "code": code, "spaced": spaced}
+        return {
+            "ordinary": ordinary.id,
+            "added": added.id,
+            "plain": plain.id,
+            "lookup": lookup.id,
+            "code": code,
+            "spaced": spaced,
+        }
 
 
 def _row(page: str, message_id: int) -> str:
@@ -64,7 +83,8 @@ def _row(page: str, message_id: int) -> str:
 
 @pytest.mark.parametrize("username", ["officer1", "admin1"])
 def test_item_thread_leaves_out_texts_tied_to_a_denunciation_and_other_communes(
-        app, world, texts, username):
+    app, world, texts, username
+):
     page = _as(app, username).get(f"/admin/items/{texts['ordinary']}").get_data(as_text=True)
     assert SHOWN in page and "Đèn đường ấp Tân Hòa bị hư." in page
     assert "cán bộ nhận năm triệu" not in page  # joined to the denunciation
@@ -74,8 +94,9 @@ def test_item_thread_leaves_out_texts_tied_to_a_denunciation_and_other_communes(
 
 def test_the_other_communes_item_page_shows_none_of_our_texts(app, world, texts):
     with app.app_context():
-        theirs = make_item(_db.session.get(Commune, world.other_commune_id), "Cống bị tắc.",
-                           contact_phone=SENDER)
+        theirs = make_item(
+            _db.session.get(Commune, world.other_commune_id), "Cống bị tắc.", contact_phone=SENDER
+        )
         _db.session.commit()
         theirs_id = theirs.id
     page = _as(app, "admin2").get(f"/admin/items/{theirs_id}").get_data(as_text=True)
@@ -92,8 +113,7 @@ def test_the_audited_sender_page_shows_the_denunciations_texts_to_admins(app, wo
 
 
 @pytest.mark.parametrize("username", ["officer1", "admin1", "super1"])
-def test_sms_log_hides_the_phone_of_every_text_tied_to_a_denunciation(
-        app, world, texts, username):
+def test_sms_log_hides_the_phone_of_every_text_tied_to_a_denunciation(app, world, texts, username):
     page = _as(app, username).get("/admin/sms").get_data(as_text=True)
     for key in ("added", "lookup"):
         row = _row(page, texts[key])
@@ -104,9 +124,14 @@ def test_sms_log_hides_the_phone_of_every_text_tied_to_a_denunciation(
 
 def test_sms_log_hides_the_phone_of_an_outgoing_reply_about_a_denunciation(app, world, texts):
     with app.app_context():
-        reply = Message(direction="out", channel="android", phone=SENDER, status="sent",
-                        body=f"Mã {texts['code']}: đã tiếp nhận, đang xử lý.",
-                        commune_id=world.commune_id)
+        reply = Message(
+            direction="out",
+            channel="android",
+            phone=SENDER,
+            status="sent",
+            body=f"Mã {texts['code']}: đã tiếp nhận, đang xử lý.",
+            commune_id=world.commune_id,
+        )
         _db.session.add(reply)
         _db.session.commit()
         reply_id = reply.id
@@ -140,9 +165,15 @@ def test_a_reply_to_the_sender_of_a_merged_denunciation_is_tied_to_it(app, world
     with app.app_context():
         secret = _db.session.get(Item, world.denunciation_id)
         secret.duplicate_of_id = world.item_id
-        reply = Message(direction="out", channel="twilio", phone=SENDER, status="sent",
-                        body="Xã đã sửa xong đường ấp Tân Phú.", item_id=world.item_id,
-                        commune_id=world.commune_id)
+        reply = Message(
+            direction="out",
+            channel="twilio",
+            phone=SENDER,
+            status="sent",
+            body="Xã đã sửa xong đường ấp Tân Phú.",
+            item_id=world.item_id,
+            commune_id=world.commune_id,
+        )
         _db.session.add(reply)
         _db.session.commit()
         reply_id = reply.id

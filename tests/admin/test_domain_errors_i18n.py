@@ -14,16 +14,16 @@ from tests.factories import make_officer
 # Each refusal as (Vietnamese, English).
 LANGUAGES = {
     "officer": (
-        "Mã quầy này đã có cán bộ khác dùng.", "Another officer already uses this desk code."),
-    "kiosk": (
-        "Xã đã có màn hình tên này.", "The commune already has a screen with this name."),
-    "hamlet": (
-        "Xã đã có ấp, khóm tên này.", "The commune already has a hamlet with this name."),
-    "sms_number": (
-        "Số điện thoại nhận tin nhắn không hợp lệ.", "The SMS number is not valid."),
+        "Mã quầy này đã có cán bộ khác dùng.",
+        "Another officer already uses this desk code.",
+    ),
+    "kiosk": ("Xã đã có màn hình tên này.", "The commune already has a screen with this name."),
+    "hamlet": ("Xã đã có ấp, khóm tên này.", "The commune already has a hamlet with this name."),
+    "sms_number": ("Số điện thoại nhận tin nhắn không hợp lệ.", "The SMS number is not valid."),
     "answer": (
         f"Câu trả lời quá dài (tối đa {MAX_ANSWER_LENGTH} ký tự).",
-        f"The answer is too long (at most {MAX_ANSWER_LENGTH} characters)."),
+        f"The answer is too long (at most {MAX_ANSWER_LENGTH} characters).",
+    ),
 }
 
 
@@ -49,9 +49,16 @@ def test_a_refused_officer_is_flashed_in_the_users_language(as_user, app, world)
     client = as_user("admin1")
 
     def refuse():
-        response = client.post("/admin/officers", data={
-            "csrf_token": page_csrf(client, "/admin/officers"), "name": "Lê Văn Tâm",
-            "code": "7", "title": "", "desk": ""})
+        response = client.post(
+            "/admin/officers",
+            data={
+                "csrf_token": page_csrf(client, "/admin/officers"),
+                "name": "Lê Văn Tâm",
+                "code": "7",
+                "title": "",
+                "desk": "",
+            },
+        )
         return _text(response, 200)
 
     _in_both_languages(client, "officer", refuse)
@@ -61,9 +68,15 @@ def test_a_flash_after_a_redirect_keeps_the_language_of_the_request(as_user, wor
     client = as_user("admin1")
 
     def refuse():
-        response = client.post("/admin/commune/hamlets", data={
-            "csrf_token": page_csrf(client, "/admin/commune"), "name": "Ấp Tân Phú",
-            "kind": "ap"}, follow_redirects=True)
+        response = client.post(
+            "/admin/commune/hamlets",
+            data={
+                "csrf_token": page_csrf(client, "/admin/commune"),
+                "name": "Ấp Tân Phú",
+                "kind": "ap",
+            },
+            follow_redirects=True,
+        )
         return _text(response, 200)
 
     _in_both_languages(client, "hamlet", refuse)
@@ -73,29 +86,38 @@ def test_a_kiosk_name_refused_under_the_field(as_user, world):
     client = as_user("admin1")
 
     def add():
-        return client.post("/admin/kiosks", data={
-            "csrf_token": page_csrf(client, "/admin/kiosks"), "name": "Quầy một cửa"})
+        return client.post(
+            "/admin/kiosks",
+            data={"csrf_token": page_csrf(client, "/admin/kiosks"), "name": "Quầy một cửa"},
+        )
 
     add()
 
     def refuse():
         page = _text(add(), 400)
-        return page[page.index('id="new-kiosk"'):]  # the error stands in the form
+        return page[page.index('id="new-kiosk"') :]  # the error stands in the form
 
     _in_both_languages(client, "kiosk", refuse)
 
 
 def test_commune_settings_refused_under_the_field(as_user, world):
     client = as_user("admin1")
-    settings = {"name": "Tân Thạnh", "kind": "xa", "sms_number": "12345", "chairman_name": "",
-                "notice_signing_authority": "TM. ỦY BAN NHÂN DÂN",
-                "notice_signing_title": "CHỦ TỊCH", "rotation_days": "60"}
+    settings = {
+        "name": "Tân Thạnh",
+        "kind": "xa",
+        "sms_number": "12345",
+        "chairman_name": "",
+        "notice_signing_authority": "TM. ỦY BAN NHÂN DÂN",
+        "notice_signing_title": "CHỦ TỊCH",
+        "rotation_days": "60",
+    }
 
     def refuse():
         token = page_csrf(client, "/admin/commune")
-        page = _text(client.post("/admin/commune/settings",
-                                 data={**settings, "csrf_token": token}), 400)
-        return page[page.index('name="sms_number"'):]
+        page = _text(
+            client.post("/admin/commune/settings", data={**settings, "csrf_token": token}), 400
+        )
+        return page[page.index('name="sms_number"') :]
 
     _in_both_languages(client, "sms_number", refuse)
 
@@ -106,8 +128,10 @@ def test_the_meeting_autosave_answers_json_in_the_users_language(as_user, ours):
     base = f"/admin/dialogues/{dialogue_id}/meeting"
 
     def refuse():
-        response = client.post(f"{base}/items/{item_id}/answer", data={
-            "csrf_token": page_csrf(client, base), "answer": "x" * (MAX_ANSWER_LENGTH + 1)})
+        response = client.post(
+            f"{base}/items/{item_id}/answer",
+            data={"csrf_token": page_csrf(client, base), "answer": "x" * (MAX_ANSWER_LENGTH + 1)},
+        )
         assert response.status_code == 409 and response.get_json()["saved"] is False
         return response.get_json()["error"]
 

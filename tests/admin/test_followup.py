@@ -27,25 +27,27 @@ def _officers(app, world):
     with app.app_context():
         ours = _db.session.get(Commune, world.commune_id)
         theirs = _db.session.get(Commune, world.other_commune_id)
-        ids = (make_officer(ours, "01", "Trần Văn Việt", title="Công chức Địa chính").id,
-               make_officer(ours, "02", "Đỗ Thị Ánh").id,
-               make_officer(theirs, "01", "Lê Văn Lạ").id)
+        ids = (
+            make_officer(ours, "01", "Trần Văn Việt", title="Công chức Địa chính").id,
+            make_officer(ours, "02", "Đỗ Thị Ánh").id,
+            make_officer(theirs, "01", "Lê Văn Lạ").id,
+        )
         _db.session.commit()
         return ids
 
 
 def _post(client, world, path, data, **kw):
     token = page_csrf(client, f"/admin/items/{world.item_id}")
-    return client.post(f"/admin/items/{world.item_id}/{path}", data={"csrf_token": token, **data},
-                       **kw)
+    return client.post(
+        f"/admin/items/{world.item_id}/{path}", data={"csrf_token": token, **data}, **kw
+    )
 
 
 def _item(app, world) -> Item:
     return _db.session.get(Item, world.item_id)
 
 
-def test_responsible_is_picked_from_the_communes_officers_in_vietnamese_order(
-        as_user, app, world):
+def test_responsible_is_picked_from_the_communes_officers_in_vietnamese_order(as_user, app, world):
     viet, anh, stranger = _officers(app, world)
     client = as_user("officer1")
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
@@ -53,18 +55,23 @@ def test_responsible_is_picked_from_the_communes_officers_in_vietnamese_order(
     assert picker.index("Đỗ Thị Ánh") < picker.index("Trần Văn Việt")
     assert "Lê Văn Lạ" not in picker
     due = datetime.now(LOCAL_ZONE).date() + timedelta(days=10)
-    response = _post(client, world, "triage", {"responsible_officer": viet,
-                                               "due_date": fmt_date(due)})
+    response = _post(
+        client, world, "triage", {"responsible_officer": viet, "due_date": fmt_date(due)}
+    )
     assert response.status_code == 302
     with app.app_context():
         item = _item(app, world)
         assert (item.responsible_officer_id, item.responsible, item.due_date) == (
-            viet, "Trần Văn Việt", due)
+            viet,
+            "Trần Văn Việt",
+            due,
+        )
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
     assert "Trần Văn Việt · Công chức Địa chính" in page and fmt_date(due) in page
     # An officer of another commune can't be given the item; what was typed stays.
-    refused = _post(client, world, "triage", {"responsible_officer": stranger,
-                                              "note": "ghi chú đang gõ"})
+    refused = _post(
+        client, world, "triage", {"responsible_officer": stranger, "note": "ghi chú đang gõ"}
+    )
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert "Không tìm thấy cán bộ này" in text and 'value="ghi chú đang gõ"' in text
@@ -91,8 +98,12 @@ def test_moving_a_due_date_needs_a_reason_kept_in_the_history(as_user, app, worl
     assert "Cần ghi lý do gia hạn" in text and f'value="{fmt_date(later)}"' in text
     with app.app_context():
         assert _item(app, world).due_date == first
-    ok = _post(client, world, "triage", {"due_date": fmt_date(later),
-                                         "due_reason": "Chờ kinh phí của huyện"})
+    ok = _post(
+        client,
+        world,
+        "triage",
+        {"due_date": fmt_date(later), "due_reason": "Chờ kinh phí của huyện"},
+    )
     assert ok.status_code == 302
     with app.app_context():
         item = _item(app, world)
@@ -115,8 +126,10 @@ def test_an_impossible_date_is_refused_and_kept(as_user, world, typed):
 
 def test_progress_notes_go_into_the_history(as_user, app, world):
     client = as_user("officer1")
-    assert _post(client, world, "progress", {"progress": "Đã khảo sát hiện trường."}
-                 ).status_code == 302
+    assert (
+        _post(client, world, "progress", {"progress": "Đã khảo sát hiện trường."}).status_code
+        == 302
+    )
     assert _post(client, world, "progress", {"progress": "  "}).status_code == 422
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
     history = page.split('id="history"')[1]
@@ -127,10 +140,16 @@ def test_resolving_needs_what_was_done_and_keeps_the_evidence(as_user, app, worl
     client = as_user("officer1")
     empty = _post(client, world, "resolve", {"resolution": ""})
     assert empty.status_code == 422 and "Cần ghi việc đã làm" in empty.get_data(as_text=True)
-    done = _post(client, world, "resolve", {
-        "resolution": "Đã nạo vét cống, đường hết ngập.",
-        "evidence": (io.BytesIO(PNG), "cống sau khi nạo vét.png")},
-        content_type="multipart/form-data")
+    done = _post(
+        client,
+        world,
+        "resolve",
+        {
+            "resolution": "Đã nạo vét cống, đường hết ngập.",
+            "evidence": (io.BytesIO(PNG), "cống sau khi nạo vét.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert done.status_code == 302
     with app.app_context():
         item = _item(app, world)
@@ -138,7 +157,9 @@ def test_resolving_needs_what_was_done_and_keeps_the_evidence(as_user, app, worl
         assert item.status == "closed"
         assert item.completion_note == "Đã nạo vét cống, đường hết ngập."
         assert (attachment.content_type, attachment.file_name) == (
-            "image/png", "cống sau khi nạo vét.png")
+            "image/png",
+            "cống sau khi nạo vét.png",
+        )
         attachment_id = attachment.id
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
     assert "Đã nạo vét cống, đường hết ngập." in page and 'id="resolve"' not in page
@@ -152,16 +173,23 @@ def test_resolving_needs_what_was_done_and_keeps_the_evidence(as_user, app, worl
     assert other.get(f"/admin/items/{world.item_id}/evidence/{attachment_id}").status_code == 404
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("anh.png", b"<html><script>alert(1)</script></html>"),  # a page named like a photo
-    ("bien-ban.docx", b"PK\x03\x04 not really a zip"),
-    ("empty.jpg", b""),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("anh.png", b"<html><script>alert(1)</script></html>"),  # a page named like a photo
+        ("bien-ban.docx", b"PK\x03\x04 not really a zip"),
+        ("empty.jpg", b""),
+    ],
+)
 def test_evidence_is_checked_by_its_content(as_user, app, world, name, data):
     client = as_user("officer1")
-    refused = _post(client, world, "resolve", {
-        "resolution": "Đã xử lý xong.", "evidence": (io.BytesIO(data), name)},
-        content_type="multipart/form-data")
+    refused = _post(
+        client,
+        world,
+        "resolve",
+        {"resolution": "Đã xử lý xong.", "evidence": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert "Đã xử lý xong." in text  # what was typed stays
@@ -206,7 +234,9 @@ def test_figures_per_officer(db):
     followup.set_responsible(outside, officer_id=None, outside_body="Điện lực")
     loads = followup.per_officer([commune.id], today)
     assert [(load.officer.name, load.open, load.overdue, load.resolved) for load in loads] == [
-        ("Đỗ Thị Ánh", 0, 0, 1), ("Trần Văn Việt", 2, 1, 0)]
+        ("Đỗ Thị Ánh", 0, 0, 1),
+        ("Trần Văn Việt", 2, 1, 0),
+    ]
     with pytest.raises(ValidationError):
         followup.resolve(done, "again")
 
@@ -214,8 +244,7 @@ def test_figures_per_officer(db):
 def test_the_per_officer_page_shows_each_officers_figures(as_user, app, world):
     viet, anh, _stranger = _officers(app, world)
     client = as_user("officer1")
-    _post(client, world, "triage", {"responsible_officer": viet,
-                                    "due_date": "01/01/2020"})
+    _post(client, world, "triage", {"responsible_officer": viet, "due_date": "01/01/2020"})
     page = client.get("/admin/follow-up/officers").get_data(as_text=True)
     rows = page.split('id="officer-loads"')[1]
     assert "Trần Văn Việt" in rows and "Đỗ Thị Ánh" not in rows  # Ánh has no items
@@ -237,8 +266,10 @@ def test_an_officer_who_left_keeps_their_items_until_reassigned(as_user, app, wo
         _db.session.commit()
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
     assert f'<option value="{viet}" selected>Trần Văn Việt' in page
-    assert _post(client, world, "triage", {"responsible_officer": viet,
-                                           "note": "x"}).status_code == 302
+    assert (
+        _post(client, world, "triage", {"responsible_officer": viet, "note": "x"}).status_code
+        == 302
+    )
     with app.app_context():
         assert _item(app, world).responsible_officer_id == viet
         followup.set_responsible(_item(app, world), officer_id=anh, outside_body=None)

@@ -17,8 +17,11 @@ def _planned_dialogues(app, world, count=1):
     with app.app_context():
         ids = []
         for n in range(count):
-            dialogue = Dialogue(commune_id=world.commune_id, place="Nhà văn hóa ấp Tân Phú",
-                                starts_at=utcnow() + timedelta(days=7 + n))
+            dialogue = Dialogue(
+                commune_id=world.commune_id,
+                place="Nhà văn hóa ấp Tân Phú",
+                starts_at=utcnow() + timedelta(days=7 + n),
+            )
             _db.session.add(dialogue)
             _db.session.flush()
             ids.append(dialogue.id)
@@ -27,16 +30,25 @@ def _planned_dialogues(app, world, count=1):
 
 
 def _bulk_assign(client, dialogue_id, *item_ids):
-    return client.post("/admin/items/bulk", data={
-        "csrf_token": page_csrf(client), "action": "dialogue", "dialogue": dialogue_id,
-        "ids": list(item_ids)})
+    return client.post(
+        "/admin/items/bulk",
+        data={
+            "csrf_token": page_csrf(client),
+            "action": "dialogue",
+            "dialogue": dialogue_id,
+            "ids": list(item_ids),
+        },
+    )
 
 
 def test_a_complaint_assigned_from_the_inbox_is_flagged(as_user, app, world):
     [dialogue] = _planned_dialogues(app, world)
     with app.app_context():
-        complaint = make_item(_db.session.get(Commune, world.commune_id),
-                              "Khiếu nại quyết định thu hồi đất.", legal_type="complaint").id
+        complaint = make_item(
+            _db.session.get(Commune, world.commune_id),
+            "Khiếu nại quyết định thu hồi đất.",
+            legal_type="complaint",
+        ).id
         _db.session.commit()
     client = as_user("officer1")
     assert _bulk_assign(client, dialogue, complaint).status_code == 302
@@ -52,7 +64,8 @@ def test_a_denunciation_assigned_from_the_inbox_is_refused(as_user, app, world):
     response = _bulk_assign(client, dialogue, world.denunciation_id)
     assert response.status_code == 302
     assert "Đơn tố cáo không được đưa vào chương trình" in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+        response.headers["Location"]
+    ).get_data(as_text=True)
     with app.app_context():
         item = _db.session.get(Item, world.denunciation_id)
         assert item.dialogue_id is None and item.status == "new"

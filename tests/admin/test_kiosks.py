@@ -20,8 +20,9 @@ def _as(app, username):
 
 
 def _add(client, name="Quầy một cửa"):
-    return client.post("/admin/kiosks", data={"csrf_token": page_csrf(client, "/admin/kiosks"),
-                                              "name": name})
+    return client.post(
+        "/admin/kiosks", data={"csrf_token": page_csrf(client, "/admin/kiosks"), "name": name}
+    )
 
 
 def test_add_shows_the_enrollment_url_once_and_it_enrolls_a_browser(as_user, app, world):
@@ -30,7 +31,7 @@ def test_add_shows_the_enrollment_url_once_and_it_enrolls_a_browser(as_user, app
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     url = _ENROLL.search(page).group(1)
-    assert '<svg' in page and 'class="qr"' in page
+    assert "<svg" in page and 'class="qr"' in page
     token = url.rsplit("/", 1)[1]
     assert token not in client.get("/admin/kiosks").get_data(as_text=True)
     assert "Xã đã có màn hình tên này" in _add(client).get_data(as_text=True)
@@ -41,8 +42,10 @@ def test_add_shows_the_enrollment_url_once_and_it_enrolls_a_browser(as_user, app
     with app.app_context():
         kiosk = _db.session.scalar(select(Kiosk))
         assert kiosk.commune_id == world.commune_id and kiosk.is_active
-        assert _db.session.scalar(select(AuditEvent.action).where(
-            AuditEvent.object_type == "kiosk")) == "kiosk.created"
+        assert (
+            _db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "kiosk"))
+            == "kiosk.created"
+        )
 
 
 def test_renew_and_revoke(as_user, app, world):
@@ -51,8 +54,10 @@ def test_renew_and_revoke(as_user, app, world):
     with app.app_context():
         kiosk_id = _db.session.scalar(select(Kiosk.id))
     token = page_csrf(client, "/admin/kiosks")
-    assert client.post(f"/admin/kiosks/{kiosk_id}/revoke",
-                       data={"csrf_token": token}).status_code == 302
+    assert (
+        client.post(f"/admin/kiosks/{kiosk_id}/revoke", data={"csrf_token": token}).status_code
+        == 302
+    )
     assert "Đã thu hồi" in client.get("/admin/kiosks").get_data(as_text=True)
     assert app.test_client().get(f"/kiosk/enroll/{first}").status_code != 302
     renewed = client.post(f"/admin/kiosks/{kiosk_id}/renew", data={"csrf_token": token})
@@ -82,13 +87,19 @@ def test_only_the_communes_admin_changes_kiosks(app, world):
         client = _as(app, username)
         assert "Quầy một cửa" in client.get("/admin/kiosks").get_data(as_text=True)
         token = page_csrf(client, "/admin/kiosks")
-        assert client.post("/admin/kiosks", data={"csrf_token": token,
-                                                  "name": "Khác"}).status_code == 403
-        assert client.post(f"/admin/kiosks/{kiosk_id}/revoke",
-                           data={"csrf_token": token}).status_code == 403
+        assert (
+            client.post("/admin/kiosks", data={"csrf_token": token, "name": "Khác"}).status_code
+            == 403
+        )
+        assert (
+            client.post(f"/admin/kiosks/{kiosk_id}/revoke", data={"csrf_token": token}).status_code
+            == 403
+        )
     other = _as(app, "admin2")
     assert "Quầy một cửa" not in other.get("/admin/kiosks").get_data(as_text=True)
     token = page_csrf(other, "/admin/kiosks")
     for action in ("renew", "revoke"):
-        assert other.post(f"/admin/kiosks/{kiosk_id}/{action}",
-                          data={"csrf_token": token}).status_code == 404
+        assert (
+            other.post(f"/admin/kiosks/{kiosk_id}/{action}", data={"csrf_token": token}).status_code
+            == 404
+        )

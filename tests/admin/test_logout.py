@@ -20,8 +20,7 @@ def test_a_copied_session_cookie_no_longer_works_after_logout(app, world, userna
     thief = app.test_client()
     thief.set_cookie("session", copied)
     assert thief.get("/admin/items").status_code == 200  # the copy works while logged in
-    assert client.post("/admin/logout",
-                       data={"csrf_token": page_csrf(client)}).status_code == 302
+    assert client.post("/admin/logout", data={"csrf_token": page_csrf(client)}).status_code == 302
     response = thief.get("/admin/items")
     assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
     assert login(client, username).status_code == 302  # logging in again works

@@ -14,12 +14,26 @@ def test_praise_is_on_the_officers_page_and_not_an_item_to_triage(as_user, app, 
     with app.app_context():
         officer = make_officer(_db.session.get(Commune, world.commune_id), "07", "Đỗ Thị Ánh")
         items_before = _db.session.scalar(select(func.count(Item.id)))
-        praise = record_rating(officer_id=officer.id, score=1, channel="kiosk",
-                               comment="Chị Ánh hướng dẫn rất tận tình.")
-        fine = record_rating(officer_id=officer.id, score=2, channel="sms", phone="+84912000111",
-                             comment="Cảm ơn cán bộ")
-        complaint = record_rating(officer_id=officer.id, score=4, channel="sms",
-                                  phone="+84912000222", comment="Bắt chờ quá lâu")
+        praise = record_rating(
+            officer_id=officer.id,
+            score=1,
+            channel="kiosk",
+            comment="Chị Ánh hướng dẫn rất tận tình.",
+        )
+        fine = record_rating(
+            officer_id=officer.id,
+            score=2,
+            channel="sms",
+            phone="+84912000111",
+            comment="Cảm ơn cán bộ",
+        )
+        complaint = record_rating(
+            officer_id=officer.id,
+            score=4,
+            channel="sms",
+            phone="+84912000222",
+            comment="Bắt chờ quá lâu",
+        )
         _db.session.commit()
         assert praise.rating.item_id is None and fine.rating.item_id is None
         assert complaint.rating.item_id is not None

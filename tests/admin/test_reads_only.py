@@ -39,8 +39,11 @@ def app_config(database_url):
 
 
 def test_every_reads_only_view_is_covered_and_writes_nothing(app, as_user, world):
-    marked = {endpoint for endpoint, view in app.view_functions.items()
-              if getattr(view, "reads_only", False)}
+    marked = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if getattr(view, "reads_only", False)
+    }
     assert marked == set(URLS)
     client = as_user("admin1")
     with app.app_context():
@@ -79,13 +82,15 @@ def test_a_text_is_stored_while_a_report_is_still_reading(app, as_user, world, m
     monkeypatch.setattr(report_views.report_activity, "item_tally", slow_tally)
     answers = []
     page = threading.Thread(
-        target=lambda: answers.append(client.get("/admin/reports/activity").status_code))
+        target=lambda: answers.append(client.get("/admin/reports/activity").status_code)
+    )
     page.start()
     try:
         assert reading.wait(10)
         url = app.config["SQLALCHEMY_DATABASE_URI"]
-        other = create_engine(url, connect_args={"timeout": 0.5}
-                              if url.startswith("sqlite") else {})
+        other = create_engine(
+            url, connect_args={"timeout": 0.5} if url.startswith("sqlite") else {}
+        )
         with other.begin() as conn:  # another worker storing a text's contact meanwhile
             conn.execute(insert(Contact.__table__).values(phone="+84911000888"))
         other.dispose()

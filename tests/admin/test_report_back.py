@@ -15,22 +15,26 @@ def _open_items(commune):
     promised = triaged_item(commune, "Xin làm lại cầu tre ấp Tân Phú", hamlet=tan_phu)
     change_status(promised, "answered")
     promised.outcome = "commune_will_resolve"
-    forwarded = triaged_item(commune, "Xin cấp lại sổ đỏ bị mất", phone="0912000111",
-                             hamlet=tan_phu)
+    forwarded = triaged_item(
+        commune, "Xin cấp lại sổ đỏ bị mất", phone="0912000111", hamlet=tan_phu
+    )
     change_status(forwarded, "forwarded")
-    escalated = triaged_item(commune, "Xin nâng cấp tỉnh lộ qua ấp", phone="0912000222",
-                             hamlet=tan_phu)
+    escalated = triaged_item(
+        commune, "Xin nâng cấp tỉnh lộ qua ấp", phone="0912000222", hamlet=tan_phu
+    )
     change_status(escalated, "escalated")
     done = triaged_item(commune, "Xin lắp đèn đường", phone="0912000333", hamlet=tan_phu)
     change_status(done, "closed")
     explained = triaged_item(commune, "Hỏi giờ làm việc", phone="0912000444", hamlet=tan_phu)
     change_status(explained, "answered")
     explained.outcome = "explained"
-    elsewhere = triaged_item(commune, "Xin sửa đường ấp Tân Hòa", phone="0912000555",
-                             hamlet=tan_hoa)
+    elsewhere = triaged_item(
+        commune, "Xin sửa đường ấp Tân Hòa", phone="0912000555", hamlet=tan_hoa
+    )
     change_status(elsewhere, "escalated")
-    secret = triaged_item(commune, "Tố cáo cán bộ", phone="0912000666", hamlet=tan_phu,
-                          legal_type="denunciation")
+    secret = triaged_item(
+        commune, "Tố cáo cán bộ", phone="0912000666", hamlet=tan_phu, legal_type="denunciation"
+    )
     change_status(secret, "escalated")
     return promised, forwarded, escalated
 
@@ -44,7 +48,10 @@ def test_planning_puts_the_hamlets_open_items_on_the_agenda_to_report_back(db):
     assert [e.item for e in entries] == [promised, forwarded, escalated]
     # The items keep their status and earlier answer; they are not discussed again.
     assert (promised.status, forwarded.status, escalated.status) == (
-        "answered", "forwarded", "escalated")
+        "answered",
+        "forwarded",
+        "escalated",
+    )
     assert promised.dialogue_id is None and pending.status == "triaged"
     assert agenda.live_entries(dialogue) == [] and meeting_progress(dialogue) == (0, 0)
     assert [e.kind for e in promised.events][-1] == "report_back"

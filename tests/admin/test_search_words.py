@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from nghedan.request_args import MAX_ID
 from nghedan.services.search import MAX_SEARCH_WORDS, Cursor, search_words
 
-times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-                     timezones=st.just(UTC))
+times = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
 
 
 @given(times, st.integers(min_value=1, max_value=MAX_ID))  # ids are INTEGER columns

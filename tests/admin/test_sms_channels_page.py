@@ -15,20 +15,40 @@ from tests.admin.conftest import page_csrf
 def add_channels(app, world) -> dict[str, int]:
     with app.app_context():
         now = utcnow()
-        phone = SmsChannel(kind="android", name="Viettel văn phòng", commune_id=world.commune_id,
-                           phone_number="+84868000115", carrier="viettel", active=True,
-                           settings={}, last_ping_at=now - timedelta(minutes=3),
-                           ping_status="pass", ping_detail={"battery": 57},
-                           last_inbound_at=now - timedelta(minutes=20))
-        modem = SmsChannel(kind="gammu", name="Modem <VinaPhone>", commune_id=world.commune_id,
-                           carrier="vinaphone", active=True, settings={})
-        theirs = SmsChannel(kind="android", name="Mỹ Hòa MobiFone",
-                            commune_id=world.other_commune_id, active=True, settings={})
+        phone = SmsChannel(
+            kind="android",
+            name="Viettel văn phòng",
+            commune_id=world.commune_id,
+            phone_number="+84868000115",
+            carrier="viettel",
+            active=True,
+            settings={},
+            last_ping_at=now - timedelta(minutes=3),
+            ping_status="pass",
+            ping_detail={"battery": 57},
+            last_inbound_at=now - timedelta(minutes=20),
+        )
+        modem = SmsChannel(
+            kind="gammu",
+            name="Modem <VinaPhone>",
+            commune_id=world.commune_id,
+            carrier="vinaphone",
+            active=True,
+            settings={},
+        )
+        theirs = SmsChannel(
+            kind="android",
+            name="Mỹ Hòa MobiFone",
+            commune_id=world.other_commune_id,
+            active=True,
+            settings={},
+        )
         _db.session.add_all([phone, modem, theirs])
         _db.session.flush()
         for _ in range(3):
-            note_failure(modem.id, "gammu-io", "cannot write to /var/spool/gammu/outbox",
-                         counts_down=True)
+            note_failure(
+                modem.id, "gammu-io", "cannot write to /var/spool/gammu/outbox", counts_down=True
+            )
         _db.session.commit()
         return {"phone": phone.id, "modem": modem.id, "theirs": theirs.id}
 
@@ -52,8 +72,7 @@ def test_a_supervisor_sees_the_page_read_only(as_user, app, world):
     client = as_user("super1")
     assert client.get("/admin/sms-channels").status_code == 200
     token = page_csrf(client, "/admin/sms-channels")
-    response = client.post(f"/admin/sms-channels/{ids['phone']}/toggle",
-                           data={"csrf_token": token})
+    response = client.post(f"/admin/sms-channels/{ids['phone']}/toggle", data={"csrf_token": token})
     assert response.status_code == 403
 
 
@@ -67,8 +86,12 @@ def test_an_admin_turns_a_channel_off_and_on(as_user, app, world):
     assert "Đã tắt kênh Viettel văn phòng." in page
     with app.app_context():
         assert _db.session.get(SmsChannel, ids["phone"]).active is False
-        assert _db.session.scalar(select(AuditEvent.action).where(
-            AuditEvent.object_type == "sms_channel")) == "sms_channel.toggled"
+        assert (
+            _db.session.scalar(
+                select(AuditEvent.action).where(AuditEvent.object_type == "sms_channel")
+            )
+            == "sms_channel.toggled"
+        )
     assert client.post(url, data={}).status_code == 400  # no CSRF token
     other = f"/admin/sms-channels/{ids['theirs']}/toggle"
     assert client.post(other, data={"csrf_token": token}).status_code == 404

@@ -23,8 +23,13 @@ def _as(app, username):
 def _message(commune_id, body, **kw):
     kw.setdefault("direction", "out")
     kw.setdefault("status", "sent")
-    message = Message(channel=kw.pop("channel", "twilio"), phone=kw.pop("phone", "+84912345678"),
-                      body=body, commune_id=commune_id, **kw)
+    message = Message(
+        channel=kw.pop("channel", "twilio"),
+        phone=kw.pop("phone", "+84912345678"),
+        body=body,
+        commune_id=commune_id,
+        **kw,
+    )
     _db.session.add(message)
     _db.session.flush()
     return message.id
@@ -34,19 +39,37 @@ def _log(app, world):
     """A few texts of ours and one of the other commune."""
     with app.app_context():
         ids = {
-            "in": _message(world.commune_id, "Đường ngập nước", direction="in",
-                           status="processed", channel="android"),
-            "flood": _message(world.commune_id, "spam spam", direction="in", status="flagged",
-                              flagged=True, flag_reason="Quá nhiều tin từ một số"),
-            "failed": _message(world.commune_id, "Mã tra cứu của bạn: 12345678",
-                               status="failed", error_code="30003",
-                               error_message="Unreachable destination", kind="receipt",
-                               item_id=world.item_id),
-            "secret": _message(world.commune_id, "Đã nhận đơn", phone="+84901234567",
-                               item_id=world.denunciation_id),
+            "in": _message(
+                world.commune_id,
+                "Đường ngập nước",
+                direction="in",
+                status="processed",
+                channel="android",
+            ),
+            "flood": _message(
+                world.commune_id,
+                "spam spam",
+                direction="in",
+                status="flagged",
+                flagged=True,
+                flag_reason="Quá nhiều tin từ một số",
+            ),
+            "failed": _message(
+                world.commune_id,
+                "Mã tra cứu của bạn: 12345678",
+                status="failed",
+                error_code="30003",
+                error_message="Unreachable destination",
+                kind="receipt",
+                item_id=world.item_id,
+            ),
+            "secret": _message(
+                world.commune_id, "Đã nhận đơn", phone="+84901234567", item_id=world.denunciation_id
+            ),
             "theirs": _message(world.other_commune_id, "Tin của xã khác", phone="+84987654321"),
-            "old": _message(world.commune_id, "Tin cũ tháng trước",
-                            created_at=utcnow() - timedelta(days=40)),
+            "old": _message(
+                world.commune_id, "Tin cũ tháng trước", created_at=utcnow() - timedelta(days=40)
+            ),
         }
         _db.session.commit()
         return ids
@@ -100,8 +123,9 @@ def test_keyset_pages_have_no_gaps_or_repeats(as_user, app, world, monkeypatch):
     client = as_user("officer1")
 
     def shown(page):
-        return sorted((n for n in range(5) if f"Tin số {n}" in page),
-                      key=lambda n: page.index(f"Tin số {n}"))
+        return sorted(
+            (n for n in range(5) if f"Tin số {n}" in page), key=lambda n: page.index(f"Tin số {n}")
+        )
 
     def link(page, which):
         parts = page.split(f'id="page-{which}" href="')
@@ -124,32 +148,49 @@ def test_send_again_queues_a_copy_and_is_audited(as_user, app, world):
     token = page_csrf(client, "/admin/sms")
     response = client.post(f"/admin/sms/{ids['failed']}/resend", data={"csrf_token": token})
     assert response.status_code == 302
-    refused = client.post(f"/admin/sms/{ids['in']}/resend", data={"csrf_token": token},
-                          follow_redirects=True)
+    refused = client.post(
+        f"/admin/sms/{ids['in']}/resend", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "Chỉ gửi lại được" in refused.get_data(as_text=True)
     with app.app_context():
         copy = _db.session.scalar(select(Message).where(Message.status == "queued"))
         assert (copy.direction, copy.phone, copy.kind, copy.item_id, copy.commune_id) == (
-            "out", "+84912345678", "receipt", world.item_id, world.commune_id)
+            "out",
+            "+84912345678",
+            "receipt",
+            world.item_id,
+            world.commune_id,
+        )
         assert copy.body == "Mã tra cứu của bạn: 12345678"
         assert _db.session.get(Message, ids["failed"]).status == "failed"
         entry = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sms.resent"))
         assert entry.object_id == ids["failed"] and entry.detail == {"copy_id": copy.id}
         set_opt_out("+84912345678", True)
         _db.session.commit()
-    opted_out = client.post(f"/admin/sms/{ids['failed']}/resend", data={"csrf_token": token},
-                            follow_redirects=True)
+    opted_out = client.post(
+        f"/admin/sms/{ids['failed']}/resend", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "từ chối nhận tin" in opted_out.get_data(as_text=True)
 
 
 def test_send_again_is_not_for_supervisors_or_other_communes(app, world):
     ids = _log(app, world)
     supervisor = _as(app, "super1")
-    assert supervisor.post(f"/admin/sms/{ids['failed']}/resend", data={
-        "csrf_token": page_csrf(supervisor, "/admin/sms")}).status_code == 403
+    assert (
+        supervisor.post(
+            f"/admin/sms/{ids['failed']}/resend",
+            data={"csrf_token": page_csrf(supervisor, "/admin/sms")},
+        ).status_code
+        == 403
+    )
     other = _as(app, "admin2")
-    assert other.post(f"/admin/sms/{ids['failed']}/resend", data={
-        "csrf_token": page_csrf(other, "/admin/sms")}).status_code == 404
+    assert (
+        other.post(
+            f"/admin/sms/{ids['failed']}/resend",
+            data={"csrf_token": page_csrf(other, "/admin/sms")},
+        ).status_code
+        == 404
+    )
     with app.app_context():
         assert _db.session.scalar(select(Message.id).where(Message.status == "queued")) is None
 
@@ -158,8 +199,14 @@ def test_the_pipelines_flag_reasons_are_shown_in_the_officials_language(app, wor
     from sms_gateway.inbound import FLOOD
 
     with app.app_context():
-        _message(world.commune_id, "spam spam", direction="in", status="flagged",
-                 flagged=True, flag_reason=FLOOD)  # stored in Vietnamese, as the pipeline does
+        _message(
+            world.commune_id,
+            "spam spam",
+            direction="in",
+            status="flagged",
+            flagged=True,
+            flag_reason=FLOOD,
+        )  # stored in Vietnamese, as the pipeline does
         _db.session.commit()
     client = _as(app, "officer1")
     assert "quá nhiều tin nhắn từ một số" in client.get("/admin/sms").get_data(as_text=True)

@@ -23,9 +23,16 @@ def test_admin_lists_only_their_communes_users(as_user, world):
 
 def test_admin_creates_a_user_who_can_log_in(as_user, app, world):
     client = as_user("admin1")
-    response = client.post("/admin/users", data={
-        "csrf_token": page_csrf(client, "/admin/users"), "username": "Lan",
-        "full_name": "Nguyễn Thị Lan", "role": "officer", "password": "mat-khau-cua-lan"})
+    response = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": page_csrf(client, "/admin/users"),
+            "username": "Lan",
+            "full_name": "Nguyễn Thị Lan",
+            "role": "officer",
+            "password": "mat-khau-cua-lan",
+        },
+    )
     assert response.status_code == 302
     lan = _user(app, "lan")
     assert lan.role == "officer" and lan.commune_id == world.commune_id
@@ -37,11 +44,25 @@ def test_admin_creates_a_user_who_can_log_in(as_user, app, world):
 def test_admin_can_not_create_a_supervisor_or_a_duplicate(as_user, app, world):
     client = as_user("admin1")
     token = page_csrf(client, "/admin/users")
-    client.post("/admin/users", data={"csrf_token": token, "username": "sup", "role": "supervisor",
-                                      "password": "mat-khau-dai-1"})
-    page = client.post("/admin/users", data={"csrf_token": token, "username": "officer1",
-                                             "role": "officer", "password": "mat-khau-dai-1"},
-                       follow_redirects=True).get_data(as_text=True)
+    client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "sup",
+            "role": "supervisor",
+            "password": "mat-khau-dai-1",
+        },
+    )
+    page = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "officer1",
+            "role": "officer",
+            "password": "mat-khau-dai-1",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Tên đăng nhập đã có." in page
     with app.app_context():
         assert _db.session.scalar(select(User).where(User.username == "sup")) is None
@@ -55,8 +76,10 @@ def test_role_change_password_reset_and_deactivation(as_user, app, world):
     token = page_csrf(client, "/admin/users")
     client.post(f"/admin/users/{officer.id}/role", data={"csrf_token": token, "role": "admin"})
     assert _user(app, "officer1").role == "admin"
-    client.post(f"/admin/users/{officer.id}/password",
-                data={"csrf_token": token, "password": "mat-khau-moi-99"})
+    client.post(
+        f"/admin/users/{officer.id}/password",
+        data={"csrf_token": token, "password": "mat-khau-moi-99"},
+    )
     assert officer_client.get("/admin/items").status_code == 302  # logged out everywhere
     assert login(officer_client, "officer1", "mat-khau-moi-99").status_code == 302
     client.post(f"/admin/users/{officer.id}/active", data={"csrf_token": token})

@@ -12,8 +12,13 @@ from werkzeug.serving import make_server
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 VIEWPORTS = {
     "landscape": {"width": 1280, "height": 800},
@@ -74,13 +79,18 @@ class NetworkLog:
 def new_page(browser, request, viewport: str = "landscape", **context_options):
     """A touch-enabled page at a named viewport; outside requests are blocked and logged."""
     context_options.setdefault("locale", "vi-VN")  # a test may try another browser language
-    context = browser.new_context(has_touch=True, viewport=VIEWPORTS[viewport],
-                                  **context_options)
+    context = browser.new_context(has_touch=True, viewport=VIEWPORTS[viewport], **context_options)
     page = context.new_page()
     log = NetworkLog()
     log.attach(page)
-    context.route("**/*", lambda route: route.continue_()
-                  if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlsplit(route.request.url).hostname == "127.0.0.1"
+            else route.abort()
+        ),
+    )
     request.node._nghedan_pages = getattr(request.node, "_nghedan_pages", []) + [page]
     request.addfinalizer(context.close)
     return page, log

@@ -31,7 +31,8 @@ def _item(app, item_id):
 
 
 def test_due_date_in_dd_mm_yyyy_and_a_refused_form_keeps_what_was_typed(
-        live_server, page_factory, app, world):  # noqa: F811
+    live_server, page_factory, app, world
+):
     with app.app_context():
         make_officer(_db.session.get(Commune, world.commune_id), "03", "Trần Văn Việt")
         _db.session.commit()
@@ -68,7 +69,8 @@ def test_due_date_in_dd_mm_yyyy_and_a_refused_form_keeps_what_was_typed(
 
 
 def test_entry_form_keeps_what_was_typed_and_search_opens_a_code(
-        live_server, page_factory, app, world):  # noqa: F811
+    live_server, page_factory, app, world
+):
     page, _log = page_factory("landscape", locale="en-US")
     _log_in(page, live_server, "/admin/items")
     page.fill("input[name=from]", "01/01/2020")
@@ -90,8 +92,9 @@ def test_entry_form_keeps_what_was_typed_and_search_opens_a_code(
     page.click("#new-item button.primary")
     page.wait_for_selector(".flash-ok")
     with app.app_context():
-        code = _db.session.scalar(select(Item.tracking_code)
-                                  .where(Item.contact_name == "Phạm Thị Hoa"))
+        code = _db.session.scalar(
+            select(Item.tracking_code).where(Item.contact_name == "Phạm Thị Hoa")
+        )
     screenshot(page, "admin-entry-form-saved")
     page.goto(live_server + "/admin/items")
     page.fill("#q", f"{code[:4]} {code[4:]}")
@@ -101,15 +104,18 @@ def test_entry_form_keeps_what_was_typed_and_search_opens_a_code(
 
 
 def test_a_too_large_evidence_file_is_refused_before_the_typed_note_is_sent(
-        live_server, page_factory, app, world):  # noqa: F811
+    live_server, page_factory, app, world
+):
     app.config["ITEM_EVIDENCE_MAX_BYTES"] = 2048
     page, _log = page_factory("landscape")
     path = f"/admin/items/{world.item_id}"
     _log_in(page, live_server, path)
     page.fill("textarea[name=resolution]", "Đã nạo vét cống, đường hết ngập.")
     big = b"\x89PNG\r\n\x1a\n" + b"\x00" * 4096
-    page.set_input_files("input[name=evidence]", files=[
-        {"name": "anh-lon.png", "mimeType": "image/png", "buffer": big}])
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[{"name": "anh-lon.png", "mimeType": "image/png", "buffer": big}],
+    )
     message = page.eval_on_selector("input[name=evidence]", "f => f.validationMessage")
     assert "Tệp quá lớn (tối đa 2 KB)" in message
     page.click("#resolve button.primary")
@@ -119,8 +125,10 @@ def test_a_too_large_evidence_file_is_refused_before_the_typed_note_is_sent(
         assert _db.session.get(Item, world.item_id).status == "new"
     assert page.input_value("textarea[name=resolution]") == "Đã nạo vét cống, đường hết ngập."
     small = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    page.set_input_files("input[name=evidence]", files=[
-        {"name": "anh.png", "mimeType": "image/png", "buffer": small}])
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[{"name": "anh.png", "mimeType": "image/png", "buffer": small}],
+    )
     page.click("#resolve button.primary")
     page.wait_for_selector("#evidence")
     assert "anh.png" in page.text_content("#evidence")

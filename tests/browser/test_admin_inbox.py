@@ -17,7 +17,7 @@ def _log_in(page, base):
     page.wait_for_url("**/admin/items?status=new")
 
 
-def test_inbox_by_keyboard(live_server, page_factory, world):  # noqa: F811
+def test_inbox_by_keyboard(live_server, page_factory, world):
     page, log = page_factory("landscape")
     _log_in(page, live_server)
     assert "Phím tắt" in page.text_content(".shortcuts")

@@ -27,18 +27,28 @@ def _log_in(page, base, target, username="admin1"):
 
 def _png(size: int = 40) -> bytes:
     """A small, real PNG (a flat orange square) for the photo upload."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     rows = b"".join(b"\x00" + b"\xf0\x80\x20" * size for _ in range(size))
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
-def test_officers_add_with_a_photo_then_deactivate(live_server, page_factory, world,  # noqa: F811
-                                                    tmp_path):
+def test_officers_add_with_a_photo_then_deactivate(
+    live_server,
+    page_factory,
+    world,
+    tmp_path,
+):
     page, log = page_factory("landscape")
     _log_in(page, live_server, "/admin/officers")
     expect(page.locator("h1")).to_have_text("Cán bộ, công chức")
@@ -73,7 +83,7 @@ def test_officers_add_with_a_photo_then_deactivate(live_server, page_factory, wo
     assert log.outside == []
 
 
-def test_commune_settings_and_hamlets(live_server, page_factory, world):  # noqa: F811
+def test_commune_settings_and_hamlets(live_server, page_factory, world):
     page, log = page_factory("landscape")
     _log_in(page, live_server, "/admin/commune")
     expect(page.locator("h1")).to_have_text("Xã Tân Thạnh")
@@ -81,7 +91,8 @@ def test_commune_settings_and_hamlets(live_server, page_factory, world):  # noqa
     settings.get_by_label("Số điện thoại nhận tin nhắn").fill("12345")
     settings.get_by_role("button", name="Lưu").click()
     expect(settings.locator(".flash-error")).to_have_text(
-        "Số điện thoại nhận tin nhắn không hợp lệ.")
+        "Số điện thoại nhận tin nhắn không hợp lệ."
+    )
     settings.get_by_label("Số điện thoại nhận tin nhắn").fill("0912 345 678")
     settings.get_by_label("Chủ tịch UBND").fill("Nguyễn Quốc Việt")
     settings.get_by_role("button", name="Lưu").click()
@@ -94,21 +105,22 @@ def test_commune_settings_and_hamlets(live_server, page_factory, world):  # noqa
     adding.get_by_role("button", name="Thêm").click()
     expect(page.locator(".flash-ok")).to_have_text("Đã thêm Khóm Phước Lộc.")
     row = page.locator("#hamlet-list tbody tr").filter(
-        has=page.locator("input[value='Khóm Phước Lộc']"))
+        has=page.locator("input[value='Khóm Phước Lộc']")
+    )
     expect(row.locator("select[name=kind]")).to_have_value("khom")
     page.locator("#new-hamlet").get_by_label("Tên ấp, khóm").fill("khóm phước lộc")
     page.locator("#new-hamlet").get_by_role("button", name="Thêm").click()
     expect(page.locator(".flash-error")).to_have_text("Xã đã có ấp, khóm tên này.")
     row.get_by_role("button", name="Ngừng dùng").click()
     row = page.locator("#hamlet-list tbody tr.muted").filter(
-        has=page.locator("input[value='Khóm Phước Lộc']"))
+        has=page.locator("input[value='Khóm Phước Lộc']")
+    )
     expect(row.get_by_role("button", name="Dùng lại")).to_be_visible()
     screenshot(page, "admin-commune")
     assert log.outside == []
 
 
-def test_a_new_kiosk_shows_its_enrollment_address_and_qr_once(live_server, page_factory,
-                                                              world):  # noqa: F811
+def test_a_new_kiosk_shows_its_enrollment_address_and_qr_once(live_server, page_factory, world):
     page, log = page_factory("landscape")
     _log_in(page, live_server, "/admin/kiosks")
     expect(page.locator("h1")).to_have_text("Màn hình ki-ốt")
@@ -129,22 +141,29 @@ def test_a_new_kiosk_shows_its_enrollment_address_and_qr_once(live_server, page_
     page.goto(live_server + "/admin/kiosks")
     expect(page.locator("#enrollment")).to_have_count(0)  # shown once, never again
     expect(page.locator("#kiosks tbody tr", has_text="Quầy một cửa")).to_contain_text(
-        "Đang hoạt động")
+        "Đang hoạt động"
+    )
     assert log.outside == [] and screen_log.outside == []
 
 
 @pytest.fixture
-def texts(app, world):  # noqa: F811
+def texts(app, world):
     """Texts in and out of the commune; one carries markup a resident typed."""
     with app.app_context():
         for body, direction, status, channel in (
-            ("<script>alert(1)</script> Cống ấp Tân Phú bị nghẹt", "in", "processed",
-             "android"),
+            ("<script>alert(1)</script> Cống ấp Tân Phú bị nghẹt", "in", "processed", "android"),
             ("Mã tra cứu của bạn: 12345678", "out", "failed", "twilio"),
         ):
-            _db.session.add(Message(phone="+84912345678", body=body, direction=direction,
-                                    status=status, channel=channel,
-                                    commune_id=world.commune_id))
+            _db.session.add(
+                Message(
+                    phone="+84912345678",
+                    body=body,
+                    direction=direction,
+                    status=status,
+                    channel=channel,
+                    commune_id=world.commune_id,
+                )
+            )
         _db.session.commit()
 
 

@@ -12,8 +12,12 @@ def test_healthz_answers_when_database_does(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok" and body["database"] == "ok"
-    assert body["sms"] == {"outbox_backlog": 0, "oldest_unsent_seconds": None, "last_inbound": {},
-                           "channels": []}
+    assert body["sms"] == {
+        "outbox_backlog": 0,
+        "oldest_unsent_seconds": None,
+        "last_inbound": {},
+        "channels": [],
+    }
 
 
 def test_healthz_reports_outbox_backlog_and_last_inbound(client, db):
@@ -24,8 +28,11 @@ def test_healthz_reports_outbox_backlog_and_last_inbound(client, db):
 
     queued = queue_sms("+84912345678", "Xin chào", kind="notice")
     queued.created_at = utcnow() - timedelta(minutes=5)
-    db.add(Message(direction="in", channel="twilio", phone="+84912345678", body="gy",
-                   status="processed"))
+    db.add(
+        Message(
+            direction="in", channel="twilio", phone="+84912345678", body="gy", status="processed"
+        )
+    )
     db.commit()
     sms = client.get("/healthz").get_json()["sms"]
     assert sms["outbox_backlog"] == 1
@@ -34,8 +41,13 @@ def test_healthz_reports_outbox_backlog_and_last_inbound(client, db):
 
 
 def test_healthz_is_503_without_a_database(tmp_path):
-    app = create_app({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
-                      "SECRET_KEY": TEST_SECRET, "TESTING": True})
+    app = create_app(
+        {
+            "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+            "SECRET_KEY": TEST_SECRET,
+            "TESTING": True,
+        }
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unavailable"
@@ -128,11 +140,15 @@ def test_seed_demo_twice_and_cli_user(runner, app):
     assert "demo commune loaded" in result.output and "admin / nghedan-demo" in result.output
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0 and "already present" in result.output
-    result = runner.invoke(args=["user", "create", "--username", "Thu", "--role", "officer",
-                                 "--password-stdin"], input="mat-khau-dai\n")
+    result = runner.invoke(
+        args=["user", "create", "--username", "Thu", "--role", "officer", "--password-stdin"],
+        input="mat-khau-dai\n",
+    )
     assert result.exit_code == 0, result.output  # --commune defaults to the only commune
-    result = runner.invoke(args=["user", "create", "--username", "x", "--role", "officer",
-                                 "--password-stdin"], input="ngan\n")
+    result = runner.invoke(
+        args=["user", "create", "--username", "x", "--role", "officer", "--password-stdin"],
+        input="ngan\n",
+    )
     assert result.exit_code != 0 and "ít nhất 8" in result.output
     with app.app_context():
         from nghedan.extensions import db

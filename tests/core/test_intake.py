@@ -20,8 +20,13 @@ def count(db, model):
 
 def test_item_is_stored_with_a_valid_code_and_history(db):
     commune = make_commune()
-    item = make_item(commune, hamlet_id=commune.hamlets[0].id, category_code="roads",
-                     contact_phone="0912 345 678", contact_name=" Bà Lan ")
+    item = make_item(
+        commune,
+        hamlet_id=commune.hamlets[0].id,
+        category_code="roads",
+        contact_phone="0912 345 678",
+        contact_name=" Bà Lan ",
+    )
     db.commit()
     stored = db.get(Item, item.id)
     assert is_valid(stored.tracking_code)
@@ -42,10 +47,15 @@ def test_text_is_stored_as_received_in_nfc(db):
     assert db.get(Item, item.id).text == unicodedata.normalize("NFC", raw)
 
 
-@pytest.mark.parametrize("text,code", [
-    ("", "empty_text"), ("   \n\t ", "empty_text"), (None, "empty_text"),
-    ("x" * (MAX_TEXT_LENGTH + 1), "text_too_long"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("", "empty_text"),
+        ("   \n\t ", "empty_text"),
+        (None, "empty_text"),
+        ("x" * (MAX_TEXT_LENGTH + 1), "text_too_long"),
+    ],
+)
 def test_bad_text_is_refused_and_nothing_written(db, text, code):
     commune = make_commune()
     db.commit()
@@ -145,7 +155,10 @@ def test_a_fresh_process_stores_its_first_item_whole(db, app_config):
     )
     done = subprocess.run(
         [sys.executable, "-c", script, json.dumps(app_config), str(commune_id)],
-        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
     )
     assert done.returncode == 0, done.stderr
     code, status = done.stdout.split()[-2:]

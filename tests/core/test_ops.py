@@ -21,8 +21,14 @@ def _fill(db):
     commune = make_commune()
     officer = make_officer(commune)
     make_item(commune, contact_phone="0912345678", contact_name="Bà Lan", category_code="land")
-    record_rating(officer_id=officer.id, score=4, channel="sms", reasons=["slow"],
-                  comment="Chờ lâu", phone="+84912345678")
+    record_rating(
+        officer_id=officer.id,
+        score=4,
+        channel="sms",
+        reasons=["slow"],
+        comment="Chờ lâu",
+        phone="+84912345678",
+    )
     db.commit()
 
 
@@ -46,8 +52,16 @@ def test_purge_removes_personal_data_but_keeps_records(app, db, runner):
     _fill(db)
     item = db.scalar(select(Item).where(Item.contact_phone.is_not(None)))
     item.status = "closed"
-    db.add(Message(direction="in", channel="twilio", phone="+84912345678", body="hi",
-                   status="processed", created_at=utcnow() - timedelta(days=400)))
+    db.add(
+        Message(
+            direction="in",
+            channel="twilio",
+            phone="+84912345678",
+            body="hi",
+            status="processed",
+            created_at=utcnow() - timedelta(days=400),
+        )
+    )
     db.commit()
     old = utcnow() - timedelta(days=400)
     db.execute(Item.__table__.update().values(updated_at=old))
@@ -114,7 +128,8 @@ def test_db_copy_sqlite_into_postgresql_keeps_ids_usable(pg_cluster, tmp_path):
     target = create_app(base_config(pg_cluster.url("copy_target")))
     upgrade(target)
     result = target.test_cli_runner().invoke(
-        args=["db", "copy", "--from", f"sqlite:///{tmp_path}/commune.db"])
+        args=["db", "copy", "--from", f"sqlite:///{tmp_path}/commune.db"]
+    )
     assert result.exit_code == 0, result.output
     with target.app_context():
         assert _snapshot(_db.session) == before

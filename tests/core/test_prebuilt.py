@@ -17,7 +17,8 @@ from tests.factories import make_commune, make_item
 
 _RENAME = update(Contact.__table__).where(Contact.__table__.c.phone == bindparam("old"))
 _LANGUAGE = select(Contact.__table__.c.language, Contact.__table__.c.opted_out).where(
-    Contact.__table__.c.phone == bindparam("phone"))
+    Contact.__table__.c.phone == bindparam("phone")
+)
 
 
 def _watching(engine):
@@ -34,8 +35,17 @@ def test_values_are_stored_as_the_orm_stores_them(db):
     item = make_item(make_commune(), text="Cầu ấp 3 xuống cấp 🙏")
     db.commit()
     at = datetime(2026, 11, 23, 7, 30, 15, 123456, tzinfo=UTC)
-    event_id = insert_row_id(ItemEvent, dict(item_id=item.id, at=at, actor="sms", kind="created",
-                                             to_status="new", detail={"lần": 1, "ok": True}))
+    event_id = insert_row_id(
+        ItemEvent,
+        dict(
+            item_id=item.id,
+            at=at,
+            actor="sms",
+            kind="created",
+            to_status="new",
+            detail={"lần": 1, "ok": True},
+        ),
+    )
     db.commit()
     db.expire_all()
     stored = db.get(ItemEvent, event_id)
@@ -48,10 +58,21 @@ def test_values_are_stored_as_the_orm_stores_them(db):
 def test_a_row_inserted_and_read_back_in_its_transaction(db):
     commune = make_commune()
     db.commit()
-    message = insert_row(Message, dict(direction="in", channel="twilio", provider_id="SM1",
-                                       phone="+84912345678", body="Xin chào", parts=1,
-                                       encoding="UCS-2", status="received", kind="inbound",
-                                       commune_id=commune.id))
+    message = insert_row(
+        Message,
+        dict(
+            direction="in",
+            channel="twilio",
+            provider_id="SM1",
+            phone="+84912345678",
+            body="Xin chào",
+            parts=1,
+            encoding="UCS-2",
+            status="received",
+            kind="inbound",
+            commune_id=commune.id,
+        ),
+    )
     assert message.flagged is False and message.created_at.tzinfo is not None
     message.flagged = True  # an ORM change to it is flushed like any loaded object's
     db.commit()
@@ -62,7 +83,9 @@ def test_constant_defaults_booleans_and_updates(db):
     ensure_contact("+84912345678")
     ensure_contact("+84912345678")  # already there: nothing inserted, no error
     assert tuple(run_prebuilt(_LANGUAGE, {"phone": "+84912345678"}).fetchone()) in (
-        ("vi", False), ("vi", 0))
+        ("vi", False),
+        ("vi", 0),
+    )
     run_prebuilt(_RENAME, {"old": "+84912345678", "phone": "+84987654321"})
     db.commit()
     assert db.scalars(select(Contact.phone)).all() == ["+84987654321"]

@@ -22,8 +22,13 @@ def test_rating_is_stored(db):
 
 def test_low_rating_with_reasons_and_comment_becomes_an_item(db):
     officer = make_officer(make_commune())
-    outcome = record_rating(officer_id=officer.id, score=4, channel="kiosk",
-                            reasons=["slow", "attitude"], comment="Chờ 2 tiếng mới được gọi.")
+    outcome = record_rating(
+        officer_id=officer.id,
+        score=4,
+        channel="kiosk",
+        reasons=["slow", "attitude"],
+        comment="Chờ 2 tiếng mới được gọi.",
+    )
     db.commit()
     item = db.get(Item, outcome.rating.item_id)
     assert item.text == "Chờ 2 tiếng mới được gọi."

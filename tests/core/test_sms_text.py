@@ -25,8 +25,9 @@ def test_long_vietnamese_reply_falls_back_to_unaccented_one_segment():
     reply = "Đã nhận ý kiến của bạn. Mã tra cứu: 12345678. Nhắn TT 12345678 để xem tình trạng."
     assert count_segments(reply).parts == 2
     fitted = fit_for_sms(reply)
-    assert fitted == ("Da nhan y kien cua ban. Ma tra cuu: 12345678. "
-                      "Nhan TT 12345678 de xem tinh trang.")
+    assert fitted == (
+        "Da nhan y kien cua ban. Ma tra cuu: 12345678. Nhan TT 12345678 de xem tinh trang."
+    )
     assert count_segments(fitted).parts == 1
 
 

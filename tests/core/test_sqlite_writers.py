@@ -21,10 +21,16 @@ from tests.conftest import TEST_SECRET
 @pytest.fixture
 def sqlite_app(tmp_path):
     def make(busy_timeout_ms=10000):
-        app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/w.db", "SECRET_KEY": TEST_SECRET,
-                          "SQLITE_BUSY_TIMEOUT_MS": busy_timeout_ms})
+        app = create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
+                "SECRET_KEY": TEST_SECRET,
+                "SQLITE_BUSY_TIMEOUT_MS": busy_timeout_ms,
+            }
+        )
         upgrade(app)
         return app
+
     return make
 
 
@@ -34,9 +40,12 @@ def _first_writer(app, seconds) -> threading.Thread:
 
     def write():
         with app.app_context():
-            db.session.execute(text(
-                "INSERT INTO contacts (phone, language, opted_out, created_at) "
-                "VALUES ('+84900000001', 'vi', 0, '2026-11-23 00:00:00')"))
+            db.session.execute(
+                text(
+                    "INSERT INTO contacts (phone, language, opted_out, created_at) "
+                    "VALUES ('+84900000001', 'vi', 0, '2026-11-23 00:00:00')"
+                )
+            )
             holding.set()
             time.sleep(seconds)
             db.session.commit()
@@ -52,8 +61,12 @@ def test_a_second_writer_waits_and_writes_once_the_first_commits(sqlite_app):
     first = _first_writer(app, 0.3)
     with app.app_context():
         started = time.monotonic()
-        db.session.execute(text("INSERT INTO contacts (phone, language, opted_out, created_at) "
-                                "VALUES ('+84900000002', 'vi', 0, '2026-11-23 00:00:00')"))
+        db.session.execute(
+            text(
+                "INSERT INTO contacts (phone, language, opted_out, created_at) "
+                "VALUES ('+84900000002', 'vi', 0, '2026-11-23 00:00:00')"
+            )
+        )
         waited = time.monotonic() - started
         # Inside the transaction, SQLite's own busy timeout is back for other statements.
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 10000

@@ -30,13 +30,13 @@ def _single_digit_typos(code):
     for i, ch in enumerate(code):
         for d in "0123456789":
             if d != ch:
-                yield code[:i] + d + code[i + 1:]
+                yield code[:i] + d + code[i + 1 :]
 
 
 def _neighbour_swaps(code):
     for i in range(len(code) - 1):
         if code[i] != code[i + 1]:
-            yield code[:i] + code[i + 1] + code[i] + code[i + 2:]
+            yield code[:i] + code[i + 1] + code[i] + code[i + 2 :]
 
 
 @given(st.integers(min_value=1_000_000, max_value=9_999_999))

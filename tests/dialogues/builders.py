@@ -45,10 +45,23 @@ def make_dialogue(commune, *, days: float = 7, hamlets=None, **kw):
     return create_dialogue(commune.id, dialogue_input(commune, days=days, hamlets=hamlets, **kw))
 
 
-def triaged_item(commune, text="Đường ấp Tân Phú bị ngập nước.", *, phone="0912345678",
-                 category="roads", hamlet=None, **kw):
-    item = make_item(commune, text, contact_phone=phone, category_code=category,
-                     hamlet_id=(hamlet or commune.hamlets[0]).id, **kw)
+def triaged_item(
+    commune,
+    text="Đường ấp Tân Phú bị ngập nước.",
+    *,
+    phone="0912345678",
+    category="roads",
+    hamlet=None,
+    **kw,
+):
+    item = make_item(
+        commune,
+        text,
+        contact_phone=phone,
+        category_code=category,
+        hamlet_id=(hamlet or commune.hamlets[0]).id,
+        **kw,
+    )
     change_status(item, "triaged")
     db.session.flush()
     return item
@@ -84,5 +97,12 @@ def issue_notice(dialogue, number: int = 1, *, now=None, user_id=None) -> int:
     for entry in answered_entries(dialogue):
         office.save_summary(notice, entry, summary_prefill(entry))
     office.submit_for_signature(notice, today=local(now).date())
-    return office.issue(notice, number=number, issued_on=local(now).date(), scan=SCAN_PDF,
-                        scan_name="scan.pdf", user_id=user_id, now=now)
+    return office.issue(
+        notice,
+        number=number,
+        issued_on=local(now).date(),
+        scan=SCAN_PDF,
+        scan_name="scan.pdf",
+        user_id=user_id,
+        now=now,
+    )

@@ -51,9 +51,18 @@ def test_another_communes_admin_gets_404_on_every_row_of_ours(as_user, app, ours
     for method, path in dialogue_urls(app, ours):
         if not re.search(r"/\d+", path):
             continue  # lists: checked below
-        data = {"csrf_token": token, "reason": "x", "answer": "x", "outcome": "resolved",
-                "attendance": "1", "number": "1/TB-UBND", "note": "x", "order": "1",
-                "item_id": str(ours["item_id"]), "text": "x"}
+        data = {
+            "csrf_token": token,
+            "reason": "x",
+            "answer": "x",
+            "outcome": "resolved",
+            "attendance": "1",
+            "number": "1/TB-UBND",
+            "note": "x",
+            "order": "1",
+            "item_id": str(ours["item_id"]),
+            "text": "x",
+        }
         response = client.open(path, method=method, data=data if method == "POST" else None)
         assert response.status_code == 404, (method, path, response.status_code)
     with app.app_context():
@@ -64,17 +73,29 @@ def test_another_communes_admin_gets_404_on_every_row_of_ours(as_user, app, ours
 
 def test_another_communes_lists_and_forms_never_touch_ours(as_user, app, ours, world):
     client = as_user("admin2")
-    for path in ("/admin/dialogues", f"/admin/dialogues?commune={world.commune_id}",
-                 "/admin/follow-up", f"/admin/dialogues/new?commune={world.commune_id}"):
+    for path in (
+        "/admin/dialogues",
+        f"/admin/dialogues?commune={world.commune_id}",
+        "/admin/follow-up",
+        f"/admin/dialogues/new?commune={world.commune_id}",
+    ):
         page = client.get(path)
         assert page.status_code == 200, path
         assert "Ấp Tân Phú" not in page.get_data(as_text=True), path
     with app.app_context():
         hamlet_id = db.session.get(Commune, world.commune_id).hamlets[0].id
     token = csrf_token(client.get("/admin/dialogues/new").get_data(as_text=True))
-    response = client.post("/admin/dialogues/new", data={
-        "csrf_token": token, "commune": world.commune_id, "kind": "dialogue",
-        "hamlet_ids": hamlet_id, "starts_at": form_starts_at(40), "place": "x"})
+    response = client.post(
+        "/admin/dialogues/new",
+        data={
+            "csrf_token": token,
+            "commune": world.commune_id,
+            "kind": "dialogue",
+            "hamlet_ids": hamlet_id,
+            "starts_at": form_starts_at(40),
+            "place": "x",
+        },
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.query(Dialogue).count() == 1
@@ -84,8 +105,9 @@ def test_supervisor_reads_every_page_and_changes_nothing(as_user, app, ours):
     client = as_user("super1")
     token = csrf_token(client.get("/admin/dialogues").get_data(as_text=True))
     for method, path in dialogue_urls(app, ours):
-        response = client.open(path, method=method,
-                               data={"csrf_token": token} if method == "POST" else None)
+        response = client.open(
+            path, method=method, data={"csrf_token": token} if method == "POST" else None
+        )
         expected = 200 if method == "GET" else 403
         if path.endswith("/new") or path.endswith("/edit"):
             expected = 403  # planning forms are for editors only
@@ -99,7 +121,8 @@ def test_supervisor_reads_every_page_and_changes_nothing(as_user, app, ours):
 def test_anonymous_users_are_sent_to_login_from_every_dialogue_url(client, app, ours):
     token = csrf_token(client.get("/admin/login").get_data(as_text=True))
     for method, path in dialogue_urls(app, ours):
-        response = client.open(path, method=method,
-                               data={"csrf_token": token} if method == "POST" else None)
+        response = client.open(
+            path, method=method, data={"csrf_token": token} if method == "POST" else None
+        )
         assert response.status_code == 302, (method, path)
         assert response.headers["Location"].startswith("/admin/login?next="), (method, path)

@@ -31,10 +31,22 @@ def published_promises(commune):
         assign_item(dialogue, item)
         save_answer(dialogue, item, "Xã tiếp thu, giao bộ phận chuyên môn xử lý.")
     then = NOW - timedelta(days=6, hours=-6)
-    set_outcome(dialogue, late, "commune_will_resolve", responsible="Anh Hùng",
-                due_date=TODAY - timedelta(days=3), now=then)
-    set_outcome(dialogue, soon, "commune_will_resolve", responsible="Chị Lan",
-                due_date=TODAY + timedelta(days=12), now=then)
+    set_outcome(
+        dialogue,
+        late,
+        "commune_will_resolve",
+        responsible="Anh Hùng",
+        due_date=TODAY - timedelta(days=3),
+        now=then,
+    )
+    set_outcome(
+        dialogue,
+        soon,
+        "commune_will_resolve",
+        responsible="Chị Lan",
+        due_date=TODAY + timedelta(days=12),
+        now=then,
+    )
     set_outcome(dialogue, up, "escalated", escalated_to="UBND tỉnh", now=then)
     close_dialogue(dialogue, attendance=40, minutes="", now=NOW - timedelta(days=5))
     issue_notice(dialogue, 7, now=NOW - timedelta(days=4))
@@ -46,7 +58,10 @@ def test_promises_overdue_first_then_escalations(db):
     late, soon, up = published_promises(commune)
     listed = promises([commune.id], today=TODAY)
     assert [(p.item, p.kind, p.overdue) for p in listed] == [
-        (late, "commune", True), (soon, "commune", False), (up, "escalated", False)]
+        (late, "commune", True),
+        (soon, "commune", False),
+        (up, "escalated", False),
+    ]
     assert listed[2].owner == "UBND tỉnh"
 
 

@@ -101,8 +101,7 @@ def test_invitations_sent_now_by_the_office_count_who_gets_one_and_go_once(db):
     assert invitation_phones(dialogue) == ["+84912345678", "+84987654321"]
     assert send_invitations_now(dialogue, now=NOW) == 2
     assert dialogue.invitations_sent_at == NOW and dialogue.reminders_sent_at is None
-    assert {m.phone for m in outbox(db, "dialogue_invitation")} == {"+84912345678",
-                                                                  "+84987654321"}
+    assert {m.phone for m in outbox(db, "dialogue_invitation")} == {"+84912345678", "+84987654321"}
     with pytest.raises(ValidationError) as e:
         send_invitations_now(dialogue, now=NOW)
     assert e.value.code == "already_invited"
@@ -118,8 +117,7 @@ def test_printed_invitation_and_loudspeaker_text_come_from_the_dialogue(db):
     from nghedan.services.notices import decree30_date
 
     commune = make_commune(chairman_name="Nguyễn Văn Bình", sms_number="+84868000115")
-    dialogue = make_dialogue(commune, days=3, chair_role="vice_chairman",
-                             chair_name="Phạm Thị Hoa")
+    dialogue = make_dialogue(commune, days=3, chair_role="vice_chairman", chair_name="Phạm Thị Hoa")
     assign_item(dialogue, triaged_item(commune))
     day = (NOW + timedelta(days=3, hours=5)).astimezone(LOCAL_ZONE).date()
     paper = invitation(dialogue)
@@ -131,7 +129,6 @@ def test_printed_invitation_and_loudspeaker_text_come_from_the_dialogue(db):
     assert "1 ý kiến, kiến nghị đã nhận trước" in paper.agenda
     spoken = loudspeaker_text(dialogue)
     assert spoken.startswith("Thông báo của Ủy ban nhân dân xã Tân Thạnh.")
-    assert f"Vào lúc 14 giờ 00, thứ Năm, {decree30_date(day)}, tại Nhà văn hóa ấp Tân Phú" \
-        in spoken
+    assert f"Vào lúc 14 giờ 00, thứ Năm, {decree30_date(day)}, tại Nhà văn hóa ấp Tân Phú" in spoken
     assert "Kính mời bà con" in spoken and "0868 000 115" in spoken and "bạn" not in spoken
     assert len(spoken) < 700  # short enough to read twice

@@ -32,11 +32,14 @@ def test_answer_is_kept_exactly_as_typed(db):
     assert e.value.code == "not_on_agenda"
 
 
-@pytest.mark.parametrize("outcome, extra, code", [
-    ("commune_will_resolve", {"responsible": "Công chức Địa chính"}, "need_owner_and_deadline"),
-    ("escalated", {}, "need_body"),
-    ("maybe", {}, "bad_outcome"),
-])
+@pytest.mark.parametrize(
+    "outcome, extra, code",
+    [
+        ("commune_will_resolve", {"responsible": "Công chức Địa chính"}, "need_owner_and_deadline"),
+        ("escalated", {}, "need_body"),
+        ("maybe", {}, "bad_outcome"),
+    ],
+)
 def test_outcome_needs_its_details(db, outcome, extra, code):
     commune = make_commune()
     dialogue = make_dialogue(commune)
@@ -58,8 +61,9 @@ def test_outcomes_in_one_call_each(db):
         save_answer(dialogue, item, "Xã tiếp thu ý kiến.")
     due = TODAY + timedelta(days=38)
     set_outcome(dialogue, items[0], "resolved", now=NOW)
-    set_outcome(dialogue, items[1], "commune_will_resolve", responsible="Công chức Địa chính",
-                due_date=due)
+    set_outcome(
+        dialogue, items[1], "commune_will_resolve", responsible="Công chức Địa chính", due_date=due
+    )
     set_outcome(dialogue, items[2], "escalated", escalated_to="Sở Xây dựng tỉnh")
     assert items[0].outcome == "resolved" and items[0].answered_at == NOW
     assert items[1].responsible == "Công chức Địa chính" and items[1].due_date == due
@@ -72,8 +76,12 @@ def test_outcomes_in_one_call_each(db):
 def test_item_raised_in_the_room_joins_the_agenda(db):
     commune = make_commune()
     dialogue = make_dialogue(commune)
-    entry = raise_in_room(dialogue, "Cống thoát nước bị tắc", category_code="environment",
-                          contact_name="Bà Lê Thị Sáu")
+    entry = raise_in_room(
+        dialogue,
+        "Cống thoát nước bị tắc",
+        category_code="environment",
+        contact_name="Bà Lê Thị Sáu",
+    )
     item = entry.item
     assert entry.raised_in_room and item.channel == "admin" and item.status == "scheduled"
     assert item.hamlet_id == commune.hamlets[0].id  # the dialogue's only hamlet
@@ -120,12 +128,24 @@ def test_a_deadline_in_the_past_is_refused(db):
     assign_item(dialogue, item)
     save_answer(dialogue, item, "Giao địa chính rà soát.")
     with pytest.raises(ValidationError) as e:
-        set_outcome(dialogue, item, "commune_will_resolve", responsible="Công chức Địa chính",
-                    due_date=TODAY - timedelta(days=1), now=NOW)
+        set_outcome(
+            dialogue,
+            item,
+            "commune_will_resolve",
+            responsible="Công chức Địa chính",
+            due_date=TODAY - timedelta(days=1),
+            now=NOW,
+        )
     assert e.value.code == "past_deadline" and "đã qua" in e.value.message
     assert item.outcome is None and item.due_date is None
-    set_outcome(dialogue, item, "commune_will_resolve", responsible="Công chức Địa chính",
-                due_date=TODAY, now=NOW)  # today itself is still a deadline
+    set_outcome(
+        dialogue,
+        item,
+        "commune_will_resolve",
+        responsible="Công chức Địa chính",
+        due_date=TODAY,
+        now=NOW,
+    )  # today itself is still a deadline
     assert item.due_date == TODAY
 
 
@@ -148,9 +168,14 @@ def test_zero_attendance_is_refused_and_none_needs_a_reason(db):
         close_dialogue(dialogue, attendance=None, no_attendance_reason="  ", minutes="", now=NOW)
     assert e.value.code == "no_attendance_reason"
     assert dialogue.status == "planned"
-    close_dialogue(dialogue, attendance=None, minutes="", now=NOW,
-                   no_attendance_reason="Mất điện, không điểm danh được",
-                   attendees="Ông Lê Văn Tám, Chủ tịch Ủy ban MTTQ Việt Nam xã")
+    close_dialogue(
+        dialogue,
+        attendance=None,
+        minutes="",
+        now=NOW,
+        no_attendance_reason="Mất điện, không điểm danh được",
+        attendees="Ông Lê Văn Tám, Chủ tịch Ủy ban MTTQ Việt Nam xã",
+    )
     assert dialogue.status == "held" and dialogue.attendance is None
     assert dialogue.no_attendance_reason == "Mất điện, không điểm danh được"
     assert dialogue.attendees == "Ông Lê Văn Tám, Chủ tịch Ủy ban MTTQ Việt Nam xã"

@@ -37,8 +37,12 @@ def app_config(database_url):
 def test_sms_item_reaches_the_dialogue_and_the_resident_hears_the_answer(db):
     with unit_of_work():
         commune = make_commune(chairman_name="Nguyễn Văn Bình")
-        item = create_item(commune_id=commune.id, channel="sms", contact_phone="0912 345 678",
-                           text="den duong ap tan phu hu 2 thang nay ko ai sua")
+        item = create_item(
+            commune_id=commune.id,
+            channel="sms",
+            contact_phone="0912 345 678",
+            text="den duong ap tan phu hu 2 thang nay ko ai sua",
+        )
         code, phone = item.tracking_code, item.contact_phone
     assert phone == "+84912345678" and item.status == "new"
 
@@ -63,8 +67,12 @@ def test_sms_item_reaches_the_dialogue_and_the_resident_hears_the_answer(db):
         save_answer(dialogue, item, "Xã đã giao điện lực thay bóng đèn, ")
         save_answer(dialogue, item, "Xã đã giao điện lực thay bóng đèn, xong trong tuần này.")
         set_outcome(dialogue, item, "resolved")
-        close_dialogue(dialogue, attendance=63, minutes="Hội nghị kết thúc lúc 16 giờ.",
-                       now=dialogue.starts_at + timedelta(hours=2))
+        close_dialogue(
+            dialogue,
+            attendance=63,
+            minutes="Hội nghị kết thúc lúc 16 giờ.",
+            now=dialogue.starts_at + timedelta(hours=2),
+        )
 
     with unit_of_work():
         notice = build_notice(dialogue)
@@ -82,8 +90,7 @@ def test_sms_item_reaches_the_dialogue_and_the_resident_hears_the_answer(db):
     assert describe_status(stored).startswith("Đã trả lời: Xã đã giao điện lực")
 
 
-def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client, runner,
-                                                                  world):
+def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client, runner, world):
     """A text to the Twilio webhook, triaged in the inbox, planned, invited by the timer,
     answered in meeting mode, published; the outcome SMS waits in the outbox."""
 
@@ -106,12 +113,22 @@ def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client,
 
     with app.app_context():
         item_id = item_by_code(code).id
-    post(f"/admin/items/{item_id}/triage", {"category": str(roads), "hamlet": str(hamlet_id)},
-         f"/admin/items/{item_id}")
+    post(
+        f"/admin/items/{item_id}/triage",
+        {"category": str(roads), "hamlet": str(hamlet_id)},
+        f"/admin/items/{item_id}",
+    )
     starts = (utcnow() + timedelta(days=3)).astimezone(LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M")
-    created = post("/admin/dialogues/new", {
-        "kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": starts,
-        "place": "Nhà văn hóa ấp Tân Phú", "chair_name": "Nguyễn Văn Bình"})
+    created = post(
+        "/admin/dialogues/new",
+        {
+            "kind": "dialogue",
+            "hamlet_ids": str(hamlet_id),
+            "starts_at": starts,
+            "place": "Nhà văn hóa ấp Tân Phú",
+            "chair_name": "Nguyễn Văn Bình",
+        },
+    )
     base = created.headers["Location"]
     post(base + "/agenda", {"item_id": str(item_id)}, base)
     with app.app_context():
@@ -122,11 +139,20 @@ def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client,
     meeting = client.get(base + "/meeting").get_data(as_text=True)
     due = datetime.now(LOCAL_ZONE).date() + timedelta(days=60)
     token = csrf_token(meeting)
-    client.post(f"{base}/meeting/items/{item_id}/answer",
-                data={"answer": "Tháng 12 xã làm lại cầu bằng bê tông.", "csrf_token": token})
-    client.post(f"{base}/meeting/items/{item_id}/outcome",
-                data={"csrf_token": token, "n": "1", "outcome": "commune_will_resolve",
-                      "responsible": "Công chức Địa chính - Xây dựng", "due_date": due.isoformat()})
+    client.post(
+        f"{base}/meeting/items/{item_id}/answer",
+        data={"answer": "Tháng 12 xã làm lại cầu bằng bê tông.", "csrf_token": token},
+    )
+    client.post(
+        f"{base}/meeting/items/{item_id}/outcome",
+        data={
+            "csrf_token": token,
+            "n": "1",
+            "outcome": "commune_will_resolve",
+            "responsible": "Công chức Địa chính - Xây dựng",
+            "due_date": due.isoformat(),
+        },
+    )
     with app.app_context():  # the meeting is held: it is three days later
         dialogue = _db.session.get(Dialogue, int(base.rsplit("/", 1)[1]))
         dialogue.starts_at = utcnow() - timedelta(hours=3)
@@ -137,8 +163,10 @@ def test_the_same_walk_through_the_admin_panel_and_the_jobs_command(app, client,
     issue_over_http(app, client, base, 3)
 
     with app.app_context():
-        texts = {m.kind: m for m in _db.session.scalars(
-            select(Message).where(Message.phone == "+84977123456"))}
+        texts = {
+            m.kind: m
+            for m in _db.session.scalars(select(Message).where(Message.phone == "+84977123456"))
+        }
         assert set(texts) >= {"dialogue_invitation", "dialogue_outcome"}
         outcome = unaccented(texts["dialogue_outcome"].body)
         assert code in outcome and f"se giai quyet truoc {fmt_date(due)}" in outcome

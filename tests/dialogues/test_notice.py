@@ -36,13 +36,15 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def held_dialogue(commune, *, chair=None, **kw):
-    officer = make_officer(commune, code=f"{next(_codes):02d}", name="Trần Văn Hùng",
-                           title="Công chức Địa chính")
+    officer = make_officer(
+        commune, code=f"{next(_codes):02d}", name="Trần Văn Hùng", title="Công chức Địa chính"
+    )
     if chair is not None:
         kw.update(chair_officer_id=chair.id, chair_name=chair.name)
     dialogue = make_dialogue(commune, days=-1, official_ids=(officer.id,), **kw)
-    road = triaged_item(commune, "duong ap bi sut lun qua troi ko ai sua, nha ong Nam",
-                        phone="0912345678")
+    road = triaged_item(
+        commune, "duong ap bi sut lun qua troi ko ai sua, nha ong Nam", phone="0912345678"
+    )
     land = triaged_item(commune, "Chậm cấp sổ đỏ.", category="land", phone="0987654321")
     bridge = triaged_item(commune, "Cầu sắt xuống cấp.", phone=None)
     for item in (road, land, bridge):
@@ -50,13 +52,24 @@ def held_dialogue(commune, *, chair=None, **kw):
     save_answer(dialogue, road, "Đã cho san lấp ngay trong tuần.")
     set_outcome(dialogue, road, "resolved", now=NOW - timedelta(hours=20))
     save_answer(dialogue, land, "Giao địa chính rà soát hồ sơ.")
-    set_outcome(dialogue, land, "commune_will_resolve", responsible="Công chức Địa chính",
-                due_date=DUE, now=NOW - timedelta(hours=20))
+    set_outcome(
+        dialogue,
+        land,
+        "commune_will_resolve",
+        responsible="Công chức Địa chính",
+        due_date=DUE,
+        now=NOW - timedelta(hours=20),
+    )
     save_answer(dialogue, bridge, "Vượt thẩm quyền của xã.")
     set_outcome(dialogue, bridge, "escalated", escalated_to="Sở Xây dựng tỉnh An Giang")
-    close_dialogue(dialogue, attendance=1250, minutes="Biên bản", now=NOW,
-                   attendees="Ông Lê Văn Tám, Chủ tịch Ủy ban MTTQ Việt Nam xã\n"
-                             "Ông Võ Văn Ba, Trưởng ấp Tân Phú")
+    close_dialogue(
+        dialogue,
+        attendance=1250,
+        minutes="Biên bản",
+        now=NOW,
+        attendees="Ông Lê Văn Tám, Chủ tịch Ủy ban MTTQ Việt Nam xã\n"
+        "Ông Võ Văn Ba, Trưởng ấp Tân Phú",
+    )
     return dialogue, road, land, bridge
 
 
@@ -67,12 +80,15 @@ def test_notice_names_the_chair_by_title_and_lists_who_attended(db):
     notice = build_notice(dialogue, number="15/TB-UBND", on=date(2026, 11, 23))
     assert notice.issuer == ("ỦY BAN NHÂN DÂN", "XÃ TÂN THẠNH")
     assert notice.place_date == "Tân Thạnh, ngày 23 tháng 11 năm 2026"
-    assert notice.summary == ("Kết luận của Phó Chủ tịch UBND xã Tân Thạnh tại Hội nghị đối "
-                              "thoại với Nhân dân ấp Tân Phú")
+    assert notice.summary == (
+        "Kết luận của Phó Chủ tịch UBND xã Tân Thạnh tại Hội nghị đối thoại với Nhân dân ấp Tân Phú"
+    )
     assert "Chủ trì hội nghị: đồng chí Phạm Thị Hoa, Phó Chủ tịch UBND xã." in notice.opening
     assert "ông/bà" not in notice.opening and "Ấp" not in notice.opening
-    assert ("Tham dự hội nghị có: đồng chí Trần Văn Hùng, Công chức Địa chính; Ông Lê Văn Tám, "
-            "Chủ tịch Ủy ban MTTQ Việt Nam xã; Ông Võ Văn Ba, Trưởng ấp Tân Phú.") in notice.opening
+    assert (
+        "Tham dự hội nghị có: đồng chí Trần Văn Hùng, Công chức Địa chính; Ông Lê Văn Tám, "
+        "Chủ tịch Ủy ban MTTQ Việt Nam xã; Ông Võ Văn Ba, Trưởng ấp Tân Phú."
+    ) in notice.opening
     assert "1.250 lượt Nhân dân ấp Tân Phú" in notice.opening and "14 giờ 00" in notice.opening
     assert "đồng chí chủ trì hội nghị kết luận" in notice.opening
     assert [e.code for e in notice.resolved] == [road.tracking_code]
@@ -101,12 +117,15 @@ def test_the_chairman_signs_for_the_committee_and_the_signer_follows_each_notice
     assert signed.summary.startswith("Kết luận của Chủ tịch UBND")  # who concluded
 
 
-@pytest.mark.parametrize("day, words", [
-    (date(2026, 3, 5), "ngày 05 tháng 3 năm 2026"),
-    (date(2026, 2, 15), "ngày 15 tháng 02 năm 2026"),
-    (date(2026, 11, 23), "ngày 23 tháng 11 năm 2026"),
-    (date(2027, 1, 9), "ngày 09 tháng 01 năm 2027"),
-])
+@pytest.mark.parametrize(
+    "day, words",
+    [
+        (date(2026, 3, 5), "ngày 05 tháng 3 năm 2026"),
+        (date(2026, 2, 15), "ngày 15 tháng 02 năm 2026"),
+        (date(2026, 11, 23), "ngày 23 tháng 11 năm 2026"),
+        (date(2027, 1, 9), "ngày 09 tháng 01 năm 2027"),
+    ],
+)
 def test_the_date_line_follows_decree_30(db, day, words):
     assert decree30_date(day) == words
     dialogue, *_ = held_dialogue(make_commune())
@@ -141,8 +160,9 @@ def test_docx_layout_grid_rules_page_numbers_and_recipients(db):
     assert _border_bottom(issuer[2]) and issuer[3].text == "Số: 15/TB-UBND"
     motto = head.rows[0].cells[1].paragraphs
     assert motto[1].text == "Độc lập - Tự do - Hạnh phúc" and _border_bottom(motto[2])
-    everything = "\n".join([p.text for p in doc.paragraphs]
-                           + [c.text for t in doc.tables for c in t.rows[0].cells])
+    everything = "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for c in t.rows[0].cells]
+    )
     assert "―" not in everything and "___" not in everything  # lines are borders, not text
     summary = next(i for i, p in enumerate(doc.paragraphs) if p.text.startswith("Kết luận của"))
     assert all(r.bold for r in doc.paragraphs[summary].runs)
@@ -212,15 +232,18 @@ def _awaiting(dialogue):
     return draft
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"scan": b""}, "no_scan"),
-    ({"scan": PNG}, "bad_scan"),
-    ({"scan": b"%PD not really"}, "bad_scan"),
-    ({"number": None}, "bad_number"),
-    ({"number": 0}, "bad_number"),
-    ({"issued_on": TODAY + timedelta(days=1)}, "bad_date"),
-    ({"issued_on": TODAY - timedelta(days=30)}, "bad_date"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"scan": b""}, "no_scan"),
+        ({"scan": PNG}, "bad_scan"),
+        ({"scan": b"%PD not really"}, "bad_scan"),
+        ({"number": None}, "bad_number"),
+        ({"number": 0}, "bad_number"),
+        ({"issued_on": TODAY + timedelta(days=1)}, "bad_date"),
+        ({"issued_on": TODAY - timedelta(days=30)}, "bad_date"),
+    ],
+)
 def test_issue_refuses_what_an_office_would_not_file(db, change, code):
     commune = make_commune()
     dialogue, *_ = held_dialogue(commune)

@@ -21,26 +21,42 @@ MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is missing: run 'make test' as root, or apt-get install -y "
-                    "--no-install-recommends libreoffice-writer-nogui poppler-utils")
+        pytest.fail(
+            f"{name} is missing: run 'make test' as root, or apt-get install -y "
+            "--no-install-recommends libreoffice-writer-nogui poppler-utils"
+        )
     return path
 
 
 def _notice(place_date: str, entries: int = 12) -> NoticeDocument:
-    long = ("Đề nghị UBND xã sửa chữa tuyến đường liên ấp đoạn gần trường tiểu học bị sụt "
-            "lún, mùa mưa ngập nước, học sinh đi lại khó khăn và nguy hiểm \x01\x1b.")
+    long = (
+        "Đề nghị UBND xã sửa chữa tuyến đường liên ấp đoạn gần trường tiểu học bị sụt "
+        "lún, mùa mưa ngập nước, học sinh đi lại khó khăn và nguy hiểm \x01\x1b."
+    )
     return NoticeDocument(
-        issuer=("ỦY BAN NHÂN DÂN", "XÃ TÂN THẠNH"), number="     /TB-UBND",
+        issuer=("ỦY BAN NHÂN DÂN", "XÃ TÂN THẠNH"),
+        number="     /TB-UBND",
         place_date=place_date,
-        summary=("Kết luận của Phó Chủ tịch UBND xã Tân Thạnh tại Hội nghị đối thoại với "
-                 "Nhân dân ấp Tân Phú, ấp Tân Hòa"),
+        summary=(
+            "Kết luận của Phó Chủ tịch UBND xã Tân Thạnh tại Hội nghị đối thoại với "
+            "Nhân dân ấp Tân Phú, ấp Tân Hòa"
+        ),
         opening="Vào lúc 14 giờ 00 ngày 05 tháng 3 năm 2026, tại Nhà văn hóa ấp Tân Phú, "
-                "Ủy ban nhân dân xã Tân Thạnh tổ chức hội nghị đối thoại với Nhân dân.",
-        resolved=[NoticeEntry(code=f"1234567{n}", question=long,
-                              answer="UBND xã giao Ban nhân dân ấp vận động nạo vét mương.",
-                              hamlet="ấp Tân Phú") for n in range(entries)],
+        "Ủy ban nhân dân xã Tân Thạnh tổ chức hội nghị đối thoại với Nhân dân.",
+        resolved=[
+            NoticeEntry(
+                code=f"1234567{n}",
+                question=long,
+                answer="UBND xã giao Ban nhân dân ấp vận động nạo vét mương.",
+                hamlet="ấp Tân Phú",
+            )
+            for n in range(entries)
+        ],
         recipients=["Ban nhân dân ấp Tân Phú", "Ủy ban MTTQ Việt Nam xã", "Lưu: VT, VP"],
-        signing_authority="KT. CHỦ TỊCH", signing_title="PHÓ CHỦ TỊCH", signer="Phạm Thị Hoa")
+        signing_authority="KT. CHỦ TỊCH",
+        signing_title="PHÓ CHỦ TỊCH",
+        signer="Phạm Thị Hoa",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,24 +67,42 @@ def converted(tmp_path_factory) -> Path:
     source = out / "notice.docx"
     source.write_bytes(notice_docx(_notice("Tân Thạnh, ngày 23 tháng 11 năm 2026")))
     profile = out / "profile"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = out / "notice.pdf"
     assert pdf.exists() and pdf.read_bytes()[:4] == b"%PDF"
     return pdf
 
 
 def _pdf_text(pdf: Path) -> str:
-    return subprocess.run([_tool("pdftotext"), "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run(
+        [_tool("pdftotext"), "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
 
 
 def test_motto_and_date_line_each_stay_on_one_line(converted):
     lines = _pdf_text(converted).splitlines()
     assert any(MOTTO in line for line in lines), "the motto wrapped"
-    assert any("Tân Thạnh, ngày 23 tháng 11 năm 2026" in line for line in lines), \
+    assert any("Tân Thạnh, ngày 23 tháng 11 năm 2026" in line for line in lines), (
         "the date line wrapped"
+    )
     assert any("Độc lập - Tự do - Hạnh phúc" in line for line in lines)
     assert any("XÃ TÂN THẠNH" in line for line in lines)
     assert any("- Lưu: VT, VP." in line for line in lines)
@@ -88,8 +122,11 @@ def test_pages_are_kept_as_pictures(converted):
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("notice-docx-page-*.png"):
         old.unlink()
-    subprocess.run([_tool("pdftoppm"), "-png", "-r", "70", str(converted),
-                    str(folder / "notice-docx-page")], check=True, timeout=120)
+    subprocess.run(
+        [_tool("pdftoppm"), "-png", "-r", "70", str(converted), str(folder / "notice-docx-page")],
+        check=True,
+        timeout=120,
+    )
     assert sorted(folder.glob("notice-docx-page-*.png"))
 
 
@@ -97,8 +134,21 @@ def test_pages_are_kept_as_pictures(converted):
 def test_short_dates_also_fit(words, tmp_path):
     source = tmp_path / "notice.docx"
     source.write_bytes(notice_docx(_notice(f"Tân Thạnh, {words}", entries=1)))
-    subprocess.run([_tool("soffice"), f"-env:UserInstallation=file://{tmp_path / 'p'}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(source)], check=True, capture_output=True, timeout=180)
-    assert any(f"Tân Thạnh, {words}" in line
-               for line in _pdf_text(tmp_path / "notice.pdf").splitlines())
+    subprocess.run(
+        [
+            _tool("soffice"),
+            f"-env:UserInstallation=file://{tmp_path / 'p'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    assert any(
+        f"Tân Thạnh, {words}" in line for line in _pdf_text(tmp_path / "notice.pdf").splitlines()
+    )

@@ -40,8 +40,14 @@ def test_officer_plans_a_dialogue_through_the_form(app, as_user, world):
         from nghedan.models import Commune
 
         hamlet_id = db.session.get(Commune, world.commune_id).hamlets[0].id
-    form = {"kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": form_starts_at(47),
-            "place": "Nhà văn hóa ấp Tân Phú", "chair_name": "", "title": ""}
+    form = {
+        "kind": "dialogue",
+        "hamlet_ids": str(hamlet_id),
+        "starts_at": form_starts_at(47),
+        "place": "Nhà văn hóa ấp Tân Phú",
+        "chair_name": "",
+        "title": "",
+    }
     response = _post(client, "/admin/dialogues/new", form)
     assert response.status_code == 302
     with app.app_context():
@@ -67,9 +73,15 @@ def test_agenda_meeting_close_notice_and_publish_over_http(app, as_user, world):
     saved = client.post(url, data={"answer": "Xã sẽ nạo vét mương", "csrf_token": token})
     assert saved.status_code == 200 and saved.get_json()["saved"] is True
     assert client.post(url, data={"answer": "x"}).status_code == 400  # no CSRF token
-    outcome = client.post(f"{base}/meeting/items/{world.item_id}/outcome", data={
-        "csrf_token": token, "n": "1", "outcome": "resolved",
-        "answer": "Xã sẽ nạo vét mương ngay tuần này."})
+    outcome = client.post(
+        f"{base}/meeting/items/{world.item_id}/outcome",
+        data={
+            "csrf_token": token,
+            "n": "1",
+            "outcome": "resolved",
+            "answer": "Xã sẽ nạo vét mương ngay tuần này.",
+        },
+    )
     assert outcome.status_code == 302
     closed = _post(client, base + "/close", {"attendance": "45", "minutes": "Biên bản"})
     assert closed.status_code == 302 and closed.headers["Location"].endswith(base + "/notice")
@@ -103,35 +115,61 @@ def issue_over_http(app, client, base: str, number: int) -> int:
     assert "Số:      /TB-UBND" in page  # the draft's number is left blank
     dialogue_id = int(base.rsplit("/", 1)[1])
     with app.app_context():
-        entries = db.session.scalars(select(AgendaEntry).where(
-            AgendaEntry.dialogue_id == dialogue_id)).all()
+        entries = db.session.scalars(
+            select(AgendaEntry).where(AgendaEntry.dialogue_id == dialogue_id)
+        ).all()
         summaries = {f"summary-{e.id}": "Tóm tắt: " + e.item.text[:40] for e in entries}
-    assert _post(client, base + "/notice/save-summaries",
-                 {**summaries, "signer_name": "Nguyễn Văn Bình", "signer_role": "chairman"},
-                 base + "/notice").status_code == 302
+    assert (
+        _post(
+            client,
+            base + "/notice/save-summaries",
+            {**summaries, "signer_name": "Nguyễn Văn Bình", "signer_role": "chairman"},
+            base + "/notice",
+        ).status_code
+        == 302
+    )
     _post(client, base + "/notice/submit", {}, base + "/notice")
     with app.app_context():
-        assert db.session.scalars(select(Message).where(
-            Message.kind == "dialogue_outcome")).all() == []  # not before it is issued
+        assert (
+            db.session.scalars(select(Message).where(Message.kind == "dialogue_outcome")).all()
+            == []
+        )  # not before it is issued
     token = csrf_token(client.get(base + "/notice").get_data(as_text=True))
     today = datetime.now(LOCAL_ZONE).date().isoformat()
-    issued = client.post(base + "/notice/issue", data={
-        "csrf_token": token, "number": str(number), "symbol": "TB-UBND", "issued_on": today,
-        "scan": (io.BytesIO(SCAN_PDF), "ban-ky.pdf")}, content_type="multipart/form-data")
+    issued = client.post(
+        base + "/notice/issue",
+        data={
+            "csrf_token": token,
+            "number": str(number),
+            "symbol": "TB-UBND",
+            "issued_on": today,
+            "scan": (io.BytesIO(SCAN_PDF), "ban-ky.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert issued.status_code == 302
     page = client.get(base + "/notice").get_data(as_text=True)
     assert f"Đã ban hành số {number}/TB-UBND" in page, page
     with app.app_context():
-        return db.session.scalar(select(ConclusionNotice.id).where(
-            ConclusionNotice.dialogue_id == dialogue_id, ConclusionNotice.status == "issued"))
+        return db.session.scalar(
+            select(ConclusionNotice.id).where(
+                ConclusionNotice.dialogue_id == dialogue_id, ConclusionNotice.status == "issued"
+            )
+        )
 
 
 def test_supervisor_reads_but_cannot_change(app, as_user, world):
     dialogue_id = _planned(app, world)
     client = as_user("super1")
     base = f"/admin/dialogues/{dialogue_id}"
-    for url in ("/admin/dialogues", base, base + "/meeting", base + "/agenda/print",
-                base + "/notice", "/admin/follow-up"):
+    for url in (
+        "/admin/dialogues",
+        base,
+        base + "/meeting",
+        base + "/agenda/print",
+        base + "/notice",
+        "/admin/follow-up",
+    ):
         assert client.get(url).status_code == 200, url
     token = csrf_token(client.get("/admin/dialogues").get_data(as_text=True))
     response = client.post(base + "/cancel", data={"reason": "x", "csrf_token": token})
@@ -142,8 +180,13 @@ def test_other_commune_sees_nothing(app, as_user, world):
     dialogue_id = _planned(app, world)
     client = as_user("admin2")
     base = f"/admin/dialogues/{dialogue_id}"
-    for url in (base, base + "/meeting", base + "/agenda/print", base + "/notice",
-                base + "/notice.docx"):
+    for url in (
+        base,
+        base + "/meeting",
+        base + "/agenda/print",
+        base + "/notice",
+        base + "/notice.docx",
+    ):
         assert client.get(url).status_code == 404, url
     assert "Nhà văn hóa" not in client.get("/admin/dialogues").get_data(as_text=True)
 
@@ -196,8 +239,9 @@ def test_agenda_order_by_buttons_and_by_drag(app, as_user, world):
     client.post(f"{base}/agenda/{second}/move", data={"step": "up", "csrf_token": token})
     texts = client.get(base).get_data(as_text=True)
     assert texts.index("<p>Hai</p>") < texts.index("<p>Một</p>")
-    ok = client.post(base + "/agenda/order", data={"order": f"{second},{first}",
-                                                   "csrf_token": token})
+    ok = client.post(
+        base + "/agenda/order", data={"order": f"{second},{first}", "csrf_token": token}
+    )
     assert ok.status_code == 200 and ok.get_json() == {"ok": True}
     bad = client.post(base + "/agenda/order", data={"order": "1,2,3,x", "csrf_token": token})
     assert bad.status_code == 400
@@ -218,8 +262,13 @@ def test_a_control_character_in_an_sms_does_not_break_the_docx(app, as_user, wor
     with app.app_context():
         commune = db.session.get(Commune, world.commune_id)
         dialogue = make_dialogue(commune, starts_at=utcnow())
-        item = create_item(commune_id=commune.id, channel="sms", contact_phone="0912345678",
-                           text="den duong\x01 hu\x1b roi", hamlet_id=commune.hamlets[0].id)
+        item = create_item(
+            commune_id=commune.id,
+            channel="sms",
+            contact_phone="0912345678",
+            text="den duong\x01 hu\x1b roi",
+            hamlet_id=commune.hamlets[0].id,
+        )
         change_status(item, "triaged")
         assign_item(dialogue, item)
         save_answer(dialogue, item, "Đã thay bóng đèn\x1b.")
@@ -280,9 +329,15 @@ def test_the_chair_is_recorded_with_the_role_the_notice_names(app, as_user, worl
         from nghedan.models import Commune
 
         hamlet_id = db.session.get(Commune, world.commune_id).hamlets[0].id
-    form = {"kind": "dialogue", "hamlet_ids": str(hamlet_id), "starts_at": form_starts_at(20),
-            "place": "Hội trường UBND xã", "chair_name": "Phạm Thị Hoa",
-            "chair_role": "vice_chairman", "title": ""}
+    form = {
+        "kind": "dialogue",
+        "hamlet_ids": str(hamlet_id),
+        "starts_at": form_starts_at(20),
+        "place": "Hội trường UBND xã",
+        "chair_name": "Phạm Thị Hoa",
+        "chair_role": "vice_chairman",
+        "title": "",
+    }
     page = client.get("/admin/dialogues/new").get_data(as_text=True)
     assert 'name="chair_role"' in page and 'name="chair_officer_id"' in page
     assert _post(client, "/admin/dialogues/new", form).status_code == 302
@@ -301,43 +356,73 @@ def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
     base = f"/admin/dialogues/{dialogue_id}"
     _post(client, base + "/agenda", {"item_id": str(world.item_id)}, base)
     token = csrf_token(client.get(base + "/meeting").get_data(as_text=True))
-    empty = client.post(f"{base}/meeting/items/{world.item_id}/outcome", data={
-        "csrf_token": token, "n": "1", "outcome": "resolved", "answer": "  "})
+    empty = client.post(
+        f"{base}/meeting/items/{world.item_id}/outcome",
+        data={"csrf_token": token, "n": "1", "outcome": "resolved", "answer": "  "},
+    )
     assert "Cần ghi nội dung trả lời" in client.get(empty.headers["Location"]).get_data(
-        as_text=True)
-    client.post(f"{base}/meeting/items/{world.item_id}/outcome", data={
-        "csrf_token": token, "n": "1", "outcome": "resolved", "answer": "Đã nạo vét."})
+        as_text=True
+    )
+    client.post(
+        f"{base}/meeting/items/{world.item_id}/outcome",
+        data={"csrf_token": token, "n": "1", "outcome": "resolved", "answer": "Đã nạo vét."},
+    )
     zero = _post(client, base + "/close", {"attendance": "0", "minutes": "Biên bản giữ lại"})
     assert zero.status_code == 422
     page = zero.get_data(as_text=True)
     assert "Số người dự bằng 0" in page and "Biên bản giữ lại" in page  # the form is kept
     no_reason = _post(client, base + "/close", {"no_attendance": "1", "minutes": ""})
     assert no_reason.status_code == 422 and "nêu lý do" in no_reason.get_data(as_text=True)
-    assert _post(client, base + "/close", {"no_attendance": "1", "minutes": "",
-                                           "no_attendance_reason": "Mưa lớn, không điểm danh"}
-                 ).status_code == 302
+    assert (
+        _post(
+            client,
+            base + "/close",
+            {
+                "no_attendance": "1",
+                "minutes": "",
+                "no_attendance_reason": "Mưa lớn, không điểm danh",
+            },
+        ).status_code
+        == 302
+    )
     shown = client.get(base).get_data(as_text=True)
     assert "Không ghi nhận được số người dự: Mưa lớn, không điểm danh" in shown
     client.get(base + "/notice")
     with app.app_context():
         from nghedan.models import AgendaEntry
 
-        [entry] = db.session.scalars(select(AgendaEntry).where(
-            AgendaEntry.dialogue_id == dialogue_id)).all()
-    _post(client, base + "/notice/save-summaries", {f"summary-{entry.id}": "Nạo vét mương.",
-                                                    "signer_name": "Nguyễn Văn Bình",
-                                                    "signer_role": "chairman"}, base + "/notice")
+        [entry] = db.session.scalars(
+            select(AgendaEntry).where(AgendaEntry.dialogue_id == dialogue_id)
+        ).all()
+    _post(
+        client,
+        base + "/notice/save-summaries",
+        {
+            f"summary-{entry.id}": "Nạo vét mương.",
+            "signer_name": "Nguyễn Văn Bình",
+            "signer_role": "chairman",
+        },
+        base + "/notice",
+    )
     _post(client, base + "/notice/submit", {}, base + "/notice")
     token = csrf_token(client.get(base + "/notice").get_data(as_text=True))
-    png = client.post(base + "/notice/issue", data={
-        "csrf_token": token, "number": "4", "issued_on": datetime.now(LOCAL_ZONE).date()
-        .isoformat(), "scan": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "scan.pdf")},
-        content_type="multipart/form-data")
+    png = client.post(
+        base + "/notice/issue",
+        data={
+            "csrf_token": token,
+            "number": "4",
+            "issued_on": datetime.now(LOCAL_ZONE).date().isoformat(),
+            "scan": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "scan.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     page = client.get(png.headers["Location"]).get_data(as_text=True)
     assert "Bản scan phải là tệp PDF hoặc ảnh JPEG." in page and "Chờ ký" in page
     with app.app_context():
-        assert db.session.scalars(select(Message).where(
-            Message.kind == "dialogue_outcome")).all() == []
+        assert (
+            db.session.scalars(select(Message).where(Message.kind == "dialogue_outcome")).all()
+            == []
+        )
         notice = db.session.scalar(select(ConclusionNotice))
         assert notice.status == "awaiting_signature" and notice.number is None
     supervisor = app.test_client()
@@ -346,5 +431,6 @@ def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
     login(supervisor, "super1", PASSWORD)
     token = csrf_token(supervisor.get(base + "/notice").get_data(as_text=True))
     for step in ("save-summaries", "submit", "back-to-draft", "issue", "correct"):
-        assert supervisor.post(f"{base}/notice/{step}",
-                               data={"csrf_token": token}).status_code == 403, step
+        assert (
+            supervisor.post(f"{base}/notice/{step}", data={"csrf_token": token}).status_code == 403
+        ), step

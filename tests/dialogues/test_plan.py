@@ -22,8 +22,9 @@ from tests.factories import make_commune, make_officer
 def test_create_dialogue_over_two_hamlets_with_officials(db):
     commune = make_commune(chairman_name="Nguyễn Văn Bình")
     officer = make_officer(commune, name="Trần Văn Hùng", title="Công chức Địa chính")
-    data = dialogue_input(commune, hamlets=commune.hamlets, chair_name="",
-                          official_ids=(officer.id,))
+    data = dialogue_input(
+        commune, hamlets=commune.hamlets, chair_name="", official_ids=(officer.id,)
+    )
     dialogue = create_dialogue(commune.id, data)
     assert dialogue.status == "planned"
     assert [h.name for h in dialogue.hamlets] == ["Ấp Tân Phú", "Ấp Tân Hòa"]
@@ -32,11 +33,14 @@ def test_create_dialogue_over_two_hamlets_with_officials(db):
     assert dialogue.title == "Đối thoại với Nhân dân ấp Tân Phú, ấp Tân Hòa"
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"place": "  "}, "empty_place"),
-    ({"kind": "party"}, "bad_kind"),
-    ({"hamlets": []}, "no_hamlet"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"place": "  "}, "empty_place"),
+        ({"kind": "party"}, "bad_kind"),
+        ({"hamlets": []}, "no_hamlet"),
+    ],
+)
 def test_create_refuses_incomplete_input(db, change, code):
     commune = make_commune()
     with pytest.raises(ValidationError) as e:

@@ -86,8 +86,17 @@ def test_demo_url_creates_then_refreshes_the_demo_screen(app, runner, db):
 
 def test_poster_writes_a_printable_file(runner, db, commune, tmp_path):
     out = tmp_path / "poster.html"
-    result = runner.invoke(args=["poster", "-o", str(out), "--hamlet", commune.hamlets[0].name,
-                                 "--base-url", "https://xa.example.vn"])
+    result = runner.invoke(
+        args=[
+            "poster",
+            "-o",
+            str(out),
+            "--hamlet",
+            commune.hamlets[0].name,
+            "--base-url",
+            "https://xa.example.vn",
+        ]
+    )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "0868 000 115" in html and commune.hamlets[0].name in html

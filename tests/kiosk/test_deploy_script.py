@@ -32,11 +32,18 @@ def test_it_waits_for_the_server_then_starts_and_restarts_chromium(tmp_path):
     fake.write_text(f'#!/bin/sh\necho "$LANGUAGE $@" >> {calls}\nexit 1\n')  # dies at once
     fake.chmod(0o755)
     url = f"http://127.0.0.1:{server.server_port}/kiosk/enroll/abc123"
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NGHEDAN_KIOSK_URL": url,
-           "CHROMIUM": str(fake), "NGHEDAN_KIOSK_WAIT": "0.1", "NGHEDAN_KIOSK_MAX_STARTS": "2"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "NGHEDAN_KIOSK_URL": url,
+        "CHROMIUM": str(fake),
+        "NGHEDAN_KIOSK_WAIT": "0.1",
+        "NGHEDAN_KIOSK_MAX_STARTS": "2",
+    }
     try:
-        done = subprocess.run(["sh", str(SCRIPT)], env=env, capture_output=True, text=True,
-                              timeout=30)
+        done = subprocess.run(
+            ["sh", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=30
+        )
     finally:
         server.shutdown()
     assert done.returncode == 0, done.stderr
@@ -51,6 +58,11 @@ def test_it_waits_for_the_server_then_starts_and_restarts_chromium(tmp_path):
 
 
 def test_it_refuses_to_start_without_a_url(tmp_path):
-    done = subprocess.run(["sh", str(SCRIPT)], env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"},
-                          capture_output=True, text=True, timeout=10)
+    done = subprocess.run(
+        ["sh", str(SCRIPT)],
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     assert done.returncode != 0 and "NGHEDAN_KIOSK_URL" in done.stderr

@@ -30,11 +30,16 @@ def _in_both_languages(client, refuse, vietnamese: str, english: str) -> None:
 def test_an_empty_opinion_is_refused_in_the_screens_language(kiosk_client, db):
     def refuse():
         page = kiosk_client.get("/kiosk/opinion/write?category=roads").get_data(as_text=True)
-        return _shown(kiosk_client.post("/kiosk/opinion/write", data={
-            **form_fields(page), "category": "roads", "text": "   "}))
+        return _shown(
+            kiosk_client.post(
+                "/kiosk/opinion/write",
+                data={**form_fields(page), "category": "roads", "text": "   "},
+            )
+        )
 
-    _in_both_languages(kiosk_client, refuse,
-                       "Vui lòng viết nội dung ý kiến.", "Please write your opinion.")
+    _in_both_languages(
+        kiosk_client, refuse, "Vui lòng viết nội dung ý kiến.", "Please write your opinion."
+    )
     assert db.scalar(select(func.count(Item.id))) == 0
 
 
@@ -44,9 +49,17 @@ def test_a_too_long_comment_on_a_rating_is_refused_in_the_screens_language(kiosk
 
     def refuse():
         page = kiosk_client.get(f"{url}/why?score=4").get_data(as_text=True)
-        return _shown(kiosk_client.post(url, data={
-            **form_fields(page), "score": "4", "reason": "slow", "comment": "x" * 1001}))
+        return _shown(
+            kiosk_client.post(
+                url,
+                data={**form_fields(page), "score": "4", "reason": "slow", "comment": "x" * 1001},
+            )
+        )
 
-    _in_both_languages(kiosk_client, refuse, "Góp ý quá dài. Vui lòng viết ngắn hơn.",
-                       "The comment is too long. Please write less.")
+    _in_both_languages(
+        kiosk_client,
+        refuse,
+        "Góp ý quá dài. Vui lòng viết ngắn hơn.",
+        "The comment is too long. Please write less.",
+    )
     assert db.scalar(select(func.count(Rating.id))) == 0

@@ -130,7 +130,6 @@ def test_find_kiosk_by_id_or_name(db, commune, enrollment):
         kiosks.find_kiosk("không có")
 
 
-
 def test_english_switch_on_the_kiosk(kiosk_client):
     response = kiosk_client.get("/lang/en?next=/kiosk/", follow_redirects=True)
     html = response.get_data(as_text=True)

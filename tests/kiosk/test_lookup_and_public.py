@@ -19,11 +19,19 @@ def _wrong_check_digit(code: str) -> str:
 
 
 def _scheduled_item(db, commune):
-    item = make_item(commune, text="Đường ngập", category_code="roads",
-                     hamlet_id=commune.hamlets[0].id, contact_phone="0912345678",
-                     contact_name="Lê Văn Tư")
-    dialogue = Dialogue(commune=commune, place="Nhà văn hóa ấp Tân Phú",
-                        starts_at=utcnow().replace(hour=12, minute=0) + timedelta(days=3))
+    item = make_item(
+        commune,
+        text="Đường ngập",
+        category_code="roads",
+        hamlet_id=commune.hamlets[0].id,
+        contact_phone="0912345678",
+        contact_name="Lê Văn Tư",
+    )
+    dialogue = Dialogue(
+        commune=commune,
+        place="Nhà văn hóa ấp Tân Phú",
+        starts_at=utcnow().replace(hour=12, minute=0) + timedelta(days=3),
+    )
     db.add(dialogue)
     item.dialogue = dialogue
     change_status(item, "scheduled")
@@ -72,8 +80,9 @@ def test_the_kiosk_finds_only_its_own_communes_items(kiosk_client, db):
     assert "Không tìm thấy" in html
 
 
-def test_the_public_page_shows_status_category_hamlet_dialogue_never_the_person(client, db,
-                                                                                 commune):
+def test_the_public_page_shows_status_category_hamlet_dialogue_never_the_person(
+    client, db, commune
+):
     item = _scheduled_item(db, commune)
     response = client.get(f"/t/{item.tracking_code}")
     html = response.get_data(as_text=True)
@@ -94,11 +103,17 @@ def test_the_public_page_shows_the_answer(client, db, commune):
 
 
 def test_a_denunciation_shows_only_its_status(client, kiosk_client, db, commune):
-    item = make_item(commune, legal_type="denunciation", category_code="officer_conduct",
-                     hamlet_id=commune.hamlets[0].id)
+    item = make_item(
+        commune,
+        legal_type="denunciation",
+        category_code="officer_conduct",
+        hamlet_id=commune.hamlets[0].id,
+    )
     db.commit()
-    for c, path in ((client, f"/t/{item.tracking_code}"),
-                    (kiosk_client, f"/kiosk/lookup?code={item.tracking_code}")):
+    for c, path in (
+        (client, f"/t/{item.tracking_code}"),
+        (kiosk_client, f"/kiosk/lookup?code={item.tracking_code}"),
+    ):
         html = c.get(path).get_data(as_text=True)
         assert "Mới" in html
         assert "Thái độ, tác phong cán bộ" not in html and item.hamlet.name not in html
@@ -155,8 +170,7 @@ def test_the_poster_has_worked_examples_officer_codes_and_the_next_dialogues(cli
     make_dialogue(commune, days=20, hamlets=[hamlet], place="Hội trường xã")
     make_dialogue(commune, days=2, hamlets=[hamlet], kind="voters", place="Trường tiểu học")
     db.commit()
-    html = unescape(client.get(f"/poster/{commune.code}?hamlet={hamlet.id}").get_data(
-        as_text=True))
+    html = unescape(client.get(f"/poster/{commune.code}?hamlet={hamlet.id}").get_data(as_text=True))
     assert "<" + "..." not in html and "&lt;" not in html  # no placeholders to misread
     assert f"GY Đèn đường {hamlet.name} bị hư hai tháng nay" in html
     assert is_valid(example_code()) and f"TT {example_code()}" in html
@@ -225,8 +239,9 @@ def test_an_address_that_tries_too_many_wrong_codes_is_asked_to_wait(app, client
     assert other.status_code == 200  # another address is not held up
 
 
-def test_the_wait_ends_when_the_oldest_wrong_code_leaves_the_window(app, client, db, commune,
-                                                                    monkeypatch):
+def test_the_wait_ends_when_the_oldest_wrong_code_leaves_the_window(
+    app, client, db, commune, monkeypatch
+):
     item = make_item(commune)
     db.commit()
     clock = [1000.0]

@@ -11,15 +11,16 @@ from tests.factories import make_commune, make_item
 
 bodies = st.text(alphabet="0123456789", min_size=7, max_size=7).filter(lambda b: b[0] != "0")
 codes = bodies.map(lambda body: body + str(tracking_codes.damm_digit(body)))
-relaxed = settings(max_examples=60, deadline=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+relaxed = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @relaxed
 @given(code=codes, position=st.integers(0, 7), delta=st.integers(1, 9))
 def test_one_wrong_digit_is_named_as_such(db, code, position, delta):
     digit = str((int(code[position]) + delta) % 10)
-    typo = code[:position] + digit + code[position + 1:]
+    typo = code[:position] + digit + code[position + 1 :]
     assert kiosks.lookup(typo).problem == "bad_check_digit"
 
 

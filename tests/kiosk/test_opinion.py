@@ -46,8 +46,13 @@ def test_the_form_explains_complaints_and_denunciations(kiosk_client, commune):
 
 def test_an_opinion_is_stored_and_the_receipt_shows_its_code(kiosk_client, db, commune, enrollment):
     hamlet = commune.hamlets[0]
-    response, _ = _send(kiosk_client, text="Đèn đường ấp Tân Phú hư hai tháng nay.",
-                        hamlet=str(hamlet.id), phone="0912 345 678", name="Lê Văn Tư")
+    response, _ = _send(
+        kiosk_client,
+        text="Đèn đường ấp Tân Phú hư hai tháng nay.",
+        hamlet=str(hamlet.id),
+        phone="0912 345 678",
+        name="Lê Văn Tư",
+    )
     assert response.status_code == 302
     [item] = _items(db)
     assert response.headers["Location"].endswith(f"/kiosk/receipt/{item.tracking_code}")
@@ -79,8 +84,12 @@ def test_a_repeated_post_makes_one_item(kiosk_client, db):
 
 
 def test_a_denunciation_is_marked_as_one(kiosk_client, db):
-    response, _ = _send(kiosk_client, category="officer_conduct", legal_type="denunciation",
-                        text="Tôi tố cáo việc thu tiền trái quy định.")
+    response, _ = _send(
+        kiosk_client,
+        category="officer_conduct",
+        legal_type="denunciation",
+        text="Tôi tố cáo việc thu tiền trái quy định.",
+    )
     assert response.status_code == 302
     assert _items(db)[0].legal_type == "denunciation"
 
@@ -167,7 +176,11 @@ def test_a_phone_number_gets_the_code_by_sms_once(kiosk_client, db):
     [item] = _items(db)
     [sms] = _queued(db)
     assert (sms.phone, sms.status, sms.kind, sms.item_id) == (
-        "+84912345678", "queued", "kiosk_receipt", item.id)
+        "+84912345678",
+        "queued",
+        "kiosk_receipt",
+        item.id,
+    )
     assert f"TT {item.tracking_code}" in sms.body
 
 
@@ -183,11 +196,14 @@ def test_no_sms_without_a_phone_or_to_a_phone_that_opted_out(kiosk_client, db):
 
 def test_a_refused_field_comes_back_on_its_own_step(kiosk_client, db, commune):
     steps = re.compile(r'<section class="step" data-step="(\w+)"\s*(hidden)?>')
-    cases = (({"text": "Ý kiến", "phone": "12"}, "contact"),
-             ({"text": "   "}, "what"),
-             ({"text": "Ý kiến", "hamlet": "999999"}, "where"))
+    cases = (
+        ({"text": "Ý kiến", "phone": "12"}, "contact"),
+        ({"text": "   "}, "what"),
+        ({"text": "Ý kiến", "hamlet": "999999"}, "where"),
+    )
     for data, step in cases:
         response, _ = _send(kiosk_client, **data)
-        shown = [name for name, hidden in steps.findall(response.get_data(as_text=True))
-                 if not hidden]
+        shown = [
+            name for name, hidden in steps.findall(response.get_data(as_text=True)) if not hidden
+        ]
         assert (response.status_code, shown) == (422, [step]), data

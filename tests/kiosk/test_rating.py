@@ -78,11 +78,20 @@ def test_low_levels_ask_for_reasons_then_store_them_and_the_comment(kiosk_client
     faces = kiosk_client.get(f"/kiosk/rate/{officer.id}").get_data(as_text=True)
     assert f"/kiosk/rate/{officer.id}/why?score=4" in faces
     page = kiosk_client.get(f"/kiosk/rate/{officer.id}/why?score=4").get_data(as_text=True)
-    for chip in ("Thái độ chưa tốt", "Chậm trễ", "Hướng dẫn chưa rõ",
-                 "Yêu cầu giấy tờ ngoài quy định", "Gây phiền hà"):
+    for chip in (
+        "Thái độ chưa tốt",
+        "Chậm trễ",
+        "Hướng dẫn chưa rõ",
+        "Yêu cầu giấy tờ ngoài quy định",
+        "Gây phiền hà",
+    ):
         assert chip in page
-    data = {**form_fields(page), "score": "4", "reason": ["slow", "extra_papers"],
-            "comment": "Chờ hai tiếng mới được tiếp."}
+    data = {
+        **form_fields(page),
+        "score": "4",
+        "reason": ["slow", "extra_papers"],
+        "comment": "Chờ hai tiếng mới được tiếp.",
+    }
     response = kiosk_client.post(f"/kiosk/rate/{officer.id}", data=data)
     assert response.status_code == 302
     [rating] = _ratings(db)
@@ -106,10 +115,12 @@ def test_bad_ratings_store_nothing(kiosk_client, db):
         data = {**form_fields(page), **data}
         response = kiosk_client.post(f"/kiosk/rate/{officer.id}", data=data)
         assert response.status_code == 302 and response.headers["Location"].endswith(
-            f"/kiosk/rate/{officer.id}")
+            f"/kiosk/rate/{officer.id}"
+        )
     why = kiosk_client.get(f"/kiosk/rate/{officer.id}/why?score=3").get_data(as_text=True)
-    response = kiosk_client.post(f"/kiosk/rate/{officer.id}",
-                                 data={**form_fields(why), "score": "3", "reason": "bribe"})
+    response = kiosk_client.post(
+        f"/kiosk/rate/{officer.id}", data={**form_fields(why), "score": "3", "reason": "bribe"}
+    )
     assert response.status_code == 422
     assert "Vui lòng chọn lại lý do" in response.get_data(as_text=True)
     assert _ratings(db) == []

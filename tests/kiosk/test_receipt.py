@@ -21,8 +21,9 @@ def _receipt(client, **data) -> str:
 
 
 def test_a_complaint_receipt_says_what_the_law_needs(kiosk_client):
-    html = _receipt(kiosk_client, text="Đề nghị xem lại quyết định thu hồi đất.",
-                    legal_type="complaint")
+    html = _receipt(
+        kiosk_client, text="Đề nghị xem lại quyết định thu hồi đất.", legal_type="complaint"
+    )
     assert "Đã nhận khiếu nại của ông/bà" in html
     assert "Luật Khiếu nại" in html and "họ tên, địa chỉ" in html and "ký tên" in html
     assert "nghiêm cấm trù dập, trả thù người khiếu nại" in html
@@ -32,8 +33,12 @@ def test_a_denunciation_receipt_says_the_sender_is_protected(kiosk_client, db, c
     hamlet = commune.hamlets[0]
     make_dialogue(commune, hamlets=[hamlet])
     db.commit()
-    html = _receipt(kiosk_client, text="Tố cáo việc thu tiền trái quy định.",
-                    legal_type="denunciation", hamlet=str(hamlet.id))
+    html = _receipt(
+        kiosk_client,
+        text="Tố cáo việc thu tiền trái quy định.",
+        legal_type="denunciation",
+        hamlet=str(hamlet.id),
+    )
     assert "Đã nhận tố cáo của ông/bà" in html
     assert "Luật Tố cáo" in html and "họ tên, địa chỉ" in html and "ký tên" in html
     assert "được pháp luật bảo vệ" in html and "giữ bí mật" in html
@@ -41,7 +46,8 @@ def test_a_denunciation_receipt_says_the_sender_is_protected(kiosk_client, db, c
 
 
 def test_an_opinion_receipt_has_no_legal_note_and_names_the_hamlets_next_dialogue(
-        kiosk_client, db, commune):
+    kiosk_client, db, commune
+):
     by_name = {h.name: h for h in commune.hamlets}
     phu, hoa = by_name["Ấp Tân Phú"], by_name["Ấp Tân Hòa"]
     make_dialogue(commune, days=3, hamlets=[hoa], place="Nhà văn hóa ấp Tân Hòa")
@@ -66,8 +72,17 @@ def test_no_dialogue_planned_no_line(kiosk_client):
     assert "Buổi đối thoại tới" not in _receipt(kiosk_client, text="Ý kiến.")
 
 
-@pytest.mark.parametrize("base", [None, "", "http://127.0.0.1:5000", "http://localhost:8000/",
-                                  "http://[::1]/", "http://0.0.0.0:5000"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        None,
+        "",
+        "http://127.0.0.1:5000",
+        "http://localhost:8000/",
+        "http://[::1]/",
+        "http://0.0.0.0:5000",
+    ],
+)
 def test_no_qr_code_a_phone_cannot_open(app, kiosk_client, base):
     app.config["PUBLIC_BASE_URL"] = base
     html = _receipt(kiosk_client, text="Ý kiến.")
@@ -89,8 +104,15 @@ def as_admin(app, db, commune):
     from nghedan.models import User
     from tests.admin.conftest import login, password_hash
 
-    db.add(User(username="admin1", role="admin", commune_id=commune.id, full_name="Admin",
-                password_hash=password_hash()))
+    db.add(
+        User(
+            username="admin1",
+            role="admin",
+            commune_id=commune.id,
+            full_name="Admin",
+            password_hash=password_hash(),
+        )
+    )
     db.commit()
     browser = app.test_client()
     assert login(browser, "admin1").status_code == 302
@@ -113,8 +135,10 @@ def test_a_rejected_items_lookup_shows_the_reason(kiosk_client, client, db, comm
     reject(item, "Tin quảng cáo, không phải ý kiến của người dân.", user_id=None)
     db.commit()
     code = item.tracking_code
-    for html in (kiosk_client.get(f"/kiosk/lookup?code={code}").get_data(as_text=True),
-                 client.get(f"/t/{code}").get_data(as_text=True)):
+    for html in (
+        kiosk_client.get(f"/kiosk/lookup?code={code}").get_data(as_text=True),
+        client.get(f"/t/{code}").get_data(as_text=True),
+    ):
         assert "Từ chối" in html and "Lý do" in html
         assert "Tin quảng cáo, không phải ý kiến của người dân." in html
 

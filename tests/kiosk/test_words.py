@@ -27,24 +27,35 @@ def officer_id(db, commune):
 def test_no_screen_says_ban(kiosk_client, db, commune, enrollment, officer_id):
     item = make_item(commune, kiosk_id=enrollment.kiosk.id, contact_phone="0912345678")
     db.commit()
-    paths = ["/kiosk/", "/kiosk/rate", f"/kiosk/rate/{officer_id}",
-             f"/kiosk/rate/{officer_id}/why?score=4", "/kiosk/thanks", "/kiosk/opinion",
-             "/kiosk/opinion/write?category=land", f"/kiosk/receipt/{item.tracking_code}",
-             "/kiosk/lookup", f"/kiosk/lookup?code={item.tracking_code}",
-             f"/poster/{commune.code}", f"/t/{item.tracking_code}"]
+    paths = [
+        "/kiosk/",
+        "/kiosk/rate",
+        f"/kiosk/rate/{officer_id}",
+        f"/kiosk/rate/{officer_id}/why?score=4",
+        "/kiosk/thanks",
+        "/kiosk/opinion",
+        "/kiosk/opinion/write?category=land",
+        f"/kiosk/receipt/{item.tracking_code}",
+        "/kiosk/lookup",
+        f"/kiosk/lookup?code={item.tracking_code}",
+        f"/poster/{commune.code}",
+        f"/t/{item.tracking_code}",
+    ]
     for path in paths:
         html = kiosk_client.get(path).get_data(as_text=True)
         assert not BAN.search(html), path
     assert "Kính chào bà con" in kiosk_client.get("/kiosk/").get_data(as_text=True)
     assert "Bà con" in kiosk_client.get(f"/poster/{commune.code}").get_data(as_text=True)
     assert "ông/bà" in kiosk_client.get(f"/kiosk/receipt/{item.tracking_code}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_the_receipt_sms_says_ong_ba(kiosk_client, db):
     page = kiosk_client.get("/kiosk/opinion/write?category=land").get_data(as_text=True)
-    kiosk_client.post("/kiosk/opinion/write", data={**form_fields(page), "text": "Đèn hư",
-                                                    "phone": "0912345678"})
+    kiosk_client.post(
+        "/kiosk/opinion/write", data={**form_fields(page), "text": "Đèn hư", "phone": "0912345678"}
+    )
     from sqlalchemy import select
 
     from nghedan.models import Message
@@ -57,8 +68,12 @@ def test_english_only_from_the_home_screens_corner(kiosk_client, officer_id):
     home = kiosk_client.get("/kiosk/").get_data(as_text=True)
     assert 'class="button language-switch"' in home and ">English<" in home
     assert home.index("lookup-link") < home.index("language-switch")  # below the choices
-    for path in ("/kiosk/rate", f"/kiosk/rate/{officer_id}", "/kiosk/opinion/write",
-                 "/kiosk/lookup"):
+    for path in (
+        "/kiosk/rate",
+        f"/kiosk/rate/{officer_id}",
+        "/kiosk/opinion/write",
+        "/kiosk/lookup",
+    ):
         assert ">English<" not in kiosk_client.get(path).get_data(as_text=True), path
     kiosk_client.get("/lang/en?next=/kiosk/")
     flask_babel.refresh()  # the db fixture's app context keeps the locale it chose

@@ -40,8 +40,10 @@ def errors_in(response, fmt: str) -> list[tuple[int, str]]:
     assert response.content_type == "text/xml; charset=utf-8"
     root = fromstring(response.data)
     assert root.tag == "errors" and len(root) >= 1
-    assert all(error.tag == "error" and [child.tag for child in error] == ["code", "description"]
-               for error in root)
+    assert all(
+        error.tag == "error" and [child.tag for child in error] == ["code", "description"]
+        for error in root
+    )
     return [(int(error.find("code").text), error.find("description").text) for error in root]
 
 
@@ -53,8 +55,11 @@ def refused(response, fmt: str, status: int) -> str:
     return description
 
 
-VALID_POST = {"jurisdiction_id": "tan-thanh", "service_code": "land",
-              "description": "Đề nghị sửa đường ấp Tân Phú."}
+VALID_POST = {
+    "jurisdiction_id": "tan-thanh",
+    "service_code": "land",
+    "description": "Đề nghị sửa đường ấp Tân Phú.",
+}
 
 # (method, path under /open311/v2 with {fmt}, form changes for a POST, status, in the text)
 CASES = [
@@ -83,10 +88,14 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("method, path, form, status, words", CASES,
-                         ids=[" ".join(str(part) for part in case[:4] if part) for case in CASES])
-def test_each_error_is_the_spec_list_in_json_and_in_xml(app, client, key, method, path, form,
-                                                        status, words):
+@pytest.mark.parametrize(
+    "method, path, form, status, words",
+    CASES,
+    ids=[" ".join(str(part) for part in case[:4] if part) for case in CASES],
+)
+def test_each_error_is_the_spec_list_in_json_and_in_xml(
+    app, client, key, method, path, form, status, words
+):
     with app.app_context():
         code = _db.session.query(Item.tracking_code).scalar()
         before = _db.session.query(Item).count()
@@ -99,15 +108,21 @@ def test_each_error_is_the_spec_list_in_json_and_in_xml(app, client, key, method
         assert _db.session.query(Item).count() == before  # a refused POST stores nothing
 
 
-@pytest.mark.parametrize("method, path, allowed", [
-    ("POST", "services", "GET, HEAD, OPTIONS"),
-    ("DELETE", "requests/{code}", "GET, HEAD, OPTIONS"),
-    ("PUT", "requests", "GET, HEAD, OPTIONS, POST"),
-])
+@pytest.mark.parametrize(
+    "method, path, allowed",
+    [
+        ("POST", "services", "GET, HEAD, OPTIONS"),
+        ("DELETE", "requests/{code}", "GET, HEAD, OPTIONS"),
+        ("PUT", "requests", "GET, HEAD, OPTIONS, POST"),
+    ],
+)
 def test_a_wrong_method_is_a_405_that_says_which_are_allowed(client, key, method, path, allowed):
     for fmt in ("json", "xml"):
-        response = client.open(f"/open311/v2/{path.format(code=UNKNOWN_CODE)}.{fmt}",
-                               method=method, data={"api_key": key})
+        response = client.open(
+            f"/open311/v2/{path.format(code=UNKNOWN_CODE)}.{fmt}",
+            method=method,
+            data={"api_key": key},
+        )
         assert "Phương thức" in refused(response, fmt, 405)
         assert response.headers["Allow"] == allowed
 
@@ -139,6 +154,8 @@ def test_a_crash_is_a_500_in_the_spec_shape(app, client, key, monkeypatch):
 def test_descriptions_follow_the_chosen_language(client, key):
     client.set_cookie("lang", "en")
     assert refused(client.get("/open311/v2/services/nothing.xml"), "xml", 404) == (
-        "There is no such service (service_code).")
+        "There is no such service (service_code)."
+    )
     assert refused(client.get("/open311/v2/nothing.json"), "json", 404) == (
-        "There is no such address in Open311 GeoReport v2.")
+        "There is no such address in Open311 GeoReport v2."
+    )

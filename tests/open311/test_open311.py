@@ -35,13 +35,19 @@ def data(app):
         ours = make_commune("Tân Thạnh", code="tan-thanh", province="Cần Thơ")
         other = make_commune("Mỹ Hòa", hamlets=("Ấp Một",), code="my-hoa")
         land = "land"
-        answered = make_item(ours, "Đường ấp Tân Phú ngập, gọi tôi 0912 345 678 hoặc a@b.vn",
-                             category_code=land, hamlet_id=ours.hamlets[0].id,
-                             contact_phone="0912345678", contact_name="Nguyễn Văn An")
+        answered = make_item(
+            ours,
+            "Đường ấp Tân Phú ngập, gọi tôi 0912 345 678 hoặc a@b.vn",
+            category_code=land,
+            hamlet_id=ours.hamlets[0].id,
+            contact_phone="0912345678",
+            contact_name="Nguyễn Văn An",
+        )
         answered.status, answered.answer = "answered", "Xã sẽ nạo vét cống trước 30/11."
         answered.created_at = at(ANSWERED_DAY.isoformat())
-        escalated = make_item(ours, "Xin cấp giấy chứng nhận quyền sử dụng đất.",
-                              category_code=land)
+        escalated = make_item(
+            ours, "Xin cấp giấy chứng nhận quyền sử dụng đất.", category_code=land
+        )
         escalated.status, escalated.escalated_to = "escalated", "Sở Nông nghiệp và Môi trường"
         escalated.due_date = ESCALATED_DUE
         escalated.created_at = at(ESCALATED_DAY.isoformat())
@@ -56,14 +62,25 @@ def data(app):
         old = make_item(ours, "Ý kiến từ bốn tháng trước")
         old.status, old.created_at = "triaged", days_ago(120)
         _db.session.commit()
-        return {name: item.tracking_code for name, item in (
-            ("answered", answered), ("escalated", escalated), ("fresh", fresh),
-            ("spam", spam), ("secret", secret), ("elsewhere", elsewhere), ("old", old))}
+        return {
+            name: item.tracking_code
+            for name, item in (
+                ("answered", answered),
+                ("escalated", escalated),
+                ("fresh", fresh),
+                ("spam", spam),
+                ("secret", secret),
+                ("elsewhere", elsewhere),
+                ("old", old),
+            )
+        }
 
 
 # From 83 days ago (local midnight, +07:00) to 38 days ahead (midnight UTC).
-WINDOW = (f"start_date={TODAY - timedelta(days=83)}T00:00:00%2B07:00"
-          f"&end_date={TODAY + timedelta(days=38)}T00:00:00Z")
+WINDOW = (
+    f"start_date={TODAY - timedelta(days=83)}T00:00:00%2B07:00"
+    f"&end_date={TODAY + timedelta(days=38)}T00:00:00Z"
+)
 
 
 def test_services_in_json_and_xml(client, data):
@@ -86,8 +103,7 @@ def test_requests_never_show_personal_data_denunciations_or_spam(client, data):
     listed = json.loads(body)
     codes = {r["service_request_id"] for r in listed}
     assert codes == {data["answered"], data["escalated"], data["fresh"], data["elsewhere"]}
-    for secret in ("0912", "345 678", "a@b.vn", "Nguyễn Văn An", "+8491", "Tố cáo",
-                   "quảng cáo"):
+    for secret in ("0912", "345 678", "a@b.vn", "Nguyễn Văn An", "+8491", "Tố cáo", "quảng cáo"):
         assert secret not in body
     answered = next(r for r in listed if r["service_request_id"] == data["answered"])
     assert answered["status"] == "closed"
@@ -107,19 +123,24 @@ def test_requests_never_show_personal_data_denunciations_or_spam(client, data):
 
 def test_request_filters(client, data):
     def codes(query: str) -> set[str]:
-        return {r["service_request_id"]
-                for r in client.get(f"/open311/v2/requests.json?{query}").get_json()}
+        return {
+            r["service_request_id"]
+            for r in client.get(f"/open311/v2/requests.json?{query}").get_json()
+        }
 
     assert codes(f"{WINDOW}&status=closed") == {data["answered"]}
-    assert codes(f"{WINDOW}&status=open") == {data["escalated"], data["fresh"],
-                                              data["elsewhere"]}
+    assert codes(f"{WINDOW}&status=open") == {data["escalated"], data["fresh"], data["elsewhere"]}
     assert codes(f"{WINDOW}&service_code=land") == {data["answered"], data["escalated"]}
     day_after = ESCALATED_DAY + timedelta(days=1)
     assert codes(f"start_date={ESCALATED_DAY}&end_date={day_after}") == {data["escalated"]}
     # Without dates: the last 90 days, so the item from 120 days ago is left out.
     assert codes("status=open") == {data["escalated"], data["fresh"], data["elsewhere"]}
     assert codes(f"start_date={TODAY - timedelta(days=121)}&status=open") == {
-        data["escalated"], data["fresh"], data["elsewhere"], data["old"]}
+        data["escalated"],
+        data["fresh"],
+        data["elsewhere"],
+        data["old"],
+    }
     assert codes(f"{WINDOW}&jurisdiction_id=my-hoa") == {data["elsewhere"]}
     ids = ",".join((data["answered"], data["secret"], data["spam"]))
     assert codes(f"service_request_id={ids}") == {data["answered"]}
@@ -147,9 +168,16 @@ def test_post_a_request_with_an_api_key(app, client, data):
         _, key = create_client("Cổng góp ý tỉnh")
         _, bound_key = create_client("Cổng của xã", commune_id=_commune_id("my-hoa"))
         _db.session.commit()
-    form = {"api_key": key, "jurisdiction_id": "tan-thanh", "service_code": "land",
-            "description": "Đề nghị sửa đường ấp Tân Phú.", "address_string": "ap tan phu",
-            "phone": "0987 654 321", "first_name": "Bình", "last_name": "Trần Văn"}
+    form = {
+        "api_key": key,
+        "jurisdiction_id": "tan-thanh",
+        "service_code": "land",
+        "description": "Đề nghị sửa đường ấp Tân Phú.",
+        "address_string": "ap tan phu",
+        "phone": "0987 654 321",
+        "first_name": "Bình",
+        "last_name": "Trần Văn",
+    }
     response = client.post("/open311/v2/requests.json", data=form)  # no CSRF token: an API
     assert response.status_code == 201, response.get_data(as_text=True)
     code = response.get_json()[0]["service_request_id"]
@@ -162,24 +190,36 @@ def test_post_a_request_with_an_api_key(app, client, data):
     shown = client.get(f"/open311/v2/requests/{code}.json").get_data(as_text=True)
     assert re.search(r"(?<!\d)0987(?!\d)", shown) is None and "987654321" not in shown
     assert "Bình" not in shown
-    xml = client.post("/open311/v2/requests.xml", data={**form, "api_key": bound_key,
-                                                        "jurisdiction_id": ""})
+    xml = client.post(
+        "/open311/v2/requests.xml", data={**form, "api_key": bound_key, "jurisdiction_id": ""}
+    )
     assert xml.status_code == 201
     assert fromstring(xml.data)[0].find("service_request_id").text.isdigit()
 
 
-@pytest.mark.parametrize("change, status", [
-    ({"api_key": "nd311_wrong"}, 403), ({"api_key": ""}, 403),
-    ({"service_code": "nothing"}, 400), ({"description": "  "}, 400),
-    ({"jurisdiction_id": ""}, 400), ({"phone": "12"}, 400),
-])
+@pytest.mark.parametrize(
+    "change, status",
+    [
+        ({"api_key": "nd311_wrong"}, 403),
+        ({"api_key": ""}, 403),
+        ({"service_code": "nothing"}, 400),
+        ({"description": "  "}, 400),
+        ({"jurisdiction_id": ""}, 400),
+        ({"phone": "12"}, 400),
+    ],
+)
 def test_refused_posts_store_nothing(app, client, data, change, status):
     with app.app_context():
         _, key = create_client("Cổng góp ý tỉnh")
         _db.session.commit()
         before = _db.session.query(Item).count()
-    form = {"api_key": key, "jurisdiction_id": "tan-thanh", "service_code": "land",
-            "description": "Đề nghị sửa đường.", **change}
+    form = {
+        "api_key": key,
+        "jurisdiction_id": "tan-thanh",
+        "service_code": "land",
+        "description": "Đề nghị sửa đường.",
+        **change,
+    }
     response = client.post("/open311/v2/requests.json", data=form)
     assert response.status_code == status
     assert response.get_json()[0]["code"] == status
@@ -188,15 +228,13 @@ def test_refused_posts_store_nothing(app, client, data, change, status):
 
 
 def test_api_key_cli_prints_the_key_once_and_stores_its_hash(app, runner, data):
-    result = runner.invoke(args=["api-key", "create", "--name", "Cổng tỉnh", "--commune",
-                                 "my-hoa"])
+    result = runner.invoke(args=["api-key", "create", "--name", "Cổng tỉnh", "--commune", "my-hoa"])
     assert result.exit_code == 0, result.output
     key = result.output.strip().splitlines()[-1]
     assert key.startswith("nd311_") and len(key) > 40
     with app.app_context():
         client = _db.session.query(ApiClient).one()
-        assert client.key_hash == key_hash(key) and key not in (client.key_hash,
-                                                                 client.key_prefix)
+        assert client.key_hash == key_hash(key) and key not in (client.key_hash, client.key_prefix)
         assert client.commune.code == "my-hoa"
     again = runner.invoke(args=["api-key", "create", "--name", "Cổng tỉnh"])
     assert again.exit_code != 0
@@ -208,7 +246,8 @@ def test_api_key_cli_prints_the_key_once_and_stores_its_hash(app, runner, data):
 
 def test_redaction():
     assert redact("Gọi 0912.345.678 hoặc +84 912 345 678, CCCD 079123456789") == (
-        "Gọi […] hoặc […], CCCD […]")
+        "Gọi […] hoặc […], CCCD […]"
+    )
     assert redact("Email: an.nguyen@mail.vn, năm 2026") == "Email: […], năm 2026"
 
 

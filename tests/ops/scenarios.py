@@ -28,13 +28,25 @@ class Load:
 
 def texts(count: int, series: int) -> list[Delivery]:
     """Distinct opinions, each from its own phone (no join window, no flood guard)."""
-    return [Delivery(sms_form(f"Đèn đường ấp Tân Phú số {n} (đợt {series}) bị hỏng, "
-                              "xin xã sửa giúp.", sender=f"+8491{series:01d}{n:06d}"))
-            for n in range(count)]
+    return [
+        Delivery(
+            sms_form(
+                f"Đèn đường ấp Tân Phú số {n} (đợt {series}) bị hỏng, xin xã sửa giúp.",
+                sender=f"+8491{series:01d}{n:06d}",
+            )
+        )
+        for n in range(count)
+    ]
 
 
-def tally(stack: Stack, deliveries: list[Delivery], series: int, outbound_count: int,
-          *, drain_seconds: float = 120) -> dict:
+def tally(
+    stack: Stack,
+    deliveries: list[Delivery],
+    series: int,
+    outbound_count: int,
+    *,
+    drain_seconds: float = 120,
+) -> dict:
     """Inbound: every accepted webhook stored exactly once. Outbound: wait until every queued
     message has left, then count the sends of each at the fake API."""
     stored = stack.db.inbound_counts()
@@ -43,8 +55,10 @@ def tally(stack: Stack, deliveries: list[Delivery], series: int, outbound_count:
     def all_sent() -> bool:  # at the API, and recorded (a dead worker's rows come back later)
         counts = stack.fake.sent_counts()
         return all(counts[pair] >= 1 for pair in expected) and all(
-            status in ("sent", "delivered") for phone, body, status in stack.db.outgoing()
-            if (phone, body) in expected)
+            status in ("sent", "delivered")
+            for phone, body, status in stack.db.outgoing()
+            if (phone, body) in expected
+        )
 
     wait_until(all_sent, drain_seconds)
     sends = stack.fake.sent_counts()
@@ -53,7 +67,8 @@ def tally(stack: Stack, deliveries: list[Delivery], series: int, outbound_count:
         "webhooks": len(deliveries),
         "webhook_attempts": sum(len(d.statuses) for d in deliveries),
         "webhooks_answered_5xx_or_cut_then_retried": sum(
-            1 for d in deliveries if any(not 200 <= s < 300 for s in d.statuses)),
+            1 for d in deliveries if any(not 200 <= s < 300 for s in d.statuses)
+        ),
         "webhooks_accepted": sum(1 for d in deliveries if d.accepted),
         "accepted_stored_once": sum(1 for d in deliveries if d.accepted and stored[d.sid] == 1),
         "stored_more_than_once": sum(1 for d in deliveries if stored[d.sid] > 1),
@@ -70,11 +85,14 @@ def tally(stack: Stack, deliveries: list[Delivery], series: int, outbound_count:
 
 def no_loss(result: dict) -> bool:
     """The invariants every scenario must keep."""
-    return (result["inbound_lost"] == 0 and result["stored_more_than_once"] == 0
-            and result["accepted_stored_once"] == result["webhooks_accepted"]
-            and result["outbound_sent_once"] == result["outbound_queued"]
-            and result["outbound_sent_twice_or_more"] == 0
-            and result["outbound_rows_not_sent"] == 0)
+    return (
+        result["inbound_lost"] == 0
+        and result["stored_more_than_once"] == 0
+        and result["accepted_stored_once"] == result["webhooks_accepted"]
+        and result["outbound_sent_once"] == result["outbound_queued"]
+        and result["outbound_sent_twice_or_more"] == 0
+        and result["outbound_rows_not_sent"] == 0
+    )
 
 
 class Burst:
@@ -92,11 +110,9 @@ class Burst:
     def __enter__(self) -> Burst:
         for delivery in self.deliveries:  # Twilio has each text before it calls the webhook
             self.stack.fake.log_inbound(delivery.form)
-        self.enqueue = self.stack.enqueue(self.load.outbound, self.series, per_commit=5,
-                                          pause=0.05)
+        self.enqueue = self.stack.enqueue(self.load.outbound, self.series, per_commit=5, pause=0.05)
         self.started = time.monotonic()
-        self.future = self.pool.submit(self.provider.burst, self.deliveries,
-                                       pace=self.load.pace)
+        self.future = self.pool.submit(self.provider.burst, self.deliveries, pace=self.load.pace)
         self.future.add_done_callback(lambda _: setattr(self, "ended", time.monotonic()))
         return self
 
@@ -115,13 +131,17 @@ class Burst:
         self.catch_up_output = self.stack.catch_up().strip()
 
     def result(self, **tally_options) -> dict:
-        timing = {"burst_seconds": round(self.seconds, 1),
-                  "webhooks_per_second": round(len(self.deliveries) / self.seconds, 1),
-                  "webhooks_given_up_by_provider": self.given_up,
-                  "stored_before_catch_up": self.stored_before_catch_up,
-                  "catch_up": self.catch_up_output}
-        return tally(self.stack, self.deliveries, self.series, self.load.outbound,
-                     **tally_options) | timing
+        timing = {
+            "burst_seconds": round(self.seconds, 1),
+            "webhooks_per_second": round(len(self.deliveries) / self.seconds, 1),
+            "webhooks_given_up_by_provider": self.given_up,
+            "stored_before_catch_up": self.stored_before_catch_up,
+            "catch_up": self.catch_up_output,
+        }
+        return (
+            tally(self.stack, self.deliveries, self.series, self.load.outbound, **tally_options)
+            | timing
+        )
 
 
 def kill_workers(stack: Stack, load: Load, *, web_kills: int = 2) -> dict:
@@ -136,8 +156,11 @@ def kill_workers(stack: Stack, load: Load, *, web_kills: int = 2) -> dict:
         time.sleep(1)
         stack.outbox.append(outbox_worker(stack.env, stack.log_dir, "outbox-restarted").start())
         for k in range(web_kills):
-            wait_until(lambda k=k: burst.stored() >= load.texts * (k + 1) // (web_kills + 2),
-                       120, interval=0.02)
+            wait_until(
+                lambda k=k: burst.stored() >= load.texts * (k + 1) // (web_kills + 2),
+                120,
+                interval=0.02,
+            )
             wait_until(lambda: len(stack.gunicorn.worker_pids()) == stack.gunicorn.workers, 30)
             os.kill(stack.gunicorn.worker_pids()[0], signal.SIGKILL)
     wait_until(lambda: len(stack.gunicorn.worker_pids()) == stack.gunicorn.workers, 30)
@@ -150,8 +173,7 @@ def database_outage(stack: Stack, cluster, load: Load, *, seconds: float = 30) -
     """Stop PostgreSQL for `seconds` in the middle of the burst, then start it again. The
     burst is paced to outlast the outage by 15 s, so texts keep arriving while it lasts."""
     if not load.pace:
-        load = Load(load.texts, load.outbound, load.concurrency,
-                    pace=(seconds + 15) / load.texts)
+        load = Load(load.texts, load.outbound, load.concurrency, pace=(seconds + 15) / load.texts)
     extra = {}
     with Burst(stack, load, series=2) as burst:
         # The SMS are queued before the outage (a queueing that fails is an error its caller
@@ -182,8 +204,10 @@ def sms_api_outage(stack: Stack, load: Load, *, seconds: float = 60) -> dict:
     with Burst(stack, load, series=3) as burst:
         pass  # leaving waits for the burst and for the queueing process
     time.sleep(max(0.0, seconds - (time.monotonic() - started)))
-    extra = {"api_refusals_during_outage": sum(1 for r in stack.fake.received if not r.sid),
-             "api_accepted_during_outage": len(stack.fake.accepted())}
+    extra = {
+        "api_refusals_during_outage": sum(1 for r in stack.fake.received if not r.sid),
+        "api_accepted_during_outage": len(stack.fake.accepted()),
+    }
     stack.fake.failing.clear()
     extra["outage_seconds"] = round(time.monotonic() - started, 1)
     return burst.result() | extra
@@ -199,8 +223,10 @@ def sms_api_unanswered(stack: Stack, load: Load, *, mode: str, seconds: float = 
         pass
     time.sleep(max(0.0, seconds - (time.monotonic() - started)))
     stack.fake.unanswered = None
-    extra = {"api_accepted_unanswered": len(stack.fake.accepted()),
-             "fault_seconds": round(time.monotonic() - started, 1)}
+    extra = {
+        "api_accepted_unanswered": len(stack.fake.accepted()),
+        "fault_seconds": round(time.monotonic() - started, 1),
+    }
     return burst.result() | extra
 
 

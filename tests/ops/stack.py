@@ -58,23 +58,36 @@ def production_env(database_url: str, twilio_url: str, **settings: str) -> dict[
 
     `settings` are `NGHEDAN_<NAME>` overrides (the tests shorten the outbox's timings).
     """
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("NGHEDAN_", "TWILIO_", "SMS_"))}
-    env.update({
-        "NGHEDAN_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-        "DATABASE_URL": database_url, "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        "SMS_BACKEND": "twilio", "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_FROM_NUMBER": COMMUNE_NUMBER, "TWILIO_API_BASE_URL": twilio_url,
-        "NGHEDAN_SMS_QUIET_HOURS": "",  # replies and notices alike, whatever the hour
-    })
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NGHEDAN_", "TWILIO_", "SMS_"))}
+    env.update(
+        {
+            "NGHEDAN_ENV": "production",
+            "SECRET_KEY": secrets.token_hex(32),
+            "DATABASE_URL": database_url,
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "SMS_BACKEND": "twilio",
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_FROM_NUMBER": COMMUNE_NUMBER,
+            "TWILIO_API_BASE_URL": twilio_url,
+            "NGHEDAN_SMS_QUIET_HOURS": "",  # replies and notices alike, whatever the hour
+        }
+    )
     env.update({f"NGHEDAN_{name}": str(value) for name, value in settings.items()})
     return env
 
 
 def run_cli(env: dict, *args: str, stdin: str | None = None, timeout: float = 120) -> str:
     """Run `nghedan …` as an operator would; its output (fails loudly on an error)."""
-    done = subprocess.run([str(BIN / "nghedan"), *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [str(BIN / "nghedan"), *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"nghedan {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -90,8 +103,14 @@ class Process:
 
     def start(self) -> Process:
         with self.log_path.open("ab") as log:
-            self.popen = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=log,
-                                          stderr=subprocess.STDOUT, start_new_session=True)
+            self.popen = subprocess.Popen(
+                self.argv,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return self
 
     @property
@@ -131,10 +150,21 @@ class Gunicorn(Process):
 
     def __init__(self, env: dict, log_dir: Path, *, workers: int = 2):
         self.port = free_port()
-        super().__init__("gunicorn", [
-            str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind",
-            f"127.0.0.1:{self.port}", "--workers", str(workers), "nghedan:create_app()",
-        ], {**env, "WEB_CONCURRENCY": str(workers)}, log_dir)
+        super().__init__(
+            "gunicorn",
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                "deploy/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "nghedan:create_app()",
+            ],
+            {**env, "WEB_CONCURRENCY": str(workers)},
+            log_dir,
+        )
         self.workers = workers
 
     def start(self, timeout: float = 60) -> Gunicorn:
@@ -170,13 +200,18 @@ def get(port: int, path: str, timeout: float = 5) -> tuple[int, bytes]:
         return 0, b""
 
 
-def post_form(port: int, path: str, body: bytes, headers: dict,
-              timeout: float = 30) -> tuple[int, bytes]:
+def post_form(
+    port: int, path: str, body: bytes, headers: dict, timeout: float = 30
+) -> tuple[int, bytes]:
     """One POST; (0, b"") when the connection broke (refused, reset, timed out)."""
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        conn.request("POST", path, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", **headers})
+        conn.request(
+            "POST",
+            path,
+            body=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
+        )
         response = conn.getresponse()
         status, data = response.status, response.read()
         conn.close()
@@ -185,11 +220,19 @@ def post_form(port: int, path: str, body: bytes, headers: dict,
         return 0, b""
 
 
-def sms_form(body: str, *, sender: str, sid: str | None = None,
-             to: str = COMMUNE_NUMBER) -> dict[str, str]:
+def sms_form(
+    body: str, *, sender: str, sid: str | None = None, to: str = COMMUNE_NUMBER
+) -> dict[str, str]:
     """Twilio's inbound-message webhook fields."""
-    return {"MessageSid": sid or "SM" + uuid.uuid4().hex, "AccountSid": ACCOUNT_SID,
-            "From": sender, "To": to, "Body": body, "NumMedia": "0", "NumSegments": "1"}
+    return {
+        "MessageSid": sid or "SM" + uuid.uuid4().hex,
+        "AccountSid": ACCOUNT_SID,
+        "From": sender,
+        "To": to,
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": "1",
+    }
 
 
 def signature(form: dict, path: str = WEBHOOK, token: str = TOKEN) -> str:
@@ -218,8 +261,14 @@ class Provider:
     connection (same MessageSid), until it is accepted or `give_up_after` seconds passed
     (Twilio's connection overrides allow 15 s at most: `tt=15000`)."""
 
-    def __init__(self, port: int, *, concurrency: int = 8, retry_delay: float = 0.5,
-                 give_up_after: float = 15):
+    def __init__(
+        self,
+        port: int,
+        *,
+        concurrency: int = 8,
+        retry_delay: float = 0.5,
+        give_up_after: float = 15,
+    ):
         self.port, self.concurrency = port, concurrency
         self.retry_delay, self.give_up_after = retry_delay, give_up_after
 
@@ -237,8 +286,12 @@ class Provider:
 
     def post_once(self, delivery: Delivery) -> int:
         """One attempt, not retried; its HTTP status (0: the connection broke)."""
-        status, delivery.reply = post_form(self.port, WEBHOOK, urlencode(delivery.form).encode(),
-                                           {"X-Twilio-Signature": signature(delivery.form)})
+        status, delivery.reply = post_form(
+            self.port,
+            WEBHOOK,
+            urlencode(delivery.form).encode(),
+            {"X-Twilio-Signature": signature(delivery.form)},
+        )
         delivery.statuses.append(status)
         return status
 
@@ -269,10 +322,17 @@ class FaultyTwilio(FakeTwilio):
 
     def log_inbound(self, form: dict) -> None:
         with self.lock:
-            self.inbound.append({
-                "sid": form.get("MessageSid"), "from": form.get("From"), "to": form.get("To"),
-                "body": form.get("Body"), "direction": "inbound", "status": "received",
-                "date_sent": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())})
+            self.inbound.append(
+                {
+                    "sid": form.get("MessageSid"),
+                    "from": form.get("From"),
+                    "to": form.get("To"),
+                    "body": form.get("Body"),
+                    "direction": "inbound",
+                    "status": "received",
+                    "date_sent": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
+                }
+            )
 
     def _handler(self):
         fake = self
@@ -283,16 +343,35 @@ class FaultyTwilio(FakeTwilio):
                 to = parse_qs(query).get("To", [None])[0]
                 with fake.lock:
                     fake.lookups += to is not None  # the outbox asks about one phone
-                    records = [{"sid": r.sid, "to": r.form.get("To"), "body": r.form.get("Body"),
-                                "direction": "outbound-api", "status": "sent",
-                                "date_created": r.date_created, "date_sent": r.date_created}
-                               for r in reversed(fake.received) if r.sid]
+                    records = [
+                        {
+                            "sid": r.sid,
+                            "to": r.form.get("To"),
+                            "body": r.form.get("Body"),
+                            "direction": "outbound-api",
+                            "status": "sent",
+                            "date_created": r.date_created,
+                            "date_sent": r.date_created,
+                        }
+                        for r in reversed(fake.received)
+                        if r.sid
+                    ]
                     records += list(reversed(fake.inbound))
                 records = [r for r in records if to is None or r["to"] == to]
-                self._json(200, {"messages": records, "start": 0, "end": len(records),
-                                 "page": 0, "page_size": 1000, "uri": path,
-                                 "first_page_uri": path, "next_page_uri": None,
-                                 "previous_page_uri": None})
+                self._json(
+                    200,
+                    {
+                        "messages": records,
+                        "start": 0,
+                        "end": len(records),
+                        "page": 0,
+                        "page_size": 1000,
+                        "uri": path,
+                        "first_page_uri": path,
+                        "next_page_uri": None,
+                        "previous_page_uri": None,
+                    },
+                )
 
         return Handler
 
@@ -326,16 +405,24 @@ class Database:
     def outbox(self) -> Counter:
         """Outgoing messages per status."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(Message.status, func.count(Message.id))
-                                .where(Message.direction == "out").group_by(Message.status))
+            rows = conn.execute(
+                select(Message.status, func.count(Message.id))
+                .where(Message.direction == "out")
+                .group_by(Message.status)
+            )
             return Counter(dict(rows.all()))
 
     def outgoing(self) -> list[tuple[str, str, str]]:
         """(phone, body, status) of every outgoing message."""
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(
-                select(Message.phone, Message.body, Message.status)
-                .where(Message.direction == "out"))]
+            return [
+                tuple(r)
+                for r in conn.execute(
+                    select(Message.phone, Message.body, Message.status).where(
+                        Message.direction == "out"
+                    )
+                )
+            ]
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -352,24 +439,37 @@ def wait_until(predicate, timeout: float, interval: float = 0.5) -> bool:
 
 # Outbox timings shortened for tests: faster sending and polling, retries within seconds.
 QUICK_OUTBOX = {
-    "OUTBOX_SEND_RATE_PER_SECOND": 25, "OUTBOX_POLL_SECONDS": 0.3, "OUTBOX_BATCH_SIZE": 5,
-    "OUTBOX_BACKOFF_BASE_SECONDS": 1, "OUTBOX_BACKOFF_MAX_SECONDS": 4,
-    "OUTBOX_MAX_ATTEMPTS": 60, "TWILIO_TIMEOUT_SECONDS": 3,
+    "OUTBOX_SEND_RATE_PER_SECOND": 25,
+    "OUTBOX_POLL_SECONDS": 0.3,
+    "OUTBOX_BATCH_SIZE": 5,
+    "OUTBOX_BACKOFF_BASE_SECONDS": 1,
+    "OUTBOX_BACKOFF_MAX_SECONDS": 4,
+    "OUTBOX_MAX_ATTEMPTS": 60,
+    "TWILIO_TIMEOUT_SECONDS": 3,
 }
 
 
 class Stack:
     """Fake Twilio, a migrated database with the demo commune, gunicorn and outbox workers."""
 
-    def __init__(self, database_url: str, log_dir: Path, *, web_workers: int = 2,
-                 outbox_workers: int = 1, settings: dict | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        log_dir: Path,
+        *,
+        web_workers: int = 2,
+        outbox_workers: int = 1,
+        settings: dict | None = None,
+    ):
         self.database_url, self.log_dir = database_url, log_dir
         self.fake = FaultyTwilio()
-        self.env = production_env(database_url, self.fake.base_url,
-                                  **{**QUICK_OUTBOX, **(settings or {})})
+        self.env = production_env(
+            database_url, self.fake.base_url, **{**QUICK_OUTBOX, **(settings or {})}
+        )
         self.gunicorn = Gunicorn(self.env, log_dir, workers=web_workers)
-        self.outbox = [outbox_worker(self.env, log_dir, f"outbox-{n}")
-                       for n in range(outbox_workers)]
+        self.outbox = [
+            outbox_worker(self.env, log_dir, f"outbox-{n}") for n in range(outbox_workers)
+        ]
         self.db = Database(database_url)
 
     def start(self) -> Stack:

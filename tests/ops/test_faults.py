@@ -54,8 +54,10 @@ def own_cluster():
 def test_postgresql_down_for_30_seconds(own_cluster, start_stack):
     create_database(own_cluster.admin_url, "outage")
     # Sending at 2 a second, the outbox worker is still busy when the database goes away.
-    stack = start_stack(own_cluster.url("outage"), settings={
-        "OUTBOX_CLAIM_MIN_SECONDS": 4, "OUTBOX_SEND_RATE_PER_SECOND": 2})
+    stack = start_stack(
+        own_cluster.url("outage"),
+        settings={"OUTBOX_CLAIM_MIN_SECONDS": 4, "OUTBOX_SEND_RATE_PER_SECOND": 2},
+    )
     result = database_outage(stack, own_cluster, Load(texts=160, outbound=80), seconds=30)
     # While the database is down a webhook is refused with a 5xx, so Twilio delivers it again.
     assert 500 <= result["webhook_status_while_down"] < 600, result
@@ -81,8 +83,9 @@ def test_sms_api_failing_for_20_seconds(pg_database, start_stack):
 def test_sms_api_accepting_but_never_answering(pg_database, start_stack, mode):
     """The SMS API takes each message but the answer is lost (no answer before the client's
     1 s timeout, or the connection dropped): every message reaches a resident once."""
-    stack = start_stack(pg_database, settings={"TWILIO_TIMEOUT_SECONDS": 1,
-                                               "OUTBOX_BACKOFF_BASE_SECONDS": 4})
+    stack = start_stack(
+        pg_database, settings={"TWILIO_TIMEOUT_SECONDS": 1, "OUTBOX_BACKOFF_BASE_SECONDS": 4}
+    )
     result = sms_api_unanswered(stack, Load(texts=40, outbound=30), mode=mode, seconds=10)
     assert result["api_accepted_unanswered"] >= 5, result
     assert result["api_lookups_before_resending"] >= result["api_accepted_unanswered"], result

@@ -19,18 +19,48 @@ from tests.sms_gateway.conftest import ACCOUNT_SID, COMMUNE_NUMBER, signed
 app_config, commune = sms.app_config, sms.commune  # the SMS tests' fixtures
 
 KINDS = parser.KINDS
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 # Any Unicode a form can carry (no lone surrogates: they cannot be UTF-8 encoded), with
 # Vietnamese, combining marks, control characters, emoji and right-to-left text mixed in.
-odd_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300) | st.sampled_from([
-    "Đường ấp Tân Phú ngập", "Duo\u031bng", "TT 1234\u00a05671", "\x00\x01\x7f", "DG 01 \u0663",
-    "\u202egnirts\u202c", "😀" * 50, "\ufeffGY chào", "tt" + " " * 500 + "1", "%00%ff", "a\r\nb",
-])
-phone_like = st.sampled_from(["+84912345678", "0912345678", "84912345678", "VIETTEL", "", "+1",
-                              "+849123456789012345678901234567890", "abc\x00"]) | odd_text
+odd_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300) | st.sampled_from(
+    [
+        "Đường ấp Tân Phú ngập",
+        "Duo\u031bng",
+        "TT 1234\u00a05671",
+        "\x00\x01\x7f",
+        "DG 01 \u0663",
+        "\u202egnirts\u202c",
+        "😀" * 50,
+        "\ufeffGY chào",
+        "tt" + " " * 500 + "1",
+        "%00%ff",
+        "a\r\nb",
+    ]
+)
+phone_like = (
+    st.sampled_from(
+        [
+            "+84912345678",
+            "0912345678",
+            "84912345678",
+            "VIETTEL",
+            "",
+            "+1",
+            "+849123456789012345678901234567890",
+            "abc\x00",
+        ]
+    )
+    | odd_text
+)
 huge = st.integers(min_value=2_000, max_value=40_000).map(lambda n: ("Ý kiến rất dài. " * n)[:n])
 
 
@@ -69,8 +99,9 @@ def inbound_rows(db) -> int:
 
 
 def stored_with_sid(db, sid: str) -> int:
-    return db.scalar(select(func.count(Message.id)).where(
-        Message.direction == "in", Message.provider_id == sid))
+    return db.scalar(
+        select(func.count(Message.id)).where(Message.direction == "in", Message.provider_id == sid)
+    )
 
 
 @given(fields=webhook_fields, fresh_sid=st.booleans())
@@ -102,20 +133,29 @@ header_text = odd_text.map(lambda s: s[:100].replace("\r", "").replace("\n", "")
 @FUZZ
 def test_unsigned_inbound_webhook_fuzz(client, db, commune, fields, signature):
     before = inbound_rows(db)
-    headers = {} if signature is None else {"X-Twilio-Signature": signature.encode(
-        "utf-8", "replace").decode("latin-1")}
+    headers = (
+        {}
+        if signature is None
+        else {"X-Twilio-Signature": signature.encode("utf-8", "replace").decode("latin-1")}
+    )
     response = client.post("/sms/twilio", data=dict(fields), headers=headers)
     assert response.status_code == 403
     assert inbound_rows(db) == before
 
 
-status_fields = st.fixed_dictionaries({}, optional={
-    "MessageSid": odd_text.map(lambda s: s[:80]), "SmsSid": odd_text.map(lambda s: s[:80]),
-    "MessageStatus": st.sampled_from(["queued", "sent", "delivered", "undelivered", "failed",
-                                      "read", "", "DELIVERED"]) | odd_text,
-    "ErrorCode": st.sampled_from(["30003", "", "0"]) | odd_text,
-    "AccountSid": st.just(ACCOUNT_SID),
-})
+status_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "MessageSid": odd_text.map(lambda s: s[:80]),
+        "SmsSid": odd_text.map(lambda s: s[:80]),
+        "MessageStatus": st.sampled_from(
+            ["queued", "sent", "delivered", "undelivered", "failed", "read", "", "DELIVERED"]
+        )
+        | odd_text,
+        "ErrorCode": st.sampled_from(["30003", "", "0"]) | odd_text,
+        "AccountSid": st.just(ACCOUNT_SID),
+    },
+)
 
 
 @given(fields=status_fields, sign=st.booleans())
@@ -129,8 +169,12 @@ def test_status_callback_fuzz(client, db, commune, fields, sign):
 
 
 def test_a_body_over_the_request_limit_is_refused_before_anything_runs(client, db, commune):
-    fields = {"MessageSid": "SM" + uuid.uuid4().hex, "From": "+84912345678",
-              "To": COMMUNE_NUMBER, "Body": "x" * (3 * 1024 * 1024)}
+    fields = {
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "From": "+84912345678",
+        "To": COMMUNE_NUMBER,
+        "Body": "x" * (3 * 1024 * 1024),
+    }
     response = client.post("/sms/twilio", data=fields, headers=signed("/sms/twilio", fields))
     assert response.status_code == 413
     assert inbound_rows(db) == 0
@@ -138,9 +182,14 @@ def test_a_body_over_the_request_limit_is_refused_before_anything_runs(client, d
 
 def test_a_body_of_a_hundred_thousand_characters_is_stored_whole(client, db, commune):
     body = ("Đường ngập " * 10_000)[:100_000]  # 380 KB as a form: under Werkzeug's 500 KB
-    fields = {"MessageSid": "SM" + uuid.uuid4().hex, "From": "+84912345678",
-              "To": COMMUNE_NUMBER, "Body": body}
+    fields = {
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "From": "+84912345678",
+        "To": COMMUNE_NUMBER,
+        "Body": body,
+    }
     response = client.post("/sms/twilio", data=fields, headers=signed("/sms/twilio", fields))
     assert response.status_code == 200
-    assert db.scalar(select(Message.body).where(Message.provider_id == fields["MessageSid"])) \
-        == nfc(body)
+    assert db.scalar(
+        select(Message.body).where(Message.provider_id == fields["MessageSid"])
+    ) == nfc(body)

@@ -57,16 +57,21 @@ def not_a_server_error(ctx, response, case):
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: 5xx"
 
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def exercise(operation, published: dict, seen: Counter) -> None:
     """Generated cases of one operation, each called and checked; statuses counted in `seen`."""
 
     @given(case=operation.as_strategy(), valid=st.booleans())
-    @settings(max_examples=30, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def generated(case, valid):
         if valid:
             made_valid(case, published)

@@ -21,14 +21,19 @@ from tests.sms_gateway.conftest import RESIDENT, fake_twilio_fixtures
 BODY = "Xã đã sửa xong đèn đường ấp Tân Phú. Cảm ơn bà con."
 
 
-fake_twilio, app_config = fake_twilio_fixtures(FaultyTwilio, TWILIO_TIMEOUT_SECONDS=1,
-                                               OUTBOX_CLAIM_MIN_SECONDS=10)
+fake_twilio, app_config = fake_twilio_fixtures(
+    FaultyTwilio, TWILIO_TIMEOUT_SECONDS=1, OUTBOX_CLAIM_MIN_SECONDS=10
+)
 
 
 def worker(config, **overrides) -> OutboxWorker:
     config = {**config, **overrides}
-    return OutboxWorker(sender_from_config(config), WorkerSettings.from_config(config),
-                        rng=random.Random(3), now=lambda: utcnow() + timedelta(minutes=1))
+    return OutboxWorker(
+        sender_from_config(config),
+        WorkerSettings.from_config(config),
+        rng=random.Random(3),
+        now=lambda: utcnow() + timedelta(minutes=1),
+    )
 
 
 def died_while_sending(db, app, *, accepted: bool) -> int:
@@ -69,7 +74,8 @@ def test_the_claim_lasts_the_configured_minimum(app):
 
 
 def test_when_twilio_cannot_be_asked_the_message_waits_and_is_asked_about_again(
-        app, db, fake_twilio):
+    app, db, fake_twilio
+):
     message_id = died_while_sending(db, app, accepted=True)
     closed = f"http://127.0.0.1:{free_port()}"
     report = worker(app.config, TWILIO_API_BASE_URL=closed).run_once()
@@ -101,7 +107,8 @@ def queued_now(db) -> int:
 
 @pytest.mark.parametrize("answer", ["accept-hang", "accept-drop", "hang"])
 def test_a_send_without_an_answer_is_looked_up_before_it_is_sent_again(
-        app, db, fake_twilio, answer):
+    app, db, fake_twilio, answer
+):
     """Twilio took the message but its answer never came (a timeout, a dropped connection):
     the retry finds it at Twilio and adopts it; when Twilio never took it, it is sent."""
     fake_twilio.answer(RESIDENT, answer, "201")

@@ -104,20 +104,28 @@ def test_production_stack_answers_texts_and_sends_replies_once(pg_database, star
     item_id = stack.db.scalar(select(Item.id).where(Item.tracking_code == code))
     browser = Browser(port)
     _, _, page = browser.request("GET", "/admin/login")
-    status, headers, _ = browser.request("POST", "/admin/login", {
-        "csrf_token": csrf_token(page), "username": "admin", "password": "nghedan-demo"})
+    status, headers, _ = browser.request(
+        "POST",
+        "/admin/login",
+        {"csrf_token": csrf_token(page), "username": "admin", "password": "nghedan-demo"},
+    )
     assert status == 302, "login failed"
     _, _, page = browser.request("GET", f"/admin/items/{item_id}")
     answer = "Xã đã cho nạo vét cống ấp Tân Phú ngày 25/11. Cảm ơn bà con."
-    status, _, _ = browser.request("POST", f"/admin/items/{item_id}/reply", {
-        "csrf_token": csrf_token(page), "body": answer, "confirm": "1"})
+    status, _, _ = browser.request(
+        "POST",
+        f"/admin/items/{item_id}/reply",
+        {"csrf_token": csrf_token(page), "body": answer, "confirm": "1"},
+    )
     assert status == 302
 
     assert wait_until(lambda: stack.fake.sent_counts()[(RESIDENT, answer)] == 1, 30), stack.logs()
-    assert wait_until(lambda: stack.db.scalar(
-        select(Message.status).where(Message.body == answer)) == "sent", 10)
+    assert wait_until(
+        lambda: stack.db.scalar(select(Message.status).where(Message.body == answer)) == "sent", 10
+    )
     assert stack.db.scalar(select(Message.provider_id).where(Message.body == answer)) in {
-        r.sid for r in stack.fake.accepted()}
+        r.sid for r in stack.fake.accepted()
+    }
     # A few more polls of the worker change nothing: still exactly one send.
     assert not wait_until(lambda: stack.fake.sent_counts()[(RESIDENT, answer)] > 1, 2)
     assert stack.outbox[0].running and stack.gunicorn.running

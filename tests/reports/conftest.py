@@ -26,8 +26,12 @@ def supervised_quarter(app, world):  # noqa: F811
         lan = make_officer(ours, "01", "Nguyễn Thị Lan")
         add_ratings(lan, [1] * 10, now - timedelta(days=60))
         add_ratings(lan, [1] * 5 + [4] * 5, now - timedelta(days=3))
-        create_user(username="super2", password=PASSWORD, role="supervisor",
-                    supervised_commune_ids=(world.commune_id, world.other_commune_id))
+        create_user(
+            username="super2",
+            password=PASSWORD,
+            role="supervisor",
+            supervised_commune_ids=(world.commune_id, world.other_commune_id),
+        )
         create_user(username="super0", password=PASSWORD, role="supervisor")
         _db.session.commit()
         return seeded, now

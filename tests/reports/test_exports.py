@@ -12,14 +12,32 @@ from nghedan.services.exports import Column, Table
 
 
 def _table(rows) -> Table:
-    return Table("Báo cáo hài lòng Quý IV", "Hài lòng", (
-        Column("Cán bộ"), Column("Số lượt", "int"), Column("Chỉ số", "percent"),
-        Column("Ngày", "date"), Column("Lúc", "datetime"), Column("Số ngày", "float")), rows)
+    return Table(
+        "Báo cáo hài lòng Quý IV",
+        "Hài lòng",
+        (
+            Column("Cán bộ"),
+            Column("Số lượt", "int"),
+            Column("Chỉ số", "percent"),
+            Column("Ngày", "date"),
+            Column("Lúc", "datetime"),
+            Column("Số ngày", "float"),
+        ),
+        rows,
+    )
 
 
-ROWS = [("Nguyễn Thị Lan", 1750, 0.875, date(2026, 11, 23),
-         datetime(2026, 11, 23, 8, 30, tzinfo=UTC), 2.5),
-        ("=HYPERLINK(\"http://x\")", 3, "Chưa đủ đánh giá", None, None, None)]
+ROWS = [
+    (
+        "Nguyễn Thị Lan",
+        1750,
+        0.875,
+        date(2026, 11, 23),
+        datetime(2026, 11, 23, 8, 30, tzinfo=UTC),
+        2.5,
+    ),
+    ('=HYPERLINK("http://x")', 3, "Chưa đủ đánh giá", None, None, None),
+]
 
 
 def test_csv_has_a_bom_vietnamese_formats_and_no_formulas():
@@ -27,7 +45,7 @@ def test_csv_has_a_bom_vietnamese_formats_and_no_formulas():
     assert text.startswith("\ufeffCán bộ,Số lượt,Chỉ số,Ngày,Lúc,Số ngày\r\n")
     lines = text[1:].splitlines()
     assert lines[1] == 'Nguyễn Thị Lan,1750,"87,5%",23/11/2026,15:30 23/11/2026,"2,5"'
-    assert lines[2].startswith('"\'=HYPERLINK(') and lines[2].endswith(",3,Chưa đủ đánh giá,,,")
+    assert lines[2].startswith("\"'=HYPERLINK(") and lines[2].endswith(",3,Chưa đủ đánh giá,,,")
     assert exports.filename(_table(ROWS), "csv") == "bao-cao-hai-long-quy-iv.csv"
 
 

@@ -29,8 +29,7 @@ def rated(app, world):
         an = make_officer(ours, "02", "Trần Văn An", desk="Quầy 2")
         hoa = make_officer(other, "01", "Phạm Thị Hoa")
         add_ratings(lan, [1] * 6 + [2] * 2, now)
-        add_ratings(lan, [4, 4], now, channel="sms", reasons=["slow"],
-                    comment="Chờ <b>quá</b> lâu")
+        add_ratings(lan, [4, 4], now, channel="sms", reasons=["slow"], comment="Chờ <b>quá</b> lâu")
         add_ratings(an, [1, 2, 3], now)
         add_ratings(hoa, [1] * 12, now)
         add_dialogue(ours, ours.hamlets[:1], now, attendance=1750)
@@ -39,8 +38,12 @@ def rated(app, world):
 
 
 def test_reports_need_a_login(client):
-    for url in ("/admin/reports/satisfaction", "/admin/reports/activity",
-                "/admin/reports/satisfaction.csv", "/admin/reports/activity.xlsx"):
+    for url in (
+        "/admin/reports/satisfaction",
+        "/admin/reports/activity",
+        "/admin/reports/satisfaction.csv",
+        "/admin/reports/activity.xlsx",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login" in response.location
 
@@ -64,21 +67,27 @@ def test_satisfaction_page_for_an_officer_of_the_commune(as_user, rated):
 def test_another_communes_admin_sees_only_theirs(as_user, rated, world):
     client = as_user("admin2")
     html = client.get(f"/admin/reports/satisfaction?commune={world.commune_id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Phạm Thị Hoa" in html and "Nguyễn Thị Lan" not in html
 
 
 def test_supervisor_gets_a_row_per_commune(app, client, rated, world):
     with app.app_context():
-        create_user(username="super2", password=PASSWORD, role="supervisor",
-                    supervised_commune_ids=(world.commune_id, world.other_commune_id))
+        create_user(
+            username="super2",
+            password=PASSWORD,
+            role="supervisor",
+            supervised_commune_ids=(world.commune_id, world.other_commune_id),
+        )
         _db.session.commit()
     assert login(client, "super2").status_code == 302
     html = client.get("/admin/reports/activity").get_data(as_text=True)
     assert 'id="communes-table"' in html
     assert "Tân Thạnh" in html and "Mỹ Hòa" in html
-    assert ("2 xã, phường đã tổ chức 1 trong 1 cuộc đối thoại theo kế hoạch, 1.750 lượt người "
-            "tham dự") in html
+    assert (
+        "2 xã, phường đã tổ chức 1 trong 1 cuộc đối thoại theo kế hoạch, 1.750 lượt người tham dự"
+    ) in html
     csv_text = client.get("/admin/reports/activity.csv?table=communes").get_data(as_text=True)
     assert csv_text.splitlines()[1].startswith("Mỹ Hòa,0,0")
     assert len(csv_text.splitlines()) == 3
@@ -86,8 +95,9 @@ def test_supervisor_gets_a_row_per_commune(app, client, rated, world):
 
 def test_activity_summary_for_one_commune(as_user, rated):
     html = as_user("officer1").get("/admin/reports/activity").get_data(as_text=True)
-    assert ("xã Tân Thạnh đã tổ chức 1 trong 1 cuộc đối thoại theo kế hoạch, 1.750 lượt người "
-            "tham dự") in html
+    assert (
+        "xã Tân Thạnh đã tổ chức 1 trong 1 cuộc đối thoại theo kế hoạch, 1.750 lượt người tham dự"
+    ) in html
     assert 'id="communes-table"' not in html
     assert "Ấp Tân Phú" in html  # no dialogue there this quarter (Tân Hòa had one)
 
@@ -148,8 +158,7 @@ def test_alerts_partial_for_the_admin_home(app, world):
 
     with app.app_context():
         ours = _db.session.get(Commune, world.commune_id)
-        add_ratings(make_officer(ours, "02", "Trần Văn An"), [4] * 6,
-                    utcnow() - timedelta(days=1))
+        add_ratings(make_officer(ours, "02", "Trần Văn An"), [4] * 6, utcnow() - timedelta(days=1))
         _db.session.commit()
     with app.test_request_context("/admin/items"):
         assert render_template("admin/reports/_alerts.html").strip() == ""  # nobody logged in

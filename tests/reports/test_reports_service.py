@@ -13,12 +13,15 @@ Q4 = reports.Period(date(2026, 10, 1), date(2026, 12, 31))
 
 def test_periods_are_local_quarters():
     assert reports.quarter_of(date(2026, 11, 23)) == Q4
-    assert reports.quarter_of(date(2026, 2, 28)) == reports.Period(date(2026, 1, 1),
-                                                                   date(2026, 3, 31))
+    assert reports.quarter_of(date(2026, 2, 28)) == reports.Period(
+        date(2026, 1, 1), date(2026, 3, 31)
+    )
     begin, after = Q4.bounds
     # Midnight in Vietnam (UTC+7) is 17:00 UTC the day before.
-    assert (begin.isoformat(), after.isoformat()) == ("2026-09-30T17:00:00+00:00",
-                                                      "2026-12-31T17:00:00+00:00")
+    assert (begin.isoformat(), after.isoformat()) == (
+        "2026-09-30T17:00:00+00:00",
+        "2026-12-31T17:00:00+00:00",
+    )
     assert reports.is_quarter(Q4) and not reports.is_quarter(reports.Period(Q4.start, Q4.start))
 
 
@@ -45,7 +48,10 @@ def test_satisfaction_per_officer_desk_and_commune(db):
     assert by_officer["Lê Văn Bình"].levels.counts == (10, 0, 0, 0)
     # Sorted by given name: An, Bình, Lan.
     assert [r.label for r in reports.satisfaction([commune.id], Q4)] == [
-        "Trần Văn An", "Lê Văn Bình", "Nguyễn Thị Lan"]
+        "Trần Văn An",
+        "Lê Văn Bình",
+        "Nguyễn Thị Lan",
+    ]
     desks = {r.label: r.levels.counts for r in reports.satisfaction([commune.id], Q4, group="desk")}
     assert desks == {"Quầy 1": (7, 3, 2, 2), "Quầy 2": (10, 0, 0, 0)}
     (whole,) = reports.satisfaction([commune.id], Q4, group="commune")
@@ -65,8 +71,10 @@ def test_trend_by_week_and_month_in_local_time(db):
     add_ratings(lan, [4], at("2026-10-31", hour=18))  # 01/11 local
     weeks = reports.rating_trend([commune.id], Q4, unit="week", minimum=1)
     assert [(p.bucket, p.levels.counts) for p in weeks] == [
-        (date(2026, 10, 26), (0, 0, 0, 1)), (date(2026, 11, 2), (2, 0, 1, 0)),
-        (date(2026, 11, 9), (0, 1, 0, 0))]
+        (date(2026, 10, 26), (0, 0, 0, 1)),
+        (date(2026, 11, 2), (2, 0, 1, 0)),
+        (date(2026, 11, 9), (0, 1, 0, 0)),
+    ]
     months = reports.rating_trend([commune.id], Q4, unit="month", officer_id=lan.id)
     assert [(p.bucket, p.levels.total) for p in months] == [(date(2026, 11, 1), 5)]
 
@@ -79,7 +87,9 @@ def test_comments_newest_first_without_phone(db):
     add_ratings(lan, [1], at("2026-10-04"))
     comments = reports.rating_comments([commune.id], Q4)
     assert [(c.comment, c.score, c.officer) for c in comments] == [
-        ("Cán bộ tận tình", 1, "Nguyễn Thị Lan"), ("Chờ quá lâu", 4, "Nguyễn Thị Lan")]
+        ("Cán bộ tận tình", 1, "Nguyễn Thị Lan"),
+        ("Chờ quá lâu", 4, "Nguyễn Thị Lan"),
+    ]
 
 
 def test_alerts_for_a_sharp_drop_and_a_cluster(db):
@@ -94,8 +104,10 @@ def test_alerts_for_a_sharp_drop_and_a_cluster(db):
     add_ratings(steady, [1] * 12, now - timedelta(days=60))
     add_ratings(steady, [1] * 11 + [4], now - timedelta(days=10))
     alerts = report_alerts.satisfaction_alerts([commune.id], now)
-    assert [(a.kind, a.officer) for a in alerts] == [("drop", "Nguyễn Thị Lan"),
-                                                     ("cluster", "Trần Văn An")]
+    assert [(a.kind, a.officer) for a in alerts] == [
+        ("drop", "Nguyễn Thị Lan"),
+        ("cluster", "Trần Văn An"),
+    ]
     drop = alerts[0]
     assert (round(drop.before, 2), round(drop.now, 2)) == (0.9, 0.7)
     assert (alerts[1].low, alerts[1].total) == (5, 7)
@@ -104,13 +116,16 @@ def test_alerts_for_a_sharp_drop_and_a_cluster(db):
 def test_activity_and_the_quarterly_summary(db):
     commune = make_commune("Tân Thạnh", hamlets=("Ấp Tân Phú", "Ấp Tân Hòa", "Ấp Mới"))
     phu, hoa, moi = sorted(commune.hamlets, key=lambda h: h.name)[::-1][:3]
-    first = add_dialogue(commune, [phu], at("2026-10-10"), attendance=1200,
-                         published=at("2026-10-13"))
+    first = add_dialogue(
+        commune, [phu], at("2026-10-10"), attendance=1200, published=at("2026-10-13")
+    )
     add_dialogue(commune, [hoa], at("2026-11-10"), attendance=550)
     add_dialogue(commune, [moi], at("2026-12-20"), status="planned")
     add_dialogue(commune, [moi], at("2026-10-20"), status="cancelled")
-    items = [make_item(commune, f"Ý kiến số {n}", channel="sms" if n % 2 else "kiosk",
-                       hamlet_id=phu.id) for n in range(6)]
+    items = [
+        make_item(commune, f"Ý kiến số {n}", channel="sms" if n % 2 else "kiosk", hamlet_id=phu.id)
+        for n in range(6)
+    ]
     for item in items:
         item.created_at = at("2026-10-05")
     answered = items[0]
@@ -142,10 +157,12 @@ def test_activity_and_the_quarterly_summary(db):
     summary = report_summary.quarterly_summary([commune.id], Q4, now=at("2026-11-23"))
     assert summary.text.startswith(
         "Quý IV năm 2026, xã Tân Thạnh đã tổ chức 2 trong 4 cuộc đối thoại theo kế hoạch, "
-        "1.750 lượt người tham dự. Trong đó: 1 cuộc đã hủy; 1 cuộc chưa đến ngày.")
+        "1.750 lượt người tham dự. Trong đó: 1 cuộc đã hủy; 1 cuộc chưa đến ngày."
+    )
     assert "Thông báo kết luận: 1 ban hành đúng hạn, 0 ban hành trễ hạn, 1 quá hạn" in summary.text
     assert "Tiếp nhận 5 ý kiến, kiến nghị của người dân; đã trả lời 2 ý kiến (đạt 40%)" in (
-        summary.text)
+        summary.text
+    )
     assert "Chỉ số hài lòng của người dân đối với cán bộ, công chức đạt 90%" in summary.text
 
 
@@ -156,8 +173,14 @@ def test_two_communes_figures_apart_breakdowns_together(db):
     mot, ba = [h for h in east.hamlets if h.name == "Ấp Một"][0], west.hamlets[0]
     made = [
         make_item(east, "Đường ngập", channel="sms", hamlet_id=mot.id, category_code="roads"),
-        make_item(east, "Đường hư", channel="sms", hamlet_id=mot.id, category_code="roads",
-                  legal_type="complaint"),
+        make_item(
+            east,
+            "Đường hư",
+            channel="sms",
+            hamlet_id=mot.id,
+            category_code="roads",
+            legal_type="complaint",
+        ),
         make_item(east, "Không rõ ấp", channel="kiosk", category_code="land"),
         make_item(west, "Rác thải", channel="sms", hamlet_id=ba.id, category_code="environment"),
         make_item(west, "Quảng cáo", channel="sms", hamlet_id=ba.id),
@@ -174,18 +197,25 @@ def test_two_communes_figures_apart_breakdowns_together(db):
     ids = [east.id, west.id]
 
     figures = report_activity.item_figures(ids, Q4, now)
-    assert (figures[east.id].received, figures[east.id].answered,
-            figures[east.id].on_time) == (3, 1, 1)
+    assert (figures[east.id].received, figures[east.id].answered, figures[east.id].on_time) == (
+        3,
+        1,
+        1,
+    )
     assert (figures[west.id].received, figures[west.id].escalated_open) == (1, 1)
     tally = report_activity.item_tally(ids, Q4, now)
     assert tally.figures() == figures
     assert tally.breakdown("channel") == [("sms", 3), ("kiosk", 1)]
     assert tally.breakdown("legal_type") == [("opinion", 3), ("complaint", 1)]
-    assert tally.breakdown("category") == [("Đường sá, hạ tầng", 2), ("Môi trường, vệ sinh", 1),
-                                           ("Đất đai", 1)]
+    assert tally.breakdown("category") == [
+        ("Đường sá, hạ tầng", 2),
+        ("Môi trường, vệ sinh", 1),
+        ("Đất đai", 1),
+    ]
     assert tally.breakdown("hamlet") == [("Ấp Một", 2), ("", 1), ("Ấp Ba", 1)]
-    assert report_activity.item_tally(ids, reports.Period(date(2027, 1, 1), date(2027, 3, 31)),
-                                      now) == report_activity.ItemTally({}, [])
+    assert report_activity.item_tally(
+        ids, reports.Period(date(2027, 1, 1), date(2027, 3, 31)), now
+    ) == report_activity.ItemTally({}, [])
 
 
 def test_desks_add_up_their_officers_in_each_commune(db):
@@ -196,6 +226,8 @@ def test_desks_add_up_their_officers_in_each_commune(db):
     add_ratings(make_officer(west, "01", "Lê Văn Bình", desk="Quầy 1"), [2] * 3, day)
     desks = reports.satisfaction([east.id, west.id], Q4, group="desk")
     assert [(r.commune, r.label, r.levels.counts) for r in desks] == [
-        ("Mỹ Hòa", "Quầy 1", (0, 3, 0, 0)), ("Tân Thạnh", "Quầy 1", (2, 1, 1, 1))]
+        ("Mỹ Hòa", "Quầy 1", (0, 3, 0, 0)),
+        ("Tân Thạnh", "Quầy 1", (2, 1, 1, 1)),
+    ]
     communes = reports.satisfaction([east.id, west.id], Q4, group="commune")
     assert [(r.label, r.levels.total) for r in communes] == [("Mỹ Hòa", 3), ("Tân Thạnh", 5)]

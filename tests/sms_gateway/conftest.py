@@ -20,9 +20,12 @@ RESIDENT = "+84912345678"
 
 def twilio_config(database_url: str, **more) -> dict:
     return {
-        **base_config(database_url), "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        "TWILIO_FROM_NUMBER": COMMUNE_NUMBER, **more,
+        **base_config(database_url),
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "TWILIO_FROM_NUMBER": COMMUNE_NUMBER,
+        **more,
     }
 
 
@@ -47,9 +50,14 @@ def fake_twilio_fixtures(fake_class, **settings):
 
     @pytest.fixture
     def app_config(database_url, fake_twilio):
-        return twilio_config(database_url, SMS_BACKEND="twilio",
-                             TWILIO_API_BASE_URL=fake_twilio.base_url,
-                             OUTBOX_SEND_RATE_PER_SECOND=1000, SMS_QUIET_HOURS="", **settings)
+        return twilio_config(
+            database_url,
+            SMS_BACKEND="twilio",
+            TWILIO_API_BASE_URL=fake_twilio.base_url,
+            OUTBOX_SEND_RATE_PER_SECOND=1000,
+            SMS_QUIET_HOURS="",
+            **settings,
+        )
 
     return fake_twilio, app_config
 
@@ -75,11 +83,21 @@ def signed(path: str, params: dict, *, url: str | None = None) -> dict:
     return {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(url, params)}
 
 
-def sms_params(body: str, *, sender: str = RESIDENT, sid: str | None = None,
-               to: str = COMMUNE_NUMBER) -> dict:
-    return {"MessageSid": sid or "SM" + uuid.uuid4().hex, "SmsSid": sid or "",
-            "AccountSid": ACCOUNT_SID, "From": sender, "To": to, "Body": body, "NumMedia": "0",
-            "NumSegments": "1", "FromCountry": "VN", "ToCountry": "VN"}
+def sms_params(
+    body: str, *, sender: str = RESIDENT, sid: str | None = None, to: str = COMMUNE_NUMBER
+) -> dict:
+    return {
+        "MessageSid": sid or "SM" + uuid.uuid4().hex,
+        "SmsSid": sid or "",
+        "AccountSid": ACCOUNT_SID,
+        "From": sender,
+        "To": to,
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "FromCountry": "VN",
+        "ToCountry": "VN",
+    }
 
 
 def post_sms(client, body: str, **kw):

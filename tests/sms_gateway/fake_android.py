@@ -63,21 +63,32 @@ class FakeAndroid(ScriptedApi):
                     return self._record(body, auth, None)
                 if body.get("id") and body["id"] in fake.ids:  # as the app answers a repeat
                     return self._record_and_answer(
-                        body, auth, 409, {"message": "Message with the same ID already exists"})
+                        body, auth, 409, {"message": "Message with the same ID already exists"}
+                    )
                 if answer in ("202", "failed"):
                     message_id = body.get("id") or uuid.uuid4().hex[:21]
                     with fake.lock:
                         fake.ids.add(message_id)
                     state = "Pending" if answer == "202" else "Failed"
                     error = None if answer == "202" else "RESULT_ERROR_GENERIC_FAILURE"
-                    return self._record_and_answer(body, auth, 202, {
-                        "id": message_id, "state": state, "isHashed": False,
-                        "isEncrypted": False, "deviceId": "dev-fake",
-                        "recipients": [{"phoneNumber": phone, "state": state, "error": error}],
-                        "states": {},
-                    }, message_id if answer == "202" else None)
-                return self._record_and_answer(body, auth, int(answer),
-                                               {"message": f"fake error {answer}"})
+                    return self._record_and_answer(
+                        body,
+                        auth,
+                        202,
+                        {
+                            "id": message_id,
+                            "state": state,
+                            "isHashed": False,
+                            "isEncrypted": False,
+                            "deviceId": "dev-fake",
+                            "recipients": [{"phoneNumber": phone, "state": state, "error": error}],
+                            "states": {},
+                        },
+                        message_id if answer == "202" else None,
+                    )
+                return self._record_and_answer(
+                    body, auth, int(answer), {"message": f"fake error {answer}"}
+                )
 
             def _record(self, body, auth, message_id):
                 with fake.lock:
@@ -119,10 +130,18 @@ def signed_headers(key: str, raw: bytes, timestamp: int | None = None) -> dict:
     return {"X-Signature": signature, "X-Timestamp": stamp, "Content-Type": "application/json"}
 
 
-def post_event(client, event: dict | bytes, key: str, *, timestamp: int | None = None,
-               headers: dict | None = None):
+def post_event(
+    client,
+    event: dict | bytes,
+    key: str,
+    *,
+    timestamp: int | None = None,
+    headers: dict | None = None,
+):
     """POST one webhook to /sms/android, signed with `key` (the phone's signing key)."""
     raw = event if isinstance(event, bytes) else json.dumps(event, ensure_ascii=False).encode()
-    return client.post("/sms/android", data=raw,
-                       headers=headers if headers is not None else signed_headers(key, raw,
-                                                                                  timestamp))
+    return client.post(
+        "/sms/android",
+        data=raw,
+        headers=headers if headers is not None else signed_headers(key, raw, timestamp),
+    )

@@ -57,16 +57,18 @@ class FakeTwilio(ScriptedApi):
                 status, payload, sid = fake._payload(answer.removeprefix("accept-"), form)
                 if answer.startswith("accept-"):  # accepted, but the answer never arrives
                     with fake.lock:
-                        fake.received.append(Received(self.path, form, sid,
-                                                      payload.get("date_created")))
+                        fake.received.append(
+                            Received(self.path, form, sid, payload.get("date_created"))
+                        )
                     if answer == "accept-hang":
                         fake.stopping.wait(HANG_SECONDS)
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
                 with fake.lock:
-                    fake.received.append(Received(self.path, form, sid,
-                                                  payload.get("date_created")))
+                    fake.received.append(
+                        Received(self.path, form, sid, payload.get("date_created"))
+                    )
                 self._json(status, payload)
 
             def do_GET(self):  # noqa: N802 - http.server's naming
@@ -77,13 +79,31 @@ class FakeTwilio(ScriptedApi):
                 to = parse_qs(query).get("To", [None])[0]
                 with fake.lock:
                     accepted = [r for r in reversed(fake.received) if r.sid]
-                records = [{"sid": r.sid, "to": r.form.get("To"), "body": r.form.get("Body"),
-                            "status": "sent", "date_created": r.date_created}
-                           for r in accepted if to is None or r.form.get("To") == to]
-                self._json(200, {"messages": records, "start": 0, "end": len(records),
-                                 "page": 0, "page_size": 50, "uri": path,
-                                 "first_page_uri": path, "next_page_uri": None,
-                                 "previous_page_uri": None})
+                records = [
+                    {
+                        "sid": r.sid,
+                        "to": r.form.get("To"),
+                        "body": r.form.get("Body"),
+                        "status": "sent",
+                        "date_created": r.date_created,
+                    }
+                    for r in accepted
+                    if to is None or r.form.get("To") == to
+                ]
+                self._json(
+                    200,
+                    {
+                        "messages": records,
+                        "start": 0,
+                        "end": len(records),
+                        "page": 0,
+                        "page_size": 50,
+                        "uri": path,
+                        "first_page_uri": path,
+                        "next_page_uri": None,
+                        "previous_page_uri": None,
+                    },
+                )
 
             def _json(self, status: int, payload: dict) -> None:
                 body = json.dumps(payload).encode()
@@ -102,13 +122,24 @@ class FakeTwilio(ScriptedApi):
     def _payload(answer: str, form: dict) -> tuple[int, dict, str | None]:
         if answer in ("201", "hang", "drop"):
             sid = "SM" + uuid.uuid4().hex
-            return 201, {"sid": sid, "status": "queued", "to": form.get("To"),
-                         "from": form.get("From"), "body": form.get("Body"),
-                         "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000",
-                                                       time.gmtime())}, sid
+            return (
+                201,
+                {
+                    "sid": sid,
+                    "status": "queued",
+                    "to": form.get("To"),
+                    "from": form.get("From"),
+                    "body": form.get("Body"),
+                    "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
+                },
+                sid,
+            )
         status, _, code = answer.partition(":")
-        payload = {"status": int(status), "message": f"fake error {answer}",
-                   "more_info": "https://www.twilio.com/docs/errors"}
+        payload = {
+            "status": int(status),
+            "message": f"fake error {answer}",
+            "more_info": "https://www.twilio.com/docs/errors",
+        }
         if code:
             payload["code"] = int(code)
         return int(status), payload, None

@@ -87,4 +87,3 @@ def _check_reply(case: Case, phone: str, reply: str, db) -> str | None:
     if case.kind == "stop":
         return None if opted_out and "DK" in reply else "not opted out"
     return None if not opted_out and "HUY" in reply else "not opted in"
-

@@ -20,9 +20,11 @@ from tests.sms_gateway.test_android_webhook import KEY, OTHER_KEY, add_channel, 
 app_config, commune = android_tests.app_config, android_tests.commune
 channel = android_tests.channel
 
-FUZZ = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def stored(db) -> int:
@@ -49,37 +51,44 @@ def test_a_body_nested_thousands_deep_is_a_400_and_nothing_is_stored(client, db,
 
 def test_a_phone_of_one_commune_can_not_store_a_text_in_another(client, db, commune):
     other = make_commune(name="Tân Hòa", sms_number="+84868000999")
-    add_channel(db, other, name="Tân Hòa Viettel", key_env="ANDROID_KEY_2",
-                number="+84868000222")
+    add_channel(db, other, name="Tân Hòa Viettel", key_env="ANDROID_KEY_2", number="+84868000222")
     db.commit()
     ours_id = commune.id
     # Tân Hòa's phone claims the text was sent to our commune's number.
-    response = post_event(client, received("Cầu khỉ ấp 3 sắp sập",
-                                           recipient=commune.sms_number), OTHER_KEY)
+    response = post_event(
+        client, received("Cầu khỉ ấp 3 sắp sập", recipient=commune.sms_number), OTHER_KEY
+    )
     assert response.status_code == 200
     item = db.scalar(select(Item))
     assert item.commune_id == other.id != ours_id
     assert db.scalar(select(Message).where(Message.direction == "in")).commune_id == other.id
 
 
-_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-                     | st.text(max_size=40),
-                     lambda inner: st.lists(inner, max_size=4)
-                     | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
-_stamps = (st.integers(min_value=-10**30, max_value=10**400).map(str)
-           | st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
-           | st.text("0123456789٠١٢٣٤٥٦٧٨٩ \t+-.e", max_size=500))
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_stamps = (
+    st.integers(min_value=-(10**30), max_value=10**400).map(str)
+    | st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+    | st.text("0123456789٠١٢٣٤٥٦٧٨٩ \t+-.e", max_size=500)
+)
 
 
 @FUZZ
 @example(stamp="9" * 400, signature="ab" * 32, body=b"{}")
 @example(stamp="1" * 4400, signature="", body=b"[" * 5000)
-@given(stamp=_stamps, signature=st.text(max_size=80) | st.just("0" * 64),
-       body=st.binary(max_size=200) | _json.map(lambda v: json.dumps(v).encode()))
+@given(
+    stamp=_stamps,
+    signature=st.text(max_size=80) | st.just("0" * 64),
+    body=st.binary(max_size=200) | _json.map(lambda v: json.dumps(v).encode()),
+)
 def test_fuzzed_headers_never_make_a_server_error(client, db, channel, stamp, signature, body):
     """Any X-Timestamp, X-Signature and body: 401 or 403, nothing stored."""
-    headers = {"X-Signature": signature, "X-Timestamp": stamp,
-               "Content-Type": "application/json"}
+    headers = {"X-Signature": signature, "X-Timestamp": stamp, "Content-Type": "application/json"}
     try:
         headers_ok = all(v.encode("latin-1") is not None for v in headers.values())
     except UnicodeEncodeError:
@@ -91,11 +100,21 @@ def test_fuzzed_headers_never_make_a_server_error(client, db, channel, stamp, si
 
 
 @FUZZ
-@given(event=st.fixed_dictionaries({"event": st.sampled_from(
-    ["sms:received", "sms:sent", "sms:failed", "system:ping", "x"]), "payload": _json}) | _json,
-       depth=st.integers(min_value=0, max_value=3000))
-def test_fuzzed_signed_bodies_are_answered_without_a_server_error(client, db, channel, event,
-                                                                  depth):
+@given(
+    event=st.fixed_dictionaries(
+        {
+            "event": st.sampled_from(
+                ["sms:received", "sms:sent", "sms:failed", "system:ping", "x"]
+            ),
+            "payload": _json,
+        }
+    )
+    | _json,
+    depth=st.integers(min_value=0, max_value=3000),
+)
+def test_fuzzed_signed_bodies_are_answered_without_a_server_error(
+    client, db, channel, event, depth
+):
     """Signed bodies of any shape (and nested up to 3000 deep): 200 or a clear 400."""
     raw = b"[" * depth + json.dumps(event).encode() + b"]" * depth
     assert post_event(client, raw, KEY).status_code in (200, 400)

@@ -31,9 +31,14 @@ def fake_android():
 
 @pytest.fixture
 def app_config(database_url):
-    return {**base_config(database_url), "ANDROID_PASSWORD_1": "phone-pass",
-            "ANDROID_TIMEOUT_SECONDS": 2, "OUTBOX_SEND_RATE_PER_SECOND": 1000,
-            "SMS_QUIET_HOURS": "", "OUTBOX_MAX_ATTEMPTS": 3}
+    return {
+        **base_config(database_url),
+        "ANDROID_PASSWORD_1": "phone-pass",
+        "ANDROID_TIMEOUT_SECONDS": 2,
+        "OUTBOX_SEND_RATE_PER_SECOND": 1000,
+        "SMS_QUIET_HOURS": "",
+        "OUTBOX_MAX_ATTEMPTS": 3,
+    }
 
 
 @pytest.fixture
@@ -44,21 +49,36 @@ def commune(db):
 
 
 def android_channel(db, commune, fake, name="VinaPhone 1", carrier="vinaphone", sim=None):
-    settings = {"base_url": fake.base_url, "login": "sms", "password_env": "ANDROID_PASSWORD_1",
-                "signing_key_env": "UNUSED"}
+    settings = {
+        "base_url": fake.base_url,
+        "login": "sms",
+        "password_env": "ANDROID_PASSWORD_1",
+        "signing_key_env": "UNUSED",
+    }
     if sim:
         settings["sim_number"] = sim
-    channel = SmsChannel(kind="android", name=name, commune_id=commune.id, carrier=carrier,
-                         active=True, settings=settings)
+    channel = SmsChannel(
+        kind="android",
+        name=name,
+        commune_id=commune.id,
+        carrier=carrier,
+        active=True,
+        settings=settings,
+    )
     db.add(channel)
     db.commit()
     return channel
 
 
 def gammu_channel(db, commune, outbox_dir, name="Modem Viettel"):
-    channel = SmsChannel(kind="gammu", name=name, commune_id=commune.id, carrier="viettel",
-                         active=True,
-                         settings={"inbox": str(outbox_dir), "outbox": str(outbox_dir)})
+    channel = SmsChannel(
+        kind="gammu",
+        name=name,
+        commune_id=commune.id,
+        carrier="viettel",
+        active=True,
+        settings={"inbox": str(outbox_dir), "outbox": str(outbox_dir)},
+    )
     db.add(channel)
     db.commit()
     return channel
@@ -73,8 +93,11 @@ def queued(db, commune, body="Lịch đối thoại ấp Tân Phú: 19 giờ th�
 
 
 def run_worker(app):
-    worker = OutboxWorker(ChannelRouter(ConsoleSender(), app.config),
-                          WorkerSettings.from_config(app.config), rng=random.Random(3))
+    worker = OutboxWorker(
+        ChannelRouter(ConsoleSender(), app.config),
+        WorkerSettings.from_config(app.config),
+        rng=random.Random(3),
+    )
     return worker.run_once()
 
 
@@ -91,12 +114,16 @@ def test_a_queued_text_goes_out_through_the_phones_api(app, db, commune, fake_an
     db.expire_all()
     message = db.get(Message, message_id)
     assert (message.status, message.channel, message.provider_id) == (
-        "sent", "android", request.message_id)
+        "sent",
+        "android",
+        request.message_id,
+    )
     assert db.get(SmsChannel, channel.id).last_sent_at is not None
 
 
-def test_a_phone_that_does_not_answer_hands_the_text_to_the_next_channel(app, db, commune,
-                                                                         fake_android, tmp_path):
+def test_a_phone_that_does_not_answer_hands_the_text_to_the_next_channel(
+    app, db, commune, fake_android, tmp_path
+):
     android = android_channel(db, commune, fake_android)
     gammu_channel(db, commune, tmp_path)
     fake_android.answer(RESIDENT, "hang")
@@ -111,10 +138,12 @@ def test_a_phone_that_does_not_answer_hands_the_text_to_the_next_channel(app, db
     assert (failure.channel_id, failure.code) == (android.id, "timeout")
 
 
-@pytest.mark.parametrize("answer, code", [("500", "http-500"), ("401", "http-401"),
-                                          ("failed", "android-failed")])
+@pytest.mark.parametrize(
+    "answer, code", [("500", "http-500"), ("401", "http-401"), ("failed", "android-failed")]
+)
 def test_transient_failures_are_retried_later_when_no_other_channel_exists(
-        app, db, commune, fake_android, answer, code):
+    app, db, commune, fake_android, answer, code
+):
     android_channel(db, commune, fake_android)
     fake_android.answer(RESIDENT, answer)
     message_id = queued(db, commune)
@@ -124,8 +153,9 @@ def test_transient_failures_are_retried_later_when_no_other_channel_exists(
     assert (message.status, message.error_code) == ("queued", code)
 
 
-def test_a_refused_number_fails_at_once_without_trying_other_channels(app, db, commune,
-                                                                      fake_android, tmp_path):
+def test_a_refused_number_fails_at_once_without_trying_other_channels(
+    app, db, commune, fake_android, tmp_path
+):
     android = android_channel(db, commune, fake_android)
     gammu_channel(db, commune, tmp_path)
     fake_android.answer(RESIDENT, "400")
@@ -138,7 +168,8 @@ def test_a_refused_number_fails_at_once_without_trying_other_channels(app, db, c
 
 
 def test_after_repeated_failures_the_router_starts_with_the_healthy_channel(
-        app, db, commune, fake_android, tmp_path):
+    app, db, commune, fake_android, tmp_path
+):
     app.config["SMS_CHANNEL_DOWN_AFTER_FAILURES"] = 2
     android = android_channel(db, commune, fake_android)
     gammu_channel(db, commune, tmp_path)
@@ -154,27 +185,29 @@ def test_after_repeated_failures_the_router_starts_with_the_healthy_channel(
     assert db.scalar(select(func.count(Message.id)).where(Message.channel == "gammu")) == 3
 
 
-def test_a_text_the_phone_took_before_its_worker_died_is_not_sent_twice(app, db, commune,
-                                                                        fake_android):
+def test_a_text_the_phone_took_before_its_worker_died_is_not_sent_twice(
+    app, db, commune, fake_android
+):
     android_channel(db, commune, fake_android)
     message_id = queued(db, commune)
     assert run_worker(app).sent == 1
     [first] = fake_android.accepted()
     assert first.message_id == f"nghedan-{message_id}-1"
     # As if the worker had been killed after the phone took the text, before recording it.
-    db.execute(update(Message).where(Message.id == message_id).values(
-        status="sending", claimed_until=utcnow() - timedelta(minutes=1), provider_id=None))
+    db.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(status="sending", claimed_until=utcnow() - timedelta(minutes=1), provider_id=None)
+    )
     db.commit()
     assert run_worker(app).sent == 1
     assert len(fake_android.accepted()) == 1 and fake_android.requests[-1].message_id is None
     db.expire_all()
     message = db.get(Message, message_id)
-    assert (message.status, message.provider_id, message.attempts) == (
-        "sent", first.message_id, 2)
+    assert (message.status, message.provider_id, message.attempts) == ("sent", first.message_id, 2)
 
 
-def test_a_text_sent_again_after_the_phone_failed_it_gets_a_new_id(app, db, commune,
-                                                                   fake_android):
+def test_a_text_sent_again_after_the_phone_failed_it_gets_a_new_id(app, db, commune, fake_android):
     android_channel(db, commune, fake_android)
     fake_android.answer(RESIDENT, "failed", "202")
     message_id = queued(db, commune)
@@ -183,4 +216,6 @@ def test_a_text_sent_again_after_the_phone_failed_it_gets_a_new_id(app, db, comm
     db.commit()
     assert run_worker(app).sent == 1
     assert [r.body["id"] for r in fake_android.requests] == [
-        f"nghedan-{message_id}-1", f"nghedan-{message_id}-2"]
+        f"nghedan-{message_id}-1",
+        f"nghedan-{message_id}-2",
+    ]

@@ -19,22 +19,34 @@ RESIDENT = "+84912345678"  # the world's SMS item's sender
 
 
 def triage(client, item_id: int, **fields):
-    data = {"csrf_token": page_csrf(client, f"/admin/items/{item_id}"), "category": "",
-            "hamlet": "", "legal_type": "opinion", "responsible": "", "due_date": "",
-            "note": "", **fields}
+    data = {
+        "csrf_token": page_csrf(client, f"/admin/items/{item_id}"),
+        "category": "",
+        "hamlet": "",
+        "legal_type": "opinion",
+        "responsible": "",
+        "due_date": "",
+        "note": "",
+        **fields,
+    }
     assert client.post(f"/admin/items/{item_id}/triage", data=data).status_code == 302
 
 
 def told(app, item_id: int) -> list[Message]:
     with app.app_context():
-        return list(_db.session.scalars(
-            select(Message).where(Message.direction == "out", Message.item_id == item_id)))
+        return list(
+            _db.session.scalars(
+                select(Message).where(Message.direction == "out", Message.item_id == item_id)
+            )
+        )
 
 
 def test_a_rejected_item_tells_its_resident_why_in_one_segment(as_user, app, world):  # noqa: F811
     client = as_user("officer1")
-    reason = ("Nội dung không thuộc thẩm quyền của xã, đề nghị ông/bà liên hệ Điện lực huyện "
-              "để được hướng dẫn sửa chữa đường dây, vì đây là tài sản của ngành điện. " * 2)
+    reason = (
+        "Nội dung không thuộc thẩm quyền của xã, đề nghị ông/bà liên hệ Điện lực huyện "
+        "để được hướng dẫn sửa chữa đường dây, vì đây là tài sản của ngành điện. " * 2
+    )
     triage(client, world.item_id, status="rejected", note=reason)
     [sms] = told(app, world.item_id)
     with app.app_context():
@@ -48,8 +60,13 @@ def test_a_rejected_item_tells_its_resident_why_in_one_segment(as_user, app, wor
 def test_a_forwarded_item_says_to_whom_and_by_when(as_user, app, world):  # noqa: F811
     client = as_user("officer1")
     due = datetime.now(LOCAL_ZONE).date() + timedelta(days=15)
-    triage(client, world.item_id, status="forwarded", responsible="Công chức Địa chính",
-           due_date=due.isoformat())
+    triage(
+        client,
+        world.item_id,
+        status="forwarded",
+        responsible="Công chức Địa chính",
+        due_date=due.isoformat(),
+    )
     [sms] = told(app, world.item_id)
     assert "Công chức Địa chính" in sms.body or "Cong chuc Dia chinh" in sms.body
     assert fmt_date(due) in sms.body and sms.parts == 1

@@ -42,9 +42,19 @@ def when(dialogue) -> str:
 def test_a_code_asked_in_every_natural_form_gets_its_status_and_stores_nothing(db, text, commune):
     code = make_item(commune, contact_phone=NEIGHBOUR).tracking_code
     db.commit()
-    forms = (f"T T {code}", f"t.t {code}", f"TT ma {code}", f"tt: ma so {code}",
-             f"TT <{code}>", f"TT ({code})", code, f"Ma {code}", f"kiem tra ma {code}",
-             f"Kiem tra giup em ma {code} voi a", f"ma {code[:4]} {code[4:]}")
+    forms = (
+        f"T T {code}",
+        f"t.t {code}",
+        f"TT ma {code}",
+        f"tt: ma so {code}",
+        f"TT <{code}>",
+        f"TT ({code})",
+        code,
+        f"Ma {code}",
+        f"kiem tra ma {code}",
+        f"Kiem tra giup em ma {code} voi a",
+        f"ma {code[:4]} {code[4:]}",
+    )
     for index, body in enumerate(forms):  # from several phones: one would be a flood
         reply = text(body, sender=f"+849120000{index:02d}")
         assert reply.startswith(f"Mã {code}:"), (body, reply)
@@ -87,26 +97,27 @@ def test_wrong_length_and_wrong_check_digit_say_what_is_wrong(db, text):
     assert items(db) == []
 
 
-def test_a_long_complaint_naming_a_code_is_a_new_item_linked_to_the_earlier_one(db, text,
-                                                                                commune):
+def test_a_long_complaint_naming_a_code_is_a_new_item_linked_to_the_earlier_one(db, text, commune):
     earlier = make_item(commune, contact_phone=RESIDENT)
     db.commit()
-    reply = text(f"{earlier.tracking_code} duong van chua sua xong, nuoc van ngap, de nghi xa "
-                 "xem lai giup")
+    reply = text(
+        f"{earlier.tracking_code} duong van chua sua xong, nuoc van ngap, de nghi xa xem lai giup"
+    )
     earlier_item, new = items(db)
     assert new.tracking_code in reply and earlier.tracking_code in reply
     assert [(e.kind, e.note) for e in new.events if e.kind == "linked"] == [
-        ("linked", earlier.tracking_code)]
+        ("linked", earlier.tracking_code)
+    ]
     assert [(e.kind, e.note) for e in earlier_item.events if e.kind == "linked"] == [
-        ("linked", new.tracking_code)]
+        ("linked", new.tracking_code)
+    ]
 
 
 # --- ratings -----------------------------------------------------------------------------
 
 
 def test_ratings_in_words(db, text):
-    for body, score in (("DG 01 rat hai long", 1), ("DG 02 hai long", 2),
-                        ("danh gia 03 kem", 4)):
+    for body, score in (("DG 01 rat hai long", 1), ("DG 02 hai long", 2), ("danh gia 03 kem", 4)):
         assert "Cảm ơn ông/bà đã đánh giá" in text(body)
         db.expire_all()
         assert db.scalar(select(Rating.score).order_by(Rating.id.desc()).limit(1)) == score
@@ -217,7 +228,8 @@ def test_the_received_reply_names_the_next_dialogue_of_the_hamlet(db, text, comm
 
 
 def test_a_denunciation_is_confidential_from_arrival_and_the_reply_says_what_the_law_needs(
-        db, text):
+    db, text
+):
     reply = folded(text("to cao can bo dia chinh doi tien moi cap so do"))
     [item] = items(db)
     assert item.is_denunciation and item.flagged and "to cao" in folded(item.flag_reason)
@@ -233,8 +245,9 @@ def test_a_denunciation_is_confidential_from_arrival_and_the_reply_says_what_the
 def test_a_complaint_is_flagged_for_the_official_to_confirm(db, text):
     reply = folded(text("toi khieu nai quyet dinh thu hoi dat cua xa"))
     [item] = items(db)
-    assert item.legal_type == "complaint" and item.flagged and "khieu nai" in folded(
-        item.flag_reason)
+    assert (
+        item.legal_type == "complaint" and item.flagged and "khieu nai" in folded(item.flag_reason)
+    )
     assert "khieu nai can don" in reply and item.tracking_code in reply
 
 
@@ -257,11 +270,13 @@ def test_the_rest_of_a_denunciation_turns_the_opinion_it_joins_confidential(db, 
 
 
 def test_a_text_naming_a_denunciations_code_is_confidential_too(db, text, commune):
-    secret = make_item(commune, "Tố cáo cán bộ nhận tiền.", legal_type="denunciation",
-                       contact_phone=RESIDENT)
+    secret = make_item(
+        commune, "Tố cáo cán bộ nhận tiền.", legal_type="denunciation", contact_phone=RESIDENT
+    )
     db.commit()
-    reply = folded(text(f"{secret.tracking_code} den nay ong ay van lam viec binh thuong, "
-                        "chua thay ai xu ly"))
+    reply = folded(
+        text(f"{secret.tracking_code} den nay ong ay van lam viec binh thuong, chua thay ai xu ly")
+    )
     _secret, follow_up = items(db)
     assert follow_up.is_denunciation and follow_up.flagged
     assert follow_up.tracking_code in reply and "bi mat" in reply

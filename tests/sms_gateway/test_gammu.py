@@ -49,10 +49,19 @@ def channel(db, spool):
     commune = make_commune(sms_number=SIM_NUMBER)
     for code, name in (("01", "Nguyễn Thị Lan"), ("02", "Trần Văn Hùng"), ("03", "Lê Thị Thu Hà")):
         make_officer(commune, code=code, name=name)
-    channel = SmsChannel(kind="gammu", name="Modem Viettel", commune_id=commune.id,
-                         phone_number=SIM_NUMBER, carrier="viettel", active=True,
-                         settings={"inbox": str(spool / "inbox"), "outbox": str(spool / "outbox"),
-                                   "processed": str(spool / "processed")})
+    channel = SmsChannel(
+        kind="gammu",
+        name="Modem Viettel",
+        commune_id=commune.id,
+        phone_number=SIM_NUMBER,
+        carrier="viettel",
+        active=True,
+        settings={
+            "inbox": str(spool / "inbox"),
+            "outbox": str(spool / "outbox"),
+            "processed": str(spool / "processed"),
+        },
+    )
     db.add(channel)
     db.commit()
     return channel
@@ -64,22 +73,29 @@ def drop(inbox, sender, *parts, when="20261123_101500", serial=None, encoding="u
     paths = []
     for number, text in enumerate(parts):
         path = inbox / f"IN{when}_{serial:02d}_{sender}_{number:02d}.txt"
-        data = text.encode(encoding) if encoding == "utf-8" else b"\xff\xfe" + text.encode(
-            "utf-16-le")
+        data = (
+            text.encode(encoding) if encoding == "utf-8" else b"\xff\xfe" + text.encode("utf-16-le")
+        )
         path.write_bytes(data)
         paths.append(path)
     return paths
 
 
 def run_import(spool, channel, settle=0):
-    return import_inbox(spool / "inbox", spool / "processed", channel=channel,
-                        settle_seconds=settle)
+    return import_inbox(
+        spool / "inbox", spool / "processed", channel=channel, settle_seconds=settle
+    )
 
 
 def outbox(db, phone=RESIDENT):
     db.expire_all()
-    return list(db.scalars(select(Message).where(Message.direction == "out",
-                                                 Message.phone == phone).order_by(Message.id)))
+    return list(
+        db.scalars(
+            select(Message)
+            .where(Message.direction == "out", Message.phone == phone)
+            .order_by(Message.id)
+        )
+    )
 
 
 def test_a_long_text_in_three_parts_is_one_opinion(db, spool, channel):
@@ -93,11 +109,15 @@ def test_a_long_text_in_three_parts_is_one_opinion(db, spool, channel):
     assert item.text == LONG_TEXT and item.contact_phone == RESIDENT
     inbound = db.scalar(select(Message).where(Message.direction == "in"))
     assert (inbound.channel, inbound.provider_id, inbound.service_number) == (
-        "gammu", f"IN20261123_101500_07_{RESIDENT}", SIM_NUMBER)
+        "gammu",
+        f"IN20261123_101500_07_{RESIDENT}",
+        SIM_NUMBER,
+    )
     [reply] = outbox(db)
     assert item.tracking_code in reply.body and reply.channel == f"via:{channel.id}"
     assert sorted(p.name for p in (spool / "processed").iterdir()) == [
-        f"IN20261123_101500_07_{RESIDENT}_{n:02d}.txt" for n in range(3)]
+        f"IN20261123_101500_07_{RESIDENT}_{n:02d}.txt" for n in range(3)
+    ]
     assert list((spool / "inbox").glob("IN*")) == []
 
 
@@ -113,7 +133,10 @@ def test_parts_stamped_seconds_apart_join_and_two_texts_in_a_row_stay_apart(db, 
         (inbox / name).write_text(text, encoding="utf-8")
     texts = pending_texts(inbox)
     assert [(t.sender, t.body()) for t in texts] == [
-        (RESIDENT, "Một hai ba"), ("+84987654321", "Người khác"), (RESIDENT, "Tin thứ hai")]
+        (RESIDENT, "Một hai ba"),
+        ("+84987654321", "Người khác"),
+        (RESIDENT, "Tin thứ hai"),
+    ]
     assert texts[0].key == f"IN20261123_101500_00_{RESIDENT}"
 
 
@@ -211,8 +234,16 @@ def test_a_text_gammu_could_not_send_goes_back_to_the_queue_once(app, db, spool,
     error_dir = spool / "error"
     error_dir.mkdir()
     channel.settings = {**channel.settings, "error": str(error_dir)}
-    message = Message(direction="out", channel="gammu", provider_id="OUTC_x.txt",
-                      phone=RESIDENT, body="Xin chào", status="sent", kind="reply", attempts=1)
+    message = Message(
+        direction="out",
+        channel="gammu",
+        provider_id="OUTC_x.txt",
+        phone=RESIDENT,
+        body="Xin chào",
+        status="sent",
+        kind="reply",
+        attempts=1,
+    )
     db.add(message)
     db.commit()
     (error_dir / "OUTC_x.txt").write_text("Xin chào")
@@ -233,8 +264,14 @@ def test_the_import_command_reports_the_modem(runner, db, spool, channel):
 
 
 @settings(max_examples=60, deadline=None)
-@given(names=st.lists(st.text(min_size=1, max_size=40).filter(
-    lambda n: "/" not in n and "\x00" not in n and n not in (".", "..")), max_size=6))
+@given(
+    names=st.lists(
+        st.text(min_size=1, max_size=40).filter(
+            lambda n: "/" not in n and "\x00" not in n and n not in (".", "..")
+        ),
+        max_size=6,
+    )
+)
 def test_any_file_names_in_the_inbox_never_break_the_scan(tmp_path_factory, names):
     inbox = tmp_path_factory.mktemp("inbox")
     for name in names:

@@ -26,15 +26,17 @@ from tests.sms_gateway.fake_twilio import FakeTwilio
 OTHER = "+84987654321"
 
 
-fake_twilio, app_config = fake_twilio_fixtures(FakeTwilio, TWILIO_TIMEOUT_SECONDS=0.5,
-                                               OUTBOX_MAX_ATTEMPTS=3)
+fake_twilio, app_config = fake_twilio_fixtures(
+    FakeTwilio, TWILIO_TIMEOUT_SECONDS=0.5, OUTBOX_MAX_ATTEMPTS=3
+)
 
 
 def make_worker(app, **settings) -> OutboxWorker:
     base = WorkerSettings.from_config(app.config)
     values = {**base.__dict__, **settings}
-    return OutboxWorker(sender_from_config(app.config), WorkerSettings(**values),
-                        rng=random.Random(7))
+    return OutboxWorker(
+        sender_from_config(app.config), WorkerSettings(**values), rng=random.Random(7)
+    )
 
 
 def queued(db, phone=RESIDENT, body="Xin chào", kind="reply") -> int:
@@ -59,8 +61,7 @@ def test_a_queued_message_is_sent_through_twilio(app, db, fake_twilio):
     assert request.form["Body"] == "Đã nhận ý kiến, mã 12345671."
     assert request.form["StatusCallback"] == PUBLIC_BASE_URL + "/sms/twilio/status"
     message = db.get(Message, message_id)
-    assert (message.status, message.channel, message.provider_id) == ("sent", "twilio",
-                                                                       request.sid)
+    assert (message.status, message.channel, message.provider_id) == ("sent", "twilio", request.sid)
     assert message.sent_at is not None and message.attempts == 1
 
 
@@ -126,8 +127,7 @@ def test_opted_out_phones_are_skipped(app, db, fake_twilio):
 def next_local_time(hour: int, minute: int = 0, after: datetime | None = None) -> datetime:
     """The next moment (UTC) after `after` (default now) that is hour:minute in Vietnam."""
     after = after or utcnow()
-    local = after.astimezone(LOCAL_ZONE).replace(hour=hour, minute=minute, second=0,
-                                                 microsecond=0)
+    local = after.astimezone(LOCAL_ZONE).replace(hour=hour, minute=minute, second=0, microsecond=0)
     if local <= after:
         local += timedelta(days=1)
     return local.astimezone(UTC)
@@ -223,8 +223,9 @@ def test_a_claim_left_by_a_dead_worker_expires(app, db, fake_twilio):
 
 def post_status(client, sid, status, **extra):
     params = {"MessageSid": sid, "MessageStatus": status, "AccountSid": ACCOUNT_SID, **extra}
-    return client.post("/sms/twilio/status", data=params,
-                       headers=signed("/sms/twilio/status", params))
+    return client.post(
+        "/sms/twilio/status", data=params, headers=signed("/sms/twilio/status", params)
+    )
 
 
 def test_delivery_statuses_only_move_forward(app, db, client, fake_twilio):
@@ -279,8 +280,12 @@ def test_the_cli_sends_through_twilio(app, db, runner, fake_twilio):
 def test_backend_choice():
     assert sms_backend({}) == "console"
     assert sms_backend({"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}) == "twilio"
-    assert sms_backend({"SMS_BACKEND": "console", "TWILIO_ACCOUNT_SID": "AC1",
-                        "TWILIO_AUTH_TOKEN": "t"}) == "console"
+    assert (
+        sms_backend(
+            {"SMS_BACKEND": "console", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}
+        )
+        == "console"
+    )
 
 
 def test_incomplete_twilio_settings_are_a_clear_error(app, runner):

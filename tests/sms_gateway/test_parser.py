@@ -24,9 +24,17 @@ def expected_command(case: Case) -> Command:
     if text is None:
         text = nfc(case.body).strip() if case.kind in WHOLE_TEXT_KINDS else ""
     codes = case.codes or ((case.code,) if case.kind == "status" and case.code else ())
-    return Command(kind=case.kind, text=text, code=case.code, officer_code=case.officer_code,
-                   score=case.score, problem=case.problem, codes=codes, mentions=case.mentions,
-                   legal_hint=case.hint)
+    return Command(
+        kind=case.kind,
+        text=text,
+        code=case.code,
+        officer_code=case.officer_code,
+        score=case.score,
+        problem=case.problem,
+        codes=codes,
+        mentions=case.mentions,
+        legal_hint=case.hint,
+    )
 
 
 def test_corpus_is_large_and_covers_every_meaning():
@@ -69,10 +77,27 @@ def test_folding_is_idempotent(text):
 
 
 @relaxed
-@given(st.sampled_from(["TT", "tt", "Tra cứu", "TRACUU", "tra cuu", "T T", "t.t", "Ma", "mã số",
-                        "kiem tra ma", "TT ma", ""]),
-       st.sampled_from(["", " ", ":", "  ", ": ", " <", " ("]), st.sampled_from(VALID_CODES),
-       st.sampled_from(["", ".", " ", "!", ">", ")", " a", " voi a", " nhe"]))
+@given(
+    st.sampled_from(
+        [
+            "TT",
+            "tt",
+            "Tra cứu",
+            "TRACUU",
+            "tra cuu",
+            "T T",
+            "t.t",
+            "Ma",
+            "mã số",
+            "kiem tra ma",
+            "TT ma",
+            "",
+        ]
+    ),
+    st.sampled_from(["", " ", ":", "  ", ": ", " <", " ("]),
+    st.sampled_from(VALID_CODES),
+    st.sampled_from(["", ".", " ", "!", ">", ")", " a", " voi a", " nhe"]),
+)
 def test_status_keyword_spellings(keyword, separator, code, tail):
     body = f"{keyword}{separator}{code}{tail}"
     assert parse(body) == Command("status", code=code, codes=(code,)), body
@@ -87,7 +112,7 @@ def test_a_code_typed_in_two_halves_is_one_code(code, gap):
 @relaxed
 @given(st.sampled_from(VALID_CODES), st.integers(min_value=0, max_value=7))
 def test_a_code_with_one_digit_changed_is_caught(code, place):
-    wrong = code[:place] + str((int(code[place]) + 1) % 10) + code[place + 1:]
+    wrong = code[:place] + str((int(code[place]) + 1) % 10) + code[place + 1 :]
     assert parse(f"TT {wrong}").problem == "bad_code"
 
 
@@ -101,17 +126,25 @@ def test_digits_of_another_length_say_how_long_codes_are(digits):
 
 
 @relaxed
-@given(st.sampled_from(VALID_CODES),
-       st.lists(st.sampled_from(["duong", "nuoc", "ngap", "hu", "sua", "rac", "cau", "lo",
-                                 "sat"]), min_size=3, max_size=12))
+@given(
+    st.sampled_from(VALID_CODES),
+    st.lists(
+        st.sampled_from(["duong", "nuoc", "ngap", "hu", "sua", "rac", "cau", "lo", "sat"]),
+        min_size=3,
+        max_size=12,
+    ),
+)
 def test_a_code_inside_a_longer_complaint_is_a_new_opinion_that_mentions_it(code, words):
     command = parse(f"{code} {' '.join(words)}")
     assert (command.kind, command.mentions) == ("opinion", (code,))
 
 
 @relaxed
-@given(st.sampled_from(["DG", "dg", "Đánh giá", "danh gia"]), st.sampled_from(["01", "1", "02"]),
-       st.sampled_from([(w, s) for w, s in vocabulary.SCORE_WORDS]))
+@given(
+    st.sampled_from(["DG", "dg", "Đánh giá", "danh gia"]),
+    st.sampled_from(["01", "1", "02"]),
+    st.sampled_from([(w, s) for w, s in vocabulary.SCORE_WORDS]),
+)
 def test_every_score_word_rates(keyword, officer, word_and_score):
     word, score = word_and_score
     command = parse(f"{keyword} {officer} {word}")

@@ -26,13 +26,22 @@ def app(tmp_path_factory):
 def every_reply() -> list[tuple[str, str]]:
     item = Item(tracking_code=CODE, status="new", legal_type="opinion")
     officer = Officer(code="01", name=LONG_NAME)
-    forwarded = Item(tracking_code=CODE, status="forwarded", legal_type="opinion",
-                     forwarded_to="Phòng Nông nghiệp", due_date=date.today() + timedelta(days=22))
-    escalated = Item(tracking_code=CODE, status="escalated", legal_type="opinion",
-                     escalated_to="UBND tỉnh")
+    forwarded = Item(
+        tracking_code=CODE,
+        status="forwarded",
+        legal_type="opinion",
+        forwarded_to="Phòng Nông nghiệp",
+        due_date=date.today() + timedelta(days=22),
+    )
+    escalated = Item(
+        tracking_code=CODE, status="escalated", legal_type="opinion", escalated_to="UBND tỉnh"
+    )
     hamlet = Hamlet(name="Ấp Thạnh Phú Đông", kind="ap")
-    dialogue = Dialogue(place="Nhà văn hóa ấp Thạnh Phú Đông", kind="dialogue",
-                        starts_at=datetime(2026, 12, 12, 12, 0, tzinfo=UTC))
+    dialogue = Dialogue(
+        place="Nhà văn hóa ấp Thạnh Phú Đông",
+        kind="dialogue",
+        starts_at=datetime(2026, 12, 12, 12, 0, tzinfo=UTC),
+    )
     return [
         ("help", replies.help_text()),
         ("received", replies.received(item)),
@@ -56,14 +65,20 @@ def every_reply() -> list[tuple[str, str]]:
         ("thanks", replies.chatter(True)),
         ("bad length", replies.bad_length("123456789")),
         ("received, linked", replies.received(item, earlier="57201439")),
-        ("received, next dialogue", replies.received(item, replies.next_dialogue(
-            dialogue, hamlet))),
-        ("received, next dialogue of the commune", replies.received(
-            item, replies.next_dialogue(dialogue, None))),
+        (
+            "received, next dialogue",
+            replies.received(item, replies.next_dialogue(dialogue, hamlet)),
+        ),
+        (
+            "received, next dialogue of the commune",
+            replies.received(item, replies.next_dialogue(dialogue, None)),
+        ),
         ("complaint", replies.legal_procedure(item, "complaint")),
         ("denunciation", replies.legal_procedure(item, "denunciation")),
-        *[(f"rating {s} with comment", replies.rating_recorded(officer, s, item))
-          for s in (1, 2, 3, 4)],
+        *[
+            (f"rating {s} with comment", replies.rating_recorded(officer, s, item))
+            for s in (1, 2, 3, 4)
+        ],
         ("schedule, two", replies.schedule([dialogue, dialogue], hamlet)),
         ("schedule, none here", replies.schedule([], hamlet)),
         ("schedule, none", replies.schedule([], None)),
@@ -113,11 +128,17 @@ def test_segment_counter_at_the_boundaries():
     assert count_segments("😀" * 36).parts == 2
 
 
-@pytest.mark.parametrize(("name", "kind", "label"), [
-    ("Ấp Tân Phú", "ap", "ấp Tân Phú"), ("Tân Phú", "ap", "ấp Tân Phú"),
-    ("Khóm 1", "khom", "khóm 1"), ("Tổ dân phố 3", "to_dan_pho", "tổ dân phố 3"),
-    ("Bản Na Hang", "ban", "bản Na Hang"), ("Thôn Đông", "thon", "thôn Đông"),
-])
+@pytest.mark.parametrize(
+    ("name", "kind", "label"),
+    [
+        ("Ấp Tân Phú", "ap", "ấp Tân Phú"),
+        ("Tân Phú", "ap", "ấp Tân Phú"),
+        ("Khóm 1", "khom", "khóm 1"),
+        ("Tổ dân phố 3", "to_dan_pho", "tổ dân phố 3"),
+        ("Bản Na Hang", "ban", "bản Na Hang"),
+        ("Thôn Đông", "thon", "thôn Đông"),
+    ],
+)
 def test_hamlets_are_named_in_a_sentence_with_their_kind(name, kind, label):
     assert replies.hamlet_label(Hamlet(name=name, kind=kind)) == label
 
@@ -128,11 +149,13 @@ def test_closing_the_loop_texts_take_one_segment_however_long_the_reason(app, la
 
     long = "Ủy ban nhân dân huyện và các sở, ngành có liên quan của tỉnh An Giang " * 4
     due = date.today() + timedelta(days=30)
-    items = [Item(tracking_code=CODE, status="rejected"),
-             Item(tracking_code=CODE, status="forwarded", forwarded_to=long, due_date=due),
-             Item(tracking_code=CODE, status="forwarded", responsible="Ông Hùng"),
-             Item(tracking_code=CODE, status="escalated", escalated_to=long, due_date=due),
-             Item(tracking_code=CODE, status="escalated")]
+    items = [
+        Item(tracking_code=CODE, status="rejected"),
+        Item(tracking_code=CODE, status="forwarded", forwarded_to=long, due_date=due),
+        Item(tracking_code=CODE, status="forwarded", responsible="Ông Hùng"),
+        Item(tracking_code=CODE, status="escalated", escalated_to=long, due_date=due),
+        Item(tracking_code=CODE, status="escalated"),
+    ]
     with app.test_request_context(), force_locale(language):
         texts = [status_text(item, long) for item in items]
     for text in texts:

@@ -25,16 +25,22 @@ VINA_PHONE = "+84912345678"
 MOBI_PHONE = "+84901234567"
 
 # phonenumbers' carrier names for the same prefixes (its data is independent of ours).
-LIBRARY_NAMES = {"viettel": "Viettel", "vinaphone": "Vinaphone", "mobifone": "MobiFone",
-                 "vietnamobile": "Vietnamobile", "gmobile": "G-Mobile"}
+LIBRARY_NAMES = {
+    "viettel": "Viettel",
+    "vinaphone": "Vinaphone",
+    "mobifone": "MobiFone",
+    "vietnamobile": "Vietnamobile",
+    "gmobile": "G-Mobile",
+}
 # Sample numbers whose prefix phonenumbers knows well enough to name (089x and 099x are
 # only partly allocated, so a specific block is used for them).
 SAMPLE_SUFFIX = {"89": "8123456", "99": "3123456"}
 
 
-@pytest.mark.parametrize("carrier, prefix", [
-    (carrier, prefix) for carrier, prefixes in CARRIER_PREFIXES.items() for prefix in prefixes
-])
+@pytest.mark.parametrize(
+    "carrier, prefix",
+    [(carrier, prefix) for carrier, prefixes in CARRIER_PREFIXES.items() for prefix in prefixes],
+)
 def test_each_prefix_is_the_carrier_phonenumbers_names(carrier, prefix):
     number = f"+84{prefix}{SAMPLE_SUFFIX.get(prefix, '1234567')}"
     assert carrier_of(number) == carrier
@@ -55,21 +61,31 @@ def test_carrier_of_never_raises(text):
 
 @pytest.fixture
 def app_config(database_url):
-    return {**base_config(database_url), "SMS_CHANNEL_DOWN_AFTER_FAILURES": 2,
-            "SMS_CHANNEL_RETRY_AFTER_SECONDS": 300, "SMS_CHANNEL_PING_MAX_AGE_SECONDS": 600}
+    return {
+        **base_config(database_url),
+        "SMS_CHANNEL_DOWN_AFTER_FAILURES": 2,
+        "SMS_CHANNEL_RETRY_AFTER_SECONDS": 300,
+        "SMS_CHANNEL_PING_MAX_AGE_SECONDS": 600,
+    }
 
 
 def console_channel(db, commune, name, carrier, **kw) -> SmsChannel:
-    channel = SmsChannel(kind="console", name=name, commune_id=commune.id if commune else None,
-                         carrier=carrier, active=kw.pop("active", True), settings={}, **kw)
+    channel = SmsChannel(
+        kind="console",
+        name=name,
+        commune_id=commune.id if commune else None,
+        carrier=carrier,
+        active=kw.pop("active", True),
+        settings={},
+        **kw,
+    )
     db.add(channel)
     db.flush()
     return channel
 
 
 def outgoing(db, commune, phone, channel="auto") -> Message:
-    message = queue_sms(phone, "Xin chào", kind="notice", commune_id=commune.id,
-                        channel=channel)
+    message = queue_sms(phone, "Xin chào", kind="notice", commune_id=commune.id, channel=channel)
     db.flush()
     return message
 
@@ -83,11 +99,17 @@ def test_a_sim_on_the_residents_carrier_comes_first(app, db):
     console_channel(db, commune, "Viettel", "viettel")
     console_channel(db, commune, "VinaPhone", "vinaphone")
     assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == [
-        "VinaPhone", "Viettel"]
+        "VinaPhone",
+        "Viettel",
+    ]
     assert names(plan_routes(outgoing(db, commune, VIETTEL_PHONE), app.config)) == [
-        "Viettel", "VinaPhone"]
+        "Viettel",
+        "VinaPhone",
+    ]
     assert names(plan_routes(outgoing(db, commune, MOBI_PHONE), app.config)) == [
-        "Viettel", "VinaPhone"]
+        "Viettel",
+        "VinaPhone",
+    ]
 
 
 def test_the_channel_a_text_came_in_on_answers_it(app, db):
@@ -104,12 +126,16 @@ def test_a_channel_that_keeps_failing_or_stopped_pinging_goes_last(app, db):
     vina = console_channel(db, commune, "VinaPhone", "vinaphone")
     viettel.consecutive_failures, viettel.last_failure_at = 2, utcnow()
     assert names(plan_routes(outgoing(db, commune, VIETTEL_PHONE), app.config)) == [
-        "VinaPhone", "Viettel"]
+        "VinaPhone",
+        "Viettel",
+    ]
     viettel.last_failure_at = utcnow() - timedelta(minutes=10)  # time to try it again
     assert names(plan_routes(outgoing(db, commune, VIETTEL_PHONE), app.config))[0] == "Viettel"
     vina.last_ping_at = utcnow() - timedelta(hours=1)
     assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == [
-        "Viettel", "VinaPhone"]
+        "Viettel",
+        "VinaPhone",
+    ]
     states = {row.name: (row.state, row.down_reason) for row in channels_health()}
     assert states == {"Viettel": ("ok", None), "VinaPhone": ("down", "no_ping")}
 
@@ -120,8 +146,7 @@ def test_only_the_communes_own_and_shared_active_channels_are_used(app, db):
     console_channel(db, other, "Theirs", "viettel")
     console_channel(db, None, "Province", "mobifone")
     console_channel(db, commune, "Retired", "vinaphone", active=False)
-    assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == [
-        "Ours", "Province"]
+    assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == ["Ours", "Province"]
 
 
 def test_a_commune_without_channels_uses_the_configured_backend(app, db):
@@ -133,8 +158,16 @@ def test_a_commune_without_channels_uses_the_configured_backend(app, db):
 
 def test_a_misconfigured_channel_is_left_out_not_fatal(app, db):
     commune = make_commune()
-    db.add(SmsChannel(kind="android", name="No password", commune_id=commune.id,
-                      carrier="vinaphone", active=True, settings={"base_url": "http://x"}))
+    db.add(
+        SmsChannel(
+            kind="android",
+            name="No password",
+            commune_id=commune.id,
+            carrier="vinaphone",
+            active=True,
+            settings={"base_url": "http://x"},
+        )
+    )
     console_channel(db, commune, "Console", "viettel")
     db.flush()
     assert names(plan_routes(outgoing(db, commune, VINA_PHONE), app.config)) == ["Console"]
@@ -148,8 +181,10 @@ def test_with_sms_backend_channels_a_commune_without_one_keeps_its_texts_queued(
     console_channel(db, with_channel, "Console", "viettel")
     ids = [outgoing(db, with_channel, VINA_PHONE).id, outgoing(db, without, VINA_PHONE).id]
     db.commit()
-    worker = OutboxWorker(ChannelRouter(sender_from_config(app.config), app.config),
-                          WorkerSettings.from_config(app.config))
+    worker = OutboxWorker(
+        ChannelRouter(sender_from_config(app.config), app.config),
+        WorkerSettings.from_config(app.config),
+    )
     report = worker.run_once()
     assert (report.sent, report.retried) == (1, 1)
     db.expire_all()
@@ -189,8 +224,9 @@ def test_a_send_that_may_have_been_accepted_is_not_handed_to_the_next_channel(ap
     commune = make_commune()
     first, second = (console_channel(db, commune, name, "viettel") for name in ("A", "B"))
     lost, fallback = _Answerless(found="SMfound"), _Counting()
-    routed = RoutedSend([Route(first.id, "twilio", "A", lost),
-                         Route(second.id, "console", "B", fallback)])
+    routed = RoutedSend(
+        [Route(first.id, "twilio", "A", lost), Route(second.id, "console", "B", fallback)]
+    )
     with pytest.raises(SendError) as raised:
         routed.send("+84912345678", "Xin chào")
     assert raised.value.maybe_accepted and (lost.sends, fallback.sends) == (1, 0)

@@ -14,29 +14,72 @@ from tests.sms_gateway.conftest import COMMUNE_NUMBER
 def test_add_an_android_phone_and_a_modem_then_list_them(runner, db):
     commune = make_commune(code="tan-thanh")
     db.commit()
-    result = runner.invoke(args=[
-        "sms-channel", "add", "--kind", "android", "--name", "Viettel 1",
-        "--number", "0868 000 115", "--base-url", "http://192.168.1.20:8080", "--login", "sms",
-        "--password-env", "ANDROID_PASSWORD_1", "--signing-key-env", "ANDROID_KEY_1",
-        "--sim", "1"])
+    result = runner.invoke(
+        args=[
+            "sms-channel",
+            "add",
+            "--kind",
+            "android",
+            "--name",
+            "Viettel 1",
+            "--number",
+            "0868 000 115",
+            "--base-url",
+            "http://192.168.1.20:8080",
+            "--login",
+            "sms",
+            "--password-env",
+            "ANDROID_PASSWORD_1",
+            "--signing-key-env",
+            "ANDROID_KEY_1",
+            "--sim",
+            "1",
+        ]
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=[
-        "sms-channel", "add", "--kind", "gammu", "--name", "Modem", "--commune", "tan-thanh",
-        "--number", "+84912000111", "--inbox", "/var/spool/gammu/inbox",
-        "--outbox", "/var/spool/gammu/outbox", "--error", "/var/spool/gammu/error"])
+    result = runner.invoke(
+        args=[
+            "sms-channel",
+            "add",
+            "--kind",
+            "gammu",
+            "--name",
+            "Modem",
+            "--commune",
+            "tan-thanh",
+            "--number",
+            "+84912000111",
+            "--inbox",
+            "/var/spool/gammu/inbox",
+            "--outbox",
+            "/var/spool/gammu/outbox",
+            "--error",
+            "/var/spool/gammu/error",
+        ]
+    )
     assert result.exit_code == 0, result.output
     db.expire_all()
     phone = db.scalar(select(SmsChannel).where(SmsChannel.name == "Viettel 1"))
     assert (phone.kind, phone.phone_number, phone.carrier, phone.commune_id) == (
-        "android", "+84868000115", "viettel", commune.id)
-    assert phone.settings == {"base_url": "http://192.168.1.20:8080", "login": "sms",
-                              "password_env": "ANDROID_PASSWORD_1",
-                              "signing_key_env": "ANDROID_KEY_1", "sim_number": 1}
+        "android",
+        "+84868000115",
+        "viettel",
+        commune.id,
+    )
+    assert phone.settings == {
+        "base_url": "http://192.168.1.20:8080",
+        "login": "sms",
+        "password_env": "ANDROID_PASSWORD_1",
+        "signing_key_env": "ANDROID_KEY_1",
+        "sim_number": 1,
+    }
     modem = db.scalar(select(SmsChannel).where(SmsChannel.name == "Modem"))
     assert modem.carrier == "vinaphone"
-    assert modem.settings == {"inbox": "/var/spool/gammu/inbox",
-                              "outbox": "/var/spool/gammu/outbox",
-                              "error": "/var/spool/gammu/error"}
+    assert modem.settings == {
+        "inbox": "/var/spool/gammu/inbox",
+        "outbox": "/var/spool/gammu/outbox",
+        "error": "/var/spool/gammu/error",
+    }
     listing = runner.invoke(args=["sms-channel", "list"]).output
     assert "Viettel 1\tandroid\tviettel\tok" in listing and "Modem\tgammu\tvinaphone\tok" in listing
 
@@ -71,10 +114,19 @@ def test_disable_and_enable(runner, db):
     assert runner.invoke(args=["sms-channel", "disable", "nope"]).exit_code != 0
 
 
-def test_a_twilio_channel_is_listed_with_the_last_text_its_webhook_took(runner, db, commune,
-                                                                        text):
-    result = runner.invoke(args=["sms-channel", "add", "--kind", "twilio", "--name", "Twilio",
-                                 "--number", COMMUNE_NUMBER])
+def test_a_twilio_channel_is_listed_with_the_last_text_its_webhook_took(runner, db, commune, text):
+    result = runner.invoke(
+        args=[
+            "sms-channel",
+            "add",
+            "--kind",
+            "twilio",
+            "--name",
+            "Twilio",
+            "--number",
+            COMMUNE_NUMBER,
+        ]
+    )
     assert result.exit_code == 0, result.output
     [before] = channels_health()
     assert before.last_inbound_at is None

@@ -42,8 +42,9 @@ def test_a_text_becomes_an_item_and_the_reply_gives_its_code(db, text):
     assert message.phone == RESIDENT and message.service_number == COMMUNE_NUMBER
 
 
-def test_missing_signature_is_refused_with_one_log_line_and_nothing_stored(db, client, commune,
-                                                                           caplog):
+def test_missing_signature_is_refused_with_one_log_line_and_nothing_stored(
+    db, client, commune, caplog
+):
     params = sms_params("Xin chào")
     with caplog.at_level(logging.WARNING):
         response = client.post("/sms/twilio", data=params)
@@ -156,8 +157,12 @@ def test_status_of_an_unknown_code(db, text):
 
 
 def test_status_of_another_phones_item_reveals_no_personal_data(db, text, commune):
-    item = make_item(commune, text="Nhà ông Năm bị lấn đất", contact_phone="0987654321",
-                     contact_name="Lê Văn Năm")
+    item = make_item(
+        commune,
+        text="Nhà ông Năm bị lấn đất",
+        contact_phone="0987654321",
+        contact_name="Lê Văn Năm",
+    )
     db.commit()
     reply = text(f"TT {item.tracking_code}")
     assert item.tracking_code in reply
@@ -166,8 +171,9 @@ def test_status_of_another_phones_item_reveals_no_personal_data(db, text, commun
 
 
 def test_status_of_a_denunciation_says_only_that_it_is_handled(db, text, commune):
-    item = make_item(commune, text="Tố cáo cán bộ", legal_type="denunciation",
-                     contact_phone="0987654321")
+    item = make_item(
+        commune, text="Tố cáo cán bộ", legal_type="denunciation", contact_phone="0987654321"
+    )
     item.status, item.answer = "answered", "Đã xử lý kỷ luật ông X"
     db.commit()
     reply = text(f"TT {item.tracking_code}")

@@ -19,7 +19,7 @@ from tests.dialogues.builders import make_dialogue
 pytestmark = pytest.mark.browser
 
 
-def _dialogue_with_item(app, world):  # noqa: F811
+def _dialogue_with_item(app, world):
     with app.app_context():
         commune = db.session.get(Commune, world.commune_id)
         commune.chairman_name = "Nguyễn Văn Bình"
@@ -38,8 +38,7 @@ def _login(page, live_server):
     page.click("button[type=submit]")
 
 
-def test_meeting_mode_saves_the_answer_as_it_is_typed(app, live_server, page_factory,
-                                                      world):  # noqa: F811
+def test_meeting_mode_saves_the_answer_as_it_is_typed(app, live_server, page_factory, world):
     dialogue_id = _dialogue_with_item(app, world)
     page, log = page_factory("landscape")
     _login(page, live_server)
@@ -61,9 +60,7 @@ def test_meeting_mode_saves_the_answer_as_it_is_typed(app, live_server, page_fac
     assert log.outside == []
 
 
-
-def test_answer_typed_while_offline_is_kept_and_sent_later(app, live_server, page_factory,
-                                                           world):  # noqa: F811
+def test_answer_typed_while_offline_is_kept_and_sent_later(app, live_server, page_factory, world):
     dialogue_id = _dialogue_with_item(app, world)
     page, log = page_factory("landscape")
     _login(page, live_server)
@@ -85,11 +82,15 @@ def test_answer_typed_while_offline_is_kept_and_sent_later(app, live_server, pag
     assert log.outside == []
 
 
-def test_printed_notice_in_the_official_layout(app, live_server, page_factory, tmp_path,
-                                               world):  # noqa: F811
+def test_printed_notice_in_the_official_layout(app, live_server, page_factory, tmp_path, world):
     dialogue_id = _dialogue_with_item(app, world)
-    long_answer = " ".join(["UBND xã giao Ban nhân dân ấp vận động bà con nạo vét mương, "
-                            "khơi thông dòng chảy trước mùa mưa."] * 30)
+    long_answer = " ".join(
+        [
+            "UBND xã giao Ban nhân dân ấp vận động bà con nạo vét mương, "
+            "khơi thông dòng chảy trước mùa mưa."
+        ]
+        * 30
+    )
     with app.app_context():
         from nghedan.models import Dialogue
 
@@ -112,17 +113,21 @@ def test_printed_notice_in_the_official_layout(app, live_server, page_factory, t
     assert "TM. ỦY BAN NHÂN DÂN" in notice.text_content()
     assert "Số:      /TB-UBND" in notice.text_content()
     expect(notice).to_have_css(
-        "font-family", '"Times New Roman", "Liberation Serif", "DejaVu Serif", serif')
+        "font-family", '"Times New Roman", "Liberation Serif", "DejaVu Serif", serif'
+    )
     # Issuer top left, motto top right, signing block bottom right.
     issuer, motto = page.locator(".issuer").bounding_box(), page.locator(".motto").bounding_box()
     signing = page.locator(".signing").bounding_box()
     assert issuer["x"] < motto["x"] and abs(issuer["y"] - motto["y"]) < 5
     assert signing["x"] > issuer["x"] and signing["y"] > motto["y"]
     # The short lines are borders, not characters.
-    assert page.eval_on_selector(".issuer .rule", "e => getComputedStyle(e).borderTopStyle") \
+    assert (
+        page.eval_on_selector(".issuer .rule", "e => getComputedStyle(e).borderTopStyle") == "solid"
+    )
+    assert (
+        page.eval_on_selector(".motto-2 span", "e => getComputedStyle(e).borderBottomStyle")
         == "solid"
-    assert page.eval_on_selector(".motto-2 span",
-                                 "e => getComputedStyle(e).borderBottomStyle") == "solid"
+    )
     screenshot(page, "dialogue-notice-print")
     pdf_path = tmp_path / "notice.pdf"
     pdf_path.write_bytes(page.pdf(prefer_css_page_size=True))
@@ -132,26 +137,40 @@ def test_printed_notice_in_the_official_layout(app, live_server, page_factory, t
     assert pages[1].strip().splitlines()[0].strip() == "2"  # centred at the top from page 2
     assert "- Lưu: VT, VP." in pages[-1]
     shots = ARTIFACTS / "screenshots"
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf_path),
-                    str(shots / "dialogue-notice-print-page")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(pdf_path), str(shots / "dialogue-notice-print-page")],
+        check=True,
+        timeout=60,
+    )
     assert log.outside == []
 
 
 def _pdf_pages(pdf) -> list[str]:
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is missing: make test installs poppler-utils")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True, timeout=60).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     return text.split("\f")
 
 
 def test_meeting_mode_on_a_1366x768_laptop_shows_the_outcome_buttons(
-        app, live_server, page_factory, world):  # noqa: F811
+    app, live_server, page_factory, world
+):
     dialogue_id = _dialogue_with_item(app, world)
     with app.app_context():
         item = db.session.get(Item, world.item_id)
-        item.text = " ".join(["Đường liên ấp đoạn gần trường tiểu học bị sụt lún, mưa xuống "
-                              "ngập nước, xe máy đi rất nguy hiểm."] * 8)
+        item.text = " ".join(
+            [
+                "Đường liên ấp đoạn gần trường tiểu học bị sụt lún, mưa xuống "
+                "ngập nước, xe máy đi rất nguy hiểm."
+            ]
+            * 8
+        )
         db.session.commit()
     page, log = page_factory("landscape")
     page.set_viewport_size({"width": 1366, "height": 768})
@@ -165,7 +184,7 @@ def test_meeting_mode_on_a_1366x768_laptop_shows_the_outcome_buttons(
     assert log.outside == []
 
 
-def test_plan_page_and_printed_agenda(app, live_server, page_factory, world):  # noqa: F811
+def test_plan_page_and_printed_agenda(app, live_server, page_factory, world):
     dialogue_id = _dialogue_with_item(app, world)
     page, log = page_factory("landscape")
     _login(page, live_server)
@@ -184,8 +203,9 @@ def test_plan_page_and_printed_agenda(app, live_server, page_factory, world):  #
     assert log.outside == []
 
 
-def test_public_page_of_an_issued_notice_with_its_signed_scan(app, live_server, page_factory,
-                                                               world):  # noqa: F811
+def test_public_page_of_an_issued_notice_with_its_signed_scan(
+    app, live_server, page_factory, world
+):
     from nghedan.models import Dialogue
     from nghedan.services.notice_issue import current_notice
     from tests.dialogues.builders import issue_notice

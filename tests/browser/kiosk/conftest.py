@@ -19,8 +19,12 @@ MAX_SCREEN_BYTES = 300 * 1024
 # The screens a kiosk is set up on: 1280x800 and 1366x768 landscape, full HD, portrait.
 KIOSK_VIEWPORTS = ("landscape", "laptop", "fullhd", "portrait")
 # Quick timings so the tests need not wait a minute; the idle tests set their own.
-FAST = {"KIOSK_IDLE_SECONDS": 600, "KIOSK_COUNTDOWN_SECONDS": 2, "KIOSK_THANKS_SECONDS": 3,
-        "KIOSK_RETRY_SECONDS": 1}
+FAST = {
+    "KIOSK_IDLE_SECONDS": 600,
+    "KIOSK_COUNTDOWN_SECONDS": 2,
+    "KIOSK_THANKS_SECONDS": 3,
+    "KIOSK_RETRY_SECONDS": 1,
+}
 
 
 @pytest.fixture
@@ -42,26 +46,51 @@ class KioskSetup:
 @pytest.fixture
 def kiosk_setup(app, live_server) -> KioskSetup:
     with app.app_context():
-        commune = make_commune(sms_number="+84868000115",
-                               hamlets=("Ấp Tân Phú", "Ấp Tân Hòa", "Ấp Tân Lợi", "Khóm 1"))
-        officer = make_officer(commune, "01", "Nguyễn Thị Lan", title="Công chức Văn phòng",
-                               desk="Quầy 1 - Tiếp nhận hồ sơ")
+        commune = make_commune(
+            sms_number="+84868000115", hamlets=("Ấp Tân Phú", "Ấp Tân Hòa", "Ấp Tân Lợi", "Khóm 1")
+        )
+        officer = make_officer(
+            commune,
+            "01",
+            "Nguyễn Thị Lan",
+            title="Công chức Văn phòng",
+            desk="Quầy 1 - Tiếp nhận hồ sơ",
+        )
         make_officer(commune, "02", "Trần Văn Hùng", title="Công chức Địa chính", desk="Quầy 2")
         make_officer(commune, "03", "Lê Thị Thu Hà", title="Công chức Tư pháp", desk="Quầy 3")
         enrollment = kiosks.add_kiosk(commune_id=commune.id, name="Quầy một cửa")
-        item = make_item(commune, category_code="roads", hamlet_id=commune.hamlets[0].id,
-                         kiosk_id=enrollment.kiosk.id)
-        make_dialogue(commune, days=5, hamlets=commune.hamlets[:1],
-                      place="Nhà văn hóa ấp Tân Phú, số 12 đường Nguyễn Trung Trực")
-        complaint = make_item(commune, "Đề nghị xem lại quyết định thu hồi đất của gia đình.",
-                              category_code="land", hamlet_id=commune.hamlets[0].id,
-                              legal_type="complaint", kiosk_id=enrollment.kiosk.id)
+        item = make_item(
+            commune,
+            category_code="roads",
+            hamlet_id=commune.hamlets[0].id,
+            kiosk_id=enrollment.kiosk.id,
+        )
+        make_dialogue(
+            commune,
+            days=5,
+            hamlets=commune.hamlets[:1],
+            place="Nhà văn hóa ấp Tân Phú, số 12 đường Nguyễn Trung Trực",
+        )
+        complaint = make_item(
+            commune,
+            "Đề nghị xem lại quyết định thu hồi đất của gia đình.",
+            category_code="land",
+            hamlet_id=commune.hamlets[0].id,
+            legal_type="complaint",
+            kiosk_id=enrollment.kiosk.id,
+        )
         rejected = make_item(commune, "Vay tiền nhanh, lãi thấp", channel="sms")
         reject(rejected, "Tin quảng cáo, không phải ý kiến của người dân.", user_id=None)
         _db.session.commit()
-        setup = KioskSetup(live_server, f"{live_server}/kiosk/enroll/{enrollment.token}",
-                           commune.code, officer.id, item.tracking_code,
-                           complaint.tracking_code, rejected.tracking_code)
+        setup = KioskSetup(
+            live_server,
+            f"{live_server}/kiosk/enroll/{enrollment.token}",
+            commune.code,
+            officer.id,
+            item.tracking_code,
+            complaint.tracking_code,
+            rejected.tracking_code,
+        )
     return setup
 
 

@@ -15,13 +15,22 @@ pytestmark = pytest.mark.browser
 
 
 def _ratings(app):
-    return query(app, lambda: [(r.score, r.reasons, r.comment)
-                               for r in db.session.scalars(select(Rating).order_by(Rating.id))])
+    return query(
+        app,
+        lambda: [
+            (r.score, r.reasons, r.comment)
+            for r in db.session.scalars(select(Rating).order_by(Rating.id))
+        ],
+    )
 
 
 def _kiosk_items(app):
-    return query(app, lambda: list(db.session.scalars(
-        select(Item).where(Item.channel == "kiosk").order_by(Item.id))))
+    return query(
+        app,
+        lambda: list(
+            db.session.scalars(select(Item).where(Item.channel == "kiosk").order_by(Item.id))
+        ),
+    )
 
 
 def test_enrollment_then_revocation(app, page_factory, kiosk_setup):
@@ -86,8 +95,7 @@ def test_a_double_tap_records_one_rating(app, kiosk_page, kiosk_setup):
     assert _ratings(app) == [(2, [], None)]
 
 
-def test_a_stale_csrf_token_is_renewed_without_bothering_the_resident(app, kiosk_page,
-                                                                      kiosk_setup):
+def test_a_stale_csrf_token_is_renewed_without_bothering_the_resident(app, kiosk_page, kiosk_setup):
     page, _ = kiosk_page()
     page.goto(kiosk_setup.base_url + f"/kiosk/rate/{kiosk_setup.officer_id}")
     page.eval_on_selector("input[name=csrf_token]", "input => { input.value = 'stale'; }")
@@ -132,7 +140,10 @@ def test_an_opinion_from_category_to_receipt_then_looked_up(app, kiosk_page, kio
     page.emulate_media(media="screen")
     [item] = [i for i in _kiosk_items(app) if i.tracking_code == code]
     assert (item.text, item.contact_phone, item.legal_type) == (
-        "đường hu", "+84912345678", "complaint")
+        "đường hu",
+        "+84912345678",
+        "complaint",
+    )
 
     page.tap("text=Xong, về trang đầu")
     page.wait_for_url("**/kiosk/")
@@ -223,8 +234,11 @@ def test_empty_forms_are_checked_in_vietnamese_never_by_the_browser(app, kiosk_p
     _no_browser_english(page, "opinion, empty text")
     screenshot(page, "kiosk-flow-empty-opinion")
     # Even straight to "send" (the last step reached by a stale page): the same message.
-    page.eval_on_selector("form.write", "f => f.querySelectorAll('.step').forEach("
-                          "(s, i, all) => { s.hidden = i !== all.length - 1; })")
+    page.eval_on_selector(
+        "form.write",
+        "f => f.querySelectorAll('.step').forEach("
+        "(s, i, all) => { s.hidden = i !== all.length - 1; })",
+    )
     page.tap("text=Gửi ý kiến")
     assert page.text_content("#form-error") == "Vui lòng viết nội dung ý kiến."
     assert page.is_visible(".step[data-step=what]")
@@ -291,7 +305,8 @@ def test_undo_of_a_telex_change_and_typing_in_the_middle(kiosk_page, kiosk_setup
 
 
 def test_a_commune_with_many_hamlets_keeps_next_in_reach_and_says_the_list_scrolls(
-        app, kiosk_page, kiosk_setup):
+    app, kiosk_page, kiosk_setup
+):
     from nghedan.models import Commune, Hamlet
 
     def add_hamlets():
@@ -315,6 +330,12 @@ def test_a_commune_with_many_hamlets_keeps_next_in_reach_and_says_the_list_scrol
     page.tap(".step:not([hidden]) >> text=Tiếp tục")
     page.tap("text=Gửi ý kiến")
     page.wait_for_url("**/kiosk/receipt/*")
-    last = query(app, lambda: db.session.scalar(
-        select(Item).where(Item.channel == "kiosk").order_by(Item.id.desc())).hamlet.name)
+    last = query(
+        app,
+        lambda: (
+            db.session.scalar(
+                select(Item).where(Item.channel == "kiosk").order_by(Item.id.desc())
+            ).hamlet.name
+        ),
+    )
     assert last == "Ấp Thạnh 40"

@@ -13,8 +13,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def app_config(database_url):
-    return {**base_config(database_url), **FAST,
-            "KIOSK_IDLE_SECONDS": 2, "KIOSK_COUNTDOWN_SECONDS": 2}
+    return {
+        **base_config(database_url),
+        **FAST,
+        "KIOSK_IDLE_SECONDS": 2,
+        "KIOSK_COUNTDOWN_SECONDS": 2,
+    }
 
 
 def _type_an_opinion(page, setup):
@@ -29,8 +33,9 @@ def _type_an_opinion(page, setup):
     assert page.input_value("#text") == "nhà tôi"
 
 
-def test_idle_counts_down_a_touch_stays_then_it_starts_over_with_nothing_kept(kiosk_page,
-                                                                            kiosk_setup):
+def test_idle_counts_down_a_touch_stays_then_it_starts_over_with_nothing_kept(
+    kiosk_page, kiosk_setup
+):
     page, log = kiosk_page()
     page.tap("text=English")
     page.wait_for_selector("text=Rate an officer")

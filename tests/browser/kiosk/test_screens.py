@@ -16,8 +16,13 @@ def app_config(database_url):
     # The thank-you screen must stay long enough to be measured; three wrong codes on the
     # public lookup are enough to be asked to wait.
     # A public address, so the receipts carry their QR code (the fullest receipt).
-    return {**base_config(database_url), **FAST, "KIOSK_THANKS_SECONDS": 60,
-            "PUBLIC_LOOKUP_MAX_MISSES": 3, "PUBLIC_BASE_URL": "https://xa.example.vn"}
+    return {
+        **base_config(database_url),
+        **FAST,
+        "KIOSK_THANKS_SECONDS": 60,
+        "PUBLIC_LOOKUP_MAX_MISSES": 3,
+        "PUBLIC_BASE_URL": "https://xa.example.vn",
+    }
 
 
 def _screens(setup):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def figures(app, world):  # noqa: F811
+def figures(app, world):
     with app.app_context():
         ours = _db.session.get(Commune, world.commune_id)
         now = utcnow() - timedelta(minutes=5)
@@ -50,8 +50,9 @@ def test_charts_draw_and_print(live_server, page_factory, figures):
     page.wait_for_selector("html[data-charts='1']")
     assert page.evaluate("!!Chart.getChart(document.querySelector('canvas[data-chart]'))")
     # The chart has four stacked level series and the index line.
-    assert page.evaluate(
-        "Chart.getChart(document.querySelector('canvas')).data.datasets.length") == 5
+    assert (
+        page.evaluate("Chart.getChart(document.querySelector('canvas')).data.datasets.length") == 5
+    )
     assert "Chưa đủ đánh giá" in page.text_content("#satisfaction-table")
     screenshot(page, "reports-satisfaction")
     page.emulate_media(media="print")

@@ -18,8 +18,9 @@ def _log_in(page, base: str, username: str) -> None:
     page.click("button[type=submit]")
 
 
-def test_supervisor_lands_on_problems_then_opens_the_register(live_server, page_factory,
-                                                             supervised_quarter):  # noqa: F811
+def test_supervisor_lands_on_problems_then_opens_the_register(
+    live_server, page_factory, supervised_quarter
+):
     page, log = page_factory("landscape")
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -33,7 +34,8 @@ def test_supervisor_lands_on_problems_then_opens_the_register(live_server, page_
     assert "Ấp Mới, Ấp Tân Phú" in first.locator(".problem-notice").text_content()
     assert "100% xuống 50%" in first.locator(".problem-satisfaction").text_content()
     assert page.locator("article.watch").nth(1).locator(".badge").text_content() == (
-        "Không có vấn đề")
+        "Không có vấn đề"
+    )
     screenshot(page, "supervision-landing")
 
     first.locator("h2 a").click()
@@ -50,14 +52,15 @@ def test_supervisor_lands_on_problems_then_opens_the_register(live_server, page_
     screenshot(page, "reports-activity-register")
     page.locator("#register-table").scroll_into_view_if_needed()
     page.locator("#register-table").screenshot(
-        path=str(ARTIFACTS / "screenshots" / "reports-register-table.png"))
+        path=str(ARTIFACTS / "screenshots" / "reports-register-table.png")
+    )
     with page.expect_download() as download:
         page.click("#register-table >> xpath=ancestor::section//a[text()='Excel (XLSX)']")
     assert download.value.suggested_filename.startswith("so-doi-thoai-")
     assert errors == [] and log.outside == []
 
 
-def test_supervisor_without_communes(live_server, page_factory, supervised_quarter):  # noqa: F811
+def test_supervisor_without_communes(live_server, page_factory, supervised_quarter):
     page, _log = page_factory("landscape")
     _log_in(page, live_server, "super0")
     page.wait_for_url("**/admin/supervision")
