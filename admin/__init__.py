@@ -142,7 +142,7 @@ _people_and_places_routes()
 
 def _followup_routes() -> None:
     from admin import intake, item_followup
-    from nghedan.services import agenda
+    from nghedan.services.dialogues import agenda
 
     rule = bp.add_url_rule
     rule("/items/new", "item_new", intake.new_item, methods=["GET", "POST"])

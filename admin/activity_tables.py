@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from nghedan.services import report_activity, report_dialogues
-from nghedan.services.exports import Column, Table
+from nghedan.services.reports import activity as report_activity
+from nghedan.services.reports import dialogues as report_dialogues
+from nghedan.services.reports.exports import Column, Table
 
 
 def notice_state_labels() -> dict[str | None, str]:

@@ -18,8 +18,8 @@ from admin.supervision import landing_url
 from nghedan.extensions import db
 from nghedan.models import User, utcnow
 from nghedan.safe_redirect import safe_next
-from nghedan.services.history import audit
-from nghedan.services.users import end_sessions, password_matches, set_password
+from nghedan.services.items.history import audit
+from nghedan.services.people.users import end_sessions, password_matches, set_password
 
 
 @cache

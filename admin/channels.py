@@ -15,8 +15,8 @@ from admin.forms import PostForm
 from nghedan.extensions import db
 from nghedan.models import Commune, SmsChannel, SmsChannelFailure, utcnow
 from nghedan.phones import display
-from nghedan.services.history import audit
-from nghedan.services.sms_channels import channels_health, set_active
+from nghedan.services.items.history import audit
+from nghedan.services.sms.channels import channels_health, set_active
 
 KIND_LABELS = {
     "android": _l("Điện thoại Android"),

@@ -21,8 +21,8 @@ from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.phones import display
-from nghedan.services import places
-from nghedan.services.history import audit
+from nghedan.services.items.history import audit
+from nghedan.services.people import places
 
 MAX_HAMLETS = 200
 

@@ -26,8 +26,11 @@ from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
 from nghedan.models import Commune, Dialogue, Item, Officer
 from nghedan.models.dialogues import DIALOGUE_KINDS
-from nghedan.services import agenda, dialogue_invitation, dialogue_sms, dialogues, followup
-from nghedan.services.dialogues import DialogueInput
+from nghedan.services.dialogues import agenda, followup
+from nghedan.services.dialogues import invitation as dialogue_invitation
+from nghedan.services.dialogues import plan as dialogues
+from nghedan.services.dialogues import sms as dialogue_sms
+from nghedan.services.dialogues.plan import DialogueInput
 
 ANY_ROLE = ("admin", "officer", "supervisor")
 EDITORS = ("admin", "officer")

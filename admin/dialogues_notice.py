@@ -15,9 +15,9 @@ from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import ConclusionNotice, utcnow
 from nghedan.public_notices import scan_response
-from nghedan.services import agenda, notices
-from nghedan.services import notice_issue as office
-from nghedan.services.notice_docx import notice_docx as render_docx
+from nghedan.services.dialogues import agenda, notices
+from nghedan.services.dialogues import notice_issue as office
+from nghedan.services.dialogues.notice_docx import notice_docx as render_docx
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

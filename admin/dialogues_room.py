@@ -14,8 +14,8 @@ from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import fmt_datetime, parse_day
 from nghedan.models import Category, utcnow
-from nghedan.services import agenda, followup
-from nghedan.services import meeting as room
+from nghedan.services.dialogues import agenda, followup
+from nghedan.services.dialogues import meeting as room
 
 # Bodies a commune usually escalates to, offered as suggestions.
 HIGHER_BODIES = (

@@ -32,9 +32,9 @@ from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, User
 from nghedan.models.items import CHANNELS, LEGAL_TYPES, OPEN_STATUSES, STATUSES
 from nghedan.request_args import day_value, id_value
 from nghedan.safe_redirect import safe_next
-from nghedan.services import search, triage
-from nghedan.services.exports import safe_cell
-from nghedan.services.status import status_label
+from nghedan.services.items import search, triage
+from nghedan.services.items.status import status_label
+from nghedan.services.reports.exports import safe_cell
 
 # Query parameters that make up a bookmarkable filter.
 FILTER_PARAMS = (

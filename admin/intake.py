@@ -14,7 +14,7 @@ from nghedan.extensions import db
 from nghedan.models import Category
 from nghedan.models.items import INTAKE_METHODS, LEGAL_TYPES
 from nghedan.request_args import id_value
-from nghedan.services.intake import enter_at_commune
+from nghedan.services.items.intake import enter_at_commune
 
 
 @require_role("admin", "officer")

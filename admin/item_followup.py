@@ -15,8 +15,8 @@ from admin.item_page import refused_form
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment
-from nghedan.services import followup
-from nghedan.services.evidence import Evidence
+from nghedan.services.dialogues import followup
+from nghedan.services.items.evidence import Evidence
 
 
 @require_role("admin", "officer")

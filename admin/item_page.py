@@ -26,9 +26,11 @@ from nghedan.formatting import parse_day
 from nghedan.models import Dialogue, Item, Message
 from nghedan.models.items import LEGAL_TYPES, STATUSES
 from nghedan.request_args import id_value
-from nghedan.services import agenda, evidence, followup, people, triage
-from nghedan.services.confidential import tied_denunciations
-from nghedan.services.history import audit
+from nghedan.services.dialogues import agenda, followup
+from nghedan.services.items import evidence, triage
+from nghedan.services.items.confidential import tied_denunciations
+from nghedan.services.items.history import audit
+from nghedan.services.people import officers as people
 
 THREAD_LIMIT = 50
 

@@ -21,8 +21,8 @@ from kiosk import qr
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Commune, Kiosk
-from nghedan.services import kiosks
-from nghedan.services.history import audit
+from nghedan.services.items.history import audit
+from nghedan.services.people import kiosks
 
 
 class KioskForm(FlaskForm):

@@ -87,7 +87,7 @@ def has_endpoint(name: str) -> bool:
 
 def jinja_helpers() -> dict:
     from admin.access import is_deployment_admin
-    from nghedan.services.status import status_label
+    from nghedan.services.items.status import status_label
 
     return {
         "role_label": role_label,

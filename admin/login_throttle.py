@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from nghedan.extensions import db
 from nghedan.models import AuditEvent, User, utcnow
-from nghedan.services.history import audit
+from nghedan.services.items.history import audit
 
 
 def _window_start():

@@ -32,8 +32,8 @@ from admin.forms import PostForm
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Commune, Officer
-from nghedan.services import people
-from nghedan.services.history import audit
+from nghedan.services.items.history import audit
+from nghedan.services.people import officers as people
 
 DEFAULT_PHOTO_MAX_BYTES = 1024 * 1024
 

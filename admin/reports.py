@@ -25,15 +25,13 @@ from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, Officer, utcnow
 from nghedan.request_args import day_value, id_value
-from nghedan.services import (
-    exports,
-    report_activity,
-    report_alerts,
-    report_dialogues,
-    report_summary,
-    reports,
-)
-from nghedan.services.exports import Column, Table
+from nghedan.services.reports import activity as report_activity
+from nghedan.services.reports import alerts as report_alerts
+from nghedan.services.reports import dialogues as report_dialogues
+from nghedan.services.reports import exports
+from nghedan.services.reports import satisfaction as reports
+from nghedan.services.reports import summary as report_summary
+from nghedan.services.reports.exports import Column, Table
 
 RATING_CHANNELS = ("kiosk", "sms")
 

@@ -22,10 +22,10 @@ from nghedan.extensions import db
 from nghedan.models import Message
 from nghedan.models.messages import IN_STATUSES, OUT_STATUSES
 from nghedan.request_args import day_value, id_value
-from nghedan.services.confidential import tied_denunciations
-from nghedan.services.history import audit
-from nghedan.services.outbox import queue_sms
-from nghedan.services.search import local_day_start
+from nghedan.services.items.confidential import tied_denunciations
+from nghedan.services.items.history import audit
+from nghedan.services.items.search import local_day_start
+from nghedan.services.sms.outbox import queue_sms
 
 PAGE_SIZE = 50
 FAILED_STATUSES = ("failed", "undelivered")

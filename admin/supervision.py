@@ -8,8 +8,10 @@ from flask_login import current_user
 from admin.access import require_role, visible_commune_ids
 from admin.reports import chosen_period
 from nghedan.database import reads_only
-from nghedan.services import report_dialogues, report_summary, report_supervision
-from nghedan.services.reports import Period
+from nghedan.services.reports import dialogues as report_dialogues
+from nghedan.services.reports import summary as report_summary
+from nghedan.services.reports import supervision as report_supervision
+from nghedan.services.reports.satisfaction import Period
 
 PERIOD_ARGS = ("from", "to", "quarter")
 

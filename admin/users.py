@@ -15,8 +15,8 @@ from nghedan.collation import person_sort_key
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import User
-from nghedan.services.history import audit
-from nghedan.services.users import create_user, set_active, set_password
+from nghedan.services.items.history import audit
+from nghedan.services.people.users import create_user, set_active, set_password
 
 # Admins manage the users of their own commune; supervisors are created by operators (CLI).
 COMMUNE_ROLES = ("officer", "admin")  # officer first: the safer default

@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.inbox --engine sqlite --rows 200000
 
 For each engine it loads the items into a fresh, migrated database (one commune, the worst
-case for the inbox), then times, with the inbox's own query code (nghedan.services.search):
+case for the inbox), then times, with the inbox's own query code (nghedan.services.items.search):
 
 - the first page (newest 50 of the commune);
 - a filtered page deep in the list (status + category, after 50,000 matching rows);
@@ -32,7 +32,7 @@ from sqlalchemy import select, text
 from bench.harness import analyze, bench_database, insert_in_batches, timed
 from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet, Item, User
-from nghedan.services import search
+from nghedan.services.items import search
 from nghedan.text import fold_diacritics
 from nghedan.tracking_codes import damm_digit
 

@@ -47,13 +47,11 @@ from nghedan.models import (
     User,
     dialogue_hamlets,
 )
-from nghedan.services import (
-    report_activity,
-    report_alerts,
-    report_summary,
-    report_supervision,
-    reports,
-)
+from nghedan.services.reports import activity as report_activity
+from nghedan.services.reports import alerts as report_alerts
+from nghedan.services.reports import satisfaction as reports
+from nghedan.services.reports import summary as report_summary
+from nghedan.services.reports import supervision as report_supervision
 from nghedan.tracking_codes import damm_digit
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -15,7 +15,7 @@ from nghedan.database import unit_of_work
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
-from nghedan.services import kiosks
+from nghedan.services.people import kiosks
 
 kiosk_cli = AppGroup("kiosk", help="Touchscreen kiosks: enroll, renew, revoke, list.")
 DEMO_KIOSK_NAME = "Màn hình demo"

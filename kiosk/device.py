@@ -9,7 +9,7 @@ from flask import current_app, g, render_template, request, session
 from werkzeug.exceptions import BadRequest
 
 from nghedan.models import Kiosk
-from nghedan.services.kiosks import kiosk_for_device, mark_seen
+from nghedan.services.people.kiosks import kiosk_for_device, mark_seen
 
 DEVICE_COOKIE = "nghedan_kiosk"
 COOKIE_MAX_AGE = 10 * 365 * 24 * 3600  # a kiosk stays enrolled until it is revoked

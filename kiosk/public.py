@@ -12,7 +12,8 @@ from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet, Officer
 from nghedan.phones import display
 from nghedan.request_args import id_value
-from nghedan.services import dialogues, kiosks
+from nghedan.services.dialogues import plan as dialogues
+from nghedan.services.people import kiosks
 
 POSTER_DIALOGUES = 3  # the next dialogues a poster lists
 

@@ -48,10 +48,11 @@ from nghedan.extensions import db
 from nghedan.models import Category, Item, Officer
 from nghedan.models.ratings import LOW_SCORES
 from nghedan.phones import display
-from nghedan.services import dialogues, kiosks
-from nghedan.services.intake import create_item, item_by_client_key
-from nghedan.services.outbox import queue_sms
-from nghedan.services.ratings import record_rating
+from nghedan.services.dialogues import plan as dialogues
+from nghedan.services.items.intake import create_item, item_by_client_key
+from nghedan.services.people import kiosks
+from nghedan.services.people.ratings import record_rating
+from nghedan.services.sms.outbox import queue_sms
 from nghedan.text import fold_diacritics
 
 KIOSK_LEGAL_TYPES = ("opinion", "complaint", "denunciation")

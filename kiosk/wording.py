@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from nghedan.errors import DomainError
 from nghedan.formatting import fmt_date, fmt_time
 from nghedan.models import Item
-from nghedan.services.status import describe_status, status_label
+from nghedan.services.items.status import describe_status, status_label
 
 
 @dataclass(frozen=True)

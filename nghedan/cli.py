@@ -126,7 +126,7 @@ def restore_command(path: str, yes: bool) -> None:
 def purge_command(days: int) -> None:
     """Remove phones and names from finished items and old messages (retention policy)."""
     from nghedan.ops import OperationError, purge_personal_data
-    from nghedan.services.history import audit
+    from nghedan.services.items.history import audit
 
     try:
         with unit_of_work():
@@ -152,7 +152,7 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_create(username, role, commune_code, supervises, full_name, password_stdin):
     """Create an admin-panel user."""
-    from nghedan.services.users import create_user
+    from nghedan.services.people.users import create_user
 
     commune_id = None if role == "supervisor" else resolve_commune(commune_code).id
     supervised = tuple(resolve_commune(code).id for code in supervises)
@@ -178,7 +178,7 @@ def user_create(username, role, commune_code, supervises, full_name, password_st
 def user_set_password(username, password_stdin):
     """Change a user's password; their other sessions end."""
     from nghedan.models import User
-    from nghedan.services.users import set_password
+    from nghedan.services.people.users import set_password
 
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
@@ -208,7 +208,7 @@ def user_set_password(username, password_stdin):
 )
 def commune_add(code, name, kind, province, sms_number, hamlets, hamlet_kind):
     """Add a commune with its hamlets (then: nghedan user create --role admin --commune CODE)."""
-    from nghedan.services.places import NewCommune, add_commune
+    from nghedan.services.people.places import NewCommune, add_commune
 
     try:
         with unit_of_work():

@@ -19,10 +19,10 @@ from nghedan.models import (
     User,
     utcnow,
 )
-from nghedan.services.history import change_status
-from nghedan.services.intake import create_item
-from nghedan.services.ratings import record_rating
-from nghedan.services.users import create_user
+from nghedan.services.items.history import change_status
+from nghedan.services.items.intake import create_item
+from nghedan.services.people.ratings import record_rating
+from nghedan.services.people.users import create_user
 
 DEMO_COMMUNE_CODE = "tan-thanh"
 DEMO_ADMIN_USERNAME = "admin"

@@ -19,8 +19,8 @@ log = logging.getLogger(__name__)
 
 def run_due(now=None) -> dict[str, int]:
     """Every job that is due, each in its own transaction; safe to run again at any time."""
-    from nghedan.services.dialogue_sms import send_due_invitations
-    from nghedan.services.followup import remind_overdue_notices
+    from nghedan.services.dialogues.followup import remind_overdue_notices
+    from nghedan.services.dialogues.sms import send_due_invitations
 
     now = now or utcnow()
     with unit_of_work():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 
 from nghedan.models import ConclusionNotice
-from nghedan.services import notice_issue as office
+from nghedan.services.dialogues import notice_issue as office
 
 bp = Blueprint("notices", __name__)
 

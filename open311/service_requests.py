@@ -18,7 +18,7 @@ from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Category, Commune, Item, utcnow
 from nghedan.models.items import OPEN_STATUSES
-from nghedan.services.status import describe_status
+from nghedan.services.items.status import describe_status
 
 CLOSED_STATUSES = ("answered", "closed", "duplicate")
 HIDDEN_LEGAL_TYPES = ("denunciation",)

@@ -10,7 +10,7 @@ from nghedan.database import reads_only
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet
-from nghedan.services.intake import create_item
+from nghedan.services.items.intake import create_item
 from nghedan.text import fold_diacritics
 from nghedan.tracking_codes import is_valid
 from open311 import formats, service_requests

@@ -34,8 +34,7 @@ from nghedan.config import ConfigurationError
 from nghedan.extensions import db
 from nghedan.models import Message, SmsChannel, utcnow
 from nghedan.phones import to_e164
-from nghedan.services.commune_lookup import commune_id_for_sms_number
-from nghedan.services.sms_channels import (
+from nghedan.services.sms.channels import (
     active_channels,
     note_failure,
     note_inbound,
@@ -44,8 +43,9 @@ from nghedan.services.sms_channels import (
     secret,
     service_number,
 )
-from nghedan.services.sms_inbox import flag_message, store_inbound
-from nghedan.services.sms_outbox import record_delivery_status
+from nghedan.services.sms.commune_lookup import commune_id_for_sms_number
+from nghedan.services.sms.inbox import flag_message, store_inbound
+from nghedan.services.sms.outbox import record_delivery_status
 from nghedan.text import nfc
 from sms_gateway.inbound import N_, InboundSms, receive_inbound
 from sms_gateway.routing import queue_reply

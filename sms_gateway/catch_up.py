@@ -19,7 +19,7 @@ from flask.cli import AppGroup
 from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.models import Message, utcnow
-from nghedan.services.outbox import queue_sms
+from nghedan.services.sms.outbox import queue_sms
 from sms_gateway.inbound import receive_inbound
 from sms_gateway.senders import SendError
 from sms_gateway.twilio_channel import received_since

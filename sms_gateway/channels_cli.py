@@ -16,7 +16,7 @@ from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.models import SmsChannel
 from nghedan.phones import to_e164
-from nghedan.services.sms_channels import (
+from nghedan.services.sms.channels import (
     active_channels,
     carrier_of,
     channel_by_name,

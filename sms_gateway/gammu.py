@@ -32,7 +32,7 @@ from nghedan.config import ConfigurationError
 from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.models import Message, SmsChannel, utcnow
-from nghedan.services.sms_channels import (
+from nghedan.services.sms.channels import (
     note_failure,
     note_inbound,
     note_ping,

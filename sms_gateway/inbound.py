@@ -19,21 +19,21 @@ from nghedan.extensions import db
 from nghedan.i18n import in_language
 from nghedan.models import Hamlet, Item, Message, Rating, utcnow
 from nghedan.phones import to_e164
-from nghedan.services.commune_lookup import commune_id_for_sms_number
-from nghedan.services.contacts import set_opt_out
-from nghedan.services.dialogues import next_for_residents
-from nghedan.services.history import record_event
-from nghedan.services.intake import append_text, create_item, item_by_code
-from nghedan.services.outbox import queue_sms
-from nghedan.services.ratings import MAX_COMMENT_LENGTH, officer_by_code, record_rating
-from nghedan.services.residents import hamlet_of, latest_item
-from nghedan.services.sms_inbox import (
+from nghedan.services.dialogues.plan import next_for_residents
+from nghedan.services.items.history import record_event
+from nghedan.services.items.intake import append_text, create_item, item_by_code
+from nghedan.services.items.residents import hamlet_of, latest_item
+from nghedan.services.people.ratings import MAX_COMMENT_LENGTH, officer_by_code, record_rating
+from nghedan.services.sms.commune_lookup import commune_id_for_sms_number
+from nghedan.services.sms.contacts import set_opt_out
+from nghedan.services.sms.inbox import (
     Sender,
     flag_message,
     record_reply,
     sender_state,
     store_inbound,
 )
+from nghedan.services.sms.outbox import queue_sms
 from nghedan.sms_text import fit_for_sms, fits_one_segment
 from sms_gateway import parser, replies, vocabulary
 from sms_gateway.parser import Command

@@ -24,9 +24,9 @@ from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Message, utcnow
-from nghedan.services.contacts import is_opted_out, set_opt_out
-from nghedan.services.outbox import OPT_OUT_ACK
-from nghedan.services.sms_outbox import (
+from nghedan.services.sms.contacts import is_opted_out, set_opt_out
+from nghedan.services.sms.outbox import (
+    OPT_OUT_ACK,
     UNCONFIRMED,
     claim_due,
     mark_failed,

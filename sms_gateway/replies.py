@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from nghedan.formatting import local
 from nghedan.models import Dialogue, Hamlet, Item, Officer
-from nghedan.services.status import describe_status
+from nghedan.services.items.status import describe_status
 from nghedan.sms_text import fits_one_segment
 from nghedan.text import fold_diacritics
 

@@ -18,8 +18,8 @@ from sqlalchemy import or_, select
 from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.models import Message, SmsChannel, utcnow
-from nghedan.services.sms_channels import carrier_of, down_reason, note_failure, note_sent
-from nghedan.services.sms_outbox import UNCONFIRMED
+from nghedan.services.sms.channels import carrier_of, down_reason, note_failure, note_sent
+from nghedan.services.sms.outbox import UNCONFIRMED
 from sms_gateway.senders import ConsoleSender, Sender, SendError
 
 log = logging.getLogger(__name__)
@@ -180,8 +180,8 @@ class ChannelRouter:
 def queue_reply(received, channel_id: int | None) -> Message | None:
     """Queue the answer to a text that came in on a channel without a synchronous reply,
     preferring that channel; nothing for a repeated delivery or a text left unanswered."""
-    from nghedan.services.contacts import is_opted_out
-    from nghedan.services.outbox import OPT_OUT_ACK, queue_sms
+    from nghedan.services.sms.contacts import is_opted_out
+    from nghedan.services.sms.outbox import OPT_OUT_ACK, queue_sms
 
     if not received.created or not received.reply:
         return None

@@ -11,7 +11,7 @@ import logging
 from flask import Response, request
 
 from nghedan.extensions import csrf, db
-from nghedan.services.sms_outbox import record_delivery_status
+from nghedan.services.sms.outbox import record_delivery_status
 from sms_gateway import bp, twilio_channel
 from sms_gateway.inbound import handle_inbound
 

@@ -6,7 +6,7 @@ import itertools
 
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet, Officer
-from nghedan.services.intake import create_item
+from nghedan.services.items.intake import create_item
 
 _seq = itertools.count(1)
 

@@ -28,7 +28,7 @@ def sms_health() -> dict:
             .group_by(Message.channel)
         )
     }
-    from nghedan.services.sms_channels import channels_health
+    from nghedan.services.sms.channels import channels_health
 
     return {
         "outbox_backlog": backlog,

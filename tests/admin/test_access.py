@@ -10,7 +10,7 @@ from sqlalchemy import select
 from nghedan import create_app
 from nghedan.extensions import db as _db
 from nghedan.models import AuditEvent, Item, User
-from nghedan.services.users import set_password
+from nghedan.services.people.users import set_password
 from tests.admin.conftest import login, page_csrf
 from tests.conftest import TEST_SECRET
 from tests.helpers import csrf_token

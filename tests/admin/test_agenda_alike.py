@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, Dialogue, Item, utcnow
-from nghedan.services import agenda
+from nghedan.services.dialogues import agenda
 from tests.admin.conftest import page_csrf
 from tests.factories import make_item
 

@@ -11,7 +11,7 @@ import pytest
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, Item, Message
-from nghedan.services.confidential import mentioned_codes
+from nghedan.services.items.confidential import mentioned_codes
 from sms_gateway.inbound import InboundSms, handle_inbound
 from tests.admin.conftest import login
 from tests.factories import make_item

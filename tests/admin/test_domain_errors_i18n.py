@@ -6,7 +6,7 @@ from html import unescape
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune
-from nghedan.services.meeting import MAX_ANSWER_LENGTH
+from nghedan.services.dialogues.meeting import MAX_ANSWER_LENGTH
 from tests.admin.conftest import page_csrf
 from tests.dialogues.test_access import ours  # noqa: F401 - a dialogue with one agenda item
 from tests.factories import make_officer

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, Dialogue, Item, Rating, utcnow
-from nghedan.services import reports
-from nghedan.services.exports import FORMATS, FORMULA_STARTS, safe_cell
+from nghedan.services.reports import satisfaction as reports
+from nghedan.services.reports.exports import FORMATS, FORMULA_STARTS, safe_cell
 from tests.admin.conftest import login
 from tests.factories import make_item, make_officer
 

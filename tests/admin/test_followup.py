@@ -14,8 +14,8 @@ from nghedan.errors import ValidationError
 from nghedan.extensions import db as _db
 from nghedan.formatting import LOCAL_ZONE, fmt_date
 from nghedan.models import Commune, Item, ItemAttachment
-from nghedan.services import followup
-from nghedan.services.evidence import DOCX, content_type_of
+from nghedan.services.dialogues import followup
+from nghedan.services.items.evidence import DOCX, content_type_of
 from tests.admin.conftest import login, page_csrf
 from tests.factories import make_item, make_officer
 

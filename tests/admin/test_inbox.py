@@ -21,8 +21,8 @@ from nghedan.models import (
     Message,
     utcnow,
 )
-from nghedan.services import search
-from nghedan.services.intake import append_text
+from nghedan.services.items import search
+from nghedan.services.items.intake import append_text
 from tests.admin.conftest import page_csrf
 from tests.factories import make_item
 
@@ -367,7 +367,7 @@ def test_inbox_in_english(as_user, world):
 
 
 def test_counts_stop_at_the_cap(as_user, app, world, monkeypatch):
-    from nghedan.services import search
+    from nghedan.services.items import search
 
     monkeypatch.setattr(search, "COUNT_CAP", 2)
     _add(app, world, "Một", "Hai", "Ba")
@@ -376,7 +376,7 @@ def test_counts_stop_at_the_cap(as_user, app, world, monkeypatch):
 
 
 def test_search_finds_the_same_whichever_index_leads(as_user, app, world, monkeypatch):
-    from nghedan.services import search
+    from nghedan.services.items import search
 
     client = as_user("officer1")
     _add(app, world, "Tranh chấp ĐẤT ĐAI giữa hai hộ", "Đường bị sạt lở")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from nghedan.extensions import db as _db
 from nghedan.models import AgendaEntry, Commune, Dialogue, Item, utcnow
-from nghedan.services.agenda import COMPLAINT_FLAG
+from nghedan.services.dialogues.agenda import COMPLAINT_FLAG
 from tests.admin.conftest import page_csrf
 from tests.factories import make_item
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from nghedan.extensions import db as _db
 from nghedan.formatting import LOCAL_ZONE, fmt_date
 from nghedan.models import AuditEvent, Commune, Item, Message, utcnow
-from nghedan.services.contacts import set_opt_out
+from nghedan.services.sms.contacts import set_opt_out
 from tests.admin.conftest import page_csrf
 from tests.factories import make_item
 

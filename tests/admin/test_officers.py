@@ -154,7 +154,7 @@ def test_deactivate_keeps_the_officer_and_hides_them_from_rating(as_user, app, w
     )
     assert response.status_code == 302
     with app.app_context():
-        from nghedan.services.ratings import officer_by_code
+        from nghedan.services.people.ratings import officer_by_code
 
         officer = _db.session.get(Officer, lan)
         assert officer is not None and not officer.active

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, Item, Rating
-from nghedan.services.ratings import record_rating
+from nghedan.services.people.ratings import record_rating
 from tests.factories import make_officer
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from nghedan.models import AgendaEntry
-from nghedan.services import agenda
-from nghedan.services.history import change_status
-from nghedan.services.meeting import close_dialogue, meeting_progress
+from nghedan.services.dialogues import agenda
+from nghedan.services.dialogues.meeting import close_dialogue, meeting_progress
+from nghedan.services.items.history import change_status
 from tests.dialogues.builders import make_dialogue, triaged_item
 from tests.factories import make_commune
 
@@ -99,7 +99,7 @@ def test_the_dialogue_page_and_printout_list_them(as_user, app, world):
 
 
 def test_an_item_resolved_before_its_dialogue_leaves_the_agenda(db):
-    from nghedan.services import followup
+    from nghedan.services.dialogues import followup
 
     commune = make_commune()
     item = triaged_item(commune, "Xin sửa cống ấp Tân Phú")

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nghedan.request_args import MAX_ID
-from nghedan.services.search import MAX_SEARCH_WORDS, Cursor, search_words
+from nghedan.services.items.search import MAX_SEARCH_WORDS, Cursor, search_words
 
 times = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)

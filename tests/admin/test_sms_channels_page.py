@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from nghedan.extensions import db as _db
 from nghedan.models import AuditEvent, SmsChannel, utcnow
-from nghedan.services.sms_channels import note_failure
+from nghedan.services.sms.channels import note_failure
 from tests.admin.conftest import page_csrf
 
 

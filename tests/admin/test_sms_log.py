@@ -10,7 +10,7 @@ from sqlalchemy import select
 from admin import sms_log
 from nghedan.extensions import db as _db
 from nghedan.models import AuditEvent, Message, utcnow
-from nghedan.services.contacts import set_opt_out
+from nghedan.services.sms.contacts import set_opt_out
 from tests.admin.conftest import login, page_csrf
 
 

@@ -24,7 +24,7 @@ def test_healthz_reports_outbox_backlog_and_last_inbound(client, db):
     from datetime import timedelta
 
     from nghedan.models import Message, utcnow
-    from nghedan.services.outbox import queue_sms
+    from nghedan.services.sms.outbox import queue_sms
 
     queued = queue_sms("+84912345678", "Xin chào", kind="notice")
     queued.created_at = utcnow() - timedelta(minutes=5)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from nghedan.errors import ValidationError
 from nghedan.models import Contact, Item, ItemEvent
-from nghedan.services.intake import MAX_TEXT_LENGTH, append_text, create_item
+from nghedan.services.items.intake import MAX_TEXT_LENGTH, append_text, create_item
 from nghedan.tracking_codes import is_valid
 from tests.factories import make_commune, make_item
 
@@ -146,7 +146,7 @@ def test_a_fresh_process_stores_its_first_item_whole(db, app_config):
         "import json, sys\n"
         "from nghedan import create_app\n"
         "from nghedan.database import unit_of_work\n"
-        "from nghedan.services.intake import create_item\n"
+        "from nghedan.services.items.intake import create_item\n"
         "app = create_app(json.loads(sys.argv[1]))\n"
         "with app.app_context(), unit_of_work():\n"
         "    item = create_item(commune_id=int(sys.argv[2]), text='Đèn đường hỏng',\n"

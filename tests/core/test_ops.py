@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from nghedan.extensions import db as _db
 from nghedan.models import Item, Message, Rating, utcnow
-from nghedan.services.ratings import record_rating
+from nghedan.services.people.ratings import record_rating
 from tests.factories import make_commune, make_item, make_officer
 
 

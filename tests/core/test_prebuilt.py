@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from nghedan.database import insert_row, insert_row_id, run_prebuilt
 from nghedan.extensions import db as _db
 from nghedan.models import Contact, Item, ItemEvent, Message
-from nghedan.services.contacts import ensure_contact
+from nghedan.services.sms.contacts import ensure_contact
 from tests.factories import make_commune, make_item
 
 _RENAME = update(Contact.__table__).where(Contact.__table__.c.phone == bindparam("old"))

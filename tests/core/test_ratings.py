@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from nghedan.errors import NotFound, ValidationError
 from nghedan.models import Item, Kiosk, Rating
-from nghedan.services.ratings import officer_by_code, record_rating
+from nghedan.services.people.ratings import officer_by_code, record_rating
 from tests.factories import make_commune, make_officer
 
 

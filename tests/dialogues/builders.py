@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
-from nghedan.services.dialogues import DialogueInput, create_dialogue
-from nghedan.services.history import change_status
+from nghedan.services.dialogues.plan import DialogueInput, create_dialogue
+from nghedan.services.items.history import change_status
 from tests.factories import make_item
 
 
@@ -89,8 +89,8 @@ def issue_notice(dialogue, number: int = 1, *, now=None, user_id=None) -> int:
     """
     from nghedan.formatting import local
     from nghedan.models import utcnow
-    from nghedan.services import notice_issue as office
-    from nghedan.services.notices import answered_entries, summary_prefill
+    from nghedan.services.dialogues import notice_issue as office
+    from nghedan.services.dialogues.notices import answered_entries, summary_prefill
 
     now = now or utcnow()
     notice = office.open_draft(dialogue, user_id=user_id)

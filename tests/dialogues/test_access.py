@@ -7,8 +7,8 @@ import pytest
 
 from nghedan.extensions import db
 from nghedan.models import Commune, Dialogue, Item, utcnow
-from nghedan.services.agenda import assign_item
-from nghedan.services.history import change_status
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.items.history import change_status
 from tests.dialogues.builders import form_starts_at, make_dialogue
 from tests.helpers import csrf_token
 

@@ -3,7 +3,7 @@
 import pytest
 
 from nghedan.errors import ValidationError
-from nghedan.services.agenda import (
+from nghedan.services.dialogues.agenda import (
     assign_item,
     grouped,
     in_meeting_order,
@@ -11,7 +11,7 @@ from nghedan.services.agenda import (
     remove_item,
     reorder,
 )
-from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
+from nghedan.services.dialogues.meeting import close_dialogue, save_answer, set_outcome
 from tests.dialogues.builders import NOW, make_dialogue, outbox, triaged_item
 from tests.factories import make_commune, make_item
 
@@ -120,7 +120,7 @@ def test_item_moved_by_another_path_leaves_no_stale_entry_on_the_old_agenda(db):
 
 
 def test_adding_a_hamlet_to_a_planned_dialogue_carries_its_leftovers_over(db):
-    from nghedan.services.dialogues import update_dialogue
+    from nghedan.services.dialogues.plan import update_dialogue
     from tests.dialogues.builders import dialogue_input
 
     commune = make_commune()

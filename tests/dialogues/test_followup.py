@@ -6,9 +6,14 @@ import pytest
 
 from nghedan.errors import ValidationError
 from nghedan.models import AuditEvent
-from nghedan.services.agenda import assign_item
-from nghedan.services.followup import complete, overdue_notices, promises, remind_overdue_notices
-from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.dialogues.followup import (
+    complete,
+    overdue_notices,
+    promises,
+    remind_overdue_notices,
+)
+from nghedan.services.dialogues.meeting import close_dialogue, save_answer, set_outcome
 from nghedan.sms_text import unaccented
 from tests.dialogues.builders import (
     NOW,

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from nghedan.formatting import LOCAL_ZONE, fmt_date
-from nghedan.services.agenda import assign_item
-from nghedan.services.contacts import contact_for, set_opt_out
-from nghedan.services.dialogue_sms import send_due_invitations
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.dialogues.sms import send_due_invitations
+from nghedan.services.sms.contacts import contact_for, set_opt_out
 from tests.dialogues.builders import NOW, make_dialogue, outbox, triaged_item
 from tests.factories import make_commune
 
@@ -91,7 +91,7 @@ def test_jobs_command_runs_due_jobs_and_commits(app, runner):
 
 def test_invitations_sent_now_by_the_office_count_who_gets_one_and_go_once(db):
     from nghedan.errors import ValidationError
-    from nghedan.services.dialogue_sms import invitation_phones, send_invitations_now
+    from nghedan.services.dialogues.sms import invitation_phones, send_invitations_now
 
     commune = make_commune()
     dialogue = make_dialogue(commune, days=12)
@@ -113,8 +113,8 @@ def test_invitations_sent_now_by_the_office_count_who_gets_one_and_go_once(db):
 
 
 def test_printed_invitation_and_loudspeaker_text_come_from_the_dialogue(db):
-    from nghedan.services.dialogue_invitation import invitation, loudspeaker_text
-    from nghedan.services.notices import decree30_date
+    from nghedan.services.dialogues.invitation import invitation, loudspeaker_text
+    from nghedan.services.dialogues.notices import decree30_date
 
     commune = make_commune(chairman_name="Nguyễn Văn Bình", sms_number="+84868000115")
     dialogue = make_dialogue(commune, days=3, chair_role="vice_chairman", chair_name="Phạm Thị Hoa")

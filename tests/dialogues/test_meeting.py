@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from nghedan.errors import ValidationError
-from nghedan.services.agenda import assign_item
-from nghedan.services.meeting import (
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.dialogues.meeting import (
     close_dialogue,
     meeting_progress,
     raise_in_room,

@@ -13,13 +13,13 @@ from nghedan.database import unit_of_work
 from nghedan.extensions import db as _db
 from nghedan.formatting import LOCAL_ZONE, fmt_date
 from nghedan.models import Category, Commune, Dialogue, Item, Message, utcnow
-from nghedan.services.agenda import assign_item
-from nghedan.services.dialogue_sms import send_due_invitations
-from nghedan.services.intake import create_item, item_by_code
-from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
-from nghedan.services.notices import build_notice
-from nghedan.services.status import describe_status
-from nghedan.services.triage import set_category, set_hamlet
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.dialogues.meeting import close_dialogue, save_answer, set_outcome
+from nghedan.services.dialogues.notices import build_notice
+from nghedan.services.dialogues.sms import send_due_invitations
+from nghedan.services.items.intake import create_item, item_by_code
+from nghedan.services.items.status import describe_status
+from nghedan.services.items.triage import set_category, set_hamlet
 from nghedan.sms_text import unaccented
 from tests.admin.conftest import PASSWORD, login
 from tests.dialogues.builders import NOW, issue_notice, make_dialogue

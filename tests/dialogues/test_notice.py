@@ -11,12 +11,12 @@ from docx.shared import Mm
 
 from nghedan.errors import ValidationError
 from nghedan.formatting import fmt_date
-from nghedan.services import notice_issue as office
-from nghedan.services.agenda import assign_item
-from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
-from nghedan.services.notice_docx import notice_docx
-from nghedan.services.notices import answered_entries, build_notice, decree30_date
-from nghedan.services.status import describe_status
+from nghedan.services.dialogues import notice_issue as office
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.dialogues.meeting import close_dialogue, save_answer, set_outcome
+from nghedan.services.dialogues.notice_docx import notice_docx
+from nghedan.services.dialogues.notices import answered_entries, build_notice, decree30_date
+from nghedan.services.items.status import describe_status
 from nghedan.sms_text import unaccented
 from tests.dialogues.builders import (
     NOW,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from nghedan.services.notice_docx import notice_docx
-from nghedan.services.notices import NoticeDocument, NoticeEntry
+from nghedan.services.dialogues.notice_docx import notice_docx
+from nghedan.services.dialogues.notices import NoticeDocument, NoticeEntry
 from tests.browser.conftest import ARTIFACTS
 
 TOOLS = ("soffice", "pdftotext", "pdftoppm")

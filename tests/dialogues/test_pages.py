@@ -8,8 +8,8 @@ from sqlalchemy import select
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import ConclusionNotice, Dialogue, Item, Message, utcnow
-from nghedan.services.agenda import assign_item
-from nghedan.services.history import change_status
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.items.history import change_status
 from tests.dialogues.builders import SCAN_PDF, form_starts_at
 from tests.helpers import csrf_token
 
@@ -255,8 +255,8 @@ def test_a_control_character_in_an_sms_does_not_break_the_docx(app, as_user, wor
     from docx import Document
 
     from nghedan.models import Commune
-    from nghedan.services.intake import create_item
-    from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
+    from nghedan.services.dialogues.meeting import close_dialogue, save_answer, set_outcome
+    from nghedan.services.items.intake import create_item
     from tests.dialogues.builders import make_dialogue
 
     with app.app_context():
@@ -342,7 +342,7 @@ def test_the_chair_is_recorded_with_the_role_the_notice_names(app, as_user, worl
     assert 'name="chair_role"' in page and 'name="chair_officer_id"' in page
     assert _post(client, "/admin/dialogues/new", form).status_code == 302
     with app.app_context():
-        from nghedan.services.notices import chair_phrase
+        from nghedan.services.dialogues.notices import chair_phrase
 
         dialogue = db.session.scalar(select(Dialogue))
         assert dialogue.chair_role == "vice_chairman"

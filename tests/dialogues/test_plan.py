@@ -5,15 +5,15 @@ from datetime import timedelta
 import pytest
 
 from nghedan.errors import ValidationError
-from nghedan.services.agenda import assign_item
-from nghedan.services.dialogues import (
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.dialogues.meeting import close_dialogue
+from nghedan.services.dialogues.plan import (
     cancel_dialogue,
     create_dialogue,
     hamlet_plans,
     suggested_rotation,
     update_dialogue,
 )
-from nghedan.services.meeting import close_dialogue
 from nghedan.sms_text import unaccented
 from tests.dialogues.builders import NOW, dialogue_input, make_dialogue, outbox, triaged_item
 from tests.factories import make_commune, make_officer
@@ -118,7 +118,7 @@ def test_a_meeting_with_voters_does_not_take_a_hamlets_turn(db):
 
 
 def test_next_for_residents_is_the_hamlets_next_dialogue_or_the_communes(db):
-    from nghedan.services.dialogues import next_for_residents
+    from nghedan.services.dialogues.plan import next_for_residents
 
     commune = make_commune()
     phu, hoa = commune.hamlets[:2]

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from nghedan.models import Kiosk
-from nghedan.services import kiosks
+from nghedan.services.people import kiosks
 from tests.factories import make_commune, make_officer
 
 

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from nghedan.models import Kiosk
-from nghedan.services import kiosks
+from nghedan.services.people import kiosks
 from tests.factories import make_commune
 
 URL = re.compile(r"(https?://\S+/kiosk/enroll/(\S+))")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nghedan.services import kiosks
+from nghedan.services.people import kiosks
 from tests.kiosk.conftest import kiosk_row
 
 NOT_SET_UP = "Màn hình này chưa được cài đặt"

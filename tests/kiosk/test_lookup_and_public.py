@@ -9,7 +9,7 @@ import pytest
 
 from nghedan import tracking_codes
 from nghedan.models import Dialogue, utcnow
-from nghedan.services.history import change_status
+from nghedan.services.items.history import change_status
 from tests.factories import make_commune, make_item
 
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nghedan import tracking_codes
-from nghedan.services import kiosks
+from nghedan.services.people import kiosks
 from tests.factories import make_commune, make_item
 
 bodies = st.text(alphabet="0123456789", min_size=7, max_size=7).filter(lambda b: b[0] != "0")

@@ -135,7 +135,7 @@ def test_an_unknown_category_leaves_the_choice_open(kiosk_client, db):
 
 
 def test_a_receipt_is_shown_only_on_the_kiosk_that_took_the_item(app, kiosk_client, db, commune):
-    from nghedan.services import kiosks
+    from nghedan.services.people import kiosks
 
     response, _ = _send(kiosk_client, text="Ý kiến")
     other = kiosks.add_kiosk(commune_id=commune.id, name="Quầy 2")
@@ -185,7 +185,7 @@ def test_a_phone_number_gets_the_code_by_sms_once(kiosk_client, db):
 
 
 def test_no_sms_without_a_phone_or_to_a_phone_that_opted_out(kiosk_client, db):
-    from nghedan.services.contacts import set_opt_out
+    from nghedan.services.sms.contacts import set_opt_out
 
     _send(kiosk_client, text="Không để số")
     set_opt_out("+84912345679", True)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from nghedan.models import Item
-from nghedan.services.triage import reject
+from nghedan.services.items.triage import reject
 from tests.dialogues.builders import make_dialogue
 from tests.factories import make_item
 from tests.kiosk.conftest import form_fields

@@ -15,7 +15,7 @@ import time
 from nghedan import create_app
 from nghedan.database import unit_of_work
 from nghedan.extensions import db
-from nghedan.services.outbox import queue_sms
+from nghedan.services.sms.outbox import queue_sms
 
 
 def outbound(tag: int, n: int) -> tuple[str, str]:

@@ -10,8 +10,7 @@ import pytest
 
 from nghedan.database import unit_of_work
 from nghedan.models import Message, utcnow
-from nghedan.services.outbox import queue_sms
-from nghedan.services.sms_outbox import UNCONFIRMED, claim_due
+from nghedan.services.sms.outbox import UNCONFIRMED, claim_due, queue_sms
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
 from sms_gateway.senders import sender_from_config
 from sms_gateway.twilio_channel import TwilioSender

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import AgendaEntry, Dialogue, Hamlet, Rating
-from nghedan.services.reports import Period
+from nghedan.services.reports.satisfaction import Period
 from tests.factories import make_item
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, utcnow
-from nghedan.services.users import create_user
+from nghedan.services.people.users import create_user
 from tests.admin.conftest import PASSWORD, as_user, world  # noqa: F401 - fixtures
 from tests.factories import make_officer
 from tests.reports.builders import add_ratings, seed_quarter

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from openpyxl import load_workbook
 
-from nghedan.services import exports
-from nghedan.services.exports import Column, Table
+from nghedan.services.reports import exports
+from nghedan.services.reports.exports import Column, Table
 
 
 def _table(rows) -> Table:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, utcnow
-from nghedan.services.users import create_user
+from nghedan.services.people.users import create_user
 from tests.admin.conftest import PASSWORD, login
 from tests.factories import make_officer
 from tests.reports.builders import add_dialogue, add_ratings

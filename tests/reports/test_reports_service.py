@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from nghedan.services import report_activity, report_alerts, report_summary, reports
+from nghedan.services.reports import activity as report_activity
+from nghedan.services.reports import alerts as report_alerts
+from nghedan.services.reports import satisfaction as reports
+from nghedan.services.reports import summary as report_summary
 from tests.factories import make_commune, make_item, make_officer
 from tests.reports.builders import add_dialogue, add_ratings, at
 

@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
-from nghedan.services import report_activity, report_dialogues, report_summary
-from nghedan.services.reports import Period
+from nghedan.services.reports import activity as report_activity
+from nghedan.services.reports import dialogues as report_dialogues
+from nghedan.services.reports import summary as report_summary
+from nghedan.services.reports.satisfaction import Period
 from tests.factories import make_commune
 from tests.reports.builders import at, seed_quarter
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from nghedan.models import Contact, Item, Rating
-from nghedan.services.ratings import PRAISE_SCORES
+from nghedan.services.people.ratings import PRAISE_SCORES
 from nghedan.text import fold_diacritics, nfc
 from tests.sms_gateway.corpus import CORPUS, Case
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from nghedan.models import Message, SmsChannel, SmsChannelFailure, utcnow
-from nghedan.services.outbox import queue_sms
+from nghedan.services.sms.outbox import queue_sms
 from sms_gateway.gammu import read_text
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
 from sms_gateway.routing import ChannelRouter, via

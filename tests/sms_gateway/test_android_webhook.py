@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from nghedan.models import Item, Message, SmsChannel, SmsChannelFailure
-from nghedan.services.outbox import OPT_OUT_ACK
+from nghedan.services.sms.outbox import OPT_OUT_ACK
 from tests.conftest import base_config
 from tests.factories import make_commune
 from tests.sms_gateway.conftest import commune_with_officers

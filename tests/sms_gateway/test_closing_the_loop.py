@@ -10,7 +10,7 @@ from sqlalchemy import select
 from nghedan.extensions import db as _db
 from nghedan.formatting import LOCAL_ZONE, fmt_date
 from nghedan.models import Item, Message
-from nghedan.services.contacts import set_opt_out
+from nghedan.services.sms.contacts import set_opt_out
 from nghedan.sms_text import count_segments
 from nghedan.text import fold_diacritics
 from tests.admin.conftest import as_user, page_csrf, world  # noqa: F401 (fixtures)

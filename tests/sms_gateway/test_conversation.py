@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from nghedan.formatting import local
 from nghedan.models import Contact, Item, Message, Rating
-from nghedan.services.history import change_status
+from nghedan.services.items.history import change_status
 from nghedan.text import fold_diacritics
 from sms_gateway.inbound import OPTED_OUT
 from tests.dialogues.builders import make_dialogue
@@ -252,7 +252,7 @@ def test_a_complaint_is_flagged_for_the_official_to_confirm(db, text):
 
 
 def test_a_text_names_a_hamlet_only_when_it_names_one(db, commune):
-    from nghedan.services.residents import hamlet_named
+    from nghedan.services.items.residents import hamlet_named
 
     assert hamlet_named(commune.id, "duong ap tan phu ngap").name == "Ấp Tân Phú"
     assert hamlet_named(commune.id, "Đường Tân Hòa hư").name == "Ấp Tân Hòa"

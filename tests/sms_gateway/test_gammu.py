@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from nghedan.models import Item, Message, SmsChannel, SmsChannelFailure
-from nghedan.services.sms_channels import channels_health
+from nghedan.services.sms.channels import channels_health
 from sms_gateway.gammu import (
     GammuOutbox,
     check_modem,

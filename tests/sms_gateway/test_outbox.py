@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Contact, Message, utcnow
-from nghedan.services.outbox import queue_sms
+from nghedan.services.sms.outbox import queue_sms
 from sms_gateway.outbox_worker import OutboxWorker, Pacer, QuietHours, WorkerSettings
 from sms_gateway.senders import sender_from_config, sms_backend
 from tests.sms_gateway.conftest import (

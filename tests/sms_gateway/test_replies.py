@@ -145,7 +145,7 @@ def test_hamlets_are_named_in_a_sentence_with_their_kind(name, kind, label):
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_closing_the_loop_texts_take_one_segment_however_long_the_reason(app, language):
-    from nghedan.services.status_sms import status_text
+    from nghedan.services.items.status_sms import status_text
 
     long = "Ủy ban nhân dân huyện và các sở, ngành có liên quan của tỉnh An Giang " * 4
     due = date.today() + timedelta(days=30)

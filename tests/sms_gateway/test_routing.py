@@ -12,8 +12,8 @@ from phonenumbers import carrier as phone_carrier
 from sqlalchemy import select
 
 from nghedan.models import Message, SmsChannel, utcnow
-from nghedan.services.outbox import queue_sms
-from nghedan.services.sms_channels import CARRIER_PREFIXES, carrier_of, channels_health
+from nghedan.services.sms.channels import CARRIER_PREFIXES, carrier_of, channels_health
+from nghedan.services.sms.outbox import queue_sms
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
 from sms_gateway.routing import ChannelRouter, Route, RoutedSend, plan_routes, via
 from sms_gateway.senders import ConsoleSender, SendError, sender_from_config

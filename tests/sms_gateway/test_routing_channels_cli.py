@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from nghedan.models import SmsChannel
-from nghedan.services.sms_channels import channels_health
+from nghedan.services.sms.channels import channels_health
 from tests.factories import make_commune
 from tests.sms_gateway.conftest import COMMUNE_NUMBER
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from nghedan.models import Contact, Item, Message, Rating
-from nghedan.services.outbox import queue_sms
+from nghedan.services.sms.outbox import queue_sms
 from tests.factories import make_commune, make_item
 from tests.sms_gateway.conftest import (
     COMMUNE_NUMBER,

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from nghedan.extensions import db
 from nghedan.models import Commune, Item, utcnow
-from nghedan.services.agenda import assign_item
-from nghedan.services.history import change_status
-from nghedan.services.meeting import close_dialogue, save_answer, set_outcome
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.dialogues.meeting import close_dialogue, save_answer, set_outcome
+from nghedan.services.items.history import change_status
 from tests.admin.conftest import PASSWORD, world  # noqa: F401 - fixture reuse
 from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.dialogues.builders import make_dialogue
@@ -207,7 +207,7 @@ def test_public_page_of_an_issued_notice_with_its_signed_scan(
     app, live_server, page_factory, world
 ):
     from nghedan.models import Dialogue
-    from nghedan.services.notice_issue import current_notice
+    from nghedan.services.dialogues.notice_issue import current_notice
     from tests.dialogues.builders import issue_notice
 
     dialogue_id = _dialogue_with_item(app, world)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from nghedan.extensions import db as _db
-from nghedan.services import kiosks
-from nghedan.services.triage import reject
+from nghedan.services.items.triage import reject
+from nghedan.services.people import kiosks
 from tests.browser.conftest import screenshot
 from tests.conftest import base_config
 from tests.dialogues.builders import make_dialogue

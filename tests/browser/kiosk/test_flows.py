@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from nghedan.extensions import db
 from nghedan.models import Item, Kiosk, Rating
-from nghedan.services import kiosks
+from nghedan.services.people import kiosks
 from tests.browser.conftest import screenshot
 from tests.browser.kiosk.conftest import check_screen, query, tap_keys
 

@@ -2,7 +2,7 @@
 
 The notice is a Vietnamese administrative document (Decree 30/2020 layout), so its text
 is Vietnamese whatever language the official reads the panel in. Issuing it (draft,
-signature, number, scan) is in `nghedan.services.notice_issue`.
+signature, number, scan) is in `nghedan.services.dialogues.notice_issue`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import date
 
 from nghedan.formatting import fmt_date, fmt_number, fmt_time, local
 from nghedan.models import AgendaEntry, Dialogue, Item, utcnow
-from nghedan.services import dialogue_sms
-from nghedan.services.agenda import in_meeting_order
+from nghedan.services.dialogues import sms as dialogue_sms
+from nghedan.services.dialogues.agenda import in_meeting_order
 from nghedan.text import fold_diacritics
 
 COMMUNE_BODY = {"xa": "XÃ", "phuong": "PHƯỜNG", "dac_khu": "ĐẶC KHU"}

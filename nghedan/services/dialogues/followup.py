@@ -16,9 +16,10 @@ from nghedan.extensions import db
 from nghedan.formatting import fmt_date, local
 from nghedan.models import Dialogue, Item, Officer, utcnow
 from nghedan.models.items import OPEN_STATUSES
-from nghedan.services import agenda, dialogue_sms
-from nghedan.services.evidence import Evidence, attach_evidence
-from nghedan.services.history import audit, change_status, record_event
+from nghedan.services.dialogues import agenda
+from nghedan.services.dialogues import sms as dialogue_sms
+from nghedan.services.items.evidence import Evidence, attach_evidence
+from nghedan.services.items.history import audit, change_status, record_event
 from nghedan.text import collapse_spaces, nfc
 
 MAX_NOTE_LENGTH = 2000

@@ -13,10 +13,10 @@ from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, Dialogue, Hamlet, Officer, dialogue_hamlets, utcnow
 from nghedan.models.dialogues import CHAIR_ROLES, DIALOGUE_KINDS
-from nghedan.services import dialogue_sms
-from nghedan.services.agenda import carry_over_pending
-from nghedan.services.history import audit, change_status
-from nghedan.services.notices import mid_sentence, role_of
+from nghedan.services.dialogues import sms as dialogue_sms
+from nghedan.services.dialogues.agenda import carry_over_pending
+from nghedan.services.dialogues.notices import mid_sentence, role_of
+from nghedan.services.items.history import audit, change_status
 from nghedan.text import nfc
 
 MAX_PLACE_LENGTH = 255

@@ -13,7 +13,7 @@ from nghedan.errors import NotFound, ValidationError
 from nghedan.extensions import db
 from nghedan.models import Kiosk, Officer, Rating, utcnow
 from nghedan.models.ratings import LOW_SCORES, REASONS, SCORES
-from nghedan.services.intake import create_item
+from nghedan.services.items.intake import create_item
 from nghedan.text import nfc
 
 MAX_COMMENT_LENGTH = 1000

@@ -18,15 +18,15 @@ from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import AgendaEntry, ConclusionNotice, Dialogue, Item, utcnow
-from nghedan.services import dialogue_sms
-from nghedan.services.history import audit, change_status
-from nghedan.services.notices import (
+from nghedan.services.dialogues import sms as dialogue_sms
+from nghedan.services.dialogues.notices import (
     ROLE_TITLES,
     NoticeDocument,
     answered_entries,
     build_notice,
     chair_role,
 )
+from nghedan.services.items.history import audit, change_status
 from nghedan.text import nfc
 
 # Where each outcome leaves the item once the notice is issued.

@@ -1,4 +1,5 @@
-"""The outbox's states: claiming due messages for one worker, and recording what happened.
+"""The outbox: queueing an SMS in the caller's transaction, claiming due messages for one
+worker, and recording what happened.
 
 queued → sending (claimed by one worker until `claimed_until`) → sent → delivered, or back to
 queued with a later `next_attempt_at` after a transient failure, or failed / skipped.
@@ -13,6 +14,9 @@ from sqlalchemy import and_, or_, select, update
 
 from nghedan.extensions import db
 from nghedan.models import Message, utcnow
+from nghedan.services.sms.contacts import is_opted_out
+from nghedan.sms_text import count_segments, fit_for_sms
+from nghedan.text import nfc
 
 # Delivery statuses as providers report them, in the order they can only move forward.
 _STATUS_RANK = {
@@ -135,4 +139,40 @@ def record_delivery_status(
         message.status = _RECORDED_AS.get(status, status)
         if status in ("undelivered", "failed") and error_code:
             message.error_code = error_code[:16]
+    return message
+
+
+# The one text an opted-out phone still gets: the acknowledgement of its HUY / STOP, for
+# channels that answer through the outbox instead of in the provider's response.
+OPT_OUT_ACK = "opt_out_ack"
+
+
+def queue_sms(
+    phone: str,
+    body: str,
+    *,
+    kind: str,
+    commune_id: int | None = None,
+    item_id: int | None = None,
+    channel: str = "auto",
+) -> Message | None:
+    """Queue one SMS for the outbox worker; None when the phone has opted out."""
+    if kind != OPT_OUT_ACK and is_opted_out(phone):
+        return None
+    body = fit_for_sms(nfc(body))
+    segments = count_segments(body)
+    message = Message(
+        direction="out",
+        channel=channel,
+        phone=phone,
+        body=body,
+        parts=segments.parts,
+        encoding=segments.encoding,
+        status="queued",
+        kind=kind,
+        commune_id=commune_id,
+        item_id=item_id,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
     return message

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from nghedan.formatting import fmt_number, local
 from nghedan.models import Dialogue, utcnow
 from nghedan.phones import display
-from nghedan.services.dialogue_sms import commune_label
-from nghedan.services.notices import (
+from nghedan.services.dialogues.notices import (
     COMMUNE_BODY,
     KIND_WORDS,
     chair_phrase,
@@ -21,6 +20,7 @@ from nghedan.services.notices import (
     mid_sentence,
     signing_block,
 )
+from nghedan.services.dialogues.sms import commune_label
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 

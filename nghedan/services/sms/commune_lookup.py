@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, event, select
 
 from nghedan.extensions import db
 from nghedan.models import Commune, SmsChannel
-from nghedan.services import sms_channels
+from nghedan.services.sms import channels as sms_channels
 
 TTL_SECONDS = 30.0
 _KEY = "nghedan.commune_lookup"

@@ -23,7 +23,7 @@ from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import AgendaEntry, Commune, Dialogue, Hamlet, Item, dialogue_hamlets, utcnow
 from nghedan.models.people import Officer
-from nghedan.services.reports import Period
+from nghedan.services.reports.satisfaction import Period
 
 ON_THE_SPOT = ("resolved", "explained")  # answered at the meeting itself
 NOTICE_STATES = ("on_time", "late", "missing", "not_due")

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, select
 from nghedan.extensions import db
 from nghedan.models import Commune, Officer, Rating, utcnow
 from nghedan.models.ratings import LOW_SCORES
-from nghedan.services.reports import MIN_RATINGS
+from nghedan.services.reports.satisfaction import MIN_RATINGS
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import AgendaEntry, Dialogue, Item, utcnow
 from nghedan.models.items import OUTCOMES
-from nghedan.services.agenda import assign_item
-from nghedan.services.history import audit, change_status, record_event
-from nghedan.services.intake import create_item
-from nghedan.services.notice_issue import current_notice
+from nghedan.services.dialogues.agenda import assign_item
+from nghedan.services.dialogues.notice_issue import current_notice
+from nghedan.services.items.history import audit, change_status, record_event
+from nghedan.services.items.intake import create_item
 from nghedan.text import nfc
 
 MAX_ANSWER_LENGTH = 10000

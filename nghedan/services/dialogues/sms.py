@@ -19,8 +19,8 @@ from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_time, local
 from nghedan.i18n import in_language
 from nghedan.models import Dialogue, Item, utcnow
-from nghedan.services.contacts import is_opted_out, language_of
-from nghedan.services.outbox import queue_sms
+from nghedan.services.sms.contacts import is_opted_out, language_of
+from nghedan.services.sms.outbox import queue_sms
 
 ANSWER_IN_SMS = 110
 COMMUNE_KINDS = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}

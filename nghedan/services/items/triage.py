@@ -21,12 +21,12 @@ from nghedan.extensions import db
 from nghedan.i18n import in_language
 from nghedan.models import AgendaEntry, Category, Dialogue, Hamlet, Item, utcnow
 from nghedan.models.items import LEGAL_TYPES, STATUSES
-from nghedan.services import agenda, followup
-from nghedan.services.contacts import language_of
-from nghedan.services.history import audit, change_status, record_event
-from nghedan.services.outbox import queue_sms
-from nghedan.services.similarity import most_similar
-from nghedan.services.status_sms import tell_residents
+from nghedan.services.dialogues import agenda, followup
+from nghedan.services.items.history import audit, change_status, record_event
+from nghedan.services.items.similarity import most_similar
+from nghedan.services.items.status_sms import tell_residents
+from nghedan.services.sms.contacts import language_of
+from nghedan.services.sms.outbox import queue_sms
 from nghedan.sms_text import count_segments, fit_for_sms
 from nghedan.text import collapse_spaces, nfc
 

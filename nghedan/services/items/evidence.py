@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment
-from nghedan.services.history import record_event
+from nghedan.services.items.history import record_event
 from nghedan.text import collapse_spaces, nfc
 
 DEFAULT_MAX_BYTES = 1536 * 1024  # config ITEM_EVIDENCE_MAX_BYTES; under MAX_CONTENT_LENGTH

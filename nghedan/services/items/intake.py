@@ -12,9 +12,9 @@ from nghedan.extensions import db
 from nghedan.models import Category, Hamlet, Item, utcnow
 from nghedan.models.items import CHANNELS, INTAKE_METHODS, LEGAL_TYPES
 from nghedan.phones import to_e164
-from nghedan.services.commune_lookup import commune_exists
-from nghedan.services.contacts import ensure_contact
-from nghedan.services.history import record_event
+from nghedan.services.items.history import record_event
+from nghedan.services.sms.commune_lookup import commune_exists
+from nghedan.services.sms.contacts import ensure_contact
 from nghedan.text import fold_diacritics, nfc
 
 MAX_TEXT_LENGTH = 5000

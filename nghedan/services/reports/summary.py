@@ -11,7 +11,9 @@ from sqlalchemy import select
 from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_number, fmt_percent
 from nghedan.models import Commune
-from nghedan.services import report_activity, report_dialogues, reports
+from nghedan.services.reports import activity as report_activity
+from nghedan.services.reports import dialogues as report_dialogues
+from nghedan.services.reports import satisfaction as reports
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 

@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from nghedan.services.notices import NoticeDocument, NoticeEntry, recipient_lines
+from nghedan.services.dialogues.notices import NoticeDocument, NoticeEntry, recipient_lines
 from nghedan.text import xml_safe
 
 FONT = "Times New Roman"

@@ -20,9 +20,9 @@ from nghedan.formatting import local
 from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, dialogue_hamlets, utcnow
 from nghedan.models.base import UTCDateTime
 from nghedan.models.items import OPEN_STATUSES
-from nghedan.services import report_dialogues
-from nghedan.services.report_dialogues import DialogueEntry, DialogueFigures
-from nghedan.services.reports import Period, count_if, days_between, dialect
+from nghedan.services.reports import dialogues as report_dialogues
+from nghedan.services.reports.dialogues import DialogueEntry, DialogueFigures
+from nghedan.services.reports.satisfaction import Period, count_if, days_between, dialect
 
 DEFAULT_TARGET_DAYS = 15  # when an item has no category
 BREAKDOWNS = ("channel", "category", "legal_type", "hamlet")

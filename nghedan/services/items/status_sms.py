@@ -11,8 +11,8 @@ from nghedan.extensions import db
 from nghedan.formatting import fmt_date
 from nghedan.i18n import in_language
 from nghedan.models import Item
-from nghedan.services.contacts import language_of
-from nghedan.services.outbox import queue_sms
+from nghedan.services.sms.contacts import language_of
+from nghedan.services.sms.outbox import queue_sms
 from nghedan.sms_text import fits_one_segment
 from nghedan.text import collapse_spaces
 

@@ -16,8 +16,11 @@ from sqlalchemy import select
 from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Commune, utcnow
-from nghedan.services import report_activity, report_alerts, report_dialogues, reports
-from nghedan.services.report_dialogues import DialogueEntry, DialogueFigures
+from nghedan.services.reports import activity as report_activity
+from nghedan.services.reports import alerts as report_alerts
+from nghedan.services.reports import dialogues as report_dialogues
+from nghedan.services.reports import satisfaction as reports
+from nghedan.services.reports.dialogues import DialogueEntry, DialogueFigures
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import AgendaEntry, Category, Dialogue, Item, dialogue_hamlets
-from nghedan.services import dialogue_sms
-from nghedan.services.history import change_status, record_event
-from nghedan.services.similarity import most_similar
+from nghedan.services.dialogues import sms as dialogue_sms
+from nghedan.services.items.history import change_status, record_event
+from nghedan.services.items.similarity import most_similar
 
 # Items in these states may be put on an agenda.
 ASSIGNABLE = ("new", "triaged", "scheduled", "forwarded")

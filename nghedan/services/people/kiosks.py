@@ -18,7 +18,7 @@ from nghedan import tracking_codes
 from nghedan.errors import NotFound, ValidationError
 from nghedan.extensions import db
 from nghedan.models import Item, Kiosk, utcnow
-from nghedan.services.intake import item_by_code
+from nghedan.services.items.intake import item_by_code
 from nghedan.text import collapse_spaces, nfc
 
 MAX_NAME_LENGTH = 120

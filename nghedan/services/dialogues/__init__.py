@@ -1,0 +1,1 @@
+"""Dialogues: plan, agenda, meeting, the conclusion notice, residents' SMS, follow-up."""

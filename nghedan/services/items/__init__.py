@@ -1,0 +1,1 @@
+"""Residents' items: intake, triage, search, status, history and what is confidential."""

@@ -1,0 +1,1 @@
+"""People and places: officers and their ratings, users, hamlets, kiosks."""

@@ -1,0 +1,1 @@
+"""Reports: periods and satisfaction, activity, alerts, summaries, supervision, exports."""

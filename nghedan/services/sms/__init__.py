@@ -1,0 +1,1 @@
+"""SMS: the inbox, the one outbox, channels and residents' contacts."""
