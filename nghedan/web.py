@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 from nghedan.database import database_answers
 from nghedan.extensions import db
 from nghedan.i18n import LANG_COOKIE
+from nghedan.refusals import register_refusal_handler
 from nghedan.safe_redirect import safe_next
 from nghedan.services.health import sms_health
 
@@ -49,6 +50,8 @@ def index():
 
 
 def register_error_handlers(app: Flask) -> None:
+    register_refusal_handler(app)
+
     def page(code: int, title: str, message: str):
         return render_template("core/error.html", code=code, title=title, message=message), code
 
