@@ -39,7 +39,6 @@ from kiosk.wording import (
     public_status,
     reason_labels,
     receipt_heading,
-    receipt_sms,
     score_labels,
 )
 from nghedan.collation import person_sort_key
@@ -48,11 +47,11 @@ from nghedan.extensions import db
 from nghedan.models import Category, Item, Officer
 from nghedan.models.ratings import LOW_SCORES
 from nghedan.phones import display
+from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import plan as dialogues
-from nghedan.services.items.intake import create_item, item_by_client_key
+from nghedan.services.items.intake import create_item_with_receipt
 from nghedan.services.people import kiosks
 from nghedan.services.people.ratings import record_rating
-from nghedan.services.sms.outbox import queue_sms
 from nghedan.text import fold_diacritics
 
 KIOSK_LEGAL_TYPES = ("opinion", "complaint", "denunciation")
@@ -128,9 +127,13 @@ def officers():
 
 @bp.get("/rate/<int:officer_id>")
 def faces(officer_id: int):
+    return _faces_page(_officer(officer_id))
+
+
+def _faces_page(officer: Officer) -> str:
     return render_template(
         "kiosk/faces.html",
-        officer=_officer(officer_id),
+        officer=officer,
         scores=score_labels(),
         low_scores=LOW_SCORES,
         screen_key=new_screen_key(),
@@ -145,9 +148,9 @@ def why(officer_id: int):
     return _why_page(_officer(officer_id), score)
 
 
-def _why_page(officer, score, error=None, status=200):
+def _why_page(officer, score, error=None) -> str:
     form = request.form if request.method == "POST" else {}
-    html = render_template(
+    return render_template(
         "kiosk/why.html",
         officer=officer,
         score=score,
@@ -158,29 +161,27 @@ def _why_page(officer, score, error=None, status=200):
         error=error,
         screen_key=form.get("screen_key") or new_screen_key(),
     )
-    return html, status
 
 
 @bp.post("/rate/<int:officer_id>")
 def rate(officer_id: int):
     officer = _officer(officer_id)
     score = request.form.get("score", type=int)
+    if score in LOW_SCORES:  # the reasons page again, with what was chosen and why not
+        on_refusal(lambda e: _why_page(officer, score, domain_error(e)))
+    else:  # only a tampered form gets here: the faces again
+        on_refusal(lambda e: _faces_page(officer))
     window = timedelta(seconds=int(current_app.config["KIOSK_RATING_WINDOW_SECONDS"]))
-    try:
-        record_rating(
-            officer_id=officer.id,
-            score=score,
-            channel="kiosk",
-            reasons=request.form.getlist("reason"),
-            comment=request.form.get("comment"),
-            kiosk_id=current_kiosk().id,
-            client_key=client_key(request.form.get("screen_key")),
-            kiosk_window=window,
-        )
-    except ValidationError as e:
-        if score in LOW_SCORES:
-            return _why_page(officer, score, domain_error(e), 422)
-        return redirect(url_for(".faces", officer_id=officer.id))
+    record_rating(
+        officer_id=officer.id,
+        score=score,
+        channel="kiosk",
+        reasons=request.form.getlist("reason"),
+        comment=request.form.get("comment"),
+        kiosk_id=current_kiosk().id,
+        client_key=client_key(request.form.get("screen_key")),
+        kiosk_window=window,
+    )
     # A repeat inside the throttle window is ignored (and counted): the resident sees thanks.
     return redirect(url_for(".thanks"))
 
@@ -224,45 +225,32 @@ def write():
 @bp.post("/opinion/write")
 def send_opinion():
     form = request.form
+    on_refusal(lambda e: _write_page(form, domain_error(e), step=STEP_OF_ERROR.get(e.code, "what")))
     legal_type = form.get("legal_type") or "opinion"
-    key = client_key(form.get("screen_key"))
-    already_sent = item_by_client_key(key) is not None
-    try:
-        if legal_type not in KIOSK_LEGAL_TYPES:
-            raise ValidationError("bad legal type", code="bad_legal_type")
-        item = create_item(
-            commune_id=current_kiosk().commune_id,
-            text=form.get("text", ""),
-            channel="kiosk",
-            hamlet_id=form.get("hamlet", type=int),
-            category_code=form.get("category") or None,
-            legal_type=legal_type,
-            contact_phone=form.get("phone"),
-            contact_name=form.get("name"),
-            kiosk_id=current_kiosk().id,
-            client_key=key,
-        )
-    except ValidationError as e:
-        return _write_page(form, domain_error(e), 422, step=STEP_OF_ERROR.get(e.code, "what"))
-    if item.contact_phone and not already_sent:
-        # The code also by SMS, so the resident has it even without the paper receipt.
-        queue_sms(
-            item.contact_phone,
-            receipt_sms(item),
-            kind="kiosk_receipt",
-            commune_id=item.commune_id,
-            item_id=item.id,
-        )
+    if legal_type not in KIOSK_LEGAL_TYPES:
+        raise ValidationError("bad legal type", code="bad_legal_type")
+    item = create_item_with_receipt(
+        commune_id=current_kiosk().commune_id,
+        text=form.get("text", ""),
+        channel="kiosk",
+        hamlet_id=form.get("hamlet", type=int),
+        category_code=form.get("category") or None,
+        legal_type=legal_type,
+        contact_phone=form.get("phone"),
+        contact_name=form.get("name"),
+        kiosk_id=current_kiosk().id,
+        client_key=client_key(form.get("screen_key")),
+    )
     return redirect(url_for(".receipt", code=item.tracking_code))
 
 
-def _write_page(values, error=None, status=200, step="what"):
+def _write_page(values, error=None, step="what") -> str:
     chosen = next((c for c in _categories() if c.code == values.get("category")), None)
     hamlets = sorted(
         (h for h in current_kiosk().commune.hamlets if h.active),
         key=lambda h: fold_diacritics(h.name),
     )  # "Ấp Tân Hòa" before "Khóm 1"
-    html = render_template(
+    return render_template(
         "kiosk/write.html",
         values=values,
         category=chosen,
@@ -272,7 +260,6 @@ def _write_page(values, error=None, status=200, step="what"):
         error_step="what" if step == "where" and not hamlets else step,
         screen_key=values.get("screen_key") or new_screen_key(),
     )
-    return html, status
 
 
 def _categories() -> list[Category]:
