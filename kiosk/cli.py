@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from kiosk import qr
+from nghedan import qr
 from nghedan.cli import CommandGroup, command, commune_option, resolve_commune
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from kiosk import lookup_throttle, poster_content, public_bp, qr
+from kiosk import lookup_throttle, poster_content, public_bp
 from kiosk.wording import commune_title, lookup_problem, public_status, too_many_misses
+from nghedan import qr
 from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet, Officer

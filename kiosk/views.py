@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 
-from kiosk import bp, qr
+from kiosk import bp
 from kiosk.device import (
     DEVICE_COOKIE,
     client_key,
@@ -41,6 +41,7 @@ from kiosk.wording import (
     receipt_heading,
     score_labels,
 )
+from nghedan import qr
 from nghedan.collation import person_sort_key
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
