@@ -17,16 +17,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from kiosk import bp
 from kiosk.device import (
     DEVICE_COOKIE,
     client_key,
     current_kiosk,
     new_screen_key,
-    require_enrolled_kiosk,
     set_device_cookie,
 )
 from kiosk.wording import (
@@ -59,25 +57,22 @@ KIOSK_LEGAL_TYPES = ("opinion", "complaint", "denunciation")
 # The step of the opinion form that shows a refused field again (the others: the first step).
 STEP_OF_ERROR = {"unknown_hamlet": "where", "bad_phone": "contact"}
 
-bp.before_request(require_enrolled_kiosk)
 
-
-@bp.after_request
-def _never_cache(response):
-    # A resident's text must not come back from the browser's cache for the next resident.
+def never_cache(response):
+    """A resident's text must not come back from the browser's cache for the next resident."""
     if request.endpoint != "kiosk.static":
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.context_processor
-def _kiosk_globals():
+def kiosk_globals() -> dict:
+    """The kiosk and its commune's title, in every kiosk template."""
     kiosk = g.get("kiosk")
     return {"kiosk": kiosk, "place": commune_title(kiosk.commune) if kiosk else ""}
 
 
-@bp.errorhandler(CSRFError)
-def _csrf_failed(_error):
+def csrf_failed(_error):
+    """A form sent with a stale or missing CSRF token."""
     # CSRF is checked before the kiosk is: a browser that is not a kiosk learns nothing more.
     g.kiosk = kiosks.kiosk_for_device(request.cookies.get(DEVICE_COOKIE))
     if g.kiosk is None:
@@ -87,7 +82,6 @@ def _csrf_failed(_error):
     return html, 400, {"X-Kiosk-Csrf": "expired"}
 
 
-@bp.get("/enroll/<token>")
 def enroll(token: str):
     """Open the one-time enrollment URL: this browser becomes the kiosk."""
     if kiosks.kiosk_for_device(request.cookies.get(DEVICE_COOKIE)) is not None:
@@ -101,12 +95,10 @@ def enroll(token: str):
     return response
 
 
-@bp.get("/")
 def home():
     return render_template("kiosk/home.html")
 
 
-@bp.get("/csrf")
 def fresh_csrf():
     """A fresh CSRF token for a page that was open while its token went stale."""
     return jsonify(csrf_token=generate_csrf())
@@ -115,7 +107,6 @@ def fresh_csrf():
 # --- rating an officer ------------------------------------------------------------------
 
 
-@bp.get("/rate")
 def officers():
     found = sorted(
         db.session.scalars(
@@ -126,7 +117,6 @@ def officers():
     return render_template("kiosk/officers.html", officers=found)
 
 
-@bp.get("/rate/<int:officer_id>")
 def faces(officer_id: int):
     return _faces_page(_officer(officer_id))
 
@@ -141,7 +131,6 @@ def _faces_page(officer: Officer) -> str:
     )
 
 
-@bp.get("/rate/<int:officer_id>/why")
 def why(officer_id: int):
     score = request.args.get("score", type=int)
     if score not in LOW_SCORES:
@@ -164,7 +153,6 @@ def _why_page(officer, score, error=None) -> str:
     )
 
 
-@bp.post("/rate/<int:officer_id>")
 def rate(officer_id: int):
     officer = _officer(officer_id)
     score = request.form.get("score", type=int)
@@ -187,12 +175,10 @@ def rate(officer_id: int):
     return redirect(url_for(".thanks"))
 
 
-@bp.get("/thanks")
 def thanks():
     return render_template("kiosk/thanks.html")
 
 
-@bp.get("/officers/<int:officer_id>/photo")
 def officer_photo(officer_id: int):
     officer = _officer(officer_id)
     if not officer.photo_path:
@@ -213,17 +199,14 @@ def _officer(officer_id: int) -> Officer:
 # --- an opinion -------------------------------------------------------------------------
 
 
-@bp.get("/opinion")
 def categories():
     return render_template("kiosk/categories.html", categories=_categories())
 
 
-@bp.get("/opinion/write")
 def write():
     return _write_page({"category": request.args.get("category", "")})
 
 
-@bp.post("/opinion/write")
 def send_opinion():
     form = request.form
     on_refusal(lambda e: _write_page(form, domain_error(e), step=STEP_OF_ERROR.get(e.code, "what")))
@@ -267,7 +250,6 @@ def _categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
 
 
-@bp.get("/receipt/<code>")
 def receipt(code: str):
     item = db.session.scalar(select(Item).where(Item.tracking_code == code))
     if item is None or item.kiosk_id != current_kiosk().id:
@@ -298,7 +280,6 @@ def _next_dialogue(item: Item) -> str | None:
 # --- looking up a code ------------------------------------------------------------------
 
 
-@bp.get("/lookup")
 def lookup():
     raw = request.args.get("code")
     if raw is None:
