@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 
 from kiosk.device import (
     DEVICE_COOKIE,
@@ -40,16 +39,17 @@ from kiosk.wording import (
     score_labels,
 )
 from nghedan import qr
-from nghedan.collation import person_sort_key
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
-from nghedan.models import Category, Item, Officer
+from nghedan.models import Item, Officer
 from nghedan.models.ratings import LOW_SCORES
 from nghedan.phones import display
 from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import plan as dialogues
-from nghedan.services.items.intake import create_item_with_receipt
+from nghedan.services.items.categories import ordered_categories
+from nghedan.services.items.intake import create_item_with_receipt, item_by_code
 from nghedan.services.people import kiosks
+from nghedan.services.people.officers import active_officers
 from nghedan.services.people.ratings import record_rating
 from nghedan.text import fold_diacritics
 
@@ -108,12 +108,8 @@ def fresh_csrf():
 
 
 def officers():
-    found = sorted(
-        db.session.scalars(
-            select(Officer).where(Officer.commune_id == current_kiosk().commune_id, Officer.active)
-        ),
-        key=lambda o: (o.desk, person_sort_key(o.name)),
-    )
+    by_name = active_officers(current_kiosk().commune_id)
+    found = sorted(by_name, key=lambda o: o.desk)  # by desk, then (stable) by name
     return render_template("kiosk/officers.html", officers=found)
 
 
@@ -200,7 +196,7 @@ def _officer(officer_id: int) -> Officer:
 
 
 def categories():
-    return render_template("kiosk/categories.html", categories=_categories())
+    return render_template("kiosk/categories.html", categories=ordered_categories())
 
 
 def write():
@@ -229,7 +225,7 @@ def send_opinion():
 
 
 def _write_page(values, error=None, step="what") -> str:
-    chosen = next((c for c in _categories() if c.code == values.get("category")), None)
+    chosen = next((c for c in ordered_categories() if c.code == values.get("category")), None)
     hamlets = sorted(
         (h for h in current_kiosk().commune.hamlets if h.active),
         key=lambda h: fold_diacritics(h.name),
@@ -246,12 +242,8 @@ def _write_page(values, error=None, step="what") -> str:
     )
 
 
-def _categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
-
-
 def receipt(code: str):
-    item = db.session.scalar(select(Item).where(Item.tracking_code == code))
+    item = item_by_code(code)
     if item is None or item.kiosk_id != current_kiosk().id:
         abort(404)
     commune, base = item.commune, qr.residents_base_url()

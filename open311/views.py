@@ -9,6 +9,7 @@ from sqlalchemy import select
 from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet
+from nghedan.services.items.categories import ordered_categories
 from nghedan.services.items.intake import create_item
 from nghedan.text import fold_diacritics
 from nghedan.tracking_codes import is_valid
@@ -54,7 +55,7 @@ def services(fmt: str):
             "keywords": "",
             "group": "",
         }
-        for c in db.session.scalars(select(Category).order_by(Category.position, Category.id))
+        for c in ordered_categories()
     ]
     return formats.respond(records, fmt, "services", "service")
 
