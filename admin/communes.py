@@ -21,6 +21,7 @@ from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.phones import display
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.people import places
 
@@ -55,41 +56,41 @@ def index():
     _deployment_admin_only()
     form = NewCommuneForm()
     if request.method == "POST" and form.validate_on_submit():
+        on_refusal(lambda error: _refused(form, error))
         created = _add(form)
-        if created is not None:
-            flash(
-                _(
-                    "Đã thêm %(name)s (mã %(code)s). Tạo tài khoản quản trị cho xã bằng lệnh: "
-                    "nghedan user create --role admin --commune %(code)s",
-                    name=created.name,
-                    code=created.code,
-                ),
-                "ok",
-            )
-            return redirect(url_for("admin.communes"))
+        flash(
+            _(
+                "Đã thêm %(name)s (mã %(code)s). Tạo tài khoản quản trị cho xã bằng lệnh: "
+                "nghedan user create --role admin --commune %(code)s",
+                name=created.name,
+                code=created.code,
+            ),
+            "ok",
+        )
+        return redirect(url_for("admin.communes"))
     status = 400 if request.method == "POST" else 200
     return _page(form), status
 
 
-def _add(form: NewCommuneForm) -> Commune | None:
+def _refused(form: NewCommuneForm, error: DomainError) -> str:
+    form.code.errors = list(form.code.errors) + [error.message]
+    return _page(form)
+
+
+def _add(form: NewCommuneForm) -> Commune:
     names = [line.strip() for line in (form.hamlets.data or "").splitlines() if line.strip()]
     names = names[:MAX_HAMLETS]
-    try:
-        commune = places.add_commune(
-            places.NewCommune(
-                code=form.code.data,
-                name=form.name.data,
-                kind=form.kind.data,
-                province=form.province.data or "",
-                sms_number=form.sms_number.data or "",
-                hamlets=tuple(names),
-                hamlet_kind=form.hamlet_kind.data,
-            )
+    commune = places.add_commune(
+        places.NewCommune(
+            code=form.code.data,
+            name=form.name.data,
+            kind=form.kind.data,
+            province=form.province.data or "",
+            sms_number=form.sms_number.data or "",
+            hamlets=tuple(names),
+            hamlet_kind=form.hamlet_kind.data,
         )
-    except DomainError as e:
-        db.session.rollback()
-        form.code.errors = list(form.code.errors) + [e.message]
-        return None
+    )
     audit(
         "commune.added",
         user_id=current_user.id,

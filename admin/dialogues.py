@@ -20,17 +20,19 @@ from admin.access import (
     visible_commune_ids,
     visible_or_404,
 )
-from nghedan.collation import person_sort_key
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
-from nghedan.models import Commune, Dialogue, Item, Officer
+from nghedan.models import Commune, Dialogue, Item
 from nghedan.models.dialogues import DIALOGUE_KINDS
+from nghedan.refusals import on_refusal
+from nghedan.request_args import id_value
 from nghedan.services.dialogues import agenda, followup
 from nghedan.services.dialogues import invitation as dialogue_invitation
 from nghedan.services.dialogues import plan as dialogues
 from nghedan.services.dialogues import sms as dialogue_sms
 from nghedan.services.dialogues.plan import DialogueInput
+from nghedan.services.people import officers as people
 
 ANY_ROLE = ("admin", "officer", "supervisor")
 EDITORS = ("admin", "officer")
@@ -90,10 +92,6 @@ def chosen_commune() -> Commune:
     return commune
 
 
-def fail(error: DomainError) -> None:
-    flash(error.message, "error")
-
-
 # --- list and plan -----------------------------------------------------------------------
 
 
@@ -138,21 +136,30 @@ def _parse_form(commune: Commune) -> DialogueInput:
     )
 
 
-def _form_page(commune: Commune, dialogue: Dialogue | None, status: int = 200):
-    officers = sorted(
-        db.session.scalars(select(Officer).where(Officer.commune_id == commune.id, Officer.active)),
-        key=lambda o: person_sort_key(o.name),
-    )
+def _form_page(commune: Commune, dialogue: Dialogue | None) -> str:
     values = request.form if request.method == "POST" else None
     return render_template(
         "admin/dialogues/form.html",
         commune=commune,
         dialogue=dialogue,
-        officers=officers,
+        officers=people.active_officers(commune.id),
+        preselected_hamlet=id_value(request.args.get("hamlet")),
         kinds=DIALOGUE_KINDS,
         values=values,
         local=local,
-    ), status
+    )
+
+
+def _refused_form(commune_id: int, dialogue_id: int | None):
+    """How a refused dialogue form comes back: the message above the form as it was typed."""
+
+    def render(error: DomainError) -> str:
+        flash(error.message, "error")
+        commune = db.session.get(Commune, commune_id)
+        dialogue = db.session.get(Dialogue, dialogue_id) if dialogue_id else None
+        return _form_page(commune, dialogue)
+
+    return render
 
 
 @require_role(*EDITORS)
@@ -161,13 +168,8 @@ def new():
     commune = chosen_commune()
     if request.method == "GET":
         return _form_page(commune, None)
-    try:
-        dialogue = dialogues.create_dialogue(
-            commune.id, _parse_form(commune), user_id=current_user.id
-        )
-    except DomainError as e:
-        fail(e)
-        return _form_page(commune, None, 422)
+    on_refusal(_refused_form(commune.id, None))
+    dialogue = dialogues.create_dialogue(commune.id, _parse_form(commune), user_id=current_user.id)
     carried = sum(1 for e in dialogue.agenda if e.carried_over)
     flash(
         _("Đã lên lịch buổi đối thoại.")
@@ -187,13 +189,10 @@ def edit(dialogue_id: int):
     dialogue = load_dialogue(dialogue_id)
     if request.method == "GET":
         return _form_page(dialogue.commune, dialogue)
-    try:
-        told = dialogues.update_dialogue(
-            dialogue, _parse_form(dialogue.commune), user_id=current_user.id
-        )
-    except DomainError as e:
-        fail(e)
-        return _form_page(dialogue.commune, dialogue, 422)
+    on_refusal(_refused_form(dialogue.commune_id, dialogue.id))
+    told = dialogues.update_dialogue(
+        dialogue, _parse_form(dialogue.commune), user_id=current_user.id
+    )
     flash(
         _("Đã lưu.")
         + (" " + _("Đã nhắn tin báo %(n)d người dân về thay đổi.", n=told) if told else ""),
@@ -206,13 +205,9 @@ def edit(dialogue_id: int):
 def cancel(dialogue_id: int):
     """Cancel a planned dialogue; its items go back to the queue and residents are told."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        told = dialogues.cancel_dialogue(
-            dialogue, request.form.get("reason", ""), user_id=current_user.id
-        )
-    except DomainError as e:
-        fail(e)
-        return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
+    told = dialogues.cancel_dialogue(
+        dialogue, request.form.get("reason", ""), user_id=current_user.id
+    )
     flash(_("Đã hủy buổi đối thoại; đã nhắn tin cho %(n)d người dân.", n=told), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
 
@@ -258,30 +253,24 @@ def show(dialogue_id: int):
 @require_role(*EDITORS)
 def add_to_agenda(dialogue_id: int):
     dialogue = load_dialogue(dialogue_id)
-    item_ids = request.form.getlist("item_id", type=int)
-    added = 0
-    for item_id in item_ids:
-        try:
-            with db.session.begin_nested():
-                item = load_item(item_id)
-                if not request.form.get("confirm_similar"):
-                    agenda.refuse_if_similar(dialogue, item)  # merge rather than repeat
-                agenda.assign_item(dialogue, item, user_id=current_user.id)
-            added += 1
-        except DomainError as e:
-            fail(e)
-    if added:
-        flash(_("Đã thêm %(n)d ý kiến vào chương trình.", n=added), "info")
+    items = [load_item(item_id) for item_id in request.form.getlist("item_id", type=int)]
+    result = agenda.add_items(
+        dialogue,
+        items,
+        confirm_similar=bool(request.form.get("confirm_similar")),
+        user_id=current_user.id,
+    )
+    for refusal in result.refused:
+        flash(refusal.message, "error")
+    if result.added:
+        flash(_("Đã thêm %(n)d ý kiến vào chương trình.", n=len(result.added)), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + "#agenda")
 
 
 @require_role(*EDITORS)
 def move(dialogue_id: int, entry_id: int):
     dialogue = load_dialogue(dialogue_id)
-    try:
-        agenda.move_entry(dialogue, entry_id, -1 if request.form.get("step") == "up" else 1)
-    except DomainError as e:
-        fail(e)
+    agenda.move_entry(dialogue, entry_id, -1 if request.form.get("step") == "up" else 1)
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + f"#entry-{entry_id}")
 
 
@@ -289,22 +278,18 @@ def move(dialogue_id: int, entry_id: int):
 def reorder(dialogue_id: int):
     """The whole order at once (drag and drop): `order=<entry id>,<entry id>,…`."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        ids = [int(x) for x in request.form.get("order", "").split(",") if x.strip()]
-        agenda.reorder(dialogue, ids)
-    except (ValueError, DomainError):
+    ids = [id_value(x) for x in request.form.get("order", "").split(",") if x.strip()]
+    if None in ids:
         return {"ok": False}, 400
+    agenda.reorder(dialogue, ids)  # a refused order answers 422 JSON (the page reloads)
     return {"ok": True}
 
 
 @require_role(*EDITORS)
 def remove(dialogue_id: int, item_id: int):
     dialogue = load_dialogue(dialogue_id)
-    try:
-        agenda.remove_item(dialogue, load_item(item_id), user_id=current_user.id)
-        flash(_("Đã rút ý kiến khỏi chương trình."), "info")
-    except DomainError as e:
-        fail(e)
+    agenda.remove_item(dialogue, load_item(item_id), user_id=current_user.id)
+    flash(_("Đã rút ý kiến khỏi chương trình."), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + "#agenda")
 
 
@@ -324,12 +309,8 @@ def print_agenda(dialogue_id: int):
 def invite_now(dialogue_id: int):
     """ "Gửi thư mời ngay": the SMS invitations go out now instead of N days before."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        sent = dialogue_sms.send_invitations_now(dialogue)
-    except DomainError as e:
-        fail(e)
-    else:
-        flash(_("Đã gửi thư mời: %(n)d tin nhắn đang chờ gửi.", n=sent), "info")
+    sent = dialogue_sms.send_invitations_now(dialogue)
+    flash(_("Đã gửi thư mời: %(n)d tin nhắn đang chờ gửi.", n=sent), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin.access import require_role
-from admin.dialogues import ANY_ROLE, EDITORS, fail, load_dialogue
+from admin.dialogues import ANY_ROLE, EDITORS, load_dialogue
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import local
@@ -76,14 +76,9 @@ def _current_or_fail(dialogue):
 
 
 def _act(dialogue_id: int, action, done: str):
-    """Run one step on the current notice; a refusal is shown on the notice page."""
+    """Run one step on the current notice (a refusal goes back to the notice page)."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        action(dialogue, _current_or_fail(dialogue))
-    except DomainError as e:
-        fail(e)
-        db.session.rollback()  # a redirect commits: nothing of a refused step may stay
-        return _back(dialogue_id)
+    action(dialogue, _current_or_fail(dialogue))
     flash(done, "info")
     return _back(dialogue_id)
 
@@ -159,12 +154,8 @@ def issue(dialogue_id: int):
 def correct(dialogue_id: int):
     """Start a notice that will replace the issued one (both are kept)."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        office.start_correction(dialogue, request.form.get("reason", ""), user_id=current_user.id)
-    except DomainError as e:
-        fail(e)
-    else:
-        flash(_("Đã lập dự thảo thông báo thay thế. Sửa nội dung rồi trình ký lại."), "info")
+    office.start_correction(dialogue, request.form.get("reason", ""), user_id=current_user.id)
+    flash(_("Đã lập dự thảo thông báo thay thế. Sửa nội dung rồi trình ký lại."), "info")
     return _back(dialogue.id)
 
 

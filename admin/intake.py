@@ -13,6 +13,7 @@ from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Category
 from nghedan.models.items import INTAKE_METHODS, LEGAL_TYPES
+from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
 from nghedan.services.items.intake import enter_at_commune
 
@@ -23,24 +24,19 @@ def new_item():
     if request.method == "GET":
         return _form()
     form = request.form
-    hamlet = form.get("hamlet", "")
-    try:
-        item = enter_at_commune(
-            commune_id=current_user.commune_id,
-            text=form.get("text", ""),
-            method=form.get("method", ""),
-            consent=form.get("consent") == "1",
-            user_id=current_user.id,
-            contact_phone=form.get("phone"),
-            contact_name=form.get("name"),
-            hamlet_id=id_value(hamlet),
-            category_code=_category_code(form.get("category", "")),
-            legal_type=form.get("legal_type") or "opinion",
-        )
-    except DomainError as e:
-        db.session.rollback()
-        flash(_("Không lưu được: %(reason)s", reason=e.message), "error")
-        return _form(form, status=422)
+    on_refusal(_refused)
+    item = enter_at_commune(
+        commune_id=current_user.commune_id,
+        text=form.get("text", ""),
+        method=form.get("method", ""),
+        consent=form.get("consent") == "1",
+        user_id=current_user.id,
+        contact_phone=form.get("phone"),
+        contact_name=form.get("name"),
+        hamlet_id=id_value(form.get("hamlet", "")),
+        category_code=_category_code(form.get("category", "")),
+        legal_type=form.get("legal_type") or "opinion",
+    )
     flash(_("Đã tiếp nhận ý kiến, mã tra cứu %(code)s.", code=item.tracking_code), "ok")
     return redirect(url_for("admin.item", item_id=item.id))
 
@@ -51,7 +47,13 @@ def _category_code(raw: str) -> str | None:
     return category.code if category else None
 
 
-def _form(values=None, status: int = 200):
+def _refused(error: DomainError) -> str:
+    """The entry form again with everything typed, saying why it was not saved."""
+    flash(_("Không lưu được: %(reason)s", reason=error.message), "error")
+    return _form(request.form)
+
+
+def _form(values=None) -> str:
     return render_template(
         "admin/new_item.html",
         values=values or {},
@@ -59,4 +61,4 @@ def _form(values=None, status: int = 200):
         methods=INTAKE_METHODS,
         legal_types=LEGAL_TYPES,
         **choices([current_user.commune_id]),
-    ), status
+    )

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from admin.access import require_role, visible_or_404
 from admin.dialogues import chosen_commune
 from admin.item_page import refused_form
-from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment
+from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import followup
 from nghedan.services.items.evidence import Evidence
 
@@ -23,10 +23,8 @@ from nghedan.services.items.evidence import Evidence
 def progress(item_id: int):
     """Add a progress note to the item's history."""
     item = visible_or_404(Item, item_id)
-    try:
-        followup.add_progress_note(item, request.form.get("progress", ""), user_id=current_user.id)
-    except DomainError as e:
-        return refused_form(item_id, e)
+    on_refusal(refused_form(item_id))
+    followup.add_progress_note(item, request.form.get("progress", ""), user_id=current_user.id)
     flash(_("Đã ghi tiến độ."), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
 
@@ -41,12 +39,10 @@ def resolve(item_id: int):
         if upload is not None and upload.filename
         else None
     )
-    try:
-        sent = followup.resolve(
-            item, request.form.get("resolution", ""), evidence=evidence, user_id=current_user.id
-        )
-    except DomainError as e:
-        return refused_form(item_id, e)
+    on_refusal(refused_form(item_id))
+    sent = followup.resolve(
+        item, request.form.get("resolution", ""), evidence=evidence, user_id=current_user.id
+    )
     flash(
         _("Đã ghi giải quyết xong.") + (" " + _("Đã báo %(n)s người dân.", n=sent) if sent else ""),
         "ok",

@@ -21,6 +21,7 @@ from kiosk import qr
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Commune, Kiosk
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.people import kiosks
 
@@ -70,17 +71,16 @@ def index():
         if current_user.role != "admin":
             abort(403)
         if form.validate_on_submit():
-            try:
-                enrollment = kiosks.add_kiosk(
-                    commune_id=current_user.commune_id, name=form.name.data
-                )
-            except DomainError as e:
-                db.session.rollback()
-                form.name.errors = [e.message]
-            else:
-                _audit("kiosk.created", enrollment.kiosk)
-                return _page(KioskForm(formdata=None), enrollment)
+            on_refusal(lambda error: _refused(form, error))
+            enrollment = kiosks.add_kiosk(commune_id=current_user.commune_id, name=form.name.data)
+            _audit("kiosk.created", enrollment.kiosk)
+            return _page(KioskForm(formdata=None), enrollment)
         return _page(form, status=400)
+    return _page(form)
+
+
+def _refused(form: KioskForm, error: DomainError):
+    form.name.errors = [error.message]
     return _page(form)
 
 

@@ -23,17 +23,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from admin.access import require_role, visible_commune_ids, visible_or_404
 from admin.forms import PostForm
 from nghedan.errors import DomainError
-from nghedan.extensions import db
-from nghedan.models import Commune, Officer
+from nghedan.models import Officer
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.people import officers as people
+from nghedan.services.people import places
 
 DEFAULT_PHOTO_MAX_BYTES = 1024 * 1024
 
@@ -88,10 +88,10 @@ def _audit(action: str, officer: Officer, **detail) -> None:
 
 def _own_officer(officer_id: int) -> Officer:
     """An officer of the admin's own commune (404 otherwise)."""
-    try:
-        return people.officer_of(current_user.commune_id, officer_id)
-    except DomainError:
+    officer = people.officer_of(current_user.commune_id, officer_id)
+    if officer is None:
         abort(404)
+    return officer
 
 
 @require_role("admin", "officer", "supervisor")
@@ -101,39 +101,30 @@ def index():
     if request.method == "POST":
         if current_user.role != "admin":
             abort(403)
-        added = _add(form)
-        if added is not None:
-            return redirect(url_for("admin.officer", officer_id=added.id))
+        if form.validate_on_submit():
+            on_refusal(lambda error: _list_page(form, error))
+            # The list's form has no "active" box (a missing checkbox reads as unticked): a
+            # new officer is at work.
+            officer = people.add_officer(current_user.commune_id, _fields(form, active=True))
+            _audit("officer.created", officer, code=officer.code)
+            flash(_("Đã thêm cán bộ %(name)s.", name=officer.name), "ok")
+            return redirect(url_for("admin.officer", officer_id=officer.id))
+    return _list_page(form)
+
+
+def _list_page(form: OfficerForm, error: DomainError | None = None) -> str:
+    """The list with the form to add one (a refused one as typed, saying why)."""
+    if error is not None:
+        flash(error.message, "error")
     commune_ids = visible_commune_ids(current_user)
-    communes = dict(
-        db.session.execute(
-            select(Commune.id, Commune.name).where(Commune.id.in_(commune_ids))
-        ).all()
-    )
     return render_template(
         "admin/officers.html",
         officers=people.list_officers(commune_ids),
-        communes=communes,
+        communes=places.commune_names(commune_ids),
         form=form,
         post_form=PostForm(),
         can_edit=current_user.role == "admin",
     )
-
-
-def _add(form: OfficerForm) -> Officer | None:
-    if not form.validate_on_submit():
-        return None
-    try:
-        # The list's form has no "active" box (a missing checkbox reads as unticked): a new
-        # officer is at work.
-        officer = people.add_officer(current_user.commune_id, _fields(form, active=True))
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "error")
-        return None
-    _audit("officer.created", officer, code=officer.code)
-    flash(_("Đã thêm cán bộ %(name)s.", name=officer.name), "ok")
-    return officer
 
 
 @require_role("admin")
@@ -142,20 +133,26 @@ def edit(officer_id: int):
     officer = _own_officer(officer_id)
     form = OfficerForm(obj=officer)
     if form.validate_on_submit():
-        try:
-            changes = people.update_officer(officer, _fields(form))
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-            return redirect(url_for("admin.officer", officer_id=officer_id))
+        on_refusal(lambda error: _officer_page(officer_id, form, error))
+        changes = people.update_officer(officer, _fields(form))
         if changes:
             _audit("officer.updated", officer, changes=changes)
         flash(_("Đã lưu."), "ok")
         return redirect(url_for("admin.officers"))
+    return _officer_page(officer_id, form)
+
+
+def _officer_page(
+    officer_id: int, form: OfficerForm | None = None, error: DomainError | None = None
+) -> str:
+    """An officer's page; after a refusal, the form as typed and the message."""
+    if error is not None:
+        flash(error.message, "error")
+    officer = _own_officer(officer_id)
     return render_template(
         "admin/officer.html",
         officer=officer,
-        form=form,
+        form=form or OfficerForm(obj=officer),
         photo_form=PhotoForm(),
         post_form=PostForm(),
         max_kb=_photo_max_bytes() // 1024,
@@ -175,11 +172,8 @@ def upload_photo(officer_id: int):
         abort(400)
     upload = form.photo.data
     data = upload.read(_photo_max_bytes() + 1) if upload else b""
-    try:
-        people.save_photo(officer, data, photo_folder(), _photo_max_bytes())
-    except DomainError as e:
-        flash(e.message, "error")
-        return redirect(url_for("admin.officer", officer_id=officer_id))
+    on_refusal(lambda error: _officer_page(officer_id, error=error))
+    people.save_photo(officer, data, photo_folder(), _photo_max_bytes())
     _audit("officer.photo_changed", officer)
     flash(_("Đã cập nhật ảnh."), "ok")
     return redirect(url_for("admin.officer", officer_id=officer_id))

@@ -15,6 +15,7 @@ from nghedan.collation import person_sort_key
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import User
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.people.users import create_user, set_active, set_password
 
@@ -51,21 +52,24 @@ def index():
     form = NewUserForm()
     form.role.choices = _role_choices()
     if form.validate_on_submit():
-        try:
-            user = create_user(
-                username=form.username.data,
-                password=form.password.data,
-                role=form.role.data,
-                commune_id=current_user.commune_id,
-                full_name=(form.full_name.data or "").strip(),
-            )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            _audit("user.created", user, role=user.role)
-            flash(_("Đã tạo người dùng %(name)s.", name=user.username), "ok")
-            return redirect(url_for("admin.users"))
+        on_refusal(lambda error: _page(form, error))
+        user = create_user(
+            username=form.username.data,
+            password=form.password.data,
+            role=form.role.data,
+            commune_id=current_user.commune_id,
+            full_name=(form.full_name.data or "").strip(),
+        )
+        _audit("user.created", user, role=user.role)
+        flash(_("Đã tạo người dùng %(name)s.", name=user.username), "ok")
+        return redirect(url_for("admin.users"))
+    return _page(form)
+
+
+def _page(form: NewUserForm, error: DomainError | None = None) -> str:
+    """The commune's users and the form to add one (a refused one as typed, saying why)."""
+    if error is not None:
+        flash(error.message, "error")
     users = sorted(
         db.session.scalars(
             select(User).where(
@@ -108,12 +112,7 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         flash(_("Mật khẩu cần ít nhất 8 ký tự."), "error")
         return redirect(url_for("admin.users"))
-    try:
-        set_password(user, form.password.data)
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "error")
-        return redirect(url_for("admin.users"))
+    set_password(user, form.password.data)  # a refusal goes back to the list, saying why
     _audit("user.password_reset", user)
     flash(_("Đã đặt lại mật khẩu của %(name)s.", name=user.username), "ok")
     if user.id == current_user.id:

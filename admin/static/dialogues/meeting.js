@@ -34,6 +34,12 @@
     return data;
   }
 
+  // The server refused this text ({"error": …}, 422: too long, the notice already issued…):
+  // sending it again would be refused again, so the message stays until the answer changes.
+  function refused(body) {
+    show((body && body.error) || box.dataset.failed, true);
+  }
+
   function schedule(delay) {
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(save, delay);
@@ -45,8 +51,14 @@
     var sent = box.value;
     inFlight = true;
     show(box.dataset.saving);
-    fetch(box.dataset.saveUrl, { method: "POST", body: payload(), credentials: "same-origin" })
+    fetch(box.dataset.saveUrl, {
+      method: "POST",
+      body: payload(),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
       .then(function (response) {
+        if (response.status === 422) { return response.json().then(refused); }
         if (!response.ok) { throw new Error(response.status); }
         lastSaved = sent;
         if (box.value === sent) { dropDraft(); }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from nghedan.errors import ValidationError
+from nghedan.errors import DomainError, ValidationError
 from nghedan.extensions import db
 from nghedan.models import AgendaEntry, Category, Dialogue, Item, dialogue_hamlets
 from nghedan.services.dialogues import sms as dialogue_sms
@@ -277,7 +277,35 @@ def refuse_if_similar(dialogue: Dialogue, item: Item) -> None:
                 code=similar[0][0].tracking_code,
             ),
             code="similar_on_agenda",
+            similar=similar,
         )
+
+
+@dataclass(frozen=True)
+class Additions:
+    """What adding several items did: those now on the agenda, and each refusal."""
+
+    added: list[Item]
+    refused: list[DomainError]
+
+
+def add_items(
+    dialogue: Dialogue, items: list[Item], *, confirm_similar: bool, user_id: int | None
+) -> Additions:
+    """Put each item on the agenda; a refused one (alike one already there, unless the
+    official confirmed; a denunciation…) is left out with its reason, the others stay."""
+    added, refused = [], []
+    for item in items:
+        try:
+            with db.session.begin_nested():
+                if not confirm_similar:
+                    refuse_if_similar(dialogue, item)  # merge rather than repeat
+                assign_item(dialogue, item, user_id=user_id)
+        except DomainError as e:
+            refused.append(e)
+        else:
+            added.append(item)
+    return Additions(added, refused)
 
 
 # --- report back ---------------------------------------------------------------------------

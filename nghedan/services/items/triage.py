@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -204,11 +204,58 @@ def apply_to_each(items: list[Item], action: Callable[[Item], None]) -> BulkResu
 
 
 def assign_unless_similar(item: Item, dialogue_id: int, *, user_id: int | None) -> None:
-    """Put the item on a dialogue's agenda, unless one already there reads like it."""
+    """Put the item on a dialogue's agenda, unless one already there reads like it (the
+    refusal, code `similar_on_agenda`, carries those items as `detail["similar"]`)."""
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is not None and dialogue.commune_id == item.commune_id:
         agenda.refuse_if_similar(dialogue, item)
     assign_to_dialogue(item, dialogue_id, user_id=user_id)
+
+
+@dataclass(frozen=True)
+class TriageChange:
+    """The triage panel as the official sent it: what the item should become."""
+
+    category_id: int | None
+    hamlet_id: int | None
+    legal_type: str
+    responsible_officer_id: int | None = None
+    responsible_body: str | None = None
+    due_date: date | None = None
+    due_reason: str | None = None
+    dialogue_id: int | None = None
+    status: str | None = None
+    note: str | None = None
+    confirm_similar: bool = False  # put it on the agenda even if one there reads like it
+
+
+def apply(item: Item, change: TriageChange, *, user_id: int | None) -> None:
+    """Make the item what the triage panel says, each change logged; a refusal of any part
+    refuses the whole (the request's transaction is rolled back)."""
+    if change.category_id != item.category_id:
+        set_category(item, change.category_id, user_id=user_id)
+    if change.hamlet_id != item.hamlet_id:
+        set_hamlet(item, change.hamlet_id, user_id=user_id)
+    if change.legal_type != item.legal_type:
+        set_legal_type(item, change.legal_type, user_id=user_id)
+    followup.set_responsible(
+        item,
+        officer_id=change.responsible_officer_id,
+        outside_body=change.responsible_body,
+        user_id=user_id,
+    )
+    followup.set_due_date(item, change.due_date, reason=change.due_reason, user_id=user_id)
+    if change.dialogue_id and change.dialogue_id != item.dialogue_id:
+        assign = assign_to_dialogue if change.confirm_similar else assign_unless_similar
+        assign(item, change.dialogue_id, user_id=user_id)
+    _change_status(item, change.status or item.status, change.note, user_id=user_id)
+
+
+def _change_status(item: Item, status: str, note: str | None, *, user_id: int | None) -> None:
+    if status == "rejected" and item.status != "rejected":
+        reject(item, note or "", user_id=user_id)
+    elif status != item.status:
+        set_status(item, status, user_id=user_id, note=note)
 
 
 @dataclass(frozen=True)

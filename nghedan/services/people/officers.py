@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from nghedan.collation import person_sort_key
-from nghedan.errors import NotFound, ValidationError
+from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Officer
 from nghedan.text import collapse_spaces, nfc
@@ -59,11 +59,10 @@ def deactivate(officer: Officer) -> None:
     officer.active = False
 
 
-def officer_of(commune_id: int, officer_id: int) -> Officer:
+def officer_of(commune_id: int, officer_id: int) -> Officer | None:
+    """The officer with this id if they belong to this commune (else None)."""
     officer = db.session.get(Officer, officer_id)
-    if officer is None or officer.commune_id != commune_id:
-        raise NotFound(_l("Không tìm thấy cán bộ này."), code="unknown_officer")
-    return officer
+    return officer if officer is not None and officer.commune_id == commune_id else None
 
 
 def list_officers(commune_ids: list[int]) -> list[Officer]:
