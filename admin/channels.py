@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin.access import require_role, visible_commune_ids
+from admin.access import ANY_ROLE, require_role, visible_commune_ids
 from admin.forms import PostForm
 from nghedan.extensions import db
 from nghedan.models import Commune, SmsChannel, SmsChannelFailure, utcnow
@@ -39,7 +39,7 @@ CARRIER_LABELS = {
 }
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     """Channels of the user's communes (and the shared ones), with recent failed sends."""
     commune_ids = visible_commune_ids(current_user)

@@ -17,7 +17,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from admin.access import require_role, visible_commune_ids
+from admin.access import ANY_ROLE, require_role, visible_commune_ids
 from admin.forms import PostForm
 from nghedan.errors import DomainError
 from nghedan.extensions import db
@@ -114,7 +114,7 @@ def _audit(action: str, object_type: str, object_id: int, **detail) -> None:
     )
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     """The commune's settings and hamlets; admins get the forms to change them."""
     commune = _shown_commune()

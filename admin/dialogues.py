@@ -1,24 +1,27 @@
 """Dialogue pages: list and plan, create/edit/cancel, the agenda and its printout.
 
-The meeting, closing, the notice and follow-up are in `admin.dialogues_room`; both
-modules' routes are added to the admin blueprint at the bottom of this file.
+The meeting, closing and follow-up are in `admin.dialogues_room`, the notice in
+`admin.dialogues_notice`; their routes are in the routing table, `admin/__init__.py`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin import bp
 from admin.access import (
+    ANY_ROLE,
+    EDITORS,
+    chosen_commune,
+    load_dialogue,
+    load_item,
     require_role,
     shown_name,
     visible_commune_ids,
-    visible_or_404,
 )
 from nghedan.errors import DomainError
 from nghedan.extensions import db
@@ -34,62 +37,7 @@ from nghedan.services.dialogues import sms as dialogue_sms
 from nghedan.services.dialogues.plan import DialogueInput
 from nghedan.services.people import officers as people
 
-ANY_ROLE = ("admin", "officer", "supervisor")
-EDITORS = ("admin", "officer")
 CANDIDATE_LIMIT = 200
-
-
-def kind_label(kind: str) -> str:
-    return {
-        "dialogue": _("Đối thoại với Nhân dân"),
-        "voters": _("Tiếp xúc cử tri"),
-        "thematic": _("Đối thoại chuyên đề"),
-    }.get(kind, kind)
-
-
-def dialogue_status_label(status: str) -> str:
-    return {"planned": _("Dự kiến"), "held": _("Đã tổ chức"), "cancelled": _("Đã hủy")}.get(
-        status, status
-    )
-
-
-def outcome_label(outcome: str | None) -> str:
-    return {
-        "resolved": _("Đã giải quyết tại hội nghị"),
-        "commune_will_resolve": _("Xã tiếp tục giải quyết"),
-        "escalated": _("Kiến nghị cấp trên"),
-        "explained": _("Đã giải thích, không cần xử lý"),
-    }.get(outcome or "", "")
-
-
-@bp.context_processor
-def _dialogue_helpers() -> dict:
-    return {
-        "kind_label": kind_label,
-        "dialogue_status_label": dialogue_status_label,
-        "outcome_label": outcome_label,
-    }
-
-
-def load_dialogue(dialogue_id: int) -> Dialogue:
-    """The dialogue, or 404 when it doesn't exist or belongs to a commune the user can't see."""
-    return visible_or_404(Dialogue, dialogue_id)
-
-
-def load_item(item_id: int) -> Item:
-    return visible_or_404(Item, item_id)
-
-
-def chosen_commune() -> Commune:
-    """The commune the page is about: `?commune=<id>` among the visible ones, else the first."""
-    ids = visible_commune_ids(current_user)
-    if not ids:
-        abort(404)
-    wanted = request.values.get("commune", type=int)
-    commune = db.session.get(Commune, wanted if wanted in ids else ids[0])
-    if commune is None:
-        abort(404)
-    return commune
 
 
 # --- list and plan -----------------------------------------------------------------------
@@ -324,85 +272,3 @@ def print_invitation(dialogue_id: int):
         invitation=dialogue_invitation.invitation(dialogue),
         loudspeaker=dialogue_invitation.loudspeaker_text(dialogue),
     )
-
-
-def _routes() -> None:
-    from admin import dialogues_notice as office
-    from admin import dialogues_room as room
-
-    rule = bp.add_url_rule
-    rule("/dialogues", "dialogues", index)
-    rule("/dialogues/new", "dialogue_new", new, methods=["GET", "POST"])
-    rule("/dialogues/<int:dialogue_id>", "dialogue", show)
-    rule("/dialogues/<int:dialogue_id>/edit", "dialogue_edit", edit, methods=["GET", "POST"])
-    rule("/dialogues/<int:dialogue_id>/cancel", "dialogue_cancel", cancel, methods=["POST"])
-    rule(
-        "/dialogues/<int:dialogue_id>/agenda",
-        "dialogue_agenda_add",
-        add_to_agenda,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/agenda/order",
-        "dialogue_agenda_order",
-        reorder,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/agenda/<int:entry_id>/move",
-        "dialogue_agenda_move",
-        move,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/agenda/items/<int:item_id>/remove",
-        "dialogue_agenda_remove",
-        remove,
-        methods=["POST"],
-    )
-    rule("/dialogues/<int:dialogue_id>/agenda/print", "dialogue_print", print_agenda)
-    rule("/dialogues/<int:dialogue_id>/invite", "dialogue_invite_now", invite_now, methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/invitation", "dialogue_invitation", print_invitation)
-    rule("/dialogues/<int:dialogue_id>/meeting", "dialogue_meeting", room.meeting)
-    rule(
-        "/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/answer",
-        "dialogue_answer",
-        room.save_answer,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/outcome",
-        "dialogue_outcome",
-        room.set_outcome,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/meeting/raise",
-        "dialogue_raise",
-        room.raise_item,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/close", "dialogue_close", room.close, methods=["GET", "POST"]
-    )
-    rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", office.notice)
-    rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", office.notice_docx)
-    for step in ("save_summaries", "submit", "back_to_draft", "issue", "correct"):
-        rule(
-            f"/dialogues/<int:dialogue_id>/notice/{step.replace('_', '-')}",
-            f"dialogue_notice_{step}",
-            getattr(office, step),
-            methods=["POST"],
-        )
-    rule(
-        "/dialogues/<int:dialogue_id>/notices/<int:notice_id>/scan",
-        "dialogue_notice_scan",
-        office.scan,
-    )
-    rule("/follow-up", "followup", room.followup_list)
-    rule(
-        "/follow-up/items/<int:item_id>/done", "followup_done", room.followup_done, methods=["POST"]
-    )
-
-
-_routes()

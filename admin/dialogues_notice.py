@@ -8,8 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from admin.access import require_role
-from admin.dialogues import ANY_ROLE, EDITORS, load_dialogue
+from admin.access import ANY_ROLE, EDITORS, load_dialogue, require_role
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import local

@@ -8,8 +8,17 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from admin.access import require_role, shown_name, shown_phone, visible_commune_ids
-from admin.dialogues import ANY_ROLE, EDITORS, chosen_commune, load_dialogue, load_item
+from admin.access import (
+    ANY_ROLE,
+    EDITORS,
+    chosen_commune,
+    load_dialogue,
+    load_item,
+    require_role,
+    shown_name,
+    shown_phone,
+    visible_commune_ids,
+)
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import fmt_datetime, parse_day

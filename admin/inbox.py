@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin.access import require_role, shown_name, shown_phone, visible_commune_ids
+from admin.access import EDITORS, require_role, shown_name, shown_phone, visible_commune_ids
 from admin.forms import PostForm
 from admin.labels import channel_label, legal_type_label
 from nghedan.database import reads_only
@@ -156,7 +156,7 @@ def items():
     )
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def bulk():
     """Apply one action to the selected items it can apply to; name those skipped and why."""
     back = safe_next(request.form.get("back"), default=url_for("admin.items"))

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from admin.access import require_role
+from admin.access import EDITORS, require_role
 from admin.forms import PostForm
 from admin.inbox import choices
 from nghedan.errors import DomainError
@@ -18,7 +18,7 @@ from nghedan.request_args import id_value
 from nghedan.services.items.intake import enter_at_commune
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def new_item():
     """The entry form; a refused form comes back with everything typed."""
     if request.method == "GET":

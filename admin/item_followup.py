@@ -9,30 +9,29 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin.access import require_role, visible_or_404
-from admin.dialogues import chosen_commune
+from admin.access import EDITORS, chosen_commune, load_item, require_role
 from admin.item_page import refused_form
 from nghedan.extensions import db
-from nghedan.models import Item, ItemAttachment
+from nghedan.models import ItemAttachment
 from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import followup
 from nghedan.services.items.evidence import Evidence
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def progress(item_id: int):
     """Add a progress note to the item's history."""
-    item = visible_or_404(Item, item_id)
+    item = load_item(item_id)
     on_refusal(refused_form(item_id))
     followup.add_progress_note(item, request.form.get("progress", ""), user_id=current_user.id)
     flash(_("Đã ghi tiến độ."), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def resolve(item_id: int):
     """Close the item as resolved: what was done, and optionally a photo or document."""
-    item = visible_or_404(Item, item_id)
+    item = load_item(item_id)
     upload = request.files.get("evidence")
     evidence = (
         Evidence(upload.filename or "", upload.read())
@@ -62,7 +61,7 @@ def per_officer():
 @require_role()
 def evidence(item_id: int, attachment_id: int):
     """One attached file, downloaded as it was checked (never shown inline as HTML)."""
-    item = visible_or_404(Item, item_id)
+    item = load_item(item_id)
     attachment = db.session.scalar(
         select(ItemAttachment).where(
             ItemAttachment.id == attachment_id, ItemAttachment.item_id == item.id

@@ -10,12 +10,13 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from admin.access import (
+    EDITORS,
+    load_item,
     may_link_message,
     require_role,
     sees_denunciation_sender,
     shown_name,
     shown_phone,
-    visible_or_404,
 )
 from admin.forms import PostForm
 from admin.inbox import choices
@@ -34,10 +35,6 @@ from nghedan.services.items.history import audit
 from nghedan.services.people import officers as people
 
 THREAD_LIMIT = 50
-
-
-def _item(item_id: int) -> Item:
-    return visible_or_404(Item, item_id)
 
 
 def sms_thread(item: Item, user, *, audited: bool = False) -> list[Message]:
@@ -62,7 +59,7 @@ def sms_thread(item: Item, user, *, audited: bool = False) -> list[Message]:
 @require_role()
 def show(item_id: int):
     """The item page: its text and facts, history, SMS thread, duplicates, triage panel."""
-    return page(_item(item_id))
+    return page(load_item(item_id))
 
 
 def page(item: Item, *, preview=None, reply_text: str = "", values=None, similar=None) -> str:
@@ -106,7 +103,7 @@ def _officer_choices(item: Item) -> list:
 @require_role("admin")
 def sender(item_id: int):
     """A denunciation's sender, shown to admins only; every view is audited."""
-    item = _item(item_id)
+    item = load_item(item_id)
     if not item.is_denunciation:
         return redirect(url_for("admin.item", item_id=item_id))
     audit(
@@ -141,14 +138,14 @@ def _due_date() -> date | None:
         ) from e
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def triage_item(item_id: int):
     """Save the triage panel: category, hamlet, legal type, dialogue, follow-up, status.
 
     A refusal shows the panel again with everything typed; an item that reads like one
     already on the chosen dialogue's agenda is held back with an offer to merge it.
     """
-    item = _item(item_id)
+    item = load_item(item_id)
     on_refusal(refused_form(item_id))
     triage.apply(item, _triage_change(item), user_id=current_user.id)
     flash(_("Đã lưu."), "ok")
@@ -161,7 +158,7 @@ def refused_form(item_id: int, saying: str = ""):
     the chosen agenda, those items with the offer to merge or confirm."""
 
     def render(error: DomainError) -> str:
-        item = _item(item_id)
+        item = load_item(item_id)
         if error.code == "similar_on_agenda":
             return page(item, values=request.form, similar=error.detail.get("similar"))
         flash(saying or _("Không lưu được: %(reason)s", reason=error.message), "error")
@@ -187,10 +184,10 @@ def _triage_change(item: Item) -> triage.TriageChange:
     )
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def reply(item_id: int):
     """Reply by SMS: first a preview (parts and cost), then sending on confirmation."""
-    item = _item(item_id)
+    item = load_item(item_id)
     body = request.form.get("body", "")
     on_refusal(lambda e: _refused_reply(item_id, e))
     if request.form.get("confirm") != "1":
@@ -204,11 +201,11 @@ def _refused_reply(item_id: int, error: DomainError) -> str:
     return refused_form(item_id, _("Không gửi được: %(reason)s", reason=error.message))(error)
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def merge(item_id: int):
     """Merge another item (a suggested duplicate) into this one (a refusal goes back)."""
-    kept = _item(item_id)
-    other = _item(_number("other") or 0)
+    kept = load_item(item_id)
+    other = load_item(_number("other") or 0)
     triage.mark_duplicate(other, kept, user_id=current_user.id)
     flash(_("Đã gộp ý kiến %(code)s vào ý kiến này.", code=other.tracking_code), "ok")
     return redirect(url_for("admin.item", item_id=item_id))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from admin.access import require_role, visible_commune_ids
+from admin.access import ANY_ROLE, require_role, visible_commune_ids
 from admin.forms import PostForm
 from kiosk import qr
 from nghedan.errors import DomainError
@@ -63,7 +63,7 @@ def _own_kiosk(kiosk_id: int) -> Kiosk:
     return kiosk
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     """The kiosks of the user's communes; POST (admins) registers a new one."""
     form = KioskForm()

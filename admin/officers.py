@@ -26,7 +26,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from admin.access import require_role, visible_commune_ids, visible_or_404
+from admin.access import ANY_ROLE, require_role, visible_commune_ids, visible_or_404
 from admin.forms import PostForm
 from nghedan.errors import DomainError
 from nghedan.models import Officer
@@ -94,7 +94,7 @@ def _own_officer(officer_id: int) -> Officer:
     return officer
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     """The officers of the user's communes; POST (admins) adds one."""
     form = OfficerForm()
@@ -192,7 +192,7 @@ def deactivate(officer_id: int):
     return redirect(url_for("admin.officers"))
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def photo(officer_id: int):
     """An officer's photo, for the users who may see that officer."""
     officer = visible_or_404(Officer, officer_id)
