@@ -151,7 +151,7 @@ def _dialogue_routes() -> None:
     )
     rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", office.notice)
     rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", office.notice_docx)
-    for step in ("save_summaries", "submit", "back_to_draft", "issue", "correct"):
+    for step in ("start_draft", "save_summaries", "submit", "back_to_draft", "issue", "correct"):
         rule(
             f"/dialogues/<int:dialogue_id>/notice/{step.replace('_', '-')}",
             f"dialogue_notice_{step}",

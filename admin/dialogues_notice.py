@@ -25,24 +25,11 @@ def _back(dialogue_id: int):
     return redirect(url_for("admin.dialogue_notice", dialogue_id=dialogue_id))
 
 
-def _notice_of(dialogue):
-    """The current notice; an editor opening a held dialogue's page starts its draft."""
-    notice = office.current_notice(dialogue)
-    if (
-        notice is None
-        and current_user.role in EDITORS
-        and dialogue.status == "held"
-        and dialogue.notice_published_at is None
-    ):
-        notice = office.open_draft(dialogue, user_id=current_user.id)
-    return notice
-
-
 @require_role(*ANY_ROLE)
 def notice(dialogue_id: int):
     """The notice as it will print on A4, with what the office does next."""
     dialogue = load_dialogue(dialogue_id)
-    current = _notice_of(dialogue)
+    current = office.current_notice(dialogue)
     document = (
         office.document(current)
         if current
@@ -64,7 +51,22 @@ def notice(dialogue_id: int):
         today=today,
         symbol=office.default_symbol(),
         meeting_n={e.id: n for n, e in enumerate(in_room, start=1)},
+        may_start=(
+            current is None
+            and current_user.role in EDITORS
+            and dialogue.status == "held"
+            and dialogue.notice_published_at is None
+        ),
     )
+
+
+@require_role(*EDITORS)
+def start_draft(dialogue_id: int):
+    """Start the held dialogue's draft notice (signed by whoever chaired)."""
+    dialogue = load_dialogue(dialogue_id)
+    office.open_draft(dialogue, user_id=current_user.id)
+    flash(_("Đã lập dự thảo thông báo kết luận. Sửa tóm tắt ý kiến rồi lưu."), "info")
+    return _back(dialogue.id)
 
 
 def _current_or_fail(dialogue):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import (
     Response,
@@ -64,6 +64,17 @@ def _day(name: str) -> date | None:
 def _choice(name: str, allowed) -> str | None:
     value = request.args.get(name)
     return value if value in allowed else None
+
+
+def cursor_value(raw: str | None) -> search.Cursor | None:
+    """A page cursor from the query string (`Cursor.encode`'s form), else None."""
+    stamp, _, row_id = (raw or "").partition("-")
+    try:
+        at = datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    found = id_value(row_id)
+    return search.Cursor(at, found) if found is not None else None
 
 
 def current_filter() -> search.ItemFilter:
@@ -132,8 +143,8 @@ def items():
     size = int(current_app.config["ADMIN_PAGE_SIZE"])
     result = search.page(
         f,
-        after=search.Cursor.decode(request.args.get("after")),
-        before=search.Cursor.decode(request.args.get("before")),
+        after=cursor_value(request.args.get("after")),
+        before=cursor_value(request.args.get("before")),
         size=size,
     )
     counts = search.status_counts(f)

@@ -115,6 +115,9 @@ def issue_over_http(app, client, base: str, number: int) -> int:
 
     page = client.get(base + "/notice").get_data(as_text=True)
     assert "Số:      /TB-UBND" in page  # the draft's number is left blank
+    assert "Lập dự thảo thông báo kết luận" in page  # opening the page writes nothing
+    started = _post(client, base + "/notice/start-draft", {}, base + "/notice")
+    assert started.status_code == 302
     dialogue_id = int(base.rsplit("/", 1)[1])
     with app.app_context():
         entries = db.session.scalars(
@@ -390,7 +393,7 @@ def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
     )
     shown = client.get(base).get_data(as_text=True)
     assert "Không ghi nhận được số người dự: Mưa lớn, không điểm danh" in shown
-    client.get(base + "/notice")
+    _post(client, base + "/notice/start-draft", {}, base + "/notice")
     with app.app_context():
         from nghedan.models import AgendaEntry
 

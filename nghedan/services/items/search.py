@@ -19,7 +19,6 @@ from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Item
 from nghedan.models.items import OPEN_STATUSES, STATUSES
-from nghedan.request_args import id_value
 from nghedan.text import fold_diacritics
 
 _WORD = re.compile(r"[^\W_]+")
@@ -54,18 +53,6 @@ class Cursor:
 
     def encode(self) -> str:
         return f"{self.created_at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{self.id}"
-
-    @classmethod
-    def decode(cls, raw: str | None) -> Cursor | None:
-        if not raw:
-            return None
-        stamp, _, row_id = raw.partition("-")
-        try:
-            at = datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
-        except ValueError:
-            return None
-        found = id_value(row_id)
-        return cls(at, found) if found is not None else None
 
 
 @dataclass

@@ -129,7 +129,8 @@ def test_printed_notice_in_the_official_layout(app, live_server, page_factory, t
     page, log = page_factory("landscape")
     _login(page, live_server)
     page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/notice")
-    assert page.is_visible(".notice-draft-form")  # the clerk edits the summaries first
+    page.click(".notice-start button")  # the clerk starts the draft…
+    assert page.is_visible(".notice-draft-form")  # …and edits the summaries first
     screenshot(page, "dialogue-notice-draft")
     page.emulate_media(media="print")
     for hidden in (".admin-header", ".main-nav", ".notice-office", ".notice-draft-form"):
