@@ -6,8 +6,6 @@ officers read their commune's list; supervisors read the lists of their communes
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     abort,
     current_app,
@@ -54,14 +52,6 @@ class OfficerForm(FlaskForm):
 
 class PhotoForm(FlaskForm):
     photo = FileField(_l("Ảnh (JPEG hoặc PNG)"))
-
-
-def photo_folder() -> Path:
-    """Where officer photos live; the kiosk serves them from the same place."""
-    return Path(
-        current_app.config.get("OFFICER_PHOTO_DIR")
-        or Path(current_app.instance_path) / "officer_photos"
-    )
 
 
 def _fields(form: OfficerForm, *, active: bool | None = None) -> people.OfficerFields:
@@ -173,7 +163,7 @@ def upload_photo(officer_id: int):
     upload = form.photo.data
     data = upload.read(_photo_max_bytes() + 1) if upload else b""
     on_refusal(lambda error: _officer_page(officer_id, error=error))
-    people.save_photo(officer, data, photo_folder(), _photo_max_bytes())
+    people.save_photo(officer, data, people.photo_folder(), _photo_max_bytes())
     _audit("officer.photo_changed", officer)
     flash(_("Đã cập nhật ảnh."), "ok")
     return redirect(url_for("admin.officer", officer_id=officer_id))
@@ -198,4 +188,4 @@ def photo(officer_id: int):
     officer = visible_or_404(Officer, officer_id)
     if not officer.photo_path:
         abort(404)
-    return send_from_directory(photo_folder(), officer.photo_path, max_age=3600)
+    return send_from_directory(people.photo_folder(), officer.photo_path, max_age=3600)

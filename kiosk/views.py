@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from flask import (
     abort,
@@ -42,7 +41,6 @@ from kiosk.wording import (
     receipt_sms,
     score_labels,
 )
-from nghedan.collation import person_sort_key
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Category, Item, Officer
@@ -51,6 +49,7 @@ from nghedan.phones import display
 from nghedan.services.dialogues import plan as dialogues
 from nghedan.services.items.intake import create_item, item_by_client_key
 from nghedan.services.people import kiosks
+from nghedan.services.people.officers import active_officers, photo_folder
 from nghedan.services.people.ratings import record_rating
 from nghedan.services.sms.outbox import queue_sms
 from nghedan.text import fold_diacritics
@@ -117,12 +116,7 @@ def fresh_csrf():
 
 @bp.get("/rate")
 def officers():
-    found = sorted(
-        db.session.scalars(
-            select(Officer).where(Officer.commune_id == current_kiosk().commune_id, Officer.active)
-        ),
-        key=lambda o: (o.desk, person_sort_key(o.name)),
-    )
+    found = active_officers(current_kiosk().commune_id)
     return render_template("kiosk/officers.html", officers=found)
 
 
@@ -195,10 +189,7 @@ def officer_photo(officer_id: int):
     officer = _officer(officer_id)
     if not officer.photo_path:
         abort(404)
-    folder = current_app.config.get("OFFICER_PHOTO_DIR") or str(
-        Path(current_app.instance_path) / "officer_photos"
-    )
-    return send_from_directory(folder, officer.photo_path, max_age=3600)
+    return send_from_directory(photo_folder(), officer.photo_path, max_age=3600)
 
 
 def _officer(officer_id: int) -> Officer:

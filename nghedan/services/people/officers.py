@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -77,6 +78,13 @@ def active_officers(commune_id: int) -> list[Officer]:
         select(Officer).where(Officer.commune_id == commune_id, Officer.active)
     )
     return sorted(officers, key=lambda o: person_sort_key(o.name))
+
+
+def photo_folder() -> Path:
+    """Where officer photos live (`OFFICER_PHOTO_DIR`, else `officer_photos` in the instance
+    folder): the admin panel stores them, the kiosk and the poster read them."""
+    configured = current_app.config.get("OFFICER_PHOTO_DIR")
+    return Path(configured or Path(current_app.instance_path) / "officer_photos")
 
 
 def save_photo(officer: Officer, data: bytes, folder: Path, max_bytes: int) -> str:
