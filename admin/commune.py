@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -138,11 +137,9 @@ def _page(
 ):
     choices = []
     if current_user.role == "supervisor":
-        choices = db.session.execute(
-            select(Commune.id, Commune.name)
-            .where(Commune.id.in_(visible_commune_ids(current_user)))
-            .order_by(Commune.name)
-        ).all()
+        choices = [
+            (c.id, c.name) for c in places.communes_by_name(visible_commune_ids(current_user))
+        ]
     can_edit = current_user.role == "admin" and commune.id == current_user.commune_id
     return render_template(
         "admin/commune.html",

@@ -11,15 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from admin.access import is_deployment_admin, require_role
 from admin.commune import COMMUNE_KIND_LABELS, HAMLET_KIND_LABELS, _choices
 from nghedan.errors import DomainError
-from nghedan.extensions import db
-from nghedan.models import Commune, Hamlet
+from nghedan.models import Commune
 from nghedan.phones import display
 from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
@@ -104,12 +102,8 @@ def _add(form: NewCommuneForm) -> Commune:
 
 
 def _page(form: NewCommuneForm):
-    hamlet_counts = dict(
-        db.session.execute(
-            select(Hamlet.commune_id, func.count(Hamlet.id)).group_by(Hamlet.commune_id)
-        ).all()
-    )
-    communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
+    hamlet_counts = places.hamlet_counts()
+    communes = places.communes_by_name()
     return render_template(
         "admin/communes.html",
         form=form,

@@ -11,7 +11,6 @@ from datetime import datetime
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin.access import (
     ANY_ROLE,
@@ -26,7 +25,7 @@ from admin.access import (
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
-from nghedan.models import Commune, Dialogue, Item
+from nghedan.models import Commune, Dialogue
 from nghedan.models.dialogues import DIALOGUE_KINDS
 from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
@@ -36,6 +35,7 @@ from nghedan.services.dialogues import plan as dialogues
 from nghedan.services.dialogues import sms as dialogue_sms
 from nghedan.services.dialogues.plan import DialogueInput
 from nghedan.services.people import officers as people
+from nghedan.services.people import places
 
 CANDIDATE_LIMIT = 200
 
@@ -47,11 +47,7 @@ CANDIDATE_LIMIT = 200
 def index():
     """Upcoming and past dialogues, overdue notices, and the rotation plan of the commune."""
     commune = chosen_commune()
-    communes = db.session.scalars(
-        select(Commune)
-        .where(Commune.id.in_(visible_commune_ids(current_user)))
-        .order_by(Commune.name)
-    ).all()
+    communes = places.communes_by_name(visible_commune_ids(current_user))
     slot_days = int(current_app.config["DIALOGUE_SLOT_DAYS"])
     return render_template(
         "admin/dialogues/index.html",
@@ -163,22 +159,6 @@ def cancel(dialogue_id: int):
 # --- the dialogue and its agenda ---------------------------------------------------------
 
 
-def candidates(dialogue: Dialogue) -> list[Item]:
-    """Items that could join the agenda: the dialogue's hamlets first, then the rest."""
-    hamlet_ids = [h.id for h in dialogue.hamlets]
-    rows = db.session.scalars(
-        select(Item)
-        .where(
-            Item.commune_id == dialogue.commune_id,
-            Item.status.in_(("new", "triaged")),
-            Item.legal_type != "denunciation",
-        )
-        .order_by(Item.hamlet_id.in_(hamlet_ids).desc(), Item.created_at.desc(), Item.id.desc())
-        .limit(CANDIDATE_LIMIT)
-    ).all()
-    return list(rows)
-
-
 @require_role(*ANY_ROLE)
 def show(dialogue_id: int):
     """The dialogue: details, the agenda grouped by category, items to add."""
@@ -190,7 +170,7 @@ def show(dialogue_id: int):
         dialogue=dialogue,
         groups=groups,
         count=sum(len(g.entries) for g in groups),
-        candidates=candidates(dialogue) if editable else [],
+        candidates=agenda.candidates(dialogue, CANDIDATE_LIMIT) if editable else [],
         editable=editable,
         can_edit=current_user.role in EDITORS,
         invitees=len(dialogue_sms.invitation_phones(dialogue)),

@@ -8,13 +8,13 @@ from flask_login import current_user
 
 from admin.access import EDITORS, require_role
 from admin.forms import PostForm
-from admin.inbox import choices
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Category
 from nghedan.models.items import INTAKE_METHODS, LEGAL_TYPES
 from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
+from nghedan.services.items import search
 from nghedan.services.items.intake import enter_at_commune
 
 
@@ -60,5 +60,5 @@ def _form(values=None) -> str:
         form=PostForm(),
         methods=INTAKE_METHODS,
         legal_types=LEGAL_TYPES,
-        **choices([current_user.commune_id]),
+        **search.menu_choices([current_user.commune_id]),
     )

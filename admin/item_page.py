@@ -19,7 +19,6 @@ from admin.access import (
     shown_phone,
 )
 from admin.forms import PostForm
-from admin.inbox import choices
 from nghedan import phones
 from nghedan.errors import DomainError
 from nghedan.extensions import db
@@ -29,7 +28,7 @@ from nghedan.models.items import LEGAL_TYPES, STATUSES
 from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
 from nghedan.services.dialogues import followup
-from nghedan.services.items import evidence, triage
+from nghedan.services.items import evidence, search, triage
 from nghedan.services.items.confidential import tied_denunciations
 from nghedan.services.items.history import audit
 from nghedan.services.people import officers as people
@@ -84,7 +83,7 @@ def page(item: Item, *, preview=None, reply_text: str = "", values=None, similar
         preview=preview,
         reply_text=reply_text,
         recipients=len(triage.reply_recipients(item)),
-        **choices([item.commune_id]),
+        **search.menu_choices([item.commune_id]),
         officers=_officer_choices(item),
         values=values or {},
         similar=similar or [],

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -20,10 +19,10 @@ from admin.forms import PostForm
 from kiosk import qr
 from nghedan.errors import DomainError
 from nghedan.extensions import db
-from nghedan.models import Commune, Kiosk
+from nghedan.models import Kiosk
 from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
-from nghedan.services.people import kiosks
+from nghedan.services.people import kiosks, places
 
 
 class KioskForm(FlaskForm):
@@ -86,18 +85,8 @@ def _refused(form: KioskForm, error: DomainError):
 
 def _page(form: KioskForm, enrollment: kiosks.Enrollment | None = None, status: int = 200):
     commune_ids = visible_commune_ids(current_user)
-    communes = list(
-        db.session.scalars(
-            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
-        )
-    )
-    rows = list(
-        db.session.scalars(
-            select(Kiosk)
-            .where(Kiosk.commune_id.in_(commune_ids))
-            .order_by(Kiosk.commune_id, Kiosk.name, Kiosk.id)
-        )
-    )
+    communes = places.communes_by_name(commune_ids)
+    rows = kiosks.kiosks_of(commune_ids)
     enroll_url = None
     if enrollment is not None:
         enroll_url = qr.public_base_url() + url_for("kiosk.enroll", token=enrollment.token)

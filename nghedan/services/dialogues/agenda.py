@@ -260,6 +260,22 @@ def carry_over_pending(dialogue: Dialogue, *, user_id: int | None = None) -> lis
     return added + add_report_backs(dialogue, user_id=user_id)
 
 
+def candidates(dialogue: Dialogue, limit: int) -> list[Item]:
+    """Items that could join the agenda: the dialogue's hamlets first, then the rest."""
+    hamlet_ids = [h.id for h in dialogue.hamlets]
+    rows = db.session.scalars(
+        select(Item)
+        .where(
+            Item.commune_id == dialogue.commune_id,
+            Item.status.in_(("new", "triaged")),
+            Item.legal_type != "denunciation",
+        )
+        .order_by(Item.hamlet_id.in_(hamlet_ids).desc(), Item.created_at.desc(), Item.id.desc())
+        .limit(limit)
+    ).all()
+    return list(rows)
+
+
 def similar_on_agenda(dialogue: Dialogue, item: Item) -> list[tuple[Item, float]]:
     """Items already on the dialogue's agenda that read like this one (to merge instead)."""
     return most_similar(item, [e.item for e in live_entries(dialogue)])

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from nghedan import tracking_codes
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
-from nghedan.models import Item
+from nghedan.models import Category, Commune, Dialogue, Hamlet, Item
 from nghedan.models.items import OPEN_STATUSES, STATUSES
 from nghedan.text import fold_diacritics
 
@@ -61,6 +61,35 @@ class Page:
     next_cursor: Cursor | None
     prev_cursor: Cursor | None = None
     extra: dict = field(default_factory=dict)
+
+
+def menu_choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) -> dict:
+    """The options of the filter and bulk-action menus.
+
+    Hamlets and dialogues belong to one commune: they are offered once the list shows one
+    commune (a province's supervisor would otherwise get thousands of hamlets).
+    """
+    one = list(chosen if chosen is not None else commune_ids)
+    one = one if len(one) == 1 else []
+    return {
+        "communes": db.session.scalars(
+            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
+        ).all(),
+        "categories": db.session.scalars(select(Category).order_by(Category.position)).all(),
+        "hamlets": db.session.scalars(
+            select(Hamlet).where(Hamlet.commune_id.in_(one)).order_by(Hamlet.name)
+        ).all(),
+        "dialogues": db.session.scalars(
+            select(Dialogue)
+            .where(Dialogue.commune_id.in_(one), Dialogue.status == "planned")
+            .order_by(Dialogue.starts_at)
+        ).all(),
+    }
+
+
+def items_by_ids(ids: list[int]) -> list[Item]:
+    """The items with these ids (those that exist)."""
+    return list(db.session.scalars(select(Item).where(Item.id.in_(ids))))
 
 
 def item_for_code(q: str | None, commune_ids) -> Item | None:

@@ -22,6 +22,7 @@ from nghedan.i18n import in_language
 from nghedan.models import AgendaEntry, Category, Dialogue, Hamlet, Item, utcnow
 from nghedan.models.items import LEGAL_TYPES, STATUSES
 from nghedan.services.dialogues import agenda, followup
+from nghedan.services.items import search
 from nghedan.services.items.history import audit, change_status, record_event
 from nghedan.services.items.similarity import most_similar
 from nghedan.services.items.status_sms import tell_residents
@@ -201,6 +202,44 @@ def apply_to_each(items: list[Item], action: Callable[[Item], None]) -> BulkResu
         else:
             done.append(item)
     return BulkResult(done, skipped)
+
+
+BULK_ACTIONS = ("category", "hamlet", "legal_type", "dialogue", "duplicate", "reject")
+
+
+def bulk(
+    items: list[Item], action: str, *, number: int | None, text: str, user_id: int | None
+) -> BulkResult:
+    """The inbox's bulk action on each item (see `apply_to_each`): `number` is the id chosen
+    in its menu (category, hamlet, dialogue), `text` what was typed (legal type, the kept
+    item's code, the reason to reject)."""
+    return apply_to_each(
+        items, lambda item: _bulk_one(item, action, number=number, text=text, user_id=user_id)
+    )
+
+
+def _bulk_one(item: Item, action: str, *, number, text: str, user_id) -> None:
+    if action == "category":
+        set_category(item, number, user_id=user_id)
+    elif action == "hamlet":
+        set_hamlet(item, number, user_id=user_id)
+    elif action == "legal_type":
+        set_legal_type(item, text, user_id=user_id)
+    elif action == "dialogue":
+        assign_unless_similar(item, number or 0, user_id=user_id)
+    elif action == "duplicate":
+        mark_duplicate(item, _kept_item(text, item), user_id=user_id)
+    elif action == "reject":
+        reject(item, text, user_id=user_id)
+    else:
+        raise ValidationError(_l("Thao tác không hợp lệ."), code="bad_action")
+
+
+def _kept_item(code: str, item: Item) -> Item:
+    kept = search.item_for_code(code, (item.commune_id,))
+    if kept is None:
+        raise NotFound(_l("Không tìm thấy ý kiến mã %(code)s.", code=code), code="unknown_item")
+    return kept
 
 
 def assign_unless_similar(item: Item, dialogue_id: int, *, user_id: int | None) -> None:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from nghedan import phones
 from nghedan.errors import ValidationError
@@ -201,9 +201,25 @@ def hamlet_of(commune_id: int, hamlet_id: int) -> Hamlet | None:
     return hamlet if hamlet is not None and hamlet.commune_id == commune_id else None
 
 
-def commune_names(commune_ids: list[int]) -> dict[int, str]:
+def communes_by_name(commune_ids: list[int] | None = None) -> list[Commune]:
+    """These communes (every commune of the deployment when None), in name order."""
+    query = select(Commune).order_by(Commune.name)
+    if commune_ids is not None:
+        query = query.where(Commune.id.in_(commune_ids))
+    return list(db.session.scalars(query))
+
+
+def hamlet_counts() -> dict[int, int]:
+    """How many hamlets each commune has, by commune id."""
+    query = select(Hamlet.commune_id, func.count(Hamlet.id)).group_by(Hamlet.commune_id)
+    return dict(db.session.execute(query).all())
+
+
+def commune_names(commune_ids: list[int] | None = None) -> dict[int, str]:
     """These communes' names by id."""
-    query = select(Commune.id, Commune.name).where(Commune.id.in_(commune_ids))
+    query = select(Commune.id, Commune.name)
+    if commune_ids is not None:
+        query = query.where(Commune.id.in_(commune_ids))
     return dict(db.session.execute(query).all())
 
 
