@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from admin.access import ANY_ROLE, EDITORS, load_dialogue, require_role
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import ConclusionNotice, utcnow
 from nghedan.public_notices import scan_response
@@ -163,8 +162,8 @@ def correct(dialogue_id: int):
 def _notice_for_download(dialogue) -> ConclusionNotice | None:
     wanted = request.args.get("notice", type=int)
     if wanted:
-        found = db.session.get(ConclusionNotice, wanted)
-        if found is None or found.dialogue_id != dialogue.id:
+        found = office.notice_of(dialogue, wanted)
+        if found is None:
             abort(404)
         return found
     return office.current_notice(dialogue)
@@ -192,7 +191,7 @@ def notice_docx(dialogue_id: int):
 def scan(dialogue_id: int, notice_id: int):
     """The signed scan of one of the dialogue's notices."""
     dialogue = load_dialogue(dialogue_id)
-    found = db.session.get(ConclusionNotice, notice_id)
-    if found is None or found.dialogue_id != dialogue.id or not found.scan:
+    found = office.notice_of(dialogue, notice_id)
+    if found is None or not found.scan:
         abort(404)
     return scan_response(found)

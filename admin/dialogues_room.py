@@ -20,12 +20,12 @@ from admin.access import (
     visible_commune_ids,
 )
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.formatting import fmt_datetime, parse_day
-from nghedan.models import Category, utcnow
+from nghedan.models import utcnow
 from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import agenda, followup
 from nghedan.services.dialogues import meeting as room
+from nghedan.services.items import search
 
 # Bodies a commune usually escalates to, offered as suggestions.
 HIGHER_BODIES = (
@@ -54,7 +54,6 @@ def meeting(dialogue_id: int):
         n = next((i for i, e in enumerate(entries, 1) if not e.item.outcome), 1)
     n = min(max(n, 1), max(len(entries), 1))
     current = entries[n - 1] if entries else None
-    categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
     return render_template(
         "admin/dialogues/meeting.html",
         dialogue=dialogue,
@@ -62,7 +61,7 @@ def meeting(dialogue_id: int):
         n=n,
         current=current,
         progress=room.meeting_progress(dialogue),
-        categories=categories,
+        categories=search.categories(),
         bodies=HIGHER_BODIES,
         can_edit=current_user.role in EDITORS and room.answers_open(dialogue),
         resident=lambda item: shown_name(current_user, item.contact_name),

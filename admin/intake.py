@@ -9,8 +9,6 @@ from flask_login import current_user
 from admin.access import EDITORS, require_role
 from admin.forms import PostForm
 from nghedan.errors import DomainError
-from nghedan.extensions import db
-from nghedan.models import Category
 from nghedan.models.items import INTAKE_METHODS, LEGAL_TYPES
 from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
@@ -34,17 +32,11 @@ def new_item():
         contact_phone=form.get("phone"),
         contact_name=form.get("name"),
         hamlet_id=id_value(form.get("hamlet", "")),
-        category_code=_category_code(form.get("category", "")),
+        category_code=search.category_code(id_value(form.get("category"))),
         legal_type=form.get("legal_type") or "opinion",
     )
     flash(_("Đã tiếp nhận ý kiến, mã tra cứu %(code)s.", code=item.tracking_code), "ok")
     return redirect(url_for("admin.item", item_id=item.id))
-
-
-def _category_code(raw: str) -> str | None:
-    number = id_value(raw)
-    category = db.session.get(Category, number) if number else None
-    return category.code if category else None
 
 
 def _refused(error: DomainError) -> str:

@@ -7,15 +7,13 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin.access import EDITORS, chosen_commune, load_item, require_role
 from admin.item_page import refused_form
-from nghedan.extensions import db
 from nghedan.models import ItemAttachment
 from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import followup
-from nghedan.services.items.evidence import Evidence
+from nghedan.services.items.evidence import Evidence, attachment_of
 
 
 @require_role(*EDITORS)
@@ -62,11 +60,7 @@ def per_officer():
 def evidence(item_id: int, attachment_id: int):
     """One attached file, downloaded as it was checked (never shown inline as HTML)."""
     item = load_item(item_id)
-    attachment = db.session.scalar(
-        select(ItemAttachment).where(
-            ItemAttachment.id == attachment_id, ItemAttachment.item_id == item.id
-        )
-    )
+    attachment = attachment_of(item, attachment_id)
     if attachment is None:
         abort(404)
     response = Response(attachment.data, mimetype=attachment.content_type)

@@ -7,7 +7,6 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from admin.access import (
     EDITORS,
@@ -21,14 +20,13 @@ from admin.access import (
 from admin.forms import PostForm
 from nghedan import phones
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.formatting import parse_day
 from nghedan.models import Item, Message
 from nghedan.models.items import LEGAL_TYPES, STATUSES
 from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
 from nghedan.services.dialogues import followup
-from nghedan.services.items import evidence, search, triage
+from nghedan.services.items import evidence, residents, search, triage
 from nghedan.services.items.confidential import tied_denunciations
 from nghedan.services.items.history import audit
 from nghedan.services.people import officers as people
@@ -39,15 +37,7 @@ THREAD_LIMIT = 50
 def sms_thread(item: Item, user, *, audited: bool = False) -> list[Message]:
     """This item's commune's texts with its phone (in and out) and those tied to the item,
     oldest first; a text tied to a denunciation only where `may_link_message` allows."""
-    clauses = [Message.item_id == item.id]
-    if item.contact_phone:
-        clauses.append(Message.phone == item.contact_phone)
-    rows = db.session.scalars(
-        select(Message)
-        .where(Message.commune_id == item.commune_id, or_(*clauses))
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(THREAD_LIMIT)
-    ).all()
+    rows = residents.sms_thread(item, THREAD_LIMIT)
     tied = tied_denunciations(rows)
     audited_for = item if audited else None
     return [

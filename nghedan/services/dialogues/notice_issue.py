@@ -52,6 +52,12 @@ def current_notice(dialogue: Dialogue) -> ConclusionNotice | None:
     )
 
 
+def notice_of(dialogue: Dialogue, notice_id: int) -> ConclusionNotice | None:
+    """One of this dialogue's notices (None when it isn't one of them)."""
+    found = db.session.get(ConclusionNotice, notice_id)
+    return found if found is not None and found.dialogue_id == dialogue.id else None
+
+
 def history(dialogue: Dialogue) -> list[ConclusionNotice]:
     """Every notice of the dialogue, newest first (replaced ones included)."""
     return list(

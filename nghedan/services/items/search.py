@@ -75,7 +75,7 @@ def menu_choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) 
         "communes": db.session.scalars(
             select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
         ).all(),
-        "categories": db.session.scalars(select(Category).order_by(Category.position)).all(),
+        "categories": categories(),
         "hamlets": db.session.scalars(
             select(Hamlet).where(Hamlet.commune_id.in_(one)).order_by(Hamlet.name)
         ).all(),
@@ -85,6 +85,17 @@ def menu_choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) 
             .order_by(Dialogue.starts_at)
         ).all(),
     }
+
+
+def categories() -> list[Category]:
+    """Every category (lĩnh vực) in the order officials see them."""
+    return list(db.session.scalars(select(Category).order_by(Category.position)))
+
+
+def category_code(category_id: int | None) -> str | None:
+    """The code of the category with this id (None when there is none)."""
+    category = db.session.get(Category, category_id) if category_id else None
+    return category.code if category else None
 
 
 def items_by_ids(ids: list[int]) -> list[Item]:
