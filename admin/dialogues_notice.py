@@ -13,6 +13,7 @@ from nghedan.errors import DomainError
 from nghedan.formatting import local
 from nghedan.models import ConclusionNotice, utcnow
 from nghedan.public_notices import scan_response
+from nghedan.request_args import id_value
 from nghedan.services.dialogues import agenda, notices
 from nghedan.services.dialogues import notice_issue as office
 from nghedan.services.dialogues.notice_docx import notice_docx as render_docx
@@ -87,14 +88,15 @@ def _act(dialogue_id: int, action, done: str):
 def save_summaries(dialogue_id: int):
     """Save each item's summary (tóm tắt ý kiến) and the signer, as typed on the draft."""
     form = request.form
+    summaries = {
+        entry_id: text
+        for key, text in form.items()
+        if key.startswith("summary-") and (entry_id := id_value(key.removeprefix("summary-")))
+    }
+    signer = (form["signer_name"], form.get("signer_role", "")) if "signer_name" in form else None
 
     def action(dialogue, current):
-        for entry in notices.answered_entries(dialogue):
-            key = f"summary-{entry.id}"
-            if key in form:
-                office.save_summary(current, entry, form[key])
-        if "signer_name" in form:
-            office.set_signer(current, form["signer_name"], form.get("signer_role", ""))
+        office.save_draft(current, summaries, signer)
 
     return _act(dialogue_id, action, _("Đã lưu dự thảo."))
 

@@ -127,6 +127,20 @@ def _require_draft(notice: ConclusionNotice) -> None:
         )
 
 
+def save_draft(
+    notice: ConclusionNotice,
+    summaries: dict[int, str],
+    signer: tuple[str, str] | None = None,
+) -> None:
+    """Save the draft as typed: the summary of each answered item given by its agenda
+    entry's id (those not given stay as they were), and who signs (name, role) if given."""
+    for entry in answered_entries(notice.dialogue):
+        if entry.id in summaries:
+            save_summary(notice, entry, summaries[entry.id])
+    if signer is not None:
+        set_signer(notice, *signer)
+
+
 def save_summary(notice: ConclusionNotice, entry: AgendaEntry, text: str) -> None:
     """Keep the question as the notice will state it (tóm tắt ý kiến)."""
     _require_draft(notice)
