@@ -29,10 +29,7 @@ from nghedan.models import Commune, Dialogue
 from nghedan.models.dialogues import DIALOGUE_KINDS
 from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
-from nghedan.services.dialogues import agenda, followup
-from nghedan.services.dialogues import invitation as dialogue_invitation
-from nghedan.services.dialogues import plan as dialogues
-from nghedan.services.dialogues import sms as dialogue_sms
+from nghedan.services.dialogues import agenda, followup, invitation, plan, sms
 from nghedan.services.dialogues.plan import DialogueInput
 from nghedan.services.people import officers as people
 from nghedan.services.people import places
@@ -53,11 +50,11 @@ def index():
         "admin/dialogues/index.html",
         commune=commune,
         communes=communes,
-        upcoming=dialogues.upcoming([commune.id]),
-        recent=dialogues.recent([commune.id]),
+        upcoming=plan.upcoming([commune.id]),
+        recent=plan.recent([commune.id]),
         overdue=followup.overdue_notices([commune.id]),
-        plans=dialogues.hamlet_plans(commune),
-        rotation=dialogues.suggested_rotation(commune, slot_days=slot_days),
+        plans=plan.hamlet_plans(commune),
+        rotation=plan.suggested_rotation(commune, slot_days=slot_days),
     )
 
 
@@ -113,7 +110,7 @@ def new():
     if request.method == "GET":
         return _form_page(commune, None)
     on_refusal(_refused_form(commune.id, None))
-    dialogue = dialogues.create_dialogue(commune.id, _parse_form(commune), user_id=current_user.id)
+    dialogue = plan.create_dialogue(commune.id, _parse_form(commune), user_id=current_user.id)
     carried = sum(1 for e in dialogue.agenda if e.carried_over)
     flash(
         _("Đã lên lịch buổi đối thoại.")
@@ -134,9 +131,7 @@ def edit(dialogue_id: int):
     if request.method == "GET":
         return _form_page(dialogue.commune, dialogue)
     on_refusal(_refused_form(dialogue.commune_id, dialogue.id))
-    told = dialogues.update_dialogue(
-        dialogue, _parse_form(dialogue.commune), user_id=current_user.id
-    )
+    told = plan.update_dialogue(dialogue, _parse_form(dialogue.commune), user_id=current_user.id)
     flash(
         _("Đã lưu.")
         + (" " + _("Đã nhắn tin báo %(n)d người dân về thay đổi.", n=told) if told else ""),
@@ -149,9 +144,7 @@ def edit(dialogue_id: int):
 def cancel(dialogue_id: int):
     """Cancel a planned dialogue; its items go back to the queue and residents are told."""
     dialogue = load_dialogue(dialogue_id)
-    told = dialogues.cancel_dialogue(
-        dialogue, request.form.get("reason", ""), user_id=current_user.id
-    )
+    told = plan.cancel_dialogue(dialogue, request.form.get("reason", ""), user_id=current_user.id)
     flash(_("Đã hủy buổi đối thoại; đã nhắn tin cho %(n)d người dân.", n=told), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
 
@@ -173,7 +166,7 @@ def show(dialogue_id: int):
         candidates=agenda.candidates(dialogue, CANDIDATE_LIMIT) if editable else [],
         editable=editable,
         can_edit=current_user.role in EDITORS,
-        invitees=len(dialogue_sms.invitation_phones(dialogue)),
+        invitees=len(sms.invitation_phones(dialogue)),
         resident=lambda item: shown_name(current_user, item.contact_name),
     )
 
@@ -237,7 +230,7 @@ def print_agenda(dialogue_id: int):
 def invite_now(dialogue_id: int):
     """ "Gửi thư mời ngay": the SMS invitations go out now instead of N days before."""
     dialogue = load_dialogue(dialogue_id)
-    sent = dialogue_sms.send_invitations_now(dialogue)
+    sent = sms.send_invitations_now(dialogue)
     flash(_("Đã gửi thư mời: %(n)d tin nhắn đang chờ gửi.", n=sent), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
 
@@ -249,6 +242,6 @@ def print_invitation(dialogue_id: int):
     return render_template(
         "admin/dialogues/invitation.html",
         dialogue=dialogue,
-        invitation=dialogue_invitation.invitation(dialogue),
-        loudspeaker=dialogue_invitation.loudspeaker_text(dialogue),
+        invitation=invitation.invitation(dialogue),
+        loudspeaker=invitation.loudspeaker_text(dialogue),
     )

@@ -14,8 +14,7 @@ from nghedan.formatting import local
 from nghedan.models import ConclusionNotice, utcnow
 from nghedan.public_notices import scan_response
 from nghedan.request_args import id_value
-from nghedan.services.dialogues import agenda, notices
-from nghedan.services.dialogues import notice_issue as office
+from nghedan.services.dialogues import agenda, notice_issue, notices
 from nghedan.services.dialogues.notice_docx import notice_docx as render_docx
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -29,9 +28,9 @@ def _back(dialogue_id: int):
 def notice(dialogue_id: int):
     """The notice as it will print on A4, with what the office does next."""
     dialogue = load_dialogue(dialogue_id)
-    current = office.current_notice(dialogue)
+    current = notice_issue.current_notice(dialogue)
     document = (
-        office.document(current)
+        notice_issue.document(current)
         if current
         else (notices.build_notice(dialogue) if dialogue.status == "held" else None)
     )
@@ -44,12 +43,12 @@ def notice(dialogue_id: int):
         notice=document,
         entries=notices.answered_entries(dialogue),
         prefill=notices.summary_prefill,
-        problems=office.problems(current) if current and current.status == "draft" else [],
-        history=office.history(dialogue),
+        problems=notice_issue.problems(current) if current and current.status == "draft" else [],
+        history=notice_issue.history(dialogue),
         can_edit=current_user.role in EDITORS,
         roles=notices.ROLE_TITLES,
         today=today,
-        symbol=office.default_symbol(),
+        symbol=notice_issue.default_symbol(),
         meeting_n={e.id: n for n, e in enumerate(in_room, start=1)},
         may_start=(
             current is None
@@ -64,13 +63,13 @@ def notice(dialogue_id: int):
 def start_draft(dialogue_id: int):
     """Start the held dialogue's draft notice (signed by whoever chaired)."""
     dialogue = load_dialogue(dialogue_id)
-    office.open_draft(dialogue, user_id=current_user.id)
+    notice_issue.open_draft(dialogue, user_id=current_user.id)
     flash(_("Đã lập dự thảo thông báo kết luận. Sửa tóm tắt ý kiến rồi lưu."), "info")
     return _back(dialogue.id)
 
 
 def _current_or_fail(dialogue):
-    current = office.current_notice(dialogue)
+    current = notice_issue.current_notice(dialogue)
     if current is None:
         raise DomainError(_("Chưa có thông báo kết luận."), code="no_notice")
     return current
@@ -96,7 +95,7 @@ def save_summaries(dialogue_id: int):
     signer = (form["signer_name"], form.get("signer_role", "")) if "signer_name" in form else None
 
     def action(dialogue, current):
-        office.save_draft(current, summaries, signer)
+        notice_issue.save_draft(current, summaries, signer)
 
     return _act(dialogue_id, action, _("Đã lưu dự thảo."))
 
@@ -106,7 +105,7 @@ def submit(dialogue_id: int):
     """The draft goes to the chairman for signature."""
     return _act(
         dialogue_id,
-        lambda d, n: office.submit_for_signature(n, user_id=current_user.id),
+        lambda d, n: notice_issue.submit_for_signature(n, user_id=current_user.id),
         _("Đã chuyển thông báo trình ký. In hoặc tải tệp Word để ký."),
     )
 
@@ -115,7 +114,7 @@ def submit(dialogue_id: int):
 def back_to_draft(dialogue_id: int):
     return _act(
         dialogue_id,
-        lambda d, n: office.back_to_draft(n, user_id=current_user.id),
+        lambda d, n: notice_issue.back_to_draft(n, user_id=current_user.id),
         _("Thông báo đã trở lại bản dự thảo."),
     )
 
@@ -135,7 +134,7 @@ def issue(dialogue_id: int):
 
     def action(dialogue, current):
         sent.append(
-            office.issue(
+            notice_issue.issue(
                 current,
                 number=request.form.get("number", type=int),
                 issued_on=_issued_on(),
@@ -156,7 +155,7 @@ def issue(dialogue_id: int):
 def correct(dialogue_id: int):
     """Start a notice that will replace the issued one (both are kept)."""
     dialogue = load_dialogue(dialogue_id)
-    office.start_correction(dialogue, request.form.get("reason", ""), user_id=current_user.id)
+    notice_issue.start_correction(dialogue, request.form.get("reason", ""), user_id=current_user.id)
     flash(_("Đã lập dự thảo thông báo thay thế. Sửa nội dung rồi trình ký lại."), "info")
     return _back(dialogue.id)
 
@@ -164,11 +163,11 @@ def correct(dialogue_id: int):
 def _notice_for_download(dialogue) -> ConclusionNotice | None:
     wanted = request.args.get("notice", type=int)
     if wanted:
-        found = office.notice_of(dialogue, wanted)
+        found = notice_issue.notice_of(dialogue, wanted)
         if found is None:
             abort(404)
         return found
-    return office.current_notice(dialogue)
+    return notice_issue.current_notice(dialogue)
 
 
 @require_role(*ANY_ROLE)
@@ -178,7 +177,7 @@ def notice_docx(dialogue_id: int):
     if dialogue.status != "held":
         abort(404)
     current = _notice_for_download(dialogue)
-    document = office.document(current) if current else notices.build_notice(dialogue)
+    document = notice_issue.document(current) if current else notices.build_notice(dialogue)
     name = f"thong-bao-ket-luan-{local(dialogue.starts_at):%Y%m%d}-{dialogue.id}.docx"
     return Response(
         render_docx(document),
@@ -193,7 +192,7 @@ def notice_docx(dialogue_id: int):
 def scan(dialogue_id: int, notice_id: int):
     """The signed scan of one of the dialogue's notices."""
     dialogue = load_dialogue(dialogue_id)
-    found = office.notice_of(dialogue, notice_id)
+    found = notice_issue.notice_of(dialogue, notice_id)
     if found is None or not found.scan:
         abort(404)
     return scan_response(found)
