@@ -25,7 +25,7 @@ from nghedan.models import utcnow
 from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import agenda, followup
 from nghedan.services.dialogues import meeting as room
-from nghedan.services.items import search
+from nghedan.services.items.categories import ordered_categories
 
 # Bodies a commune usually escalates to, offered as suggestions.
 HIGHER_BODIES = (
@@ -61,7 +61,7 @@ def meeting(dialogue_id: int):
         n=n,
         current=current,
         progress=room.meeting_progress(dialogue),
-        categories=search.categories(),
+        categories=ordered_categories(),
         bodies=HIGHER_BODIES,
         can_edit=current_user.role in EDITORS and room.answers_open(dialogue),
         resident=lambda item: shown_name(current_user, item.contact_name),

@@ -19,6 +19,7 @@ from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Category, Commune, Dialogue, Hamlet, Item
 from nghedan.models.items import OPEN_STATUSES, STATUSES
+from nghedan.services.items.categories import ordered_categories
 from nghedan.text import fold_diacritics
 
 _WORD = re.compile(r"[^\W_]+")
@@ -75,7 +76,7 @@ def menu_choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) 
         "communes": db.session.scalars(
             select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
         ).all(),
-        "categories": categories(),
+        "categories": ordered_categories(),
         "hamlets": db.session.scalars(
             select(Hamlet).where(Hamlet.commune_id.in_(one)).order_by(Hamlet.name)
         ).all(),
@@ -85,11 +86,6 @@ def menu_choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) 
             .order_by(Dialogue.starts_at)
         ).all(),
     }
-
-
-def categories() -> list[Category]:
-    """Every category (lĩnh vực) in the order officials see them."""
-    return list(db.session.scalars(select(Category).order_by(Category.position)))
 
 
 def category_code(category_id: int | None) -> str | None:
