@@ -1,6 +1,7 @@
 """The admin panel for commune officials and supervisors (blueprint at /admin).
 
-This file is the routing table; the views live in the modules they are imported from.
+This file is the routing table; the views live in the modules they are imported from, and
+who may see what (roles, loaders, masking) in `admin.access`.
 """
 
 from flask import Blueprint, render_template
@@ -82,7 +83,93 @@ def _report_routes() -> None:
 
 _report_routes()
 
-from admin import dialogues  # noqa: E402,F401  (dialogue routes register themselves)
+
+def _dialogue_routes() -> None:
+    from admin import dialogues as plan
+    from admin import dialogues_notice as office
+    from admin import dialogues_room as room
+
+    rule = bp.add_url_rule
+    rule("/dialogues", "dialogues", plan.index)
+    rule("/dialogues/new", "dialogue_new", plan.new, methods=["GET", "POST"])
+    rule("/dialogues/<int:dialogue_id>", "dialogue", plan.show)
+    rule("/dialogues/<int:dialogue_id>/edit", "dialogue_edit", plan.edit, methods=["GET", "POST"])
+    rule("/dialogues/<int:dialogue_id>/cancel", "dialogue_cancel", plan.cancel, methods=["POST"])
+    rule(
+        "/dialogues/<int:dialogue_id>/agenda",
+        "dialogue_agenda_add",
+        plan.add_to_agenda,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/agenda/order",
+        "dialogue_agenda_order",
+        plan.reorder,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/agenda/<int:entry_id>/move",
+        "dialogue_agenda_move",
+        plan.move,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/agenda/items/<int:item_id>/remove",
+        "dialogue_agenda_remove",
+        plan.remove,
+        methods=["POST"],
+    )
+    rule("/dialogues/<int:dialogue_id>/agenda/print", "dialogue_print", plan.print_agenda)
+    rule(
+        "/dialogues/<int:dialogue_id>/invite",
+        "dialogue_invite_now",
+        plan.invite_now,
+        methods=["POST"],
+    )
+    rule("/dialogues/<int:dialogue_id>/invitation", "dialogue_invitation", plan.print_invitation)
+    rule("/dialogues/<int:dialogue_id>/meeting", "dialogue_meeting", room.meeting)
+    rule(
+        "/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/answer",
+        "dialogue_answer",
+        room.save_answer,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/outcome",
+        "dialogue_outcome",
+        room.set_outcome,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/meeting/raise",
+        "dialogue_raise",
+        room.raise_item,
+        methods=["POST"],
+    )
+    rule(
+        "/dialogues/<int:dialogue_id>/close", "dialogue_close", room.close, methods=["GET", "POST"]
+    )
+    rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", office.notice)
+    rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", office.notice_docx)
+    for step in ("start_draft", "save_summaries", "submit", "back_to_draft", "issue", "correct"):
+        rule(
+            f"/dialogues/<int:dialogue_id>/notice/{step.replace('_', '-')}",
+            f"dialogue_notice_{step}",
+            getattr(office, step),
+            methods=["POST"],
+        )
+    rule(
+        "/dialogues/<int:dialogue_id>/notices/<int:notice_id>/scan",
+        "dialogue_notice_scan",
+        office.scan,
+    )
+    rule("/follow-up", "followup", room.followup_list)
+    rule(
+        "/follow-up/items/<int:item_id>/done", "followup_done", room.followup_done, methods=["POST"]
+    )
+
+
+_dialogue_routes()
 
 
 def _channel_routes() -> None:

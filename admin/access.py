@@ -18,8 +18,11 @@ from flask_login import current_user
 
 from nghedan import phones
 from nghedan.extensions import db, login_manager
-from nghedan.models import Item, User
+from nghedan.models import Commune, Dialogue, Item, User
+from nghedan.models.people import ROLES
 
+ANY_ROLE = ROLES  # every logged-in user: admin, officer, supervisor
+EDITORS = ("admin", "officer")  # who changes items and dialogues of their commune
 READ_ONLY_ROLES = ("supervisor",)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -96,6 +99,28 @@ def visible_or_404(model, object_id: int):
     return found
 
 
+def load_item(item_id: int) -> Item:
+    """The item, or 404 when it doesn't exist or belongs to a commune the user can't see."""
+    return visible_or_404(Item, item_id)
+
+
+def load_dialogue(dialogue_id: int) -> Dialogue:
+    """The dialogue, or 404 when it doesn't exist or belongs to a commune the user can't see."""
+    return visible_or_404(Dialogue, dialogue_id)
+
+
+def chosen_commune() -> Commune:
+    """The commune the page is about: `?commune=<id>` among the visible ones, else the first."""
+    ids = visible_commune_ids(current_user)
+    if not ids:
+        abort(404)
+    wanted = request.values.get("commune", type=int)
+    commune = db.session.get(Commune, wanted if wanted in ids else ids[0])
+    if commune is None:
+        abort(404)
+    return commune
+
+
 def is_deployment_admin(user: User) -> bool:
     """An admin named in DEPLOYMENT_ADMINS: may add communes to the deployment."""
     names = current_app.config.get("DEPLOYMENT_ADMINS") or ()
@@ -114,7 +139,7 @@ def can_edit(user: User) -> bool:
 
 def sees_contacts(user: User) -> bool:
     """Whether residents' phones and names are shown whole to this role."""
-    return user.role in ("admin", "officer")
+    return user.role in EDITORS
 
 
 def sees_denunciation_sender(user: User) -> bool:

@@ -8,18 +8,21 @@ from functools import cache
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin import login_throttle
 from admin.access import login_url, require_role
 from admin.forms import LoginForm, OwnPasswordForm, PostForm
 from admin.supervision import landing_url
-from nghedan.extensions import db
 from nghedan.models import User, utcnow
 from nghedan.safe_redirect import safe_next
 from nghedan.services.items.history import audit
-from nghedan.services.people.users import end_sessions, password_matches, set_password
+from nghedan.services.people.users import (
+    end_sessions,
+    password_matches,
+    set_password,
+    user_named,
+)
 
 
 @cache
@@ -37,7 +40,7 @@ def login():
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form)
     username = form.username.data.strip().lower()
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = user_named(username)
     address = request.remote_addr
     if login_throttle.is_blocked(user, address):
         error = _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.")

@@ -10,12 +10,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin.access import require_role, visible_commune_ids
+from admin.access import ANY_ROLE, require_role, visible_commune_ids
 from admin.forms import PostForm
 from nghedan.extensions import db
-from nghedan.models import Commune, SmsChannel, SmsChannelFailure, utcnow
+from nghedan.models import SmsChannel, SmsChannelFailure, utcnow
 from nghedan.phones import display
 from nghedan.services.items.history import audit
+from nghedan.services.people import places
 from nghedan.services.sms.channels import channels_health, set_active
 
 KIND_LABELS = {
@@ -39,16 +40,12 @@ CARRIER_LABELS = {
 }
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     """Channels of the user's communes (and the shared ones), with recent failed sends."""
     commune_ids = visible_commune_ids(current_user)
     rows = channels_health(commune_ids)
-    communes = dict(
-        db.session.execute(
-            select(Commune.id, Commune.name).where(Commune.id.in_(commune_ids))
-        ).all()
-    )
+    communes = places.commune_names(commune_ids)
     return render_template(
         "admin/channels.html",
         rows=rows,

@@ -12,17 +12,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from admin.access import require_role, visible_commune_ids
+from admin.access import ANY_ROLE, require_role, visible_commune_ids
 from admin.forms import PostForm
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.phones import display
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.people import places
 
@@ -113,7 +113,7 @@ def _audit(action: str, object_type: str, object_id: int, **detail) -> None:
     )
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     """The commune's settings and hamlets; admins get the forms to change them."""
     commune = _shown_commune()
@@ -132,20 +132,20 @@ def _form_values(commune: Commune):
     )
 
 
-def _page(commune: Commune, form: CommuneForm, status: int = 200):
+def _page(
+    commune: Commune, form: CommuneForm, status: int = 200, hamlet_form: HamletForm | None = None
+):
     choices = []
     if current_user.role == "supervisor":
-        choices = db.session.execute(
-            select(Commune.id, Commune.name)
-            .where(Commune.id.in_(visible_commune_ids(current_user)))
-            .order_by(Commune.name)
-        ).all()
+        choices = [
+            (c.id, c.name) for c in places.communes_by_name(visible_commune_ids(current_user))
+        ]
     can_edit = current_user.role == "admin" and commune.id == current_user.commune_id
     return render_template(
         "admin/commune.html",
         commune=commune,
         form=form,
-        hamlet_form=HamletForm(),
+        hamlet_form=hamlet_form or HamletForm(),
         hamlets=places.list_hamlets(commune.id),
         post_form=PostForm(),
         can_edit=can_edit,
@@ -163,46 +163,57 @@ def save_settings():
     form = CommuneForm()
     if not form.validate_on_submit():
         return _page(commune, form, 400)
-    try:
-        changes = places.update_commune(
-            commune,
-            places.CommuneSettings(
-                name=form.name.data,
-                kind=form.kind.data,
-                sms_number=form.sms_number.data or "",
-                chairman_name=form.chairman_name.data or "",
-                notice_signing_authority=form.notice_signing_authority.data,
-                notice_signing_title=form.notice_signing_title.data,
-                rotation_days=form.rotation_days.data,
-            ),
-        )
-    except DomainError as e:
-        db.session.rollback()
-        field = _ERROR_FIELDS.get(e.code, "name")
-        getattr(form, field).errors = [e.message]
-        return _page(_own_commune(), form, 400)
+    on_refusal(lambda error: _refused_settings(form, error))
+    changes = places.update_commune(
+        commune,
+        places.CommuneSettings(
+            name=form.name.data,
+            kind=form.kind.data,
+            sms_number=form.sms_number.data or "",
+            chairman_name=form.chairman_name.data or "",
+            notice_signing_authority=form.notice_signing_authority.data,
+            notice_signing_title=form.notice_signing_title.data,
+            rotation_days=form.rotation_days.data,
+        ),
+    )
     if changes:
         _audit("commune.updated", "commune", commune.id, changes=changes)
     flash(_("Đã lưu thông tin xã, phường."), "ok")
     return redirect(url_for("admin.commune"))
 
 
+def _refused_settings(form: CommuneForm, error: DomainError) -> str:
+    """The settings form again, the message beside the field it is about."""
+    getattr(form, _ERROR_FIELDS.get(error.code, "name")).errors = [error.message]
+    return _page(_own_commune(), form)[0]
+
+
 @require_role("admin")
 def add_hamlet():
     form = HamletForm()
     if form.validate_on_submit():
-        try:
-            hamlet = places.add_hamlet(current_user.commune_id, form.name.data, form.kind.data)
-            places.set_hamlet_population(hamlet, form.households.data, form.adults.data)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            _audit("hamlet.created", "hamlet", hamlet.id, name=hamlet.name)
-            flash(_("Đã thêm %(name)s.", name=hamlet.name), "ok")
+        on_refusal(lambda error: _refused_hamlet(error, HamletForm()))
+        hamlet = places.add_hamlet(
+            current_user.commune_id,
+            form.name.data,
+            form.kind.data,
+            households=form.households.data,
+            adults=form.adults.data,
+        )
+        _audit("hamlet.created", "hamlet", hamlet.id, name=hamlet.name)
+        flash(_("Đã thêm %(name)s.", name=hamlet.name), "ok")
     else:
         _flash_form_errors(form)
     return redirect(url_for("admin.commune") + "#hamlets")
+
+
+def _refused_hamlet(error: DomainError, hamlet_form: HamletForm) -> str:
+    """The commune page again, saying why the hamlet was not saved (a new hamlet's fields
+    as typed)."""
+    flash(error.message, "error")
+    commune = _own_commune()
+    form = CommuneForm(formdata=None, obj=_form_values(commune))
+    return _page(commune, form, hamlet_form=hamlet_form)[0]
 
 
 def _flash_form_errors(form: HamletForm) -> None:
@@ -215,10 +226,10 @@ def _flash_form_errors(form: HamletForm) -> None:
 
 
 def _own_hamlet(hamlet_id: int) -> Hamlet:
-    try:
-        return places.hamlet_of(current_user.commune_id, hamlet_id)
-    except DomainError:
+    hamlet = places.hamlet_of(current_user.commune_id, hamlet_id)
+    if hamlet is None:
         abort(404)
+    return hamlet
 
 
 @require_role("admin")
@@ -227,16 +238,17 @@ def edit_hamlet(hamlet_id: int):
     hamlet = _own_hamlet(hamlet_id)
     form = HamletForm()
     if form.validate_on_submit():
-        try:
-            changes = places.rename_hamlet(hamlet, form.name.data, form.kind.data)
-            changes |= places.set_hamlet_population(hamlet, form.households.data, form.adults.data)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            if changes:
-                _audit("hamlet.updated", "hamlet", hamlet.id, changes=changes)
-            flash(_("Đã lưu."), "ok")
+        on_refusal(lambda error: _refused_hamlet(error, HamletForm(formdata=None)))
+        changes = places.update_hamlet(
+            hamlet,
+            form.name.data,
+            form.kind.data,
+            households=form.households.data,
+            adults=form.adults.data,
+        )
+        if changes:
+            _audit("hamlet.updated", "hamlet", hamlet.id, changes=changes)
+        flash(_("Đã lưu."), "ok")
     else:
         _flash_form_errors(form)
     return redirect(url_for("admin.commune") + "#hamlets")

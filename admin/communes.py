@@ -11,16 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from admin.access import is_deployment_admin, require_role
 from admin.commune import COMMUNE_KIND_LABELS, HAMLET_KIND_LABELS, _choices
 from nghedan.errors import DomainError
-from nghedan.extensions import db
-from nghedan.models import Commune, Hamlet
+from nghedan.models import Commune
 from nghedan.phones import display
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.people import places
 
@@ -55,41 +54,41 @@ def index():
     _deployment_admin_only()
     form = NewCommuneForm()
     if request.method == "POST" and form.validate_on_submit():
+        on_refusal(lambda error: _refused(form, error))
         created = _add(form)
-        if created is not None:
-            flash(
-                _(
-                    "Đã thêm %(name)s (mã %(code)s). Tạo tài khoản quản trị cho xã bằng lệnh: "
-                    "nghedan user create --role admin --commune %(code)s",
-                    name=created.name,
-                    code=created.code,
-                ),
-                "ok",
-            )
-            return redirect(url_for("admin.communes"))
+        flash(
+            _(
+                "Đã thêm %(name)s (mã %(code)s). Tạo tài khoản quản trị cho xã bằng lệnh: "
+                "nghedan user create --role admin --commune %(code)s",
+                name=created.name,
+                code=created.code,
+            ),
+            "ok",
+        )
+        return redirect(url_for("admin.communes"))
     status = 400 if request.method == "POST" else 200
     return _page(form), status
 
 
-def _add(form: NewCommuneForm) -> Commune | None:
+def _refused(form: NewCommuneForm, error: DomainError) -> str:
+    form.code.errors = list(form.code.errors) + [error.message]
+    return _page(form)
+
+
+def _add(form: NewCommuneForm) -> Commune:
     names = [line.strip() for line in (form.hamlets.data or "").splitlines() if line.strip()]
     names = names[:MAX_HAMLETS]
-    try:
-        commune = places.add_commune(
-            places.NewCommune(
-                code=form.code.data,
-                name=form.name.data,
-                kind=form.kind.data,
-                province=form.province.data or "",
-                sms_number=form.sms_number.data or "",
-                hamlets=tuple(names),
-                hamlet_kind=form.hamlet_kind.data,
-            )
+    commune = places.add_commune(
+        places.NewCommune(
+            code=form.code.data,
+            name=form.name.data,
+            kind=form.kind.data,
+            province=form.province.data or "",
+            sms_number=form.sms_number.data or "",
+            hamlets=tuple(names),
+            hamlet_kind=form.hamlet_kind.data,
         )
-    except DomainError as e:
-        db.session.rollback()
-        form.code.errors = list(form.code.errors) + [e.message]
-        return None
+    )
     audit(
         "commune.added",
         user_id=current_user.id,
@@ -103,12 +102,8 @@ def _add(form: NewCommuneForm) -> Commune | None:
 
 
 def _page(form: NewCommuneForm):
-    hamlet_counts = dict(
-        db.session.execute(
-            select(Hamlet.commune_id, func.count(Hamlet.id)).group_by(Hamlet.commune_id)
-        ).all()
-    )
-    communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
+    hamlet_counts = places.hamlet_counts()
+    communes = places.communes_by_name()
     return render_template(
         "admin/communes.html",
         form=form,

@@ -1,97 +1,40 @@
 """Dialogue pages: list and plan, create/edit/cancel, the agenda and its printout.
 
-The meeting, closing, the notice and follow-up are in `admin.dialogues_room`; both
-modules' routes are added to the admin blueprint at the bottom of this file.
+The meeting, closing and follow-up are in `admin.dialogues_room`, the notice in
+`admin.dialogues_notice`; their routes are in the routing table, `admin/__init__.py`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from admin import bp
 from admin.access import (
+    ANY_ROLE,
+    EDITORS,
+    chosen_commune,
+    load_dialogue,
+    load_item,
     require_role,
     shown_name,
     visible_commune_ids,
-    visible_or_404,
 )
-from nghedan.collation import person_sort_key
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
-from nghedan.models import Commune, Dialogue, Item, Officer
+from nghedan.models import Commune, Dialogue
 from nghedan.models.dialogues import DIALOGUE_KINDS
-from nghedan.services.dialogues import agenda, followup
-from nghedan.services.dialogues import invitation as dialogue_invitation
-from nghedan.services.dialogues import plan as dialogues
-from nghedan.services.dialogues import sms as dialogue_sms
+from nghedan.refusals import on_refusal
+from nghedan.request_args import id_value
+from nghedan.services.dialogues import agenda, followup, invitation, plan, sms
 from nghedan.services.dialogues.plan import DialogueInput
+from nghedan.services.people import officers as people
+from nghedan.services.people import places
 
-ANY_ROLE = ("admin", "officer", "supervisor")
-EDITORS = ("admin", "officer")
 CANDIDATE_LIMIT = 200
-
-
-def kind_label(kind: str) -> str:
-    return {
-        "dialogue": _("Đối thoại với Nhân dân"),
-        "voters": _("Tiếp xúc cử tri"),
-        "thematic": _("Đối thoại chuyên đề"),
-    }.get(kind, kind)
-
-
-def dialogue_status_label(status: str) -> str:
-    return {"planned": _("Dự kiến"), "held": _("Đã tổ chức"), "cancelled": _("Đã hủy")}.get(
-        status, status
-    )
-
-
-def outcome_label(outcome: str | None) -> str:
-    return {
-        "resolved": _("Đã giải quyết tại hội nghị"),
-        "commune_will_resolve": _("Xã tiếp tục giải quyết"),
-        "escalated": _("Kiến nghị cấp trên"),
-        "explained": _("Đã giải thích, không cần xử lý"),
-    }.get(outcome or "", "")
-
-
-@bp.context_processor
-def _dialogue_helpers() -> dict:
-    return {
-        "kind_label": kind_label,
-        "dialogue_status_label": dialogue_status_label,
-        "outcome_label": outcome_label,
-    }
-
-
-def load_dialogue(dialogue_id: int) -> Dialogue:
-    """The dialogue, or 404 when it doesn't exist or belongs to a commune the user can't see."""
-    return visible_or_404(Dialogue, dialogue_id)
-
-
-def load_item(item_id: int) -> Item:
-    return visible_or_404(Item, item_id)
-
-
-def chosen_commune() -> Commune:
-    """The commune the page is about: `?commune=<id>` among the visible ones, else the first."""
-    ids = visible_commune_ids(current_user)
-    if not ids:
-        abort(404)
-    wanted = request.values.get("commune", type=int)
-    commune = db.session.get(Commune, wanted if wanted in ids else ids[0])
-    if commune is None:
-        abort(404)
-    return commune
-
-
-def fail(error: DomainError) -> None:
-    flash(error.message, "error")
 
 
 # --- list and plan -----------------------------------------------------------------------
@@ -101,21 +44,17 @@ def fail(error: DomainError) -> None:
 def index():
     """Upcoming and past dialogues, overdue notices, and the rotation plan of the commune."""
     commune = chosen_commune()
-    communes = db.session.scalars(
-        select(Commune)
-        .where(Commune.id.in_(visible_commune_ids(current_user)))
-        .order_by(Commune.name)
-    ).all()
+    communes = places.communes_by_name(visible_commune_ids(current_user))
     slot_days = int(current_app.config["DIALOGUE_SLOT_DAYS"])
     return render_template(
         "admin/dialogues/index.html",
         commune=commune,
         communes=communes,
-        upcoming=dialogues.upcoming([commune.id]),
-        recent=dialogues.recent([commune.id]),
+        upcoming=plan.upcoming([commune.id]),
+        recent=plan.recent([commune.id]),
         overdue=followup.overdue_notices([commune.id]),
-        plans=dialogues.hamlet_plans(commune),
-        rotation=dialogues.suggested_rotation(commune, slot_days=slot_days),
+        plans=plan.hamlet_plans(commune),
+        rotation=plan.suggested_rotation(commune, slot_days=slot_days),
     )
 
 
@@ -138,21 +77,30 @@ def _parse_form(commune: Commune) -> DialogueInput:
     )
 
 
-def _form_page(commune: Commune, dialogue: Dialogue | None, status: int = 200):
-    officers = sorted(
-        db.session.scalars(select(Officer).where(Officer.commune_id == commune.id, Officer.active)),
-        key=lambda o: person_sort_key(o.name),
-    )
+def _form_page(commune: Commune, dialogue: Dialogue | None) -> str:
     values = request.form if request.method == "POST" else None
     return render_template(
         "admin/dialogues/form.html",
         commune=commune,
         dialogue=dialogue,
-        officers=officers,
+        officers=people.active_officers(commune.id),
+        preselected_hamlet=id_value(request.args.get("hamlet")),
         kinds=DIALOGUE_KINDS,
         values=values,
         local=local,
-    ), status
+    )
+
+
+def _refused_form(commune_id: int, dialogue_id: int | None):
+    """How a refused dialogue form comes back: the message above the form as it was typed."""
+
+    def render(error: DomainError) -> str:
+        flash(error.message, "error")
+        commune = db.session.get(Commune, commune_id)
+        dialogue = db.session.get(Dialogue, dialogue_id) if dialogue_id else None
+        return _form_page(commune, dialogue)
+
+    return render
 
 
 @require_role(*EDITORS)
@@ -161,13 +109,8 @@ def new():
     commune = chosen_commune()
     if request.method == "GET":
         return _form_page(commune, None)
-    try:
-        dialogue = dialogues.create_dialogue(
-            commune.id, _parse_form(commune), user_id=current_user.id
-        )
-    except DomainError as e:
-        fail(e)
-        return _form_page(commune, None, 422)
+    on_refusal(_refused_form(commune.id, None))
+    dialogue = plan.create_dialogue(commune.id, _parse_form(commune), user_id=current_user.id)
     carried = sum(1 for e in dialogue.agenda if e.carried_over)
     flash(
         _("Đã lên lịch buổi đối thoại.")
@@ -187,13 +130,8 @@ def edit(dialogue_id: int):
     dialogue = load_dialogue(dialogue_id)
     if request.method == "GET":
         return _form_page(dialogue.commune, dialogue)
-    try:
-        told = dialogues.update_dialogue(
-            dialogue, _parse_form(dialogue.commune), user_id=current_user.id
-        )
-    except DomainError as e:
-        fail(e)
-        return _form_page(dialogue.commune, dialogue, 422)
+    on_refusal(_refused_form(dialogue.commune_id, dialogue.id))
+    told = plan.update_dialogue(dialogue, _parse_form(dialogue.commune), user_id=current_user.id)
     flash(
         _("Đã lưu.")
         + (" " + _("Đã nhắn tin báo %(n)d người dân về thay đổi.", n=told) if told else ""),
@@ -206,34 +144,12 @@ def edit(dialogue_id: int):
 def cancel(dialogue_id: int):
     """Cancel a planned dialogue; its items go back to the queue and residents are told."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        told = dialogues.cancel_dialogue(
-            dialogue, request.form.get("reason", ""), user_id=current_user.id
-        )
-    except DomainError as e:
-        fail(e)
-        return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
+    told = plan.cancel_dialogue(dialogue, request.form.get("reason", ""), user_id=current_user.id)
     flash(_("Đã hủy buổi đối thoại; đã nhắn tin cho %(n)d người dân.", n=told), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
 
 
 # --- the dialogue and its agenda ---------------------------------------------------------
-
-
-def candidates(dialogue: Dialogue) -> list[Item]:
-    """Items that could join the agenda: the dialogue's hamlets first, then the rest."""
-    hamlet_ids = [h.id for h in dialogue.hamlets]
-    rows = db.session.scalars(
-        select(Item)
-        .where(
-            Item.commune_id == dialogue.commune_id,
-            Item.status.in_(("new", "triaged")),
-            Item.legal_type != "denunciation",
-        )
-        .order_by(Item.hamlet_id.in_(hamlet_ids).desc(), Item.created_at.desc(), Item.id.desc())
-        .limit(CANDIDATE_LIMIT)
-    ).all()
-    return list(rows)
 
 
 @require_role(*ANY_ROLE)
@@ -247,10 +163,10 @@ def show(dialogue_id: int):
         dialogue=dialogue,
         groups=groups,
         count=sum(len(g.entries) for g in groups),
-        candidates=candidates(dialogue) if editable else [],
+        candidates=agenda.candidates(dialogue, CANDIDATE_LIMIT) if editable else [],
         editable=editable,
         can_edit=current_user.role in EDITORS,
-        invitees=len(dialogue_sms.invitation_phones(dialogue)),
+        invitees=len(sms.invitation_phones(dialogue)),
         resident=lambda item: shown_name(current_user, item.contact_name),
     )
 
@@ -258,30 +174,24 @@ def show(dialogue_id: int):
 @require_role(*EDITORS)
 def add_to_agenda(dialogue_id: int):
     dialogue = load_dialogue(dialogue_id)
-    item_ids = request.form.getlist("item_id", type=int)
-    added = 0
-    for item_id in item_ids:
-        try:
-            with db.session.begin_nested():
-                item = load_item(item_id)
-                if not request.form.get("confirm_similar"):
-                    agenda.refuse_if_similar(dialogue, item)  # merge rather than repeat
-                agenda.assign_item(dialogue, item, user_id=current_user.id)
-            added += 1
-        except DomainError as e:
-            fail(e)
-    if added:
-        flash(_("Đã thêm %(n)d ý kiến vào chương trình.", n=added), "info")
+    items = [load_item(item_id) for item_id in request.form.getlist("item_id", type=int)]
+    result = agenda.add_items(
+        dialogue,
+        items,
+        confirm_similar=bool(request.form.get("confirm_similar")),
+        user_id=current_user.id,
+    )
+    for refusal in result.refused:
+        flash(refusal.message, "error")
+    if result.added:
+        flash(_("Đã thêm %(n)d ý kiến vào chương trình.", n=len(result.added)), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + "#agenda")
 
 
 @require_role(*EDITORS)
 def move(dialogue_id: int, entry_id: int):
     dialogue = load_dialogue(dialogue_id)
-    try:
-        agenda.move_entry(dialogue, entry_id, -1 if request.form.get("step") == "up" else 1)
-    except DomainError as e:
-        fail(e)
+    agenda.move_entry(dialogue, entry_id, -1 if request.form.get("step") == "up" else 1)
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + f"#entry-{entry_id}")
 
 
@@ -289,22 +199,18 @@ def move(dialogue_id: int, entry_id: int):
 def reorder(dialogue_id: int):
     """The whole order at once (drag and drop): `order=<entry id>,<entry id>,…`."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        ids = [int(x) for x in request.form.get("order", "").split(",") if x.strip()]
-        agenda.reorder(dialogue, ids)
-    except (ValueError, DomainError):
+    ids = [id_value(x) for x in request.form.get("order", "").split(",") if x.strip()]
+    if None in ids:
         return {"ok": False}, 400
+    agenda.reorder(dialogue, ids)  # a refused order answers 422 JSON (the page reloads)
     return {"ok": True}
 
 
 @require_role(*EDITORS)
 def remove(dialogue_id: int, item_id: int):
     dialogue = load_dialogue(dialogue_id)
-    try:
-        agenda.remove_item(dialogue, load_item(item_id), user_id=current_user.id)
-        flash(_("Đã rút ý kiến khỏi chương trình."), "info")
-    except DomainError as e:
-        fail(e)
+    agenda.remove_item(dialogue, load_item(item_id), user_id=current_user.id)
+    flash(_("Đã rút ý kiến khỏi chương trình."), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id) + "#agenda")
 
 
@@ -324,12 +230,8 @@ def print_agenda(dialogue_id: int):
 def invite_now(dialogue_id: int):
     """ "Gửi thư mời ngay": the SMS invitations go out now instead of N days before."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        sent = dialogue_sms.send_invitations_now(dialogue)
-    except DomainError as e:
-        fail(e)
-    else:
-        flash(_("Đã gửi thư mời: %(n)d tin nhắn đang chờ gửi.", n=sent), "info")
+    sent = sms.send_invitations_now(dialogue)
+    flash(_("Đã gửi thư mời: %(n)d tin nhắn đang chờ gửi.", n=sent), "info")
     return redirect(url_for("admin.dialogue", dialogue_id=dialogue.id))
 
 
@@ -340,88 +242,6 @@ def print_invitation(dialogue_id: int):
     return render_template(
         "admin/dialogues/invitation.html",
         dialogue=dialogue,
-        invitation=dialogue_invitation.invitation(dialogue),
-        loudspeaker=dialogue_invitation.loudspeaker_text(dialogue),
+        invitation=invitation.invitation(dialogue),
+        loudspeaker=invitation.loudspeaker_text(dialogue),
     )
-
-
-def _routes() -> None:
-    from admin import dialogues_notice as office
-    from admin import dialogues_room as room
-
-    rule = bp.add_url_rule
-    rule("/dialogues", "dialogues", index)
-    rule("/dialogues/new", "dialogue_new", new, methods=["GET", "POST"])
-    rule("/dialogues/<int:dialogue_id>", "dialogue", show)
-    rule("/dialogues/<int:dialogue_id>/edit", "dialogue_edit", edit, methods=["GET", "POST"])
-    rule("/dialogues/<int:dialogue_id>/cancel", "dialogue_cancel", cancel, methods=["POST"])
-    rule(
-        "/dialogues/<int:dialogue_id>/agenda",
-        "dialogue_agenda_add",
-        add_to_agenda,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/agenda/order",
-        "dialogue_agenda_order",
-        reorder,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/agenda/<int:entry_id>/move",
-        "dialogue_agenda_move",
-        move,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/agenda/items/<int:item_id>/remove",
-        "dialogue_agenda_remove",
-        remove,
-        methods=["POST"],
-    )
-    rule("/dialogues/<int:dialogue_id>/agenda/print", "dialogue_print", print_agenda)
-    rule("/dialogues/<int:dialogue_id>/invite", "dialogue_invite_now", invite_now, methods=["POST"])
-    rule("/dialogues/<int:dialogue_id>/invitation", "dialogue_invitation", print_invitation)
-    rule("/dialogues/<int:dialogue_id>/meeting", "dialogue_meeting", room.meeting)
-    rule(
-        "/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/answer",
-        "dialogue_answer",
-        room.save_answer,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/meeting/items/<int:item_id>/outcome",
-        "dialogue_outcome",
-        room.set_outcome,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/meeting/raise",
-        "dialogue_raise",
-        room.raise_item,
-        methods=["POST"],
-    )
-    rule(
-        "/dialogues/<int:dialogue_id>/close", "dialogue_close", room.close, methods=["GET", "POST"]
-    )
-    rule("/dialogues/<int:dialogue_id>/notice", "dialogue_notice", office.notice)
-    rule("/dialogues/<int:dialogue_id>/notice.docx", "dialogue_notice_docx", office.notice_docx)
-    for step in ("save_summaries", "submit", "back_to_draft", "issue", "correct"):
-        rule(
-            f"/dialogues/<int:dialogue_id>/notice/{step.replace('_', '-')}",
-            f"dialogue_notice_{step}",
-            getattr(office, step),
-            methods=["POST"],
-        )
-    rule(
-        "/dialogues/<int:dialogue_id>/notices/<int:notice_id>/scan",
-        "dialogue_notice_scan",
-        office.scan,
-    )
-    rule("/follow-up", "followup", room.followup_list)
-    rule(
-        "/follow-up/items/<int:item_id>/done", "followup_done", room.followup_done, methods=["POST"]
-    )
-
-
-_routes()

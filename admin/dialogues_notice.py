@@ -8,15 +8,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from admin.access import require_role
-from admin.dialogues import ANY_ROLE, EDITORS, fail, load_dialogue
+from admin.access import ANY_ROLE, EDITORS, load_dialogue, require_role
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import ConclusionNotice, utcnow
 from nghedan.public_notices import scan_response
-from nghedan.services.dialogues import agenda, notices
-from nghedan.services.dialogues import notice_issue as office
+from nghedan.request_args import id_value
+from nghedan.services.dialogues import agenda, notice_issue, notices
 from nghedan.services.dialogues.notice_docx import notice_docx as render_docx
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -26,26 +24,13 @@ def _back(dialogue_id: int):
     return redirect(url_for("admin.dialogue_notice", dialogue_id=dialogue_id))
 
 
-def _notice_of(dialogue):
-    """The current notice; an editor opening a held dialogue's page starts its draft."""
-    notice = office.current_notice(dialogue)
-    if (
-        notice is None
-        and current_user.role in EDITORS
-        and dialogue.status == "held"
-        and dialogue.notice_published_at is None
-    ):
-        notice = office.open_draft(dialogue, user_id=current_user.id)
-    return notice
-
-
 @require_role(*ANY_ROLE)
 def notice(dialogue_id: int):
     """The notice as it will print on A4, with what the office does next."""
     dialogue = load_dialogue(dialogue_id)
-    current = _notice_of(dialogue)
+    current = notice_issue.current_notice(dialogue)
     document = (
-        office.document(current)
+        notice_issue.document(current)
         if current
         else (notices.build_notice(dialogue) if dialogue.status == "held" else None)
     )
@@ -58,32 +43,42 @@ def notice(dialogue_id: int):
         notice=document,
         entries=notices.answered_entries(dialogue),
         prefill=notices.summary_prefill,
-        problems=office.problems(current) if current and current.status == "draft" else [],
-        history=office.history(dialogue),
+        problems=notice_issue.problems(current) if current and current.status == "draft" else [],
+        history=notice_issue.history(dialogue),
         can_edit=current_user.role in EDITORS,
         roles=notices.ROLE_TITLES,
         today=today,
-        symbol=office.default_symbol(),
+        symbol=notice_issue.default_symbol(),
         meeting_n={e.id: n for n, e in enumerate(in_room, start=1)},
+        may_start=(
+            current is None
+            and current_user.role in EDITORS
+            and dialogue.status == "held"
+            and dialogue.notice_published_at is None
+        ),
     )
 
 
+@require_role(*EDITORS)
+def start_draft(dialogue_id: int):
+    """Start the held dialogue's draft notice (signed by whoever chaired)."""
+    dialogue = load_dialogue(dialogue_id)
+    notice_issue.open_draft(dialogue, user_id=current_user.id)
+    flash(_("Đã lập dự thảo thông báo kết luận. Sửa tóm tắt ý kiến rồi lưu."), "info")
+    return _back(dialogue.id)
+
+
 def _current_or_fail(dialogue):
-    current = office.current_notice(dialogue)
+    current = notice_issue.current_notice(dialogue)
     if current is None:
         raise DomainError(_("Chưa có thông báo kết luận."), code="no_notice")
     return current
 
 
 def _act(dialogue_id: int, action, done: str):
-    """Run one step on the current notice; a refusal is shown on the notice page."""
+    """Run one step on the current notice (a refusal goes back to the notice page)."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        action(dialogue, _current_or_fail(dialogue))
-    except DomainError as e:
-        fail(e)
-        db.session.rollback()  # a redirect commits: nothing of a refused step may stay
-        return _back(dialogue_id)
+    action(dialogue, _current_or_fail(dialogue))
     flash(done, "info")
     return _back(dialogue_id)
 
@@ -92,14 +87,15 @@ def _act(dialogue_id: int, action, done: str):
 def save_summaries(dialogue_id: int):
     """Save each item's summary (tóm tắt ý kiến) and the signer, as typed on the draft."""
     form = request.form
+    summaries = {
+        entry_id: text
+        for key, text in form.items()
+        if key.startswith("summary-") and (entry_id := id_value(key.removeprefix("summary-")))
+    }
+    signer = (form["signer_name"], form.get("signer_role", "")) if "signer_name" in form else None
 
     def action(dialogue, current):
-        for entry in notices.answered_entries(dialogue):
-            key = f"summary-{entry.id}"
-            if key in form:
-                office.save_summary(current, entry, form[key])
-        if "signer_name" in form:
-            office.set_signer(current, form["signer_name"], form.get("signer_role", ""))
+        notice_issue.save_draft(current, summaries, signer)
 
     return _act(dialogue_id, action, _("Đã lưu dự thảo."))
 
@@ -109,7 +105,7 @@ def submit(dialogue_id: int):
     """The draft goes to the chairman for signature."""
     return _act(
         dialogue_id,
-        lambda d, n: office.submit_for_signature(n, user_id=current_user.id),
+        lambda d, n: notice_issue.submit_for_signature(n, user_id=current_user.id),
         _("Đã chuyển thông báo trình ký. In hoặc tải tệp Word để ký."),
     )
 
@@ -118,7 +114,7 @@ def submit(dialogue_id: int):
 def back_to_draft(dialogue_id: int):
     return _act(
         dialogue_id,
-        lambda d, n: office.back_to_draft(n, user_id=current_user.id),
+        lambda d, n: notice_issue.back_to_draft(n, user_id=current_user.id),
         _("Thông báo đã trở lại bản dự thảo."),
     )
 
@@ -138,7 +134,7 @@ def issue(dialogue_id: int):
 
     def action(dialogue, current):
         sent.append(
-            office.issue(
+            notice_issue.issue(
                 current,
                 number=request.form.get("number", type=int),
                 issued_on=_issued_on(),
@@ -159,23 +155,19 @@ def issue(dialogue_id: int):
 def correct(dialogue_id: int):
     """Start a notice that will replace the issued one (both are kept)."""
     dialogue = load_dialogue(dialogue_id)
-    try:
-        office.start_correction(dialogue, request.form.get("reason", ""), user_id=current_user.id)
-    except DomainError as e:
-        fail(e)
-    else:
-        flash(_("Đã lập dự thảo thông báo thay thế. Sửa nội dung rồi trình ký lại."), "info")
+    notice_issue.start_correction(dialogue, request.form.get("reason", ""), user_id=current_user.id)
+    flash(_("Đã lập dự thảo thông báo thay thế. Sửa nội dung rồi trình ký lại."), "info")
     return _back(dialogue.id)
 
 
 def _notice_for_download(dialogue) -> ConclusionNotice | None:
     wanted = request.args.get("notice", type=int)
     if wanted:
-        found = db.session.get(ConclusionNotice, wanted)
-        if found is None or found.dialogue_id != dialogue.id:
+        found = notice_issue.notice_of(dialogue, wanted)
+        if found is None:
             abort(404)
         return found
-    return office.current_notice(dialogue)
+    return notice_issue.current_notice(dialogue)
 
 
 @require_role(*ANY_ROLE)
@@ -185,7 +177,7 @@ def notice_docx(dialogue_id: int):
     if dialogue.status != "held":
         abort(404)
     current = _notice_for_download(dialogue)
-    document = office.document(current) if current else notices.build_notice(dialogue)
+    document = notice_issue.document(current) if current else notices.build_notice(dialogue)
     name = f"thong-bao-ket-luan-{local(dialogue.starts_at):%Y%m%d}-{dialogue.id}.docx"
     return Response(
         render_docx(document),
@@ -200,7 +192,7 @@ def notice_docx(dialogue_id: int):
 def scan(dialogue_id: int, notice_id: int):
     """The signed scan of one of the dialogue's notices."""
     dialogue = load_dialogue(dialogue_id)
-    found = db.session.get(ConclusionNotice, notice_id)
-    if found is None or found.dialogue_id != dialogue.id or not found.scan:
+    found = notice_issue.notice_of(dialogue, notice_id)
+    if found is None or not found.scan:
         abort(404)
     return scan_response(found)

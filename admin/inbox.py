@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import (
     Response,
@@ -19,16 +19,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from admin.access import require_role, shown_name, shown_phone, visible_commune_ids
+from admin.access import EDITORS, require_role, shown_name, shown_phone, visible_commune_ids
 from admin.forms import PostForm
 from admin.labels import channel_label, legal_type_label
 from nghedan.database import reads_only
-from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_datetime
-from nghedan.models import Category, Commune, Dialogue, Hamlet, Item, User
+from nghedan.models import Item, User
 from nghedan.models.items import CHANNELS, LEGAL_TYPES, OPEN_STATUSES, STATUSES
 from nghedan.request_args import day_value, id_value
 from nghedan.safe_redirect import safe_next
@@ -50,7 +48,7 @@ FILTER_PARAMS = (
     "flagged",
     "q",
 )
-BULK_ACTIONS = ("category", "hamlet", "legal_type", "dialogue", "duplicate", "reject")
+BULK_ACTIONS = triage.BULK_ACTIONS
 
 
 def _int(name: str) -> int | None:
@@ -64,6 +62,17 @@ def _day(name: str) -> date | None:
 def _choice(name: str, allowed) -> str | None:
     value = request.args.get(name)
     return value if value in allowed else None
+
+
+def cursor_value(raw: str | None) -> search.Cursor | None:
+    """A page cursor from the query string (`Cursor.encode`'s form), else None."""
+    stamp, _, row_id = (raw or "").partition("-")
+    try:
+        at = datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    found = id_value(row_id)
+    return search.Cursor(at, found) if found is not None else None
 
 
 def current_filter() -> search.ItemFilter:
@@ -97,30 +106,6 @@ def filter_args(**changes) -> dict:
     return args
 
 
-def choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) -> dict:
-    """The options of the filter and bulk-action menus.
-
-    Hamlets and dialogues belong to one commune: they are offered once the list shows one
-    commune (a province's supervisor would otherwise get thousands of hamlets).
-    """
-    one = list(chosen if chosen is not None else commune_ids)
-    one = one if len(one) == 1 else []
-    return {
-        "communes": db.session.scalars(
-            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
-        ).all(),
-        "categories": db.session.scalars(select(Category).order_by(Category.position)).all(),
-        "hamlets": db.session.scalars(
-            select(Hamlet).where(Hamlet.commune_id.in_(one)).order_by(Hamlet.name)
-        ).all(),
-        "dialogues": db.session.scalars(
-            select(Dialogue)
-            .where(Dialogue.commune_id.in_(one), Dialogue.status == "planned")
-            .order_by(Dialogue.starts_at)
-        ).all(),
-    }
-
-
 @reads_only
 @require_role()
 def items():
@@ -132,8 +117,8 @@ def items():
     size = int(current_app.config["ADMIN_PAGE_SIZE"])
     result = search.page(
         f,
-        after=search.Cursor.decode(request.args.get("after")),
-        before=search.Cursor.decode(request.args.get("before")),
+        after=cursor_value(request.args.get("after")),
+        before=cursor_value(request.args.get("before")),
         size=size,
     )
     counts = search.status_counts(f)
@@ -152,11 +137,11 @@ def items():
         bulk_actions=BULK_ACTIONS,
         today=search.local_today(),
         open_statuses=OPEN_STATUSES,
-        **choices(visible_commune_ids(current_user), f.commune_ids),
+        **search.menu_choices(visible_commune_ids(current_user), f.commune_ids),
     )
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def bulk():
     """Apply one action to the selected items it can apply to; name those skipped and why."""
     back = safe_next(request.form.get("back"), default=url_for("admin.items"))
@@ -168,7 +153,10 @@ def bulk():
         flash(_("Chọn ít nhất một ý kiến và một thao tác."), "error")
         return redirect(back)
     selected = _selected_items(ids)
-    result = triage.apply_to_each(selected, lambda item: _apply(action, item))
+    value = request.form.get(action, "").strip()
+    result = triage.bulk(
+        selected, action, number=id_value(value), text=value, user_id=current_user.id
+    )
     if result.done:
         flash(_("Đã cập nhật %(n)s ý kiến.", n=len(result.done)), "ok")
     if result.skipped:
@@ -190,35 +178,10 @@ def _skipped_message(skipped: list) -> str:
 
 def _selected_items(ids: list[int]) -> list[Item]:
     visible = visible_commune_ids(current_user)
-    found = db.session.scalars(select(Item).where(Item.id.in_(ids))).all()
+    found = search.items_by_ids(ids)
     if len(found) != len(set(ids)) or any(i.commune_id not in visible for i in found):
         abort(404)
-    return list(found)
-
-
-def _apply(action: str, item: Item) -> None:
-    value = request.form.get(action, "").strip()
-    user_id = current_user.id
-    number = id_value(value)
-    if action == "category":
-        triage.set_category(item, number, user_id=user_id)
-    elif action == "hamlet":
-        triage.set_hamlet(item, number, user_id=user_id)
-    elif action == "legal_type":
-        triage.set_legal_type(item, value, user_id=user_id)
-    elif action == "dialogue":
-        triage.assign_unless_similar(item, number or 0, user_id=user_id)
-    elif action == "duplicate":
-        triage.mark_duplicate(item, _kept_item(value, item), user_id=user_id)
-    elif action == "reject":
-        triage.reject(item, value, user_id=user_id)
-
-
-def _kept_item(code: str, item: Item) -> Item:
-    kept = db.session.scalar(select(Item).where(Item.tracking_code == code.strip()))
-    if kept is None or kept.commune_id != item.commune_id:
-        raise DomainError(_("Không tìm thấy ý kiến mã %(code)s.", code=code), code="unknown_item")
-    return kept
+    return found
 
 
 CSV_COLUMNS = (

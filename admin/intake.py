@@ -6,57 +6,51 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from admin.access import require_role
+from admin.access import EDITORS, require_role
 from admin.forms import PostForm
-from admin.inbox import choices
 from nghedan.errors import DomainError
-from nghedan.extensions import db
-from nghedan.models import Category
 from nghedan.models.items import INTAKE_METHODS, LEGAL_TYPES
+from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
+from nghedan.services.items import search
 from nghedan.services.items.intake import enter_at_commune
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def new_item():
     """The entry form; a refused form comes back with everything typed."""
     if request.method == "GET":
         return _form()
     form = request.form
-    hamlet = form.get("hamlet", "")
-    try:
-        item = enter_at_commune(
-            commune_id=current_user.commune_id,
-            text=form.get("text", ""),
-            method=form.get("method", ""),
-            consent=form.get("consent") == "1",
-            user_id=current_user.id,
-            contact_phone=form.get("phone"),
-            contact_name=form.get("name"),
-            hamlet_id=id_value(hamlet),
-            category_code=_category_code(form.get("category", "")),
-            legal_type=form.get("legal_type") or "opinion",
-        )
-    except DomainError as e:
-        db.session.rollback()
-        flash(_("Không lưu được: %(reason)s", reason=e.message), "error")
-        return _form(form, status=422)
+    on_refusal(_refused)
+    item = enter_at_commune(
+        commune_id=current_user.commune_id,
+        text=form.get("text", ""),
+        method=form.get("method", ""),
+        consent=form.get("consent") == "1",
+        user_id=current_user.id,
+        contact_phone=form.get("phone"),
+        contact_name=form.get("name"),
+        hamlet_id=id_value(form.get("hamlet", "")),
+        category_code=search.category_code(id_value(form.get("category"))),
+        legal_type=form.get("legal_type") or "opinion",
+    )
     flash(_("Đã tiếp nhận ý kiến, mã tra cứu %(code)s.", code=item.tracking_code), "ok")
     return redirect(url_for("admin.item", item_id=item.id))
 
 
-def _category_code(raw: str) -> str | None:
-    number = id_value(raw)
-    category = db.session.get(Category, number) if number else None
-    return category.code if category else None
+def _refused(error: DomainError) -> str:
+    """The entry form again with everything typed, saying why it was not saved."""
+    flash(_("Không lưu được: %(reason)s", reason=error.message), "error")
+    return _form(request.form)
 
 
-def _form(values=None, status: int = 200):
+def _form(values=None) -> str:
     return render_template(
         "admin/new_item.html",
         values=values or {},
         form=PostForm(),
         methods=INTAKE_METHODS,
         legal_types=LEGAL_TYPES,
-        **choices([current_user.commune_id]),
-    ), status
+        **search.menu_choices([current_user.commune_id]),
+    )

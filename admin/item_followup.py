@@ -7,46 +7,39 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from admin.access import require_role, visible_or_404
-from admin.dialogues import chosen_commune
+from admin.access import EDITORS, chosen_commune, load_item, require_role
 from admin.item_page import refused_form
-from nghedan.errors import DomainError
-from nghedan.extensions import db
-from nghedan.models import Item, ItemAttachment
+from nghedan.models import ItemAttachment
+from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import followup
-from nghedan.services.items.evidence import Evidence
+from nghedan.services.items.evidence import Evidence, attachment_of
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def progress(item_id: int):
     """Add a progress note to the item's history."""
-    item = visible_or_404(Item, item_id)
-    try:
-        followup.add_progress_note(item, request.form.get("progress", ""), user_id=current_user.id)
-    except DomainError as e:
-        return refused_form(item_id, e)
+    item = load_item(item_id)
+    on_refusal(refused_form(item_id))
+    followup.add_progress_note(item, request.form.get("progress", ""), user_id=current_user.id)
     flash(_("Đã ghi tiến độ."), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def resolve(item_id: int):
     """Close the item as resolved: what was done, and optionally a photo or document."""
-    item = visible_or_404(Item, item_id)
+    item = load_item(item_id)
     upload = request.files.get("evidence")
     evidence = (
         Evidence(upload.filename or "", upload.read())
         if upload is not None and upload.filename
         else None
     )
-    try:
-        sent = followup.resolve(
-            item, request.form.get("resolution", ""), evidence=evidence, user_id=current_user.id
-        )
-    except DomainError as e:
-        return refused_form(item_id, e)
+    on_refusal(refused_form(item_id))
+    sent = followup.resolve(
+        item, request.form.get("resolution", ""), evidence=evidence, user_id=current_user.id
+    )
     flash(
         _("Đã ghi giải quyết xong.") + (" " + _("Đã báo %(n)s người dân.", n=sent) if sent else ""),
         "ok",
@@ -66,12 +59,8 @@ def per_officer():
 @require_role()
 def evidence(item_id: int, attachment_id: int):
     """One attached file, downloaded as it was checked (never shown inline as HTML)."""
-    item = visible_or_404(Item, item_id)
-    attachment = db.session.scalar(
-        select(ItemAttachment).where(
-            ItemAttachment.id == attachment_id, ItemAttachment.item_id == item.id
-        )
-    )
+    item = load_item(item_id)
+    attachment = attachment_of(item, attachment_id)
     if attachment is None:
         abort(404)
     response = Response(attachment.data, mimetype=attachment.content_type)

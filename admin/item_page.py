@@ -7,27 +7,26 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from admin.access import (
+    EDITORS,
+    load_item,
     may_link_message,
     require_role,
     sees_denunciation_sender,
     shown_name,
     shown_phone,
-    visible_or_404,
 )
 from admin.forms import PostForm
-from admin.inbox import choices
 from nghedan import phones
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.formatting import parse_day
-from nghedan.models import Dialogue, Item, Message
+from nghedan.models import Item, Message
 from nghedan.models.items import LEGAL_TYPES, STATUSES
+from nghedan.refusals import on_refusal
 from nghedan.request_args import id_value
-from nghedan.services.dialogues import agenda, followup
-from nghedan.services.items import evidence, triage
+from nghedan.services.dialogues import followup
+from nghedan.services.items import evidence, residents, search, triage
 from nghedan.services.items.confidential import tied_denunciations
 from nghedan.services.items.history import audit
 from nghedan.services.people import officers as people
@@ -35,22 +34,10 @@ from nghedan.services.people import officers as people
 THREAD_LIMIT = 50
 
 
-def _item(item_id: int) -> Item:
-    return visible_or_404(Item, item_id)
-
-
 def sms_thread(item: Item, user, *, audited: bool = False) -> list[Message]:
     """This item's commune's texts with its phone (in and out) and those tied to the item,
     oldest first; a text tied to a denunciation only where `may_link_message` allows."""
-    clauses = [Message.item_id == item.id]
-    if item.contact_phone:
-        clauses.append(Message.phone == item.contact_phone)
-    rows = db.session.scalars(
-        select(Message)
-        .where(Message.commune_id == item.commune_id, or_(*clauses))
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(THREAD_LIMIT)
-    ).all()
+    rows = residents.sms_thread(item, THREAD_LIMIT)
     tied = tied_denunciations(rows)
     audited_for = item if audited else None
     return [
@@ -59,11 +46,13 @@ def sms_thread(item: Item, user, *, audited: bool = False) -> list[Message]:
 
 
 @require_role()
-def show(
-    item_id: int, preview=None, reply_text: str = "", values=None, similar=None, status: int = 200
-):
+def show(item_id: int):
+    """The item page: its text and facts, history, SMS thread, duplicates, triage panel."""
+    return page(load_item(item_id))
+
+
+def page(item: Item, *, preview=None, reply_text: str = "", values=None, similar=None) -> str:
     """The item page; `values` are a refused form's fields, shown again as typed."""
-    item = _item(item_id)
     user = current_user._get_current_object()
     secret = item.is_denunciation
     # A denunciation's sender (number, name, SMS thread) is only on the audited sender page.
@@ -84,13 +73,13 @@ def show(
         preview=preview,
         reply_text=reply_text,
         recipients=len(triage.reply_recipients(item)),
-        **choices([item.commune_id]),
+        **search.menu_choices([item.commune_id]),
         officers=_officer_choices(item),
         values=values or {},
         similar=similar or [],
         resolvable=item.status in followup.RESOLVABLE,
         evidence_max_bytes=evidence.max_bytes(),
-    ), status
+    )
 
 
 def _officer_choices(item: Item) -> list:
@@ -103,7 +92,7 @@ def _officer_choices(item: Item) -> list:
 @require_role("admin")
 def sender(item_id: int):
     """A denunciation's sender, shown to admins only; every view is audited."""
-    item = _item(item_id)
+    item = load_item(item_id)
     if not item.is_denunciation:
         return redirect(url_for("admin.item", item_id=item_id))
     audit(
@@ -138,102 +127,74 @@ def _due_date() -> date | None:
         ) from e
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def triage_item(item_id: int):
     """Save the triage panel: category, hamlet, legal type, dialogue, follow-up, status.
 
     A refusal shows the panel again with everything typed; an item that reads like one
     already on the chosen dialogue's agenda is held back with an offer to merge it.
     """
-    item = _item(item_id)
-    uid = current_user.id
-    try:
-        similar = _similar_on_chosen_agenda(item)
-        if similar:
-            db.session.rollback()
-            return show(item_id, values=request.form, similar=similar)
-        _save_triage(item, uid)
-    except DomainError as e:
-        return refused_form(item_id, e)
+    item = load_item(item_id)
+    on_refusal(refused_form(item_id))
+    triage.apply(item, _triage_change(item), user_id=current_user.id)
     flash(_("Đã lưu."), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
 
 
-def refused_form(item_id: int, error: DomainError):
-    """The item page again, saying why, with the refused form's fields as they were typed."""
-    db.session.rollback()
-    flash(_("Không lưu được: %(reason)s", reason=error.message), "error")
-    return show(item_id, values=request.form, status=422)
+def refused_form(item_id: int, saying: str = ""):
+    """How a refused form of the item page comes back: the page again, saying why (after
+    `saying`), with the form's fields as they were typed; for an item alike one already on
+    the chosen agenda, those items with the offer to merge or confirm."""
+
+    def render(error: DomainError) -> str:
+        item = load_item(item_id)
+        if error.code == "similar_on_agenda":
+            return page(item, values=request.form, similar=error.detail.get("similar"))
+        flash(saying or _("Không lưu được: %(reason)s", reason=error.message), "error")
+        return page(item, values=request.form, reply_text=request.form.get("body", ""))
+
+    return render
 
 
-def _save_triage(item: Item, uid: int) -> None:
-    if _number("category") != item.category_id:
-        triage.set_category(item, _number("category"), user_id=uid)
-    if _number("hamlet") != item.hamlet_id:
-        triage.set_hamlet(item, _number("hamlet"), user_id=uid)
-    legal_type = request.form.get("legal_type", item.legal_type)
-    if legal_type != item.legal_type:
-        triage.set_legal_type(item, legal_type, user_id=uid)
-    followup.set_responsible(
-        item,
-        officer_id=_number("responsible_officer"),
-        outside_body=request.form.get("responsible"),
-        user_id=uid,
+def _triage_change(item: Item) -> triage.TriageChange:
+    form = request.form
+    return triage.TriageChange(
+        category_id=_number("category"),
+        hamlet_id=_number("hamlet"),
+        legal_type=form.get("legal_type", item.legal_type),
+        responsible_officer_id=_number("responsible_officer"),
+        responsible_body=form.get("responsible"),
+        due_date=_due_date(),
+        due_reason=form.get("due_reason"),
+        dialogue_id=_number("dialogue"),
+        status=form.get("status", item.status),
+        note=form.get("note", "").strip() or None,
+        confirm_similar=bool(form.get("confirm_similar")),
     )
-    followup.set_due_date(item, _due_date(), reason=request.form.get("due_reason"), user_id=uid)
-    dialogue = _number("dialogue")
-    if dialogue and dialogue != item.dialogue_id:
-        triage.assign_to_dialogue(item, dialogue, user_id=uid)
-    _change_status(item, uid)
 
 
-def _similar_on_chosen_agenda(item: Item) -> list:
-    """Items alike on the agenda the form puts this item on, unless the official confirmed."""
-    dialogue_id = _number("dialogue")
-    if not dialogue_id or dialogue_id == item.dialogue_id or request.form.get("confirm_similar"):
-        return []
-    dialogue = db.session.get(Dialogue, dialogue_id)
-    if dialogue is None or dialogue.commune_id != item.commune_id:
-        return []
-    return agenda.similar_on_agenda(dialogue, item)
-
-
-def _change_status(item: Item, user_id: int) -> None:
-    status = request.form.get("status", item.status)
-    note = request.form.get("note", "").strip() or None
-    if status == "rejected" and item.status != "rejected":
-        triage.reject(item, note or "", user_id=user_id)
-    elif status != item.status:
-        triage.set_status(item, status, user_id=user_id, note=note)
-
-
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def reply(item_id: int):
     """Reply by SMS: first a preview (parts and cost), then sending on confirmation."""
-    item = _item(item_id)
+    item = load_item(item_id)
     body = request.form.get("body", "")
-    try:
-        if request.form.get("confirm") != "1":
-            return show(item_id, preview=triage.preview_reply(item, body), reply_text=body)
-        queued = triage.reply_by_sms(item, body, user_id=current_user.id)
-    except DomainError as e:
-        db.session.rollback()
-        flash(_("Không gửi được: %(reason)s", reason=e.message), "error")
-        return redirect(url_for("admin.item", item_id=item_id))
+    on_refusal(lambda e: _refused_reply(item_id, e))
+    if request.form.get("confirm") != "1":
+        return page(item, preview=triage.preview_reply(item, body), reply_text=body)
+    queued = triage.reply_by_sms(item, body, user_id=current_user.id)
     flash(_("Đã xếp %(n)s tin nhắn vào hàng chờ gửi.", n=queued), "ok")
     return redirect(url_for("admin.item", item_id=item_id))
 
 
-@require_role("admin", "officer")
+def _refused_reply(item_id: int, error: DomainError) -> str:
+    return refused_form(item_id, _("Không gửi được: %(reason)s", reason=error.message))(error)
+
+
+@require_role(*EDITORS)
 def merge(item_id: int):
-    """Merge another item (a suggested duplicate) into this one."""
-    kept = _item(item_id)
-    other = _item(_number("other") or 0)
-    try:
-        triage.mark_duplicate(other, kept, user_id=current_user.id)
-    except DomainError as e:
-        db.session.rollback()
-        flash(_("Không gộp được: %(reason)s", reason=e.message), "error")
-        return redirect(url_for("admin.item", item_id=item_id))
+    """Merge another item (a suggested duplicate) into this one (a refusal goes back)."""
+    kept = load_item(item_id)
+    other = load_item(_number("other") or 0)
+    triage.mark_duplicate(other, kept, user_id=current_user.id)
     flash(_("Đã gộp ý kiến %(code)s vào ý kiến này.", code=other.tracking_code), "ok")
     return redirect(url_for("admin.item", item_id=item_id))

@@ -11,18 +11,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from admin.access import require_role, visible_commune_ids
+from admin.access import ANY_ROLE, require_role, visible_commune_ids
 from admin.forms import PostForm
 from nghedan import qr
 from nghedan.errors import DomainError
 from nghedan.extensions import db
-from nghedan.models import Commune, Kiosk
+from nghedan.models import Kiosk
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
-from nghedan.services.people import kiosks
+from nghedan.services.people import kiosks, places
 
 
 class KioskForm(FlaskForm):
@@ -62,7 +62,7 @@ def _own_kiosk(kiosk_id: int) -> Kiosk:
     return kiosk
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     """The kiosks of the user's communes; POST (admins) registers a new one."""
     form = KioskForm()
@@ -70,34 +70,23 @@ def index():
         if current_user.role != "admin":
             abort(403)
         if form.validate_on_submit():
-            try:
-                enrollment = kiosks.add_kiosk(
-                    commune_id=current_user.commune_id, name=form.name.data
-                )
-            except DomainError as e:
-                db.session.rollback()
-                form.name.errors = [e.message]
-            else:
-                _audit("kiosk.created", enrollment.kiosk)
-                return _page(KioskForm(formdata=None), enrollment)
+            on_refusal(lambda error: _refused(form, error))
+            enrollment = kiosks.add_kiosk(commune_id=current_user.commune_id, name=form.name.data)
+            _audit("kiosk.created", enrollment.kiosk)
+            return _page(KioskForm(formdata=None), enrollment)
         return _page(form, status=400)
+    return _page(form)
+
+
+def _refused(form: KioskForm, error: DomainError):
+    form.name.errors = [error.message]
     return _page(form)
 
 
 def _page(form: KioskForm, enrollment: kiosks.Enrollment | None = None, status: int = 200):
     commune_ids = visible_commune_ids(current_user)
-    communes = list(
-        db.session.scalars(
-            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
-        )
-    )
-    rows = list(
-        db.session.scalars(
-            select(Kiosk)
-            .where(Kiosk.commune_id.in_(commune_ids))
-            .order_by(Kiosk.commune_id, Kiosk.name, Kiosk.id)
-        )
-    )
+    communes = places.communes_by_name(commune_ids)
+    rows = kiosks.kiosks_of(commune_ids)
     enroll_url = None
     if enrollment is not None:
         enroll_url = qr.public_base_url() + url_for("kiosk.enroll", token=enrollment.token)

@@ -78,6 +78,29 @@ def intake_method_label(method: str) -> str:
     }.get(method, method)
 
 
+def kind_label(kind: str) -> str:
+    return {
+        "dialogue": _("Đối thoại với Nhân dân"),
+        "voters": _("Tiếp xúc cử tri"),
+        "thematic": _("Đối thoại chuyên đề"),
+    }.get(kind, kind)
+
+
+def dialogue_status_label(status: str) -> str:
+    return {"planned": _("Dự kiến"), "held": _("Đã tổ chức"), "cancelled": _("Đã hủy")}.get(
+        status, status
+    )
+
+
+def outcome_label(outcome: str | None) -> str:
+    return {
+        "resolved": _("Đã giải quyết tại hội nghị"),
+        "commune_will_resolve": _("Xã tiếp tục giải quyết"),
+        "escalated": _("Kiến nghị cấp trên"),
+        "explained": _("Đã giải thích, không cần xử lý"),
+    }.get(outcome or "", "")
+
+
 def has_endpoint(name: str) -> bool:
     """Whether a page exists (the nav links only to pages that do)."""
     from flask import current_app
@@ -99,4 +122,7 @@ def jinja_helpers() -> dict:
         "message_status_label": message_status_label,
         "is_deployment_admin": is_deployment_admin,
         "intake_method_label": intake_method_label,
+        "kind_label": kind_label,
+        "dialogue_status_label": dialogue_status_label,
+        "outcome_label": outcome_label,
     }

@@ -6,8 +6,6 @@ officers read their commune's list; supervisors read the lists of their communes
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     abort,
     current_app,
@@ -23,17 +21,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from admin.access import require_role, visible_commune_ids, visible_or_404
+from admin.access import ANY_ROLE, require_role, visible_commune_ids, visible_or_404
 from admin.forms import PostForm
 from nghedan.errors import DomainError
-from nghedan.extensions import db
-from nghedan.models import Commune, Officer
+from nghedan.models import Officer
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.people import officers as people
+from nghedan.services.people import places
 
 DEFAULT_PHOTO_MAX_BYTES = 1024 * 1024
 
@@ -54,14 +52,6 @@ class OfficerForm(FlaskForm):
 
 class PhotoForm(FlaskForm):
     photo = FileField(_l("Ảnh (JPEG hoặc PNG)"))
-
-
-def photo_folder() -> Path:
-    """Where officer photos live; the kiosk serves them from the same place."""
-    return Path(
-        current_app.config.get("OFFICER_PHOTO_DIR")
-        or Path(current_app.instance_path) / "officer_photos"
-    )
 
 
 def _fields(form: OfficerForm, *, active: bool | None = None) -> people.OfficerFields:
@@ -88,52 +78,43 @@ def _audit(action: str, officer: Officer, **detail) -> None:
 
 def _own_officer(officer_id: int) -> Officer:
     """An officer of the admin's own commune (404 otherwise)."""
-    try:
-        return people.officer_of(current_user.commune_id, officer_id)
-    except DomainError:
+    officer = people.officer_of(current_user.commune_id, officer_id)
+    if officer is None:
         abort(404)
+    return officer
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     """The officers of the user's communes; POST (admins) adds one."""
     form = OfficerForm()
     if request.method == "POST":
         if current_user.role != "admin":
             abort(403)
-        added = _add(form)
-        if added is not None:
-            return redirect(url_for("admin.officer", officer_id=added.id))
+        if form.validate_on_submit():
+            on_refusal(lambda error: _list_page(form, error))
+            # The list's form has no "active" box (a missing checkbox reads as unticked): a
+            # new officer is at work.
+            officer = people.add_officer(current_user.commune_id, _fields(form, active=True))
+            _audit("officer.created", officer, code=officer.code)
+            flash(_("Đã thêm cán bộ %(name)s.", name=officer.name), "ok")
+            return redirect(url_for("admin.officer", officer_id=officer.id))
+    return _list_page(form)
+
+
+def _list_page(form: OfficerForm, error: DomainError | None = None) -> str:
+    """The list with the form to add one (a refused one as typed, saying why)."""
+    if error is not None:
+        flash(error.message, "error")
     commune_ids = visible_commune_ids(current_user)
-    communes = dict(
-        db.session.execute(
-            select(Commune.id, Commune.name).where(Commune.id.in_(commune_ids))
-        ).all()
-    )
     return render_template(
         "admin/officers.html",
         officers=people.list_officers(commune_ids),
-        communes=communes,
+        communes=places.commune_names(commune_ids),
         form=form,
         post_form=PostForm(),
         can_edit=current_user.role == "admin",
     )
-
-
-def _add(form: OfficerForm) -> Officer | None:
-    if not form.validate_on_submit():
-        return None
-    try:
-        # The list's form has no "active" box (a missing checkbox reads as unticked): a new
-        # officer is at work.
-        officer = people.add_officer(current_user.commune_id, _fields(form, active=True))
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "error")
-        return None
-    _audit("officer.created", officer, code=officer.code)
-    flash(_("Đã thêm cán bộ %(name)s.", name=officer.name), "ok")
-    return officer
 
 
 @require_role("admin")
@@ -142,20 +123,26 @@ def edit(officer_id: int):
     officer = _own_officer(officer_id)
     form = OfficerForm(obj=officer)
     if form.validate_on_submit():
-        try:
-            changes = people.update_officer(officer, _fields(form))
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-            return redirect(url_for("admin.officer", officer_id=officer_id))
+        on_refusal(lambda error: _officer_page(officer_id, form, error))
+        changes = people.update_officer(officer, _fields(form))
         if changes:
             _audit("officer.updated", officer, changes=changes)
         flash(_("Đã lưu."), "ok")
         return redirect(url_for("admin.officers"))
+    return _officer_page(officer_id, form)
+
+
+def _officer_page(
+    officer_id: int, form: OfficerForm | None = None, error: DomainError | None = None
+) -> str:
+    """An officer's page; after a refusal, the form as typed and the message."""
+    if error is not None:
+        flash(error.message, "error")
+    officer = _own_officer(officer_id)
     return render_template(
         "admin/officer.html",
         officer=officer,
-        form=form,
+        form=form or OfficerForm(obj=officer),
         photo_form=PhotoForm(),
         post_form=PostForm(),
         max_kb=_photo_max_bytes() // 1024,
@@ -175,11 +162,8 @@ def upload_photo(officer_id: int):
         abort(400)
     upload = form.photo.data
     data = upload.read(_photo_max_bytes() + 1) if upload else b""
-    try:
-        people.save_photo(officer, data, photo_folder(), _photo_max_bytes())
-    except DomainError as e:
-        flash(e.message, "error")
-        return redirect(url_for("admin.officer", officer_id=officer_id))
+    on_refusal(lambda error: _officer_page(officer_id, error=error))
+    people.save_photo(officer, data, people.photo_folder(), _photo_max_bytes())
     _audit("officer.photo_changed", officer)
     flash(_("Đã cập nhật ảnh."), "ok")
     return redirect(url_for("admin.officer", officer_id=officer_id))
@@ -198,10 +182,10 @@ def deactivate(officer_id: int):
     return redirect(url_for("admin.officers"))
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def photo(officer_id: int):
     """An officer's photo, for the users who may see that officer."""
     officer = visible_or_404(Officer, officer_id)
     if not officer.photo_path:
         abort(404)
-    return send_from_directory(photo_folder(), officer.photo_path, max_age=3600)
+    return send_from_directory(people.photo_folder(), officer.photo_path, max_age=3600)

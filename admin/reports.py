@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin import activity_tables
 from admin.access import require_role, visible_commune_ids
@@ -23,8 +22,9 @@ from admin.labels import channel_label, legal_type_label
 from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.formatting import local
-from nghedan.models import Commune, Officer, utcnow
+from nghedan.models import Officer, utcnow
 from nghedan.request_args import day_value, id_value
+from nghedan.services.people import places
 from nghedan.services.reports import activity as report_activity
 from nghedan.services.reports import alerts as report_alerts
 from nghedan.services.reports import dialogues as report_dialogues
@@ -109,11 +109,7 @@ def _base_args() -> dict:
 
 
 def _page_context(commune_ids: list[int]) -> dict:
-    communes = db.session.scalars(
-        select(Commune)
-        .where(Commune.id.in_(visible_commune_ids(current_user)))
-        .order_by(Commune.name)
-    ).all()
+    communes = places.communes_by_name(visible_commune_ids(current_user))
     return dict(
         period=chosen_period(),
         communes=communes,
@@ -282,7 +278,7 @@ def activity_export(fmt: str):
         )
     elif name == "hamlets":
         missing = report_activity.hamlets_without_dialogue(ids, period)
-        communes = dict(db.session.execute(select(Commune.id, Commune.name)).all())
+        communes = places.commune_names()
         table = Table(
             f"ap-chua-doi-thoai-{_stem(period)}",
             _("Ấp chưa đối thoại"),

@@ -16,7 +16,14 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from admin.access import may_link_message, require_role, shown_phone, visible_commune_ids
+from admin.access import (
+    ANY_ROLE,
+    EDITORS,
+    may_link_message,
+    require_role,
+    shown_phone,
+    visible_commune_ids,
+)
 from admin.forms import PostForm
 from nghedan.extensions import db
 from nghedan.models import Message
@@ -126,7 +133,7 @@ def phone_shower(messages: list[Message]):
     return phone_of
 
 
-@require_role("admin", "officer", "supervisor")
+@require_role(*ANY_ROLE)
 def index():
     commune_ids = visible_commune_ids(current_user)
     page = log_page(commune_ids, _cursor("after"), _cursor("before"))
@@ -139,11 +146,11 @@ def index():
         statuses=OUT_STATUSES + IN_STATUSES,
         failed_statuses=FAILED_STATUSES,
         form=PostForm(),
-        can_resend=current_user.role in ("admin", "officer"),
+        can_resend=current_user.role in EDITORS,
     )
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def resend(message_id: int):
     """Queue a copy of a failed outgoing text (the original stays as it was)."""
     original = db.session.get(Message, message_id)

@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from admin.access import require_role
 from admin.forms import NewUserForm, PasswordForm, PostForm, RoleForm
 from admin.labels import role_label
-from nghedan.collation import person_sort_key
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import User
+from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
-from nghedan.services.people.users import create_user, set_active, set_password
+from nghedan.services.people.users import commune_users, create_user, set_active, set_password
 
 # Admins manage the users of their own commune; supervisors are created by operators (CLI).
 COMMUNE_ROLES = ("officer", "admin")  # officer first: the safer default
@@ -51,29 +50,25 @@ def index():
     form = NewUserForm()
     form.role.choices = _role_choices()
     if form.validate_on_submit():
-        try:
-            user = create_user(
-                username=form.username.data,
-                password=form.password.data,
-                role=form.role.data,
-                commune_id=current_user.commune_id,
-                full_name=(form.full_name.data or "").strip(),
-            )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            _audit("user.created", user, role=user.role)
-            flash(_("Đã tạo người dùng %(name)s.", name=user.username), "ok")
-            return redirect(url_for("admin.users"))
-    users = sorted(
-        db.session.scalars(
-            select(User).where(
-                User.commune_id == current_user.commune_id, User.role.in_(COMMUNE_ROLES)
-            )
-        ),
-        key=lambda u: person_sort_key(u.full_name or u.username),
-    )
+        on_refusal(lambda error: _page(form, error))
+        user = create_user(
+            username=form.username.data,
+            password=form.password.data,
+            role=form.role.data,
+            commune_id=current_user.commune_id,
+            full_name=(form.full_name.data or "").strip(),
+        )
+        _audit("user.created", user, role=user.role)
+        flash(_("Đã tạo người dùng %(name)s.", name=user.username), "ok")
+        return redirect(url_for("admin.users"))
+    return _page(form)
+
+
+def _page(form: NewUserForm, error: DomainError | None = None) -> str:
+    """The commune's users and the form to add one (a refused one as typed, saying why)."""
+    if error is not None:
+        flash(error.message, "error")
+    users = commune_users(current_user.commune_id, COMMUNE_ROLES)
     role_form = RoleForm()
     role_form.role.choices = _role_choices()
     return render_template(
@@ -108,12 +103,7 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         flash(_("Mật khẩu cần ít nhất 8 ký tự."), "error")
         return redirect(url_for("admin.users"))
-    try:
-        set_password(user, form.password.data)
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "error")
-        return redirect(url_for("admin.users"))
+    set_password(user, form.password.data)  # a refusal goes back to the list, saying why
     _audit("user.password_reset", user)
     flash(_("Đã đặt lại mật khẩu của %(name)s.", name=user.username), "ok")
     if user.id == current_user.id:

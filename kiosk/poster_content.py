@@ -8,10 +8,10 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from nghedan.models import Commune, Hamlet, Officer
+from nghedan.services.people.officers import photo_folder
 from nghedan.text import collapse_spaces
 from nghedan.tracking_codes import damm_digit
 
@@ -82,9 +82,7 @@ def photo_data_uri(officer: Officer) -> str | None:
     """The officer's photo inside the page (the poster is printed on its own), or None."""
     if not officer.photo_path:
         return None
-    folder = current_app.config.get("OFFICER_PHOTO_DIR") or str(
-        Path(current_app.instance_path) / "officer_photos"
-    )
+    folder = photo_folder()
     path = (Path(folder) / officer.photo_path).resolve()
     kind = mimetypes.guess_type(path.name)[0]
     inside = path.is_relative_to(Path(folder).resolve())

@@ -10,11 +10,12 @@ from kiosk.wording import commune_title, lookup_problem, public_status, too_many
 from nghedan import qr
 from nghedan.database import reads_only
 from nghedan.extensions import db
-from nghedan.models import Commune, Hamlet, Officer
+from nghedan.models import Commune, Hamlet
 from nghedan.phones import display
 from nghedan.request_args import id_value
 from nghedan.services.dialogues import plan as dialogues
 from nghedan.services.people import kiosks
+from nghedan.services.people.officers import active_officers
 
 POSTER_DIALOGUES = 3  # the next dialogues a poster lists
 
@@ -82,13 +83,7 @@ def render_poster(commune: Commune, hamlet: Hamlet | None, public_base: str | No
     The QR code only when residents' phones can open it (`qr.residents_base_url`)."""
     base = qr.residents_base_url(public_base)
     link = base + url_for("public.lookup_form") if base else None
-    officers = list(
-        db.session.scalars(
-            select(Officer)
-            .where(Officer.commune_id == commune.id, Officer.active)
-            .order_by(Officer.code, Officer.name)
-        )
-    )
+    officers = active_officers(commune.id)
     return render_template(
         "kiosk/poster.html",
         commune=commune,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from flask import (
     abort,
@@ -49,7 +48,7 @@ from nghedan.services.dialogues import plan as dialogues
 from nghedan.services.items.categories import ordered_categories
 from nghedan.services.items.intake import create_item_with_receipt, item_by_code
 from nghedan.services.people import kiosks
-from nghedan.services.people.officers import active_officers
+from nghedan.services.people.officers import active_officers, photo_folder
 from nghedan.services.people.ratings import record_rating
 from nghedan.text import fold_diacritics
 
@@ -179,10 +178,7 @@ def officer_photo(officer_id: int):
     officer = _officer(officer_id)
     if not officer.photo_path:
         abort(404)
-    folder = current_app.config.get("OFFICER_PHOTO_DIR") or str(
-        Path(current_app.instance_path) / "officer_photos"
-    )
-    return send_from_directory(folder, officer.photo_path, max_age=3600)
+    return send_from_directory(photo_folder(), officer.photo_path, max_age=3600)
 
 
 def _officer(officer_id: int) -> Officer:

@@ -31,7 +31,7 @@ def test_admin_saves_settings_with_the_sms_number_in_e164(as_user, app, world):
     bad = client.post(
         "/admin/commune/settings", data={**SETTINGS, "csrf_token": token, "sms_number": "12345"}
     )
-    assert bad.status_code == 400 and "không hợp lệ" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "không hợp lệ" in bad.get_data(as_text=True)
     response = client.post("/admin/commune/settings", data={**SETTINGS, "csrf_token": token})
     assert response.status_code == 302
     with app.app_context():

@@ -95,7 +95,7 @@ def test_a_deployment_admin_adds_a_commune_on_the_page(app, world):
     page = client.get("/admin/communes").get_data(as_text=True)
     assert "long-dien" in page and "nghedan user create --role admin --commune long-dien" in page
     again = client.post("/admin/communes", data={**form, "csrf_token": token})
-    assert again.status_code == 400 and "Đã có xã, phường mã này." in again.get_data(as_text=True)
+    assert again.status_code == 422 and "Đã có xã, phường mã này." in again.get_data(as_text=True)
     with app.app_context():
         commune = _db.session.scalar(select(Commune).where(Commune.code == "long-dien"))
         assert len(commune.hamlets) == 2

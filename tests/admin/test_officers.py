@@ -73,7 +73,7 @@ def test_admin_adds_and_edits_with_unique_desk_codes(as_user, app, world):
         "/admin/officers",
         data={"csrf_token": token, "name": "Trần Văn Bình", "code": "1", "active": "y"},
     )
-    assert taken.status_code == 200 and "đã có cán bộ khác dùng" in taken.get_data(as_text=True)
+    assert taken.status_code == 422 and "đã có cán bộ khác dùng" in taken.get_data(as_text=True)
     added = client.post(
         "/admin/officers",
         data={

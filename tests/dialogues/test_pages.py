@@ -15,8 +15,10 @@ from tests.helpers import csrf_token
 
 
 def _post(client, url, data, page_url=None):
+    """Post a form of `page_url` (or of `url` itself) as a browser does, naming the page."""
     token = csrf_token(client.get(page_url or url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token})
+    headers = {"Referer": f"http://localhost{page_url}"} if page_url else {}
+    return client.post(url, data={**data, "csrf_token": token}, headers=headers)
 
 
 def _planned(app, world, days=3):
@@ -113,6 +115,9 @@ def issue_over_http(app, client, base: str, number: int) -> int:
 
     page = client.get(base + "/notice").get_data(as_text=True)
     assert "Số:      /TB-UBND" in page  # the draft's number is left blank
+    assert "Lập dự thảo thông báo kết luận" in page  # opening the page writes nothing
+    started = _post(client, base + "/notice/start-draft", {}, base + "/notice")
+    assert started.status_code == 302
     dialogue_id = int(base.rsplit("/", 1)[1])
     with app.app_context():
         entries = db.session.scalars(
@@ -359,6 +364,7 @@ def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
     empty = client.post(
         f"{base}/meeting/items/{world.item_id}/outcome",
         data={"csrf_token": token, "n": "1", "outcome": "resolved", "answer": "  "},
+        headers={"Referer": f"http://localhost{base}/meeting?n=1"},
     )
     assert "Cần ghi nội dung trả lời" in client.get(empty.headers["Location"]).get_data(
         as_text=True
@@ -387,7 +393,7 @@ def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
     )
     shown = client.get(base).get_data(as_text=True)
     assert "Không ghi nhận được số người dự: Mưa lớn, không điểm danh" in shown
-    client.get(base + "/notice")
+    _post(client, base + "/notice/start-draft", {}, base + "/notice")
     with app.app_context():
         from nghedan.models import AgendaEntry
 
@@ -415,6 +421,7 @@ def test_refusals_over_http_say_why_and_keep_everything(app, as_user, world):
             "scan": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "scan.pdf"),
         },
         content_type="multipart/form-data",
+        headers={"Referer": f"http://localhost{base}/notice"},
     )
     page = client.get(png.headers["Location"]).get_data(as_text=True)
     assert "Bản scan phải là tệp PDF hoặc ảnh JPEG." in page and "Chờ ký" in page

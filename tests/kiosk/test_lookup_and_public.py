@@ -177,7 +177,8 @@ def test_the_poster_has_worked_examples_officer_codes_and_the_next_dialogues(cli
     assert "<" + "..." not in html and "&lt;" not in html  # no placeholders to misread
     assert f"GY Đèn đường {hamlet.name} bị hư hai tháng nay" in html
     assert is_valid(example_code()) and f"TT {example_code()}" in html
-    assert "DG 01 1" in html and "Đánh giá cán bộ Nguyễn Thị Lan (mã 01)" in html
+    # The officers in Vietnamese name order, as on the kiosk: Hùng before Lan.
+    assert "DG 02 1" in html and "Đánh giá cán bộ Trần Văn Hùng (mã 02)" in html
     assert "Xã nhắn lại ngày, giờ và nơi họp đối thoại sắp tới" in html  # LICH
     for code, name in (("01", "Nguyễn Thị Lan"), ("02", "Trần Văn Hùng")):
         assert f'<span class="officer-code">{code}</span>' in html and name in html

@@ -13,7 +13,12 @@
     var data = new FormData();
     data.append("csrf_token", token);
     data.append("order", ids.join(","));
-    fetch(root.dataset.orderUrl, { method: "POST", body: data, credentials: "same-origin" })
+    fetch(root.dataset.orderUrl, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
       .then(function (response) { if (!response.ok) { window.location.reload(); } })
       .catch(function () { window.location.reload(); });
   }

@@ -11,6 +11,7 @@
   var draftKey = "nghedan-answer:" + box.dataset.saveUrl;
   var timer = null;
   var lastSaved = box.value;
+  var lastRefused = null;
   var inFlight = false;
   var RETRY_MS = 4000;
 
@@ -34,6 +35,17 @@
     return data;
   }
 
+  // The server refused this text ({"error": …}, 422: too long, the notice already issued…):
+  // sending it again would be refused again, so the message stays until the answer changes.
+  function refused(sent, body) {
+    lastRefused = sent;
+    show((body && body.error) || box.dataset.failed, true);
+  }
+
+  function unsent() {
+    return box.value !== lastSaved && box.value !== lastRefused;
+  }
+
   function schedule(delay) {
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(save, delay);
@@ -41,12 +53,20 @@
 
   function save() {
     timer = null;
-    if (box.value === lastSaved || inFlight) { return; }
+    if (!unsent() || inFlight) { return; }
     var sent = box.value;
     inFlight = true;
     show(box.dataset.saving);
-    fetch(box.dataset.saveUrl, { method: "POST", body: payload(), credentials: "same-origin" })
+    fetch(box.dataset.saveUrl, {
+      method: "POST",
+      body: payload(),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
       .then(function (response) {
+        if (response.status === 422) {
+          return response.json().then(function (body) { refused(sent, body); });
+        }
         if (!response.ok) { throw new Error(response.status); }
         lastSaved = sent;
         if (box.value === sent) { dropDraft(); }
@@ -58,7 +78,7 @@
       })
       .then(function () {
         inFlight = false;
-        if (box.value !== lastSaved && !timer) { schedule(500); }
+        if (unsent() && !timer) { schedule(500); }
       });
   }
 
@@ -79,7 +99,7 @@
   box.addEventListener("blur", function () { schedule(0); });
   // Leaving or hiding the page (lid closed, tab switched): send what is unsaved.
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && box.value !== lastSaved) {
+    if (document.visibilityState === "hidden" && unsent()) {
       navigator.sendBeacon(box.dataset.saveUrl, payload());
     }
   });

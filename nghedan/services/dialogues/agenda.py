@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from nghedan.errors import ValidationError
+from nghedan.errors import DomainError, ValidationError
 from nghedan.extensions import db
 from nghedan.models import AgendaEntry, Category, Dialogue, Item, dialogue_hamlets
 from nghedan.services.dialogues import sms as dialogue_sms
@@ -260,6 +260,22 @@ def carry_over_pending(dialogue: Dialogue, *, user_id: int | None = None) -> lis
     return added + add_report_backs(dialogue, user_id=user_id)
 
 
+def candidates(dialogue: Dialogue, limit: int) -> list[Item]:
+    """Items that could join the agenda: the dialogue's hamlets first, then the rest."""
+    hamlet_ids = [h.id for h in dialogue.hamlets]
+    rows = db.session.scalars(
+        select(Item)
+        .where(
+            Item.commune_id == dialogue.commune_id,
+            Item.status.in_(("new", "triaged")),
+            Item.legal_type != "denunciation",
+        )
+        .order_by(Item.hamlet_id.in_(hamlet_ids).desc(), Item.created_at.desc(), Item.id.desc())
+        .limit(limit)
+    ).all()
+    return list(rows)
+
+
 def similar_on_agenda(dialogue: Dialogue, item: Item) -> list[tuple[Item, float]]:
     """Items already on the dialogue's agenda that read like this one (to merge instead)."""
     return most_similar(item, [e.item for e in live_entries(dialogue)])
@@ -277,7 +293,35 @@ def refuse_if_similar(dialogue: Dialogue, item: Item) -> None:
                 code=similar[0][0].tracking_code,
             ),
             code="similar_on_agenda",
+            similar=similar,
         )
+
+
+@dataclass(frozen=True)
+class Additions:
+    """What adding several items did: those now on the agenda, and each refusal."""
+
+    added: list[Item]
+    refused: list[DomainError]
+
+
+def add_items(
+    dialogue: Dialogue, items: list[Item], *, confirm_similar: bool, user_id: int | None
+) -> Additions:
+    """Put each item on the agenda; a refused one (alike one already there, unless the
+    official confirmed; a denunciation…) is left out with its reason, the others stay."""
+    added, refused = [], []
+    for item in items:
+        try:
+            with db.session.begin_nested():
+                if not confirm_similar:
+                    refuse_if_similar(dialogue, item)  # merge rather than repeat
+                assign_item(dialogue, item, user_id=user_id)
+        except DomainError as e:
+            refused.append(e)
+        else:
+            added.append(item)
+    return Additions(added, refused)
 
 
 # --- report back ---------------------------------------------------------------------------

@@ -75,13 +75,17 @@ def set_outcome(
     item: Item,
     outcome: str | None,
     *,
+    answer: str | None = None,
     responsible: str | None = None,
     due_date: date | None = None,
     escalated_to: str | None = None,
     user_id: int | None = None,
     now: datetime | None = None,
 ) -> Item:
-    """Record how the dialogue answered an item, in one call; None clears it."""
+    """Record how the dialogue answered an item, in one call (with the answer as last typed,
+    when given); None clears it."""
+    if answer is not None:
+        save_answer(dialogue, item, answer)
     _require_open(dialogue)
     _on_agenda(dialogue, item)
     if outcome is None:

@@ -52,6 +52,12 @@ def current_notice(dialogue: Dialogue) -> ConclusionNotice | None:
     )
 
 
+def notice_of(dialogue: Dialogue, notice_id: int) -> ConclusionNotice | None:
+    """One of this dialogue's notices (None when it isn't one of them)."""
+    found = db.session.get(ConclusionNotice, notice_id)
+    return found if found is not None and found.dialogue_id == dialogue.id else None
+
+
 def history(dialogue: Dialogue) -> list[ConclusionNotice]:
     """Every notice of the dialogue, newest first (replaced ones included)."""
     return list(
@@ -119,6 +125,20 @@ def _require_draft(notice: ConclusionNotice) -> None:
             ),
             code="not_draft",
         )
+
+
+def save_draft(
+    notice: ConclusionNotice,
+    summaries: dict[int, str],
+    signer: tuple[str, str] | None = None,
+) -> None:
+    """Save the draft as typed: the summary of each answered item given by its agenda
+    entry's id (those not given stay as they were), and who signs (name, role) if given."""
+    for entry in answered_entries(notice.dialogue):
+        if entry.id in summaries:
+            save_summary(notice, entry, summaries[entry.id])
+    if signer is not None:
+        set_signer(notice, *signer)
 
 
 def save_summary(notice: ConclusionNotice, entry: AgendaEntry, text: str) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
@@ -92,3 +93,12 @@ def _safe_name(name: str) -> str:
     name = nfc(name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = collapse_spaces("".join(ch for ch in name if ch.isprintable()))
     return name[:MAX_NAME_LENGTH] or "tep-dinh-kem"
+
+
+def attachment_of(item: Item, attachment_id: int) -> ItemAttachment | None:
+    """One file attached to this item (None when it isn't this item's)."""
+    return db.session.scalar(
+        select(ItemAttachment).where(
+            ItemAttachment.id == attachment_id, ItemAttachment.item_id == item.id
+        )
+    )

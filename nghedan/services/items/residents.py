@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from nghedan.extensions import db
-from nghedan.models import Hamlet, Item
+from nghedan.models import Hamlet, Item, Message
 from nghedan.text import fold_diacritics
 
 _KIND_WORDS = ("ap", "khom", "thon", "ban", "to dan pho", "to", "khu pho", "khu")
@@ -69,3 +69,19 @@ def latest_item(commune_id: int, phone: str) -> Item | None:
 def hamlet_of(commune_id: int, phone: str, text: str = "") -> Hamlet | None:
     """The hamlet a resident's text is about: the one it names, else their usual one."""
     return (hamlet_named(commune_id, text) if text else None) or latest_hamlet(commune_id, phone)
+
+
+def sms_thread(item: Item, limit: int) -> list[Message]:
+    """The newest texts (in and out) of the item's commune with its resident's phone, and
+    those tied to the item, newest first."""
+    clauses = [Message.item_id == item.id]
+    if item.contact_phone:
+        clauses.append(Message.phone == item.contact_phone)
+    return list(
+        db.session.scalars(
+            select(Message)
+            .where(Message.commune_id == item.commune_id, or_(*clauses))
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(limit)
+        )
+    )

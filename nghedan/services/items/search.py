@@ -17,9 +17,9 @@ from sqlalchemy.orm import selectinload
 from nghedan import tracking_codes
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
-from nghedan.models import Item
+from nghedan.models import Category, Commune, Dialogue, Hamlet, Item
 from nghedan.models.items import OPEN_STATUSES, STATUSES
-from nghedan.request_args import id_value
+from nghedan.services.items.categories import ordered_categories
 from nghedan.text import fold_diacritics
 
 _WORD = re.compile(r"[^\W_]+")
@@ -55,18 +55,6 @@ class Cursor:
     def encode(self) -> str:
         return f"{self.created_at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{self.id}"
 
-    @classmethod
-    def decode(cls, raw: str | None) -> Cursor | None:
-        if not raw:
-            return None
-        stamp, _, row_id = raw.partition("-")
-        try:
-            at = datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
-        except ValueError:
-            return None
-        found = id_value(row_id)
-        return cls(at, found) if found is not None else None
-
 
 @dataclass
 class Page:
@@ -74,6 +62,41 @@ class Page:
     next_cursor: Cursor | None
     prev_cursor: Cursor | None = None
     extra: dict = field(default_factory=dict)
+
+
+def menu_choices(commune_ids: list[int], chosen: tuple[int, ...] | None = None) -> dict:
+    """The options of the filter and bulk-action menus.
+
+    Hamlets and dialogues belong to one commune: they are offered once the list shows one
+    commune (a province's supervisor would otherwise get thousands of hamlets).
+    """
+    one = list(chosen if chosen is not None else commune_ids)
+    one = one if len(one) == 1 else []
+    return {
+        "communes": db.session.scalars(
+            select(Commune).where(Commune.id.in_(commune_ids)).order_by(Commune.name)
+        ).all(),
+        "categories": ordered_categories(),
+        "hamlets": db.session.scalars(
+            select(Hamlet).where(Hamlet.commune_id.in_(one)).order_by(Hamlet.name)
+        ).all(),
+        "dialogues": db.session.scalars(
+            select(Dialogue)
+            .where(Dialogue.commune_id.in_(one), Dialogue.status == "planned")
+            .order_by(Dialogue.starts_at)
+        ).all(),
+    }
+
+
+def category_code(category_id: int | None) -> str | None:
+    """The code of the category with this id (None when there is none)."""
+    category = db.session.get(Category, category_id) if category_id else None
+    return category.code if category else None
+
+
+def items_by_ids(ids: list[int]) -> list[Item]:
+    """The items with these ids (those that exist)."""
+    return list(db.session.scalars(select(Item).where(Item.id.in_(ids))))
 
 
 def item_for_code(q: str | None, commune_ids) -> Item | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -22,6 +22,7 @@ from nghedan.i18n import in_language
 from nghedan.models import AgendaEntry, Category, Dialogue, Hamlet, Item, utcnow
 from nghedan.models.items import LEGAL_TYPES, STATUSES
 from nghedan.services.dialogues import agenda, followup
+from nghedan.services.items import search
 from nghedan.services.items.history import audit, change_status, record_event
 from nghedan.services.items.similarity import most_similar
 from nghedan.services.items.status_sms import tell_residents
@@ -203,12 +204,97 @@ def apply_to_each(items: list[Item], action: Callable[[Item], None]) -> BulkResu
     return BulkResult(done, skipped)
 
 
+BULK_ACTIONS = ("category", "hamlet", "legal_type", "dialogue", "duplicate", "reject")
+
+
+def bulk(
+    items: list[Item], action: str, *, number: int | None, text: str, user_id: int | None
+) -> BulkResult:
+    """The inbox's bulk action on each item (see `apply_to_each`): `number` is the id chosen
+    in its menu (category, hamlet, dialogue), `text` what was typed (legal type, the kept
+    item's code, the reason to reject)."""
+    return apply_to_each(
+        items, lambda item: _bulk_one(item, action, number=number, text=text, user_id=user_id)
+    )
+
+
+def _bulk_one(item: Item, action: str, *, number, text: str, user_id) -> None:
+    if action == "category":
+        set_category(item, number, user_id=user_id)
+    elif action == "hamlet":
+        set_hamlet(item, number, user_id=user_id)
+    elif action == "legal_type":
+        set_legal_type(item, text, user_id=user_id)
+    elif action == "dialogue":
+        assign_unless_similar(item, number or 0, user_id=user_id)
+    elif action == "duplicate":
+        mark_duplicate(item, _kept_item(text, item), user_id=user_id)
+    elif action == "reject":
+        reject(item, text, user_id=user_id)
+    else:
+        raise ValidationError(_l("Thao tác không hợp lệ."), code="bad_action")
+
+
+def _kept_item(code: str, item: Item) -> Item:
+    kept = search.item_for_code(code, (item.commune_id,))
+    if kept is None:
+        raise NotFound(_l("Không tìm thấy ý kiến mã %(code)s.", code=code), code="unknown_item")
+    return kept
+
+
 def assign_unless_similar(item: Item, dialogue_id: int, *, user_id: int | None) -> None:
-    """Put the item on a dialogue's agenda, unless one already there reads like it."""
+    """Put the item on a dialogue's agenda, unless one already there reads like it (the
+    refusal, code `similar_on_agenda`, carries those items as `detail["similar"]`)."""
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is not None and dialogue.commune_id == item.commune_id:
         agenda.refuse_if_similar(dialogue, item)
     assign_to_dialogue(item, dialogue_id, user_id=user_id)
+
+
+@dataclass(frozen=True)
+class TriageChange:
+    """The triage panel as the official sent it: what the item should become."""
+
+    category_id: int | None
+    hamlet_id: int | None
+    legal_type: str
+    responsible_officer_id: int | None = None
+    responsible_body: str | None = None
+    due_date: date | None = None
+    due_reason: str | None = None
+    dialogue_id: int | None = None
+    status: str | None = None
+    note: str | None = None
+    confirm_similar: bool = False  # put it on the agenda even if one there reads like it
+
+
+def apply(item: Item, change: TriageChange, *, user_id: int | None) -> None:
+    """Make the item what the triage panel says, each change logged; a refusal of any part
+    refuses the whole (the request's transaction is rolled back)."""
+    if change.category_id != item.category_id:
+        set_category(item, change.category_id, user_id=user_id)
+    if change.hamlet_id != item.hamlet_id:
+        set_hamlet(item, change.hamlet_id, user_id=user_id)
+    if change.legal_type != item.legal_type:
+        set_legal_type(item, change.legal_type, user_id=user_id)
+    followup.set_responsible(
+        item,
+        officer_id=change.responsible_officer_id,
+        outside_body=change.responsible_body,
+        user_id=user_id,
+    )
+    followup.set_due_date(item, change.due_date, reason=change.due_reason, user_id=user_id)
+    if change.dialogue_id and change.dialogue_id != item.dialogue_id:
+        assign = assign_to_dialogue if change.confirm_similar else assign_unless_similar
+        assign(item, change.dialogue_id, user_id=user_id)
+    _change_status(item, change.status or item.status, change.note, user_id=user_id)
+
+
+def _change_status(item: Item, status: str, note: str | None, *, user_id: int | None) -> None:
+    if status == "rejected" and item.status != "rejected":
+        reject(item, note or "", user_id=user_id)
+    elif status != item.status:
+        set_status(item, status, user_id=user_id, note=note)
 
 
 @dataclass(frozen=True)

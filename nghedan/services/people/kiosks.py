@@ -133,9 +133,15 @@ def find_kiosk(ref: str, commune_id: int | None = None) -> Kiosk:
 
 
 def list_kiosks(commune_id: int | None = None) -> list[Kiosk]:
+    """A commune's kiosks (every kiosk when None), by commune and name."""
+    return kiosks_of(None if commune_id is None else [commune_id])
+
+
+def kiosks_of(commune_ids: list[int] | None) -> list[Kiosk]:
+    """The kiosks of these communes (every kiosk when None), by commune and name."""
     query = select(Kiosk).order_by(Kiosk.commune_id, Kiosk.name, Kiosk.id)
-    if commune_id is not None:
-        query = query.where(Kiosk.commune_id == commune_id)
+    if commune_ids is not None:
+        query = query.where(Kiosk.commune_id.in_(commune_ids))
     return list(db.session.scalars(query))
 
 

@@ -10,11 +10,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from nghedan.collation import person_sort_key
-from nghedan.errors import NotFound, ValidationError
+from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Officer
 from nghedan.text import collapse_spaces, nfc
@@ -59,11 +60,10 @@ def deactivate(officer: Officer) -> None:
     officer.active = False
 
 
-def officer_of(commune_id: int, officer_id: int) -> Officer:
+def officer_of(commune_id: int, officer_id: int) -> Officer | None:
+    """The officer with this id if they belong to this commune (else None)."""
     officer = db.session.get(Officer, officer_id)
-    if officer is None or officer.commune_id != commune_id:
-        raise NotFound(_l("Không tìm thấy cán bộ này."), code="unknown_officer")
-    return officer
+    return officer if officer is not None and officer.commune_id == commune_id else None
 
 
 def list_officers(commune_ids: list[int]) -> list[Officer]:
@@ -78,6 +78,13 @@ def active_officers(commune_id: int) -> list[Officer]:
         select(Officer).where(Officer.commune_id == commune_id, Officer.active)
     )
     return sorted(officers, key=lambda o: person_sort_key(o.name))
+
+
+def photo_folder() -> Path:
+    """Where officer photos live (`OFFICER_PHOTO_DIR`, else `officer_photos` in the instance
+    folder): the admin panel stores them, the kiosk and the poster read them."""
+    configured = current_app.config.get("OFFICER_PHOTO_DIR")
+    return Path(configured or Path(current_app.instance_path) / "officer_photos")
 
 
 def save_photo(officer: Officer, data: bytes, folder: Path, max_bytes: int) -> str:

@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from nghedan import phones
-from nghedan.errors import NotFound, ValidationError
+from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.models.places import COMMUNE_KINDS, HAMLET_KINDS
@@ -136,13 +136,29 @@ def add_commune(new: NewCommune) -> Commune:
     return commune
 
 
-def add_hamlet(commune_id: int, name: str, kind: str) -> Hamlet:
-    """A new hamlet of the commune; its name must not repeat one already there."""
+def add_hamlet(
+    commune_id: int,
+    name: str,
+    kind: str,
+    *,
+    households: int | None = None,
+    adults: int | None = None,
+) -> Hamlet:
+    """A new hamlet of the commune (its name must not repeat one already there), with the
+    bases of its attendance rate when known."""
     hamlet = Hamlet(commune_id=commune_id, active=True)
     _name_and_kind(hamlet, name, kind)
+    set_hamlet_population(hamlet, households, adults)
     db.session.add(hamlet)
     db.session.flush()
     return hamlet
+
+
+def update_hamlet(
+    hamlet: Hamlet, name: str, kind: str, *, households: int | None, adults: int | None
+) -> dict:
+    """Change a hamlet's name, kind and population; returns what changed."""
+    return rename_hamlet(hamlet, name, kind) | set_hamlet_population(hamlet, households, adults)
 
 
 def rename_hamlet(hamlet: Hamlet, name: str, kind: str) -> dict:
@@ -179,11 +195,32 @@ def set_hamlet_population(hamlet: Hamlet, households: int | None, adults: int | 
     }
 
 
-def hamlet_of(commune_id: int, hamlet_id: int) -> Hamlet:
+def hamlet_of(commune_id: int, hamlet_id: int) -> Hamlet | None:
+    """The hamlet with this id if it belongs to this commune (else None)."""
     hamlet = db.session.get(Hamlet, hamlet_id)
-    if hamlet is None or hamlet.commune_id != commune_id:
-        raise NotFound(_l("Không tìm thấy ấp, khóm này."), code="unknown_hamlet")
-    return hamlet
+    return hamlet if hamlet is not None and hamlet.commune_id == commune_id else None
+
+
+def communes_by_name(commune_ids: list[int] | None = None) -> list[Commune]:
+    """These communes (every commune of the deployment when None), in name order."""
+    query = select(Commune).order_by(Commune.name)
+    if commune_ids is not None:
+        query = query.where(Commune.id.in_(commune_ids))
+    return list(db.session.scalars(query))
+
+
+def hamlet_counts() -> dict[int, int]:
+    """How many hamlets each commune has, by commune id."""
+    query = select(Hamlet.commune_id, func.count(Hamlet.id)).group_by(Hamlet.commune_id)
+    return dict(db.session.execute(query).all())
+
+
+def commune_names(commune_ids: list[int] | None = None) -> dict[int, str]:
+    """These communes' names by id."""
+    query = select(Commune.id, Commune.name)
+    if commune_ids is not None:
+        query = query.where(Commune.id.in_(commune_ids))
+    return dict(db.session.execute(query).all())
 
 
 def list_hamlets(commune_id: int) -> list[Hamlet]:

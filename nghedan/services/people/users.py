@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from nghedan.collation import person_sort_key
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Commune, User
@@ -77,3 +78,16 @@ def _hash(password: str) -> str:
             _l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH), code="weak_password"
         )
     return generate_password_hash(password)  # scrypt: a deliberately slow hash
+
+
+def user_named(username: str) -> User | None:
+    """The user who logs in with this name (names are stored in lower case)."""
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def commune_users(commune_id: int, roles: tuple[str, ...]) -> list[User]:
+    """The commune's users of these roles, in Vietnamese name order."""
+    users = db.session.scalars(
+        select(User).where(User.commune_id == commune_id, User.role.in_(roles))
+    )
+    return sorted(users, key=lambda u: person_sort_key(u.full_name or u.username))

@@ -82,6 +82,32 @@ def test_answer_typed_while_offline_is_kept_and_sent_later(app, live_server, pag
     assert log.outside == []
 
 
+def test_an_answer_the_server_refuses_shows_why_and_is_not_resent(
+    app, live_server, page_factory, world
+):
+    dialogue_id = _dialogue_with_item(app, world)
+    page, log = page_factory("landscape")
+    _login(page, live_server)
+    page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/meeting")
+    with app.app_context():  # cancelled from another laptop while this one is open
+        from nghedan.models import Dialogue
+
+        db.session.get(Dialogue, dialogue_id).status = "cancelled"
+        db.session.commit()
+    answers = []
+    page.on("request", lambda r: answers.append(r) if r.url.endswith("/answer") else None)
+    page.click("#answer")
+    page.keyboard.type("Xã sẽ trả lời sau.")
+    expect(page.locator("#save-state")).to_have_text("Buổi đối thoại đã bị hủy.")
+    expect(page.locator("#save-state")).to_have_class("save-state failed")
+    page.wait_for_timeout(5000)  # longer than the retry after a lost connection
+    assert len(answers) == 1 and answers[0].headers["accept"] == "application/json"
+    expect(page.locator("#save-state")).to_have_text("Buổi đối thoại đã bị hủy.")
+    with app.app_context():
+        assert db.session.get(Item, world.item_id).answer is None
+    assert log.outside == []
+
+
 def test_printed_notice_in_the_official_layout(app, live_server, page_factory, tmp_path, world):
     dialogue_id = _dialogue_with_item(app, world)
     long_answer = " ".join(
@@ -103,7 +129,8 @@ def test_printed_notice_in_the_official_layout(app, live_server, page_factory, t
     page, log = page_factory("landscape")
     _login(page, live_server)
     page.goto(f"{live_server}/admin/dialogues/{dialogue_id}/notice")
-    assert page.is_visible(".notice-draft-form")  # the clerk edits the summaries first
+    page.click(".notice-start button")  # the clerk starts the draft…
+    assert page.is_visible(".notice-draft-form")  # …and edits the summaries first
     screenshot(page, "dialogue-notice-draft")
     page.emulate_media(media="print")
     for hidden in (".admin-header", ".main-nav", ".notice-office", ".notice-draft-form"):
