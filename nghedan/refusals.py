@@ -6,7 +6,7 @@ How it is answered, first match wins:
   status 422), as a page that keeps what the user typed;
 - a request that wants JSON (meeting mode's fetch) gets `{"error": …, "code": …}`, 422;
 - otherwise the message is flashed and the browser goes back where it came from (our own
-  pages only); a GET refused with nowhere to go back to shows the message on a page, 422.
+  pages only); with nowhere to go back to, the message is shown on a page of its own, 422.
 A blueprint with its own format (Open311) registers its own `DomainError` handler, which
 Flask prefers to this one.
 """
@@ -48,7 +48,7 @@ def answer_refusal(error: DomainError):
     if _wants_json():
         return jsonify(error=error.message, code=error.code), 422
     back = _back()
-    if back is None:  # a page refused on its own address: going back there would loop
+    if back is None:  # nowhere to go back to: the message on a page of its own
         return render_template(
             "core/error.html", code=422, title=_("Không thực hiện được"), message=error.message
         ), 422
@@ -62,13 +62,13 @@ def _wants_json() -> bool:
 
 
 def _back() -> str | None:
-    """Where the refused request came from: its referrer when that is another of our pages;
-    for a form posted without one, the form's own address (None for a GET: that would loop)."""
-    here = None if request.method == "GET" else request.path
+    """Where the refused request came from: its referrer when that is another of our pages,
+    else None (the message is shown on a page of its own: going to the same address again
+    would loop for a GET, and is a 405 for a route that only takes a POST)."""
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc and referrer.netloc != request.host:
-        return here
+        return None
     back = safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""), "")
     if not back or (request.method == "GET" and back == request.full_path.rstrip("?")):
-        return here
+        return None
     return back

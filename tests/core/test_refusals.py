@@ -63,9 +63,15 @@ def test_a_refusal_without_a_form_goes_back_to_the_page_it_came_from(app, client
     assert _contacts(app) == 0
 
 
-def test_a_referrer_from_another_site_is_not_followed(app, client):
-    response = client.post("/probe/plain", headers={"Referer": "https://evil.example/x"})
-    assert response.headers["Location"] == "/probe/plain"
+@pytest.mark.parametrize("referrer", ["https://evil.example/x", None])
+def test_without_one_of_our_pages_to_go_back_to_the_message_has_a_page_of_its_own(
+    app, client, referrer
+):
+    headers = {"Referer": referrer} if referrer else {}
+    response = client.post("/probe/plain", headers=headers)
+    assert response.status_code == 422
+    assert "Số điện thoại không hợp lệ." in response.get_data(as_text=True)
+    assert _contacts(app) == 0
 
 
 def test_a_refused_fetch_gets_json(app, client):
