@@ -22,6 +22,7 @@ from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment
 from nghedan.services.items.history import record_event
+from nghedan.text import fold_diacritics, nfc
 
 VOICE = "voice"
 MIN_SECONDS = 0.5  # a tap on "send" without a word said is not an opinion
@@ -152,3 +153,31 @@ def delete_unreferenced(paths: set[str]) -> int:
         except FileNotFoundError:
             pass
     return deleted
+
+
+MAX_SUMMARY_LENGTH = 2000
+
+
+def write_summary(item: Item, text: str, *, user_id: int | None) -> None:
+    """The official's written summary of a spoken item: what search, duplicates and the
+    conclusion notice read (the resident's own words, if any, stay as they were)."""
+    if voice_attachment(item) is None:
+        raise ValidationError(_l("Ý kiến này không có bản ghi âm."), code="not_spoken")
+    text = " ".join(nfc(text or "").split())
+    if not text:
+        raise ValidationError(
+            _l("Cần ghi tóm tắt nội dung bản ghi âm."), code="empty_spoken_summary"
+        )
+    if len(text) > MAX_SUMMARY_LENGTH:
+        raise ValidationError(
+            _l("Tóm tắt quá dài (tối đa %(n)s ký tự).", n=MAX_SUMMARY_LENGTH),
+            code="summary_too_long",
+        )
+    item.summary = text
+    item.text_folded = fold_diacritics(f"{item.text} {text}".strip())
+    record_event(item, "spoken_summary", actor="user", user_id=user_id, note=text)
+
+
+def needs_summary(item: Item) -> bool:
+    """A spoken item no official has summarised yet: it can't go on a notice."""
+    return voice_attachment(item) is not None and not (item.summary or "").strip()
