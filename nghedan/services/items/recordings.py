@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from nghedan.audio_files import UnreadableAudio, read_audio, suffix_of
 from nghedan.errors import ValidationError
@@ -136,23 +136,55 @@ def attach_recording(
     return attachment
 
 
-def delete_unreferenced(paths: set[str]) -> int:
-    """Delete the files no attachment refers to any more (two items may share one file)."""
-    deleted = 0
-    for relative in sorted(paths):
-        still_used = db.session.scalar(
-            select(func.count())
-            .select_from(ItemAttachment)
-            .where(ItemAttachment.storage_path == relative)
+def purge_recordings(*, changed_before, statuses) -> int:
+    """Delete the recordings of items finished (`statuses`) and unchanged since a date; the
+    files go once the transaction has committed (a rollback keeps both)."""
+    found = list(
+        db.session.scalars(
+            select(ItemAttachment)
+            .join(Item, Item.id == ItemAttachment.item_id)
+            .where(
+                ItemAttachment.kind == VOICE,
+                Item.status.in_(statuses),
+                Item.updated_at < changed_before,
+            )
         )
-        if still_used:
-            continue
-        try:
-            file_path(relative).unlink()
-            deleted += 1
-        except FileNotFoundError:
-            pass
-    return deleted
+    )
+    for attachment in found:
+        db.session.delete(attachment)
+    delete_files_after_commit({a.storage_path for a in found if a.storage_path})
+    return len(found)
+
+
+def delete_files_after_commit(paths: set[str]) -> None:
+    """Delete these files when the session commits, each unless a row still names it."""
+    session = db.session()
+    session.info.setdefault(_PENDING, set()).update(paths)
+    if not event.contains(session, "after_commit", _delete_pending):
+        event.listen(session, "after_commit", _delete_pending)
+        event.listen(session, "after_rollback", _forget_pending)
+
+
+_PENDING = "recording_files_to_delete"
+
+
+def _forget_pending(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _delete_pending(session) -> None:
+    paths = session.info.pop(_PENDING, set())
+    if not paths:
+        return
+    with db.engine.connect() as connection:  # the committed rows (this session can't query)
+        for relative in sorted(paths):
+            used = connection.scalar(
+                select(func.count())
+                .select_from(ItemAttachment)
+                .where(ItemAttachment.storage_path == relative)
+            )
+            if not used:
+                file_path(relative).unlink(missing_ok=True)
 
 
 MAX_SUMMARY_LENGTH = 2000
