@@ -178,3 +178,32 @@ def _recording_routes() -> None:
 
 
 _recording_routes()
+
+
+def _kiosk_prompt_routes() -> None:
+    from admin import kiosk_prompts as prompts
+
+    rule = bp.add_url_rule
+    rule("/kiosk-prompts", "kiosk_prompts", prompts.index, methods=["GET", "POST"])
+    rule("/kiosk-prompts/<int:prompt_id>/audio", "kiosk_prompt_audio", prompts.audio)
+    rule(
+        "/kiosk-prompts/<int:prompt_id>/delete",
+        "kiosk_prompt_delete",
+        prompts.delete,
+        methods=["POST"],
+    )
+    rule(
+        "/kiosk-prompts/languages",
+        "kiosk_prompt_language_add",
+        prompts.add_language,
+        methods=["POST"],
+    )
+    rule(
+        "/kiosk-prompts/languages/<code>/delete",
+        "kiosk_prompt_language_remove",
+        prompts.remove_language,
+        methods=["POST"],
+    )
+
+
+_kiosk_prompt_routes()

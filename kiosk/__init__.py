@@ -9,4 +9,4 @@ from flask import Blueprint
 bp = Blueprint("kiosk", __name__, template_folder="templates", static_folder="static")
 public_bp = Blueprint("public", __name__, template_folder="templates")
 
-from kiosk import public, views, voice  # noqa: E402,F401  (routes attach themselves to the blueprints)
+from kiosk import prompts, public, views, voice  # noqa: E402,F401  (routes attach themselves)

@@ -20,7 +20,7 @@ from sqlalchemy import event, func, select
 from nghedan.audio_files import UnreadableAudio, read_audio, suffix_of
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
-from nghedan.models import Item, ItemAttachment
+from nghedan.models import Item, ItemAttachment, KioskPrompt
 from nghedan.services.items.history import record_event
 from nghedan.text import fold_diacritics, nfc
 
@@ -178,10 +178,11 @@ def _delete_pending(session) -> None:
         return
     with db.engine.connect() as connection:  # the committed rows (this session can't query)
         for relative in sorted(paths):
-            used = connection.scalar(
-                select(func.count())
-                .select_from(ItemAttachment)
-                .where(ItemAttachment.storage_path == relative)
+            used = sum(
+                connection.scalar(
+                    select(func.count()).select_from(model).where(model.storage_path == relative)
+                )
+                for model in (ItemAttachment, KioskPrompt)  # a file is named by its content
             )
             if not used:
                 file_path(relative).unlink(missing_ok=True)
