@@ -3,10 +3,7 @@ Vietnamese sentence (espeak-ng makes the WAV; `make test` installs it)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,36 +13,11 @@ from nghedan.audio_files import read_audio
 from nghedan.extensions import db
 from nghedan.models import Item
 from nghedan.services.items.recordings import file_path
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, new_page, screenshot
+from tests.browser.conftest import new_page, screenshot
 from tests.browser.kiosk.conftest import MAX_SCREEN_BYTES, check_screen, query
+from tests.browser.microphone import mic_browser, spoken_wav  # noqa: F401 - fixtures
 
 NEXT = ".step:not([hidden]) [data-next]"
-SENTENCE = "Đường vào ấp Tân Phú bị ngập nước, xin xã sửa giúp."
-
-
-@pytest.fixture(scope="module")
-def spoken_wav(tmp_path_factory) -> Path:
-    """A WAV of a resident saying one sentence, made by Debian's espeak-ng."""
-    if shutil.which("espeak-ng") is None:
-        pytest.fail("espeak-ng is missing: `make test` (target speech) installs it", pytrace=False)
-    wav = tmp_path_factory.mktemp("voice") / "resident.wav"
-    subprocess.run(["espeak-ng", "-v", "vi", "-s", "140", "-w", str(wav), SENTENCE], check=True)
-    return wav
-
-
-@pytest.fixture(scope="module")
-def mic_browser(browser, spoken_wav):
-    """Chromium whose microphone plays the WAV (in a loop), with no permission prompt; launched
-    by the session's Playwright (a second sync Playwright can't run beside it)."""
-    args = [
-        *CHROMIUM_ARGS,
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={spoken_wav}",
-    ]
-    with_mic = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
-    yield with_mic
-    with_mic.close()
 
 
 def _open_writing(browser, request, kiosk_setup, viewport="landscape"):
