@@ -160,3 +160,11 @@ def test_the_container_reader_reads_or_refuses_nothing_else():
                 read_audio(sample)
             except UnreadableAudio:
                 pass
+
+
+def test_the_recorder_speaks_english_on_the_english_kiosk(kiosk_client):
+    kiosk_client.get("/lang/en?next=/kiosk/")
+    html = kiosk_client.get("/kiosk/opinion/write?category=roads").get_data(as_text=True)
+    assert "Speak your opinion" in html and "Discard, type instead" in html
+    response, _ = _send(kiosk_client, PNG)
+    assert "Only Opus recordings (WebM or Ogg) are accepted." in response.get_data(as_text=True)
