@@ -140,4 +140,6 @@
   el("play").addEventListener("click", function () { audio.currentTime = 0; audio.play(); });
   el("again").addEventListener("click", function () { drop(); start(); });
   el("drop").addEventListener("click", drop);
+  // Back from the receipt (the browser's page cache): the form is cleared, so is the recording.
+  window.addEventListener("pageshow", function (e) { if (e.persisted && box.classList.contains("recorded")) drop(); });
 })();
