@@ -174,3 +174,19 @@ def test_the_recorder_fits_the_screen(mic_browser, request, kiosk_setup, viewpor
     _record(page, 1)
     check_screen(page, log, f"voice-recorded-{viewport}", 0)
     assert log.bytes < MAX_SCREEN_BYTES
+
+
+def test_recording_stops_by_itself_at_the_limit(app, mic_browser, request, kiosk_setup):
+    app.config["RECORDING_MAX_SECONDS"] = 2  # the live server serves this app object
+    page, _log = _open_writing(mic_browser, request, kiosk_setup)
+    assert "/ 0:02" in page.text_content(".voice-time")
+    page.wait_for_selector("[data-voice-start]", state="visible")
+    page.tap("text=Nói ý kiến")
+    page.wait_for_selector("[data-voice-play]", state="visible", timeout=6000)  # no tap on Dừng
+    assert page.text_content("[data-voice-time]") == "0:02"
+    page.tap(NEXT)
+    page.tap(NEXT)
+    page.tap("text=Gửi ý kiến")
+    page.wait_for_url("**/kiosk/receipt/*")
+    [item] = [i for i in _items(app) if i.attachments]
+    assert 1500 <= item.attachments[0].duration_ms <= 2500
