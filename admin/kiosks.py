@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length
 
 from admin.access import require_role, visible_commune_ids
 from admin.forms import PostForm
-from kiosk import qr
+from nghedan import qr
 from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Commune, Kiosk

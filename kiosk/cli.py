@@ -6,18 +6,15 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from kiosk import qr
-from nghedan.cli import commune_option, resolve_commune
-from nghedan.database import unit_of_work
-from nghedan.errors import DomainError
+from nghedan import qr
+from nghedan.cli import CommandGroup, command, commune_option, resolve_commune
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.services.people import kiosks
 
-kiosk_cli = AppGroup("kiosk", help="Touchscreen kiosks: enroll, renew, revoke, list.")
+kiosk_cli = CommandGroup("kiosk", help="Touchscreen kiosks: enroll, renew, revoke, list.")
 DEMO_KIOSK_NAME = "Màn hình demo"
 base_url_option = click.option(
     "--base-url",
@@ -40,10 +37,6 @@ def _show_enrollment(enrollment: kiosks.Enrollment, base_url: str | None) -> Non
     click.echo(qr.terminal(url))
 
 
-def _fail(error: DomainError):
-    raise click.ClickException(error.message) from error
-
-
 @kiosk_cli.command("add")
 @click.argument("name")
 @commune_option
@@ -51,11 +44,7 @@ def _fail(error: DomainError):
 def kiosk_add(name, commune_code, base_url):
     """Register a screen and print its one-time enrollment URL and QR code."""
     commune = resolve_commune(commune_code)
-    try:
-        with unit_of_work():
-            enrollment = kiosks.add_kiosk(commune_id=commune.id, name=name)
-    except DomainError as e:
-        _fail(e)
+    enrollment = kiosks.add_kiosk(commune_id=commune.id, name=name)
     _show_enrollment(enrollment, base_url)
 
 
@@ -65,11 +54,7 @@ def kiosk_add(name, commune_code, base_url):
 @base_url_option
 def kiosk_renew(kiosk_ref, commune_code, base_url):
     """A new enrollment URL for a screen (a replaced or revoked one); the old URL stops."""
-    try:
-        with unit_of_work():
-            enrollment = kiosks.renew_enrollment(_find(kiosk_ref, commune_code))
-    except DomainError as e:
-        _fail(e)
+    enrollment = kiosks.renew_enrollment(_find(kiosk_ref, commune_code))
     _show_enrollment(enrollment, base_url)
 
 
@@ -78,12 +63,8 @@ def kiosk_renew(kiosk_ref, commune_code, base_url):
 @commune_option
 def kiosk_revoke(kiosk_ref, commune_code):
     """Stop a screen at once: its browser sees "not set up" on the next touch."""
-    try:
-        with unit_of_work():
-            kiosk = _find(kiosk_ref, commune_code)
-            kiosks.revoke(kiosk)
-    except DomainError as e:
-        _fail(e)
+    kiosk = _find(kiosk_ref, commune_code)
+    kiosks.revoke(kiosk)
     click.echo(f"kiosk {kiosk.id} «{kiosk.name}» revoked")
 
 
@@ -112,13 +93,12 @@ def kiosk_demo_url(commune_code, base_url):
     from nghedan.demo import DEMO_COMMUNE_CODE
 
     commune = resolve_commune(commune_code or DEMO_COMMUNE_CODE)
-    with unit_of_work():
-        found = [k for k in kiosks.list_kiosks(commune.id) if k.name == DEMO_KIOSK_NAME]
-        enrollment = (
-            kiosks.renew_enrollment(found[0])
-            if found
-            else kiosks.add_kiosk(commune_id=commune.id, name=DEMO_KIOSK_NAME)
-        )
+    found = [k for k in kiosks.list_kiosks(commune.id) if k.name == DEMO_KIOSK_NAME]
+    enrollment = (
+        kiosks.renew_enrollment(found[0])
+        if found
+        else kiosks.add_kiosk(commune_id=commune.id, name=DEMO_KIOSK_NAME)
+    )
     click.echo(enrollment_url(enrollment.token, base_url))
 
 
@@ -137,12 +117,11 @@ def _find(kiosk_ref: str, commune_code: str | None):
     return kiosks.find_kiosk(kiosk_ref, commune_id)
 
 
-@click.command("poster")
+@command("poster")
 @commune_option
 @click.option("--hamlet", "hamlet_name", help="A hamlet's name: its own poster.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @base_url_option
-@with_appcontext
 def poster(commune_code, hamlet_name, output, base_url):
     """Write the printable A4 poster (HTML) with the SMS number, keywords and lookup QR."""
     from kiosk.public import render_poster

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, g, request, send_file, url_for
 
-from kiosk import bp
 from kiosk.device import current_kiosk
 from nghedan.services.items.recordings import file_path
 from nghedan.services.people import kiosk_prompts
@@ -27,8 +26,8 @@ SCREEN_OF_ENDPOINT = {
 }
 
 
-@bp.context_processor
-def _speaker():
+def speaker() -> dict:
+    """The screen's prompts by language, and the prompts-only languages that have prompts."""
     screen = SCREEN_OF_ENDPOINT.get(request.endpoint or "")
     if screen is None or g.get("kiosk") is None:
         return {"screen_prompts": {}, "prompt_languages": []}
@@ -46,7 +45,6 @@ def _speaker():
     }
 
 
-@bp.get("/prompts/<int:prompt_id>")
 def prompt_audio(prompt_id: int):
     """A prompt's sound, for the kiosks of its commune only."""
     prompt = kiosk_prompts.prompt_by_id(current_kiosk().commune_id, prompt_id)

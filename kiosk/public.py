@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from kiosk import lookup_throttle, poster_content, public_bp, qr
+from kiosk import lookup_throttle, poster_content
 from kiosk.wording import commune_title, lookup_problem, public_status, too_many_misses
+from nghedan import qr
 from nghedan.database import reads_only
 from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet, Officer
@@ -18,7 +19,6 @@ from nghedan.services.people import kiosks
 POSTER_DIALOGUES = 3  # the next dialogues a poster lists
 
 
-@public_bp.get("/t/")
 @reads_only
 def lookup_form():
     """The lookup page a poster's QR code opens; a typed code goes to its status page."""
@@ -31,7 +31,6 @@ def lookup_form():
     return _not_found(found)
 
 
-@public_bp.get("/t/<code>")
 @reads_only
 def status_page(code: str):
     found = _lookup(code)
@@ -63,7 +62,6 @@ def _not_found(found: kiosks.Lookup) -> tuple[str, int]:
     ), 404
 
 
-@public_bp.get("/poster/<commune_code>")
 @reads_only
 def poster(commune_code: str):
     """The A4 poster of a commune, or of one hamlet with `?hamlet=<id>`."""

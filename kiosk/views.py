@@ -17,16 +17,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, generate_csrf
-from sqlalchemy import select
+from flask_wtf.csrf import generate_csrf
 
-from kiosk import bp, qr
 from kiosk.device import (
     DEVICE_COOKIE,
     client_key,
     current_kiosk,
     new_screen_key,
-    require_enrolled_kiosk,
     set_device_cookie,
 )
 from kiosk.wording import (
@@ -39,45 +36,43 @@ from kiosk.wording import (
     public_status,
     reason_labels,
     receipt_heading,
-    receipt_sms,
     score_labels,
 )
-from nghedan.collation import person_sort_key
+from nghedan import qr
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
-from nghedan.models import Category, Item, Officer
+from nghedan.models import Item, Officer
 from nghedan.models.ratings import LOW_SCORES
 from nghedan.phones import display
+from nghedan.refusals import on_refusal
 from nghedan.services.dialogues import plan as dialogues
-from nghedan.services.items.intake import create_item, item_by_client_key
+from nghedan.services.items.categories import ordered_categories
+from nghedan.services.items.intake import create_item_with_receipt, item_by_code
 from nghedan.services.people import kiosks
+from nghedan.services.people.officers import active_officers
 from nghedan.services.people.ratings import record_rating
-from nghedan.services.sms.outbox import queue_sms
 from nghedan.text import fold_diacritics
 
 KIOSK_LEGAL_TYPES = ("opinion", "complaint", "denunciation")
 # The step of the opinion form that shows a refused field again (the others: the first step).
 STEP_OF_ERROR = {"unknown_hamlet": "where", "bad_phone": "contact"}
 
-bp.before_request(require_enrolled_kiosk)
 
-
-@bp.after_request
-def _never_cache(response):
-    # A resident's text must not come back from the browser's cache for the next resident.
+def never_cache(response):
+    """A resident's text must not come back from the browser's cache for the next resident."""
     if request.endpoint != "kiosk.static":
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.context_processor
-def _kiosk_globals():
+def kiosk_globals() -> dict:
+    """The kiosk and its commune's title, in every kiosk template."""
     kiosk = g.get("kiosk")
     return {"kiosk": kiosk, "place": commune_title(kiosk.commune) if kiosk else ""}
 
 
-@bp.errorhandler(CSRFError)
-def _csrf_failed(_error):
+def csrf_failed(_error):
+    """A form sent with a stale or missing CSRF token."""
     # CSRF is checked before the kiosk is: a browser that is not a kiosk learns nothing more.
     g.kiosk = kiosks.kiosk_for_device(request.cookies.get(DEVICE_COOKIE))
     if g.kiosk is None:
@@ -87,7 +82,6 @@ def _csrf_failed(_error):
     return html, 400, {"X-Kiosk-Csrf": "expired"}
 
 
-@bp.get("/enroll/<token>")
 def enroll(token: str):
     """Open the one-time enrollment URL: this browser becomes the kiosk."""
     if kiosks.kiosk_for_device(request.cookies.get(DEVICE_COOKIE)) is not None:
@@ -101,12 +95,10 @@ def enroll(token: str):
     return response
 
 
-@bp.get("/")
 def home():
     return render_template("kiosk/home.html")
 
 
-@bp.get("/csrf")
 def fresh_csrf():
     """A fresh CSRF token for a page that was open while its token went stale."""
     return jsonify(csrf_token=generate_csrf())
@@ -115,29 +107,26 @@ def fresh_csrf():
 # --- rating an officer ------------------------------------------------------------------
 
 
-@bp.get("/rate")
 def officers():
-    found = sorted(
-        db.session.scalars(
-            select(Officer).where(Officer.commune_id == current_kiosk().commune_id, Officer.active)
-        ),
-        key=lambda o: (o.desk, person_sort_key(o.name)),
-    )
+    by_name = active_officers(current_kiosk().commune_id)
+    found = sorted(by_name, key=lambda o: o.desk)  # by desk, then (stable) by name
     return render_template("kiosk/officers.html", officers=found)
 
 
-@bp.get("/rate/<int:officer_id>")
 def faces(officer_id: int):
+    return _faces_page(_officer(officer_id))
+
+
+def _faces_page(officer: Officer) -> str:
     return render_template(
         "kiosk/faces.html",
-        officer=_officer(officer_id),
+        officer=officer,
         scores=score_labels(),
         low_scores=LOW_SCORES,
         screen_key=new_screen_key(),
     )
 
 
-@bp.get("/rate/<int:officer_id>/why")
 def why(officer_id: int):
     score = request.args.get("score", type=int)
     if score not in LOW_SCORES:
@@ -145,9 +134,9 @@ def why(officer_id: int):
     return _why_page(_officer(officer_id), score)
 
 
-def _why_page(officer, score, error=None, status=200):
+def _why_page(officer, score, error=None) -> str:
     form = request.form if request.method == "POST" else {}
-    html = render_template(
+    return render_template(
         "kiosk/why.html",
         officer=officer,
         score=score,
@@ -158,39 +147,34 @@ def _why_page(officer, score, error=None, status=200):
         error=error,
         screen_key=form.get("screen_key") or new_screen_key(),
     )
-    return html, status
 
 
-@bp.post("/rate/<int:officer_id>")
 def rate(officer_id: int):
     officer = _officer(officer_id)
     score = request.form.get("score", type=int)
+    if score in LOW_SCORES:  # the reasons page again, with what was chosen and why not
+        on_refusal(lambda e: _why_page(officer, score, domain_error(e)))
+    else:  # only a tampered form gets here: the faces again
+        on_refusal(lambda e: _faces_page(officer))
     window = timedelta(seconds=int(current_app.config["KIOSK_RATING_WINDOW_SECONDS"]))
-    try:
-        record_rating(
-            officer_id=officer.id,
-            score=score,
-            channel="kiosk",
-            reasons=request.form.getlist("reason"),
-            comment=request.form.get("comment"),
-            kiosk_id=current_kiosk().id,
-            client_key=client_key(request.form.get("screen_key")),
-            kiosk_window=window,
-        )
-    except ValidationError as e:
-        if score in LOW_SCORES:
-            return _why_page(officer, score, domain_error(e), 422)
-        return redirect(url_for(".faces", officer_id=officer.id))
+    record_rating(
+        officer_id=officer.id,
+        score=score,
+        channel="kiosk",
+        reasons=request.form.getlist("reason"),
+        comment=request.form.get("comment"),
+        kiosk_id=current_kiosk().id,
+        client_key=client_key(request.form.get("screen_key")),
+        kiosk_window=window,
+    )
     # A repeat inside the throttle window is ignored (and counted): the resident sees thanks.
     return redirect(url_for(".thanks"))
 
 
-@bp.get("/thanks")
 def thanks():
     return render_template("kiosk/thanks.html")
 
 
-@bp.get("/officers/<int:officer_id>/photo")
 def officer_photo(officer_id: int):
     officer = _officer(officer_id)
     if not officer.photo_path:
@@ -211,58 +195,42 @@ def _officer(officer_id: int) -> Officer:
 # --- an opinion -------------------------------------------------------------------------
 
 
-@bp.get("/opinion")
 def categories():
-    return render_template("kiosk/categories.html", categories=_categories())
+    return render_template("kiosk/categories.html", categories=ordered_categories())
 
 
-@bp.get("/opinion/write")
 def write():
     return _write_page({"category": request.args.get("category", "")})
 
 
-@bp.post("/opinion/write")
 def send_opinion():
     form = request.form
+    on_refusal(lambda e: _write_page(form, domain_error(e), step=STEP_OF_ERROR.get(e.code, "what")))
     legal_type = form.get("legal_type") or "opinion"
-    key = client_key(form.get("screen_key"))
-    already_sent = item_by_client_key(key) is not None
-    try:
-        if legal_type not in KIOSK_LEGAL_TYPES:
-            raise ValidationError("bad legal type", code="bad_legal_type")
-        item = create_item(
-            commune_id=current_kiosk().commune_id,
-            text=form.get("text", ""),
-            channel="kiosk",
-            hamlet_id=form.get("hamlet", type=int),
-            category_code=form.get("category") or None,
-            legal_type=legal_type,
-            contact_phone=form.get("phone"),
-            contact_name=form.get("name"),
-            kiosk_id=current_kiosk().id,
-            client_key=key,
-        )
-    except ValidationError as e:
-        return _write_page(form, domain_error(e), 422, step=STEP_OF_ERROR.get(e.code, "what"))
-    if item.contact_phone and not already_sent:
-        # The code also by SMS, so the resident has it even without the paper receipt.
-        queue_sms(
-            item.contact_phone,
-            receipt_sms(item),
-            kind="kiosk_receipt",
-            commune_id=item.commune_id,
-            item_id=item.id,
-        )
+    if legal_type not in KIOSK_LEGAL_TYPES:
+        raise ValidationError("bad legal type", code="bad_legal_type")
+    item = create_item_with_receipt(
+        commune_id=current_kiosk().commune_id,
+        text=form.get("text", ""),
+        channel="kiosk",
+        hamlet_id=form.get("hamlet", type=int),
+        category_code=form.get("category") or None,
+        legal_type=legal_type,
+        contact_phone=form.get("phone"),
+        contact_name=form.get("name"),
+        kiosk_id=current_kiosk().id,
+        client_key=client_key(form.get("screen_key")),
+    )
     return redirect(url_for(".receipt", code=item.tracking_code))
 
 
-def _write_page(values, error=None, status=200, step="what"):
-    chosen = next((c for c in _categories() if c.code == values.get("category")), None)
+def _write_page(values, error=None, step="what") -> str:
+    chosen = next((c for c in ordered_categories() if c.code == values.get("category")), None)
     hamlets = sorted(
         (h for h in current_kiosk().commune.hamlets if h.active),
         key=lambda h: fold_diacritics(h.name),
     )  # "Ấp Tân Hòa" before "Khóm 1"
-    html = render_template(
+    return render_template(
         "kiosk/write.html",
         values=values,
         category=chosen,
@@ -272,16 +240,10 @@ def _write_page(values, error=None, status=200, step="what"):
         error_step="what" if step == "where" and not hamlets else step,
         screen_key=values.get("screen_key") or new_screen_key(),
     )
-    return html, status
 
 
-def _categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
-
-
-@bp.get("/receipt/<code>")
 def receipt(code: str):
-    item = db.session.scalar(select(Item).where(Item.tracking_code == code))
+    item = item_by_code(code)
     if item is None or item.kiosk_id != current_kiosk().id:
         abort(404)
     commune, base = item.commune, qr.residents_base_url()
@@ -310,7 +272,6 @@ def _next_dialogue(item: Item) -> str | None:
 # --- looking up a code ------------------------------------------------------------------
 
 
-@bp.get("/lookup")
 def lookup():
     raw = request.args.get("code")
     if raw is None:

@@ -9,33 +9,27 @@ from __future__ import annotations
 
 from flask import redirect, request, url_for
 
-from kiosk import bp, views
+from kiosk import views
 from kiosk.device import client_key, current_kiosk
-from kiosk.wording import domain_error, receipt_sms
+from kiosk.wording import domain_error
 from nghedan.errors import ValidationError
 from nghedan.refusals import on_refusal
-from nghedan.services.items.intake import create_item, item_by_client_key
-from nghedan.services.items.recordings import attach_recording, check_recording
-from nghedan.services.sms.outbox import queue_sms
+from nghedan.services.items.recordings import create_spoken_item
 
 
-@bp.post("/opinion/voice")
 def send_spoken_opinion():
     form = request.form
-    on_refusal(lambda e: _form_again(form, e))
-    key = client_key(form.get("screen_key"))
-    if item_by_client_key(key) is None:
-        _store(form, key)
-    return redirect(url_for(".receipt", code=item_by_client_key(key).tracking_code))
-
-
-def _store(form, key: str) -> None:
-    upload = request.files.get("recording")
-    recording = check_recording(upload.read() if upload else b"")
+    on_refusal(
+        lambda e: views._write_page(
+            form, domain_error(e), step=views.STEP_OF_ERROR.get(e.code, "what")
+        )
+    )
     legal_type = form.get("legal_type") or "opinion"
     if legal_type not in views.KIOSK_LEGAL_TYPES:
         raise ValidationError("bad legal type", code="bad_legal_type")
-    item = create_item(
+    upload = request.files.get("recording")
+    item = create_spoken_item(
+        upload.read() if upload else b"",
         commune_id=current_kiosk().commune_id,
         text=form.get("text", ""),
         channel="kiosk",
@@ -45,21 +39,6 @@ def _store(form, key: str) -> None:
         contact_phone=form.get("phone"),
         contact_name=form.get("name"),
         kiosk_id=current_kiosk().id,
-        client_key=key,
-        spoken=True,
+        client_key=client_key(form.get("screen_key")),
     )
-    attach_recording(item, recording)
-    if item.contact_phone:
-        queue_sms(
-            item.contact_phone,
-            receipt_sms(item),
-            kind="kiosk_receipt",
-            commune_id=item.commune_id,
-            item_id=item.id,
-        )
-
-
-def _form_again(form, error) -> str:
-    step = views.STEP_OF_ERROR.get(error.code, "what")
-    html, _status = views._write_page(form, domain_error(error), step=step)
-    return html
+    return redirect(url_for(".receipt", code=item.tracking_code))

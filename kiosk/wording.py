@@ -128,16 +128,6 @@ def commune_title(commune) -> str:
     return _("UBND %(kind)s %(name)s", kind=kind, name=commune.name)
 
 
-def receipt_sms(item: Item) -> str:
-    """The SMS a resident who left a phone number gets: the tracking code, and how to use it."""
-    return _(
-        "Xã %(name)s đã nhận ý kiến của ông/bà, mã tra cứu %(code)s. "
-        "Nhắn TT %(code)s để xem kết quả.",
-        name=item.commune.name,
-        code=item.tracking_code,
-    )
-
-
 def receipt_heading(item: Item) -> str:
     """The receipt's first line: what the commune received."""
     return {

@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_settings(app, config)
     register_extensions(app)
     register_blueprints(app)
-    register_cli(app)
+    register_commands(app)
     return app
 
 
@@ -64,7 +64,28 @@ def register_blueprints(app: Flask) -> None:
     web.register_error_handlers(app)
 
 
-def register_cli(app: Flask) -> None:
-    from nghedan import cli
+def register_commands(app: Flask) -> None:
+    """Every `nghedan …` command group, each area's own (nghedan/cli.py has what they share)."""
+    from kiosk.cli import kiosk_cli, poster
+    from nghedan import commands
+    from nghedan.jobs import jobs_cli
+    from open311.cli import api_key_cli
+    from sms_gateway.catch_up import twilio_cli
+    from sms_gateway.channels_cli import channel_cli, gammu_cli
+    from sms_gateway.cli import outbox_cli
 
-    cli.register(app)
+    app.cli.add_command(commands.db_cli)
+    app.cli.add_command(commands.user_cli)
+    app.cli.add_command(commands.commune_cli)
+    app.cli.add_command(commands.seed_demo)
+    app.cli.add_command(commands.backup_command)
+    app.cli.add_command(commands.restore_command)
+    app.cli.add_command(commands.purge_command)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(channel_cli)
+    app.cli.add_command(gammu_cli)
+    app.cli.add_command(twilio_cli)
+    app.cli.add_command(kiosk_cli)
+    app.cli.add_command(poster)
+    app.cli.add_command(api_key_cli)

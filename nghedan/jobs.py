@@ -8,12 +8,12 @@ import signal
 import threading
 
 import click
-from flask.cli import AppGroup
 
+from nghedan.cli import CommandGroup
 from nghedan.database import unit_of_work
 from nghedan.models import utcnow
 
-jobs_cli = AppGroup("jobs", help="Periodic jobs: dialogue invitations, reminders.")
+jobs_cli = CommandGroup("jobs", help="Periodic jobs: dialogue invitations, reminders.")
 log = logging.getLogger(__name__)
 
 

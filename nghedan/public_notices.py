@@ -1,4 +1,6 @@
-"""The public page of an issued conclusion notice and its signed scan (no login)."""
+"""The public page of an issued conclusion notice and its signed scan (no login).
+
+The routing table is `_routes()` at the end; the views are plain functions above it."""
 
 from __future__ import annotations
 
@@ -10,13 +12,11 @@ from nghedan.services.dialogues import notice_issue as office
 bp = Blueprint("notices", __name__)
 
 
-@bp.app_context_processor
-def _notice_lookup() -> dict:
+def notice_lookup() -> dict:
     """`issued_notice_for(code)` in every template: an item's public page links its notice."""
     return {"issued_notice_for": office.issued_for_code}
 
 
-@bp.get("/thong-bao/<int:notice_id>")
 def public_notice(notice_id: int):
     """An issued notice as residents read it, with the signed scan; drafts are not shown."""
     notice = office.issued_notice(notice_id)
@@ -30,7 +30,6 @@ def public_notice(notice_id: int):
     )
 
 
-@bp.get("/thong-bao/<int:notice_id>/ban-ky")
 def public_scan(notice_id: int):
     """The signed and sealed scan, shown in the browser."""
     notice = office.issued_notice(notice_id)
@@ -50,3 +49,13 @@ def scan_response(notice: ConclusionNotice) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _routes() -> None:
+    bp.app_context_processor(notice_lookup)
+    rule = bp.add_url_rule
+    rule("/thong-bao/<int:notice_id>", "public_notice", public_notice)
+    rule("/thong-bao/<int:notice_id>/ban-ky", "public_scan", public_scan)
+
+
+_routes()

@@ -1,4 +1,6 @@
-"""Routes of the core: health check, language switch, the front door; error pages."""
+"""Routes of the core: health check, language switch, the front door; error pages.
+
+The routing table is `_routes()` at the end; the views are plain functions above it."""
 
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ bp = Blueprint("core", __name__)
 ONE_YEAR = 365 * 24 * 3600
 
 
-@bp.get("/healthz")
 def healthz():
     """200 with JSON when the app and its database answer, 503 otherwise; with SMS detail."""
     ok = database_answers()
@@ -32,7 +33,6 @@ def healthz():
     return jsonify(body), 200 if ok else 503
 
 
-@bp.get("/lang/<code>")
 def set_language(code: str):
     """Switch the language and go back where the user was."""
     from flask import current_app
@@ -44,8 +44,8 @@ def set_language(code: str):
     return response
 
 
-@bp.get("/")
 def index():
+    """The front door: links to the kiosk and the admin panel."""
     return render_template("core/index.html")
 
 
@@ -97,3 +97,13 @@ def register_error_handlers(app: Flask) -> None:
         return page(
             500, _("Có lỗi xảy ra"), _("Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.")
         )
+
+
+def _routes() -> None:
+    rule = bp.add_url_rule
+    rule("/healthz", "healthz", healthz)
+    rule("/lang/<code>", "set_language", set_language)
+    rule("/", "index", index)
+
+
+_routes()

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
-from nghedan.cli import resolve_commune
-from nghedan.database import unit_of_work
-from nghedan.errors import DomainError
+from nghedan.cli import CommandGroup, resolve_commune
 from nghedan.extensions import db
 from nghedan.models import ApiClient
 
-api_key_cli = AppGroup("api-key", help="Open311 API keys of integrating systems.")
+api_key_cli = CommandGroup("api-key", help="Open311 API keys of integrating systems.")
 
 
 @api_key_cli.command("create")
@@ -27,11 +24,7 @@ def create(name: str, commune_code: str | None) -> None:
     from open311.keys import create_client
 
     commune_id = resolve_commune(commune_code).id if commune_code else None
-    try:
-        with unit_of_work():
-            client, key = create_client(name, commune_id)
-    except DomainError as e:
-        raise click.ClickException(e.message) from e
+    client, key = create_client(name, commune_id)
     click.echo(f"API key for {client.name} (shown once, keep it safe):")
     click.echo(key)
 
@@ -50,9 +43,8 @@ def list_keys() -> None:
 @click.option("--name", required=True)
 def revoke(name: str) -> None:
     """Stop a key from working."""
-    with unit_of_work():
-        client = db.session.scalar(select(ApiClient).where(ApiClient.name == name))
-        if client is None:
-            raise click.ClickException(f"no API client named {name!r}")
-        client.active = False
+    client = db.session.scalar(select(ApiClient).where(ApiClient.name == name))
+    if client is None:
+        raise click.ClickException(f"no API client named {name!r}")
+    client.active = False
     click.echo(f"key of {name} revoked")

@@ -1,6 +1,7 @@
 """Every error under /open311/v2 is the spec's error list, in the format the path asks for.
 
-Views refuse with `refuse(status, description)`; anything else that goes wrong (an unknown
+Views refuse with `refuse(status, description)`; a service's refusal (`DomainError`) is rolled
+back and answered as a 400 with its message; anything else that goes wrong (an unknown
 address or method, a NUL byte in a field, a crash) is caught here and answered the same way,
 never with an HTML page.
 """
@@ -11,6 +12,8 @@ from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
+from nghedan.errors import DomainError
+from nghedan.extensions import db
 from open311 import formats
 
 
@@ -47,6 +50,12 @@ def answer(error: HTTPException) -> Response:
     return response
 
 
+def refused(error: DomainError) -> Response:
+    """A service refused the request (the intake's checks): nothing written, the spec's 400."""
+    db.session.rollback()
+    return formats.error(requested_format(), 400, error.message)
+
+
 def register(bp: Blueprint) -> None:
     """Errors of our views, and of addresses under our prefix that match no view."""
     prefixes: set[str] = set()
@@ -59,6 +68,7 @@ def register(bp: Blueprint) -> None:
     # so ours is registered for each status the app's HTML pages could take.
     for status in default_exceptions:
         bp.register_error_handler(status, answer)
+    bp.register_error_handler(DomainError, refused)  # preferred to the app's HTML answer
 
     @bp.before_app_request
     def _unrouted():

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from nghedan.database import reads_only
-from nghedan.errors import DomainError
 from nghedan.extensions import db
 from nghedan.models import Category, Commune, Hamlet
+from nghedan.services.items.categories import ordered_categories
 from nghedan.services.items.intake import create_item
 from nghedan.text import fold_diacritics
 from nghedan.tracking_codes import is_valid
@@ -55,7 +55,7 @@ def services(fmt: str):
             "keywords": "",
             "group": "",
         }
-        for c in db.session.scalars(select(Category).order_by(Category.position, Category.id))
+        for c in ordered_categories()
     ]
     return formats.respond(records, fmt, "services", "service")
 
@@ -130,18 +130,15 @@ def request_create(fmt: str):
     code = request.form.get("service_code", "").strip()
     if _category_id(code) is None:
         return formats.error(fmt, 400, _("Thiếu service_code hoặc service_code không có."))
-    try:
-        item = create_item(
-            commune_id=commune.id,
-            text=request.form.get("description", ""),
-            channel="api",
-            category_code=code,
-            hamlet_id=_hamlet_id(commune, request.form.get("address_string")),
-            contact_phone=request.form.get("phone") or None,
-            contact_name=_contact_name(),
-        )
-    except DomainError as e:
-        return formats.error(fmt, 400, e.message)
+    item = create_item(
+        commune_id=commune.id,
+        text=request.form.get("description", ""),
+        channel="api",
+        category_code=code,
+        hamlet_id=_hamlet_id(commune, request.form.get("address_string")),
+        contact_phone=request.form.get("phone") or None,
+        contact_name=_contact_name(),
+    )
     notice = _("Ý kiến đã được tiếp nhận, mã tra cứu %(code)s.", code=item.tracking_code)
     return formats.respond(
         [{"service_request_id": item.tracking_code, "service_notice": notice, "account_id": None}],

@@ -47,6 +47,8 @@ def test_the_kiosk_looks_up_a_code_in_plain_words(kiosk_client, db, commune):
     assert "Nhà văn hóa ấp Tân Phú" in html and "Đường sá, hạ tầng" in html
     assert "Lê Văn Tư" not in html and "Đường ngập" not in html
     assert "0912 345 678" not in html and "912345678" not in html
+    # Beside the result, a way to start again with an empty code.
+    assert 'class="button lookup-again" href="/kiosk/lookup"' in html and "Tra cứu mã khác" in html
 
 
 def test_the_kiosk_says_when_a_check_digit_is_wrong(kiosk_client, db, commune):
@@ -70,6 +72,7 @@ def test_the_kiosk_lookup_page_and_its_other_answers(kiosk_client, db, commune):
     for typed, message in answers.items():
         html = kiosk_client.get(f"/kiosk/lookup?code={typed}").get_data(as_text=True)
         assert message in html, typed
+        assert "lookup-again" not in html  # the typed code stays to be corrected
 
 
 def test_the_kiosk_finds_only_its_own_communes_items(kiosk_client, db):

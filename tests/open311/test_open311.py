@@ -255,3 +255,15 @@ def _commune_id(code: str) -> int:
     from nghedan.models import Commune
 
     return _db.session.query(Commune).filter_by(code=code).one().id
+
+
+def test_a_refusal_of_the_intake_is_the_spec_error_in_the_asked_format(app, client, data):
+    with app.app_context():
+        _, key = create_client("Cổng góp ý tỉnh")
+        _db.session.commit()
+    form = {"api_key": key, "jurisdiction_id": "tan-thanh", "service_code": "land"}
+    response = client.post("/open311/v2/requests.xml", data={**form, "description": " "})
+    assert response.status_code == 400 and response.mimetype.endswith("xml")
+    error = fromstring(response.data)[0]
+    assert error.find("code").text == "400"
+    assert error.find("description").text == "Nội dung ý kiến đang trống."

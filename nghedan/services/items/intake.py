@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
@@ -15,6 +16,7 @@ from nghedan.phones import to_e164
 from nghedan.services.items.history import record_event
 from nghedan.services.sms.commune_lookup import commune_exists
 from nghedan.services.sms.contacts import ensure_contact
+from nghedan.services.sms.outbox import queue_sms
 from nghedan.text import fold_diacritics, nfc
 
 MAX_TEXT_LENGTH = 5000
@@ -79,6 +81,35 @@ def create_item(
             to_status="new",
         )
     return item
+
+
+def create_item_with_receipt(**fields) -> Item:
+    """`create_item`, and when the resident left a phone number an SMS with the item's code, so
+    they have it even without the paper receipt; a repeat (the same `client_key`) sends none."""
+    key = fields.get("client_key")
+    already = item_by_client_key(key) if key else None
+    if already is not None:
+        return already
+    item = create_item(**fields)
+    if item.contact_phone:
+        queue_sms(
+            item.contact_phone,
+            receipt_sms(item),
+            kind=f"{item.channel}_receipt",
+            commune_id=item.commune_id,
+            item_id=item.id,
+        )
+    return item
+
+
+def receipt_sms(item: Item) -> str:
+    """The SMS a resident who left a phone number gets: the tracking code, and how to use it."""
+    return gettext(
+        "Xã %(name)s đã nhận ý kiến của ông/bà, mã tra cứu %(code)s. "
+        "Nhắn TT %(code)s để xem kết quả.",
+        name=item.commune.name,
+        code=item.tracking_code,
+    )
 
 
 def enter_at_commune(

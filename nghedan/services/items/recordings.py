@@ -22,6 +22,7 @@ from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment, KioskPrompt
 from nghedan.services.items.history import record_event
+from nghedan.services.items.intake import create_item_with_receipt, item_by_client_key
 from nghedan.text import fold_diacritics, nfc
 
 VOICE = "voice"
@@ -134,6 +135,20 @@ def attach_recording(
     db.session.flush()
     record_event(item, "recording", actor=actor, user_id=user_id)
     return attachment
+
+
+def create_spoken_item(data: bytes, **fields) -> Item:
+    """A resident's spoken opinion: the recording checked, then the item (with its receipt
+    SMS) and the recording as its first attachment. A resend (same `client_key`) returns the
+    item already stored, and nothing more is written."""
+    key = fields.get("client_key")
+    already = item_by_client_key(key) if key else None
+    if already is not None:
+        return already
+    recording = check_recording(data)
+    item = create_item_with_receipt(**fields, spoken=True)
+    attach_recording(item, recording, actor=item.channel)
+    return item
 
 
 def purge_recordings(*, changed_before, statuses) -> int:

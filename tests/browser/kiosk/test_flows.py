@@ -154,6 +154,9 @@ def test_an_opinion_from_category_to_receipt_then_looked_up(app, kiosk_page, kio
     page.wait_for_url(f"**/kiosk/lookup?code={code}")
     assert "Đã tiếp nhận" in page.text_content(".lookup-result")
     screenshot(page, "kiosk-flow-lookup")
+    page.tap("text=Tra cứu mã khác")
+    page.wait_for_url("**/kiosk/lookup")
+    assert page.input_value("#code") == "" and page.is_hidden(".status")
     assert log.outside == []
 
 
