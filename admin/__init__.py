@@ -161,7 +161,7 @@ _followup_routes()
 
 def _recording_routes() -> None:
     from admin import recordings
-    from nghedan.services.items.recordings import needs_summary, voice_attachment
+    from nghedan.services.items.recordings import voice_attachment
 
     rule = bp.add_url_rule
     rule("/items/<int:item_id>/recording", "item_recording", recordings.play)
@@ -174,7 +174,6 @@ def _recording_routes() -> None:
     bp.add_app_template_global(recordings.spoken_item_ids, "spoken_item_ids")
     bp.add_app_template_global(recordings.may_hear, "may_hear_recording")
     bp.add_app_template_global(voice_attachment, "voice_attachment")
-    bp.add_app_template_global(needs_summary, "needs_spoken_summary")
 
 
 _recording_routes()
