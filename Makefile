@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed-stamp
 TRANSLATION_DIRS := nghedan/translations kiosk/translations sms_gateway/translations admin/translations open311/translations
 
-.PHONY: run test install translations chromium office lint bench
+.PHONY: run test install translations chromium office speech lint bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,18 @@ office:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES) >/dev/null; \
 	fi
 
+# The kiosk's voice tests speak into Chromium's fake microphone: espeak-ng says a Vietnamese
+# sentence into a WAV (tests/browser/kiosk/test_voice.py fails, never skips, without it).
+# Needs root once.
+SPEECH_PACKAGES := espeak-ng
+speech:
+	@if ! command -v espeak-ng >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Missing: run 'sudo apt-get install -y --no-install-recommends $(SPEECH_PACKAGES)'" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SPEECH_PACKAGES) >/dev/null; \
+	fi
+
 # Lint first: a tree ruff refuses doesn't reach the tests.
-test: install chromium office
+test: install chromium office speech
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -244,3 +244,52 @@ def _followup_routes() -> None:
 
 
 _followup_routes()
+
+
+def _recording_routes() -> None:
+    from admin import recordings
+    from nghedan.services.items.recordings import voice_attachment
+
+    rule = bp.add_url_rule
+    rule("/items/<int:item_id>/recording", "item_recording", recordings.play)
+    rule(
+        "/items/<int:item_id>/summary",
+        "item_summary",
+        recordings.summarise,
+        methods=["POST"],
+    )
+    bp.add_app_template_global(recordings.spoken_item_ids, "spoken_item_ids")
+    bp.add_app_template_global(recordings.may_hear, "may_hear_recording")
+    bp.add_app_template_global(voice_attachment, "voice_attachment")
+
+
+_recording_routes()
+
+
+def _kiosk_prompt_routes() -> None:
+    from admin import kiosk_prompts as prompts
+
+    rule = bp.add_url_rule
+    rule("/kiosk-prompts", "kiosk_prompts", prompts.index, methods=["GET", "POST"])
+    rule("/kiosk-prompts/<int:prompt_id>/audio", "kiosk_prompt_audio", prompts.audio)
+    rule(
+        "/kiosk-prompts/<int:prompt_id>/delete",
+        "kiosk_prompt_delete",
+        prompts.delete,
+        methods=["POST"],
+    )
+    rule(
+        "/kiosk-prompts/languages",
+        "kiosk_prompt_language_add",
+        prompts.add_language,
+        methods=["POST"],
+    )
+    rule(
+        "/kiosk-prompts/languages/<code>/delete",
+        "kiosk_prompt_language_remove",
+        prompts.remove_language,
+        methods=["POST"],
+    )
+
+
+_kiosk_prompt_routes()

@@ -66,6 +66,8 @@ def event_label(kind: str) -> str:
         "report_back": _("Đưa vào phần báo cáo lại tại buổi đối thoại"),
         "evidence": _("Đính kèm minh chứng"),
         "linked": _("Liên quan đến ý kiến khác"),
+        "recording": _("Người dân gửi bản ghi âm"),
+        "spoken_summary": _("Ghi tóm tắt ý kiến nói"),
     }.get(kind, kind)
 
 

@@ -2,7 +2,8 @@
 
 `bp` serves enrolled kiosk screens only; `public_bp` serves what anyone may see: the status
 page of a tracking code (`/t/<code>`) and the printable poster of a commune or hamlet.
-This file is the routing table; the views live in `kiosk.views` and `kiosk.public`.
+This file is the routing table; the views live in `kiosk.views` (a spoken opinion in
+`kiosk.voice`, the screens' recorded prompts in `kiosk.prompts`) and `kiosk.public`.
 """
 
 from flask import Blueprint
@@ -14,12 +15,13 @@ public_bp = Blueprint("public", __name__, template_folder="templates")
 def _kiosk_routes() -> None:
     from flask_wtf.csrf import CSRFError
 
-    from kiosk import views
+    from kiosk import prompts, views, voice
     from kiosk.device import require_enrolled_kiosk
 
     bp.before_request(require_enrolled_kiosk)
     bp.after_request(views.never_cache)
     bp.context_processor(views.kiosk_globals)
+    bp.context_processor(prompts.speaker)
     bp.register_error_handler(CSRFError, views.csrf_failed)
     rule = bp.add_url_rule
     rule("/enroll/<token>", "enroll", views.enroll)
@@ -34,8 +36,10 @@ def _kiosk_routes() -> None:
     rule("/opinion", "categories", views.categories)
     rule("/opinion/write", "write", views.write)
     rule("/opinion/write", "send_opinion", views.send_opinion, methods=["POST"])
+    rule("/opinion/voice", "send_spoken_opinion", voice.send_spoken_opinion, methods=["POST"])
     rule("/receipt/<code>", "receipt", views.receipt)
     rule("/lookup", "lookup", views.lookup)
+    rule("/prompts/<int:prompt_id>", "prompt_audio", prompts.prompt_audio)
 
 
 def _public_routes() -> None:

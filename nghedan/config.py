@@ -46,6 +46,11 @@ class Defaults:
     OFFICER_PHOTO_DIR = None  # None: instance/officer_photos; Officer.photo_path is relative
     OFFICER_PHOTO_MAX_BYTES = 1024 * 1024  # an uploaded photo (JPEG or PNG) at most this big
     ITEM_EVIDENCE_MAX_BYTES = 1536 * 1024  # a resolved item's evidence; under MAX_CONTENT_LENGTH
+    # A spoken opinion: files under RECORDING_DIR (None: instance/recordings), at most this long
+    # and this big (Opus at 24 kbit/s: two minutes is about 360 KB); under MAX_CONTENT_LENGTH.
+    RECORDING_DIR = None
+    RECORDING_MAX_SECONDS = 120
+    RECORDING_MAX_BYTES = 1536 * 1024
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

@@ -12,8 +12,16 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.engine import make_url
 
+from nghedan.backup_bundle import (
+    BundleError,
+    is_bundle,
+    opened_bundle,
+    restore_recordings,
+    write_bundle,
+)
 from nghedan.extensions import db
 from nghedan.models import Item, Message, Rating, utcnow
+from nghedan.services.items.recordings import purge_recordings
 
 TERMINAL_STATUSES = ("closed", "rejected", "duplicate")
 PURGED_PHONE = "purged"
@@ -49,9 +57,20 @@ def _pg_args(url) -> tuple[list[str], dict]:
 
 
 def backup(destination: Path) -> Path:
-    """Write a consistent copy of the database: SQLite's online backup, or pg_dump -Fc."""
-    url = db.engine.url
+    """Write one bundle: a consistent copy of the database (SQLite's online backup, or
+    pg_dump -Fc) and the recorded sound files (nghedan/backup_bundle.py)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
+    database = destination.with_name(f".{destination.name}.database")
+    try:
+        _backup_database(database)
+        write_bundle(destination, database, db.engine.url.get_backend_name())
+    finally:
+        database.unlink(missing_ok=True)
+    return destination
+
+
+def _backup_database(destination: Path) -> Path:
+    url = db.engine.url
     if url.get_backend_name() == "sqlite":
         source = sqlite3.connect(url.database)
         target = sqlite3.connect(destination)
@@ -71,9 +90,22 @@ def backup(destination: Path) -> Path:
 
 
 def restore(source: Path) -> None:
-    """Replace the database's contents with a backup made by `backup`."""
+    """Replace the database's contents and the sound files with a backup made by `backup`
+    (a bare database file from before bundles restores the database alone)."""
     if not source.exists():
         raise OperationError(f"no backup file {source}")
+    if not is_bundle(source):
+        _restore_database(source)
+        return
+    try:
+        with opened_bundle(source) as (database, manifest):
+            _restore_database(database)
+        restore_recordings(source, manifest)
+    except BundleError as e:
+        raise OperationError(str(e)) from e
+
+
+def _restore_database(source: Path) -> None:
     url = db.engine.url
     db.session.remove()
     db.engine.dispose()
@@ -131,7 +163,9 @@ def purge_personal_data(older_than_days: int) -> dict:
         .where(Rating.created_at < cutoff, Rating.phone.is_not(None))
         .values(phone=None)
     ).rowcount
-    return {"items": items, "messages": messages, "ratings": ratings}
+    # A resident's voice is personal data too: the recording goes, the official's summary stays.
+    recordings = purge_recordings(changed_before=cutoff, statuses=TERMINAL_STATUSES)
+    return {"items": items, "messages": messages, "ratings": ratings, "recordings": recordings}
 
 
 def copy_database(source_url: str, target_url: str) -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, abort, request
 
 # Scripts only from our own static files (no inline <script>, no onclick=); styles may be
-# inline attributes; images may be data: URLs (QR codes, avatars).
+# inline attributes; images may be data: URLs (QR codes, avatars); sound may be a blob: URL
+# (the kiosk plays back a recording before it is sent, the admin records a prompt).
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -13,6 +14,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self'",
+        "media-src 'self' blob:",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

@@ -15,6 +15,7 @@ from nghedan.models.items import Category, Item, ItemAttachment, ItemEvent
 from nghedan.models.messages import Message
 from nghedan.models.people import Contact, Officer, User, supervisor_communes
 from nghedan.models.places import Commune, Hamlet
+from nghedan.models.prompts import KioskLanguage, KioskPrompt
 from nghedan.models.ratings import Rating
 from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
 
@@ -32,6 +33,8 @@ __all__ = [
     "ItemAttachment",
     "ItemEvent",
     "Kiosk",
+    "KioskLanguage",
+    "KioskPrompt",
     "Message",
     "Officer",
     "Rating",

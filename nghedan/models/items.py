@@ -100,6 +100,8 @@ class Item(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Last time a resident's text was added (SMS split over several texts joins one item).
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A spoken item's summary, written by the official who listened (search, notice use it).
+    summary: Mapped[str | None] = mapped_column(Text)
 
     commune: Mapped[Commune] = relationship()
     hamlet: Mapped[Hamlet | None] = relationship()
@@ -148,9 +150,12 @@ class ItemEvent(db.Model):
 
 
 class ItemAttachment(db.Model):
-    """Evidence that an item was resolved (a photo or a document), kept with the item.
+    """A file kept with the item: evidence that it was resolved (a photo or a document), or
+    the resident's spoken opinion (kind "voice").
 
-    Stored in the database, so every host of a deployment serves it and backups hold it.
+    Evidence is stored in the database, so every host serves it and backups hold it; a
+    recording lives in RECORDING_DIR (`storage_path`, its SHA-256 and duration here) and
+    `nghedan backup` bundles the files.
     """
 
     __tablename__ = "item_attachments"
@@ -163,5 +168,13 @@ class ItemAttachment(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16), default="evidence", server_default="evidence")
+    storage_path: Mapped[str | None] = mapped_column(String(255))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    duration_ms: Mapped[int | None] = mapped_column()
 
     item: Mapped[Item] = relationship(back_populates="attachments")
+
+    @property
+    def is_voice(self) -> bool:
+        return self.kind == "voice"

@@ -27,6 +27,7 @@ from nghedan.services.dialogues.notices import (
     chair_role,
 )
 from nghedan.services.items.history import audit, change_status
+from nghedan.services.items.recordings import needs_summary
 from nghedan.text import nfc
 
 # Where each outcome leaves the item once the notice is issued.
@@ -182,6 +183,10 @@ def problems(notice: ConclusionNotice, *, today: date | None = None) -> list[str
         found.append(str(_l("Buổi đối thoại chưa trả lời ý kiến nào.")))
     for entry in entries:
         item = entry.item
+        if needs_summary(item):
+            found.append(
+                str(_l("Ý kiến nói mã %(code)s chưa được tóm tắt.", code=item.tracking_code))
+            )
         if not (entry.summary or "").strip():
             found.append(str(_l("Ý kiến mã %(code)s chưa có tóm tắt.", code=item.tracking_code)))
         if not (item.answer or "").strip():

@@ -204,8 +204,9 @@ def _opening(dialogue: Dialogue, hamlets: str, answered: int) -> str:
 
 
 def summary_prefill(entry: AgendaEntry) -> str:
-    """What the summary box starts with: the saved summary, else the resident's text."""
-    return entry.summary or " ".join(entry.item.text.split())
+    """What the summary box starts with: the saved summary, else the official's summary of a
+    spoken item, else the resident's text."""
+    return entry.summary or entry.item.summary or " ".join(entry.item.text.split())
 
 
 def answered_entries(dialogue: Dialogue) -> list[AgendaEntry]:

@@ -37,17 +37,19 @@ def create_item(
     kiosk_id: int | None = None,
     client_key: str | None = None,
     user_id: int | None = None,
+    spoken: bool = False,
 ) -> Item:
     """Validate and store a new item with a fresh tracking code.
 
     The same `client_key` (a surface's idempotency key) returns the item already stored.
+    A `spoken` item (its recording attached next) may come without text.
     Raises ValidationError, writing nothing, when the input can't be accepted.
     """
     if client_key:
         existing = item_by_client_key(client_key)
         if existing:
             return existing
-    text = _valid_text(text)
+    text = "" if spoken and not (text or "").strip() else _valid_text(text)
     fields = _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel)
     phone = _valid_phone(contact_phone)
     name = (
