@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from admin.access import may_link_phone, require_role, visible_or_404
+from admin.access import EDITORS, load_item, may_link_phone, require_role, visible_or_404
+from admin.item_page import page
 from nghedan.extensions import db
 from nghedan.models import Item, ItemAttachment
 from nghedan.refusals import on_refusal
@@ -62,7 +63,7 @@ def play(item_id: int):
     return response
 
 
-@require_role("admin", "officer")
+@require_role(*EDITORS)
 def summarise(item_id: int):
     """Save the official's written summary of what the resident said."""
     item = visible_or_404(Item, item_id)
@@ -74,11 +75,8 @@ def summarise(item_id: int):
 
 def _page_again(item_id: int, error) -> str:
     """The item page again with the refusal, the typed summary kept in its box."""
-    from admin.item_page import show
-
     flash(_("Không lưu được: %(reason)s", reason=error.message), "error")
-    html, _status = show(item_id, values=request.form)
-    return html
+    return page(load_item(item_id), values=request.form)
 
 
 def spoken_item_ids(items) -> set[int]:
