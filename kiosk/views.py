@@ -196,12 +196,12 @@ def categories():
 
 
 def write():
-    return _write_page({"category": request.args.get("category", "")})
+    return write_page({"category": request.args.get("category", "")})
 
 
 def send_opinion():
     form = request.form
-    on_refusal(lambda e: _write_page(form, domain_error(e), step=STEP_OF_ERROR.get(e.code, "what")))
+    on_refusal(lambda e: write_page(form, domain_error(e), step=STEP_OF_ERROR.get(e.code, "what")))
     legal_type = form.get("legal_type") or "opinion"
     if legal_type not in KIOSK_LEGAL_TYPES:
         raise ValidationError("bad legal type", code="bad_legal_type")
@@ -220,7 +220,7 @@ def send_opinion():
     return redirect(url_for(".receipt", code=item.tracking_code))
 
 
-def _write_page(values, error=None, step="what") -> str:
+def write_page(values, error=None, step="what") -> str:
     chosen = next((c for c in ordered_categories() if c.code == values.get("category")), None)
     hamlets = sorted(
         (h for h in current_kiosk().commune.hamlets if h.active),

@@ -20,7 +20,7 @@ from nghedan.services.items.recordings import create_spoken_item
 def send_spoken_opinion():
     form = request.form
     on_refusal(
-        lambda e: views._write_page(
+        lambda e: views.write_page(
             form, domain_error(e), step=views.STEP_OF_ERROR.get(e.code, "what")
         )
     )

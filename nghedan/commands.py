@@ -65,7 +65,7 @@ def db_copy(source: str, target: str | None) -> None:
 @command("backup")
 @click.option("--output", type=click.Path(dir_okay=False), help="Backup file to write.")
 def backup_command(output: str | None) -> None:
-    """Back up the database (SQLite online backup, or pg_dump for PostgreSQL)."""
+    """Back up the database and the recordings in one bundle (a tar file)."""
     from datetime import datetime
     from pathlib import Path
 
@@ -74,9 +74,8 @@ def backup_command(output: str | None) -> None:
     from nghedan.ops import backup
 
     if output is None:
-        suffix = "db" if db.engine.url.get_backend_name() == "sqlite" else "dump"
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        output = str(Path(current_app.instance_path) / "backups" / f"nghedan-{stamp}.{suffix}")
+        output = str(Path(current_app.instance_path) / "backups" / f"nghedan-{stamp}.tar")
     click.echo(f"backup written to {backup(Path(output))}")
 
 

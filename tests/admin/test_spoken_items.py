@@ -153,3 +153,15 @@ def test_meeting_mode_plays_it_too(app, as_user, world, spoken_id):
     html = as_user("officer1").get(f"/admin/dialogues/{dialogue_id}/meeting").get_data(True)
     assert f'src="/admin/items/{spoken_id}/recording"' in html and 'data-speed="1.5"' in html
     assert 'name="summary"' not in html  # the summary is written on the item's page
+
+
+def test_a_recording_is_not_served_as_evidence(app, as_user, spoken_id):
+    """Only its own route (commune, confidentiality, audit) serves a recording."""
+    from nghedan.models import ItemAttachment
+
+    with app.app_context():
+        attachment_id = _db.session.scalar(
+            select(ItemAttachment.id).where(ItemAttachment.item_id == spoken_id)
+        )
+    client = as_user("officer1")
+    assert client.get(f"/admin/items/{spoken_id}/evidence/{attachment_id}").status_code == 404

@@ -96,9 +96,12 @@ def _safe_name(name: str) -> str:
 
 
 def attachment_of(item: Item, attachment_id: int) -> ItemAttachment | None:
-    """One file attached to this item (None when it isn't this item's)."""
+    """One evidence file attached to this item (None when it isn't this item's, or is the
+    resident's recording, which is served by its own, stricter route)."""
     return db.session.scalar(
         select(ItemAttachment).where(
-            ItemAttachment.id == attachment_id, ItemAttachment.item_id == item.id
+            ItemAttachment.id == attachment_id,
+            ItemAttachment.item_id == item.id,
+            ItemAttachment.kind == "evidence",
         )
     )
