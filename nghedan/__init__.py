@@ -28,13 +28,14 @@ def register_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from nghedan import i18n
-    from nghedan.database import register_transaction_boundary
+    from nghedan.database import register_engine, register_transaction_boundary
     from nghedan.extensions import csrf, db
     from nghedan.formatting import register_filters
     from nghedan.logs import configure_logging
     from nghedan.security import register_security_headers
 
     db.init_app(app)
+    register_engine(app)
     csrf.init_app(app)
     i18n.init_app(app)
     configure_logging(app)  # registered first, so its after_request runs after the commit

@@ -242,9 +242,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(jobs_cli)
     # Each area adds its own group here: app.cli.add_command(<area>.cli.<group>)
-    from sms_gateway.cli import outbox_cli
+    from sms_gateway.cli import outbox_cli, worker_command
 
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(worker_command)
     from sms_gateway.channels_cli import channel_cli, gammu_cli
 
     app.cli.add_command(channel_cli)

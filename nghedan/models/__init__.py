@@ -17,6 +17,7 @@ from nghedan.models.people import Contact, Officer, User, supervisor_communes
 from nghedan.models.places import Commune, Hamlet
 from nghedan.models.ratings import Rating
 from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
+from nghedan.models.workers import WorkerHeartbeat
 
 __all__ = [
     "AgendaEntry",
@@ -38,6 +39,7 @@ __all__ = [
     "SmsChannel",
     "SmsChannelFailure",
     "User",
+    "WorkerHeartbeat",
     "dialogue_hamlets",
     "dialogue_officials",
     "supervisor_communes",
