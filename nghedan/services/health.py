@@ -73,6 +73,21 @@ def worker_health(config: Mapping) -> dict:
     }
 
 
+def worker_alerts() -> list[str]:
+    """The worker's alerts in words, for the admin panel's banner."""
+    from flask import current_app
+    from flask_babel import gettext as _
+
+    words = {
+        WORKER_NOT_RUNNING: _(
+            "Bộ xử lý tin nhắn (nghedan worker) không chạy: tin nhắn đến được lưu nhưng "
+            "chưa được trả lời, tin nhắn đi chưa được gửi."
+        ),
+        INBOUND_WAITING: _("Có tin nhắn đến chờ xử lý quá lâu."),
+    }
+    return [words[alert] for alert in worker_health(current_app.config)["alerts"]]
+
+
 def worker_name() -> str:
     """This process as a worker: host and process id."""
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
