@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -87,9 +87,11 @@ def process_inbound(
     *,
     now: datetime | None = None,
     settings: InboundSettings | None = None,
+    on_reply: Callable[[], None] | None = None,
 ) -> InboundReport:
     """Resolve the texts waiting now, until none is due (or `limit` were claimed); what
-    happened to them. Safe to run in several workers at once."""
+    happened to them. Safe to run in several workers at once. `on_reply` is called after
+    each text whose reply was committed to the outbox (the worker wakes its sender)."""
     settings = settings or InboundSettings.from_config(current_app.config)
     report = InboundReport()
     while limit is None or len(report.ids) < limit:
@@ -101,7 +103,10 @@ def process_inbound(
             break
         for message_id, attempt in claimed:
             report.ids.append(message_id)
+            replied = report.replied
             _process(message_id, attempt, report, settings, now)
+            if on_reply is not None and report.replied > replied:
+                on_reply()
     return report
 
 

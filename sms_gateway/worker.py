@@ -96,13 +96,13 @@ def inbound_loop(stop: threading.Event, wake_outbox: threading.Event, waiter, se
     """Resolve stored texts until `stop` is set; wake the outbox when replies were queued."""
     while not stop.is_set():
         try:
-            report = process_inbound(limit=settings.batch_size, settings=settings)
+            report = process_inbound(
+                limit=settings.batch_size, settings=settings, on_reply=wake_outbox.set
+            )
         except DBAPIError as e:  # the database is away (restart, failover): wait it out
             log.warning("inbound: database unavailable, trying again: %s", str(e).splitlines()[0])
             stop.wait(1)
             continue
-        if report.replied:
-            wake_outbox.set()
         if report.ids:
             log.info("inbound: %s", report)
             continue  # more may be waiting
