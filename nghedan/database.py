@@ -67,12 +67,13 @@ def unit_of_work():
         raise
 
 
-def insert_ignoring_duplicates(table):
+def insert_ignoring_duplicates(table, dialect_name: str | None = None):
     """`INSERT … ON CONFLICT DO NOTHING` into `table` in the session's dialect (SQLite or
-    PostgreSQL): a row whose unique key is taken, also by a concurrent transaction, is not
-    inserted, and no savepoint is needed. With `.returning(...)`, a row comes back only when
-    it was inserted."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    PostgreSQL), or `dialect_name`'s: a row whose unique key is taken, also by a concurrent
+    transaction, is not inserted, and no savepoint is needed. With `.returning(...)`, a row
+    comes back only when it was inserted."""
+    name = dialect_name or db.session.get_bind().dialect.name
+    if name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
 

@@ -58,8 +58,12 @@ def store(
 
 def wake_worker() -> None:
     """Tell a listening worker there is a text (PostgreSQL; on SQLite the worker polls)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_NOTIFY)
+
+
+_NOTIFY = text(f"NOTIFY {NOTIFY_CHANNEL}")
 
 
 def _storable(sms: InboundSms) -> InboundSms:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -37,29 +38,56 @@ def store_inbound(
     body = nfc(body or "")  # stored whole, however long: nothing a resident sent is cut
     segments = count_segments(body)
     now = utcnow()
-    statement = (
-        insert_ignoring_duplicates(Message.__table__)
+    connection = db.session.connection()
+    return connection.execute(
+        _store_statement(connection.dialect.name),
+        {
+            "channel": channel,
+            "provider_id": provider_id,
+            "phone": phone,
+            "service_number": service_number,
+            "body": body,
+            "parts": segments.parts,
+            "encoding": segments.encoding,
+            "status": "flagged" if flag_reason else "received",
+            "flagged": bool(flag_reason),
+            "flag_reason": flag_reason[:160] if flag_reason else None,
+            "sms_channel_id": sms_channel_id,
+            "now": now,
+        },
+    ).scalar()
+
+
+_STORED_COLUMNS = (
+    "channel",
+    "provider_id",
+    "phone",
+    "service_number",
+    "body",
+    "parts",
+    "encoding",
+    "status",
+    "flagged",
+    "flag_reason",
+    "sms_channel_id",
+)
+
+
+@cache
+def _store_statement(dialect_name: str):
+    """The webhook's one statement, built once per dialect (building a statement costs more
+    than running this one): the text inserted unless its provider id is stored already."""
+    table = Message.__table__
+    now = bindparam("now", type_=table.c.created_at.type)
+    return (
+        insert_ignoring_duplicates(table, dialect_name)
         .values(
-            direction="in",
-            channel=channel,
-            provider_id=provider_id,
-            phone=phone,
-            service_number=service_number,
-            body=body,
-            parts=segments.parts,
-            encoding=segments.encoding,
-            status="flagged" if flag_reason else "received",
-            flagged=bool(flag_reason),
-            flag_reason=flag_reason[:160] if flag_reason else None,
-            kind="inbound",
-            sms_channel_id=sms_channel_id,
-            next_attempt_at=now,
-            created_at=now,
-            updated_at=now,
+            {name: bindparam(name) for name in _STORED_COLUMNS}
+            | {"direction": "in", "kind": "inbound", "attempts": 0}
+            | {"next_attempt_at": now, "created_at": now, "updated_at": now}
         )
-        .returning(Message.__table__.c.id)
+        .returning(table.c.id)
     )
-    return db.session.execute(statement).scalar()
 
 
 @dataclass(frozen=True)
