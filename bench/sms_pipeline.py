@@ -83,16 +83,18 @@ class TimedTwilio(FakeTwilio):
 
 
 def worker_env(url: str, fake: TimedTwilio) -> dict:
+    """The worker's settings: Twilio's API faked, sends not paced, short leases. Settings
+    outside the environment list of nghedan/config.py take the NGHEDAN_ prefix."""
     return {
         **server_env(url),
         "SMS_BACKEND": "twilio",
         "TWILIO_API_BASE_URL": fake.base_url,
         "TWILIO_FROM_NUMBER": COMMUNE_NUMBER,
-        "OUTBOX_SEND_RATE_PER_SECOND": "1000",
-        "OUTBOX_BATCH_SIZE": "50",
-        "OUTBOX_CLAIM_MIN_SECONDS": "10",  # a killed worker's sends are due again soon
-        "INBOUND_LEASE_SECONDS": "10",  # and its claimed texts
-        "SMS_QUIET_HOURS": "",
+        "NGHEDAN_OUTBOX_SEND_RATE_PER_SECOND": "1000",
+        "NGHEDAN_OUTBOX_BATCH_SIZE": "50",
+        "NGHEDAN_OUTBOX_CLAIM_MIN_SECONDS": "10",  # a killed worker's sends are due again soon
+        "NGHEDAN_INBOUND_LEASE_SECONDS": "10",  # and its claimed texts
+        "NGHEDAN_SMS_QUIET_HOURS": '""',
     }
 
 
