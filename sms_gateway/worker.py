@@ -13,7 +13,6 @@ Several workers may run against one PostgreSQL database: claims never overlap.
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Callable
 
@@ -30,7 +29,6 @@ from sms_gateway.pipeline import InboundSettings, process_inbound
 
 log = logging.getLogger(__name__)
 LISTEN_TIMEOUT = 1.0  # seconds: how soon a LISTENing worker notices it should stop
-SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while another waits for it
 
 
 class PollingWaiter:
@@ -120,10 +118,6 @@ def run_worker(
     heartbeat_seconds: float = 10.0,
 ) -> int:
     """Run both threads until `stop` is set; 0, or 1 when a thread died (stops the other)."""
-    # The inbound thread is CPU-bound under load; with Python's default 5 ms switch interval
-    # each of the outbox thread's many short network waits then queues behind it for the
-    # GIL (measured: the outbox sent ~1 text a second beside a busy inbound thread).
-    sys.setswitchinterval(SWITCH_INTERVAL)
     wake_outbox = threading.Event()
     waiter = waiter_for(app, stop)
     settings = InboundSettings.from_config(app.config)
