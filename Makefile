@@ -28,11 +28,11 @@ run: install
 	@echo "  Kiosk:        $$($(BIN)/nghedan kiosk demo-url --base-url http://127.0.0.1:$(PORT) 2>/dev/null || echo 'http://127.0.0.1:$(PORT)/kiosk/ (enroll a screen: $(BIN)/nghedan kiosk add NAME)')"
 	@echo "  Admin panel:  http://127.0.0.1:$(PORT)/admin/   (demo login: admin / nghedan-demo)"
 	@echo "  Health:       http://127.0.0.1:$(PORT)/healthz"
-	@echo "  Outgoing SMS: sent by an outbox worker started beside the web server (printed here until Twilio is configured)"
+	@echo "  SMS:          texts answered and sent by a worker started beside the web server (nghedan worker; printed here until Twilio is configured)"
 	@echo "  Due jobs:     dialogue invitations and reminders, every 5 minutes (nghedan jobs work)"
 	@$(BIN)/nghedan kiosk qr-check | sed 's/^/  /'
 	@echo
-	$(BIN)/nghedan outbox work & worker=$$!; \
+	$(BIN)/nghedan worker & worker=$$!; \
 	$(BIN)/nghedan jobs work & jobs=$$!; \
 	trap 'kill $$worker $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) "nghedan:create_app()"

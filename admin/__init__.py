@@ -25,8 +25,9 @@ def _init_login(state) -> None:
 @bp.context_processor
 def _helpers() -> dict:
     from admin.labels import jinja_helpers
+    from nghedan.services.health import worker_alerts
 
-    return jinja_helpers()
+    return {**jinja_helpers(), "worker_alerts": worker_alerts}
 
 
 @bp.errorhandler(403)

@@ -1,22 +1,23 @@
-"""Benchmark of Twilio's inbound webhook under gunicorn, beside a bare Flask route.
+"""Benchmark of Twilio's inbound webhook under gunicorn, beside its floors.
 
-    .venv/bin/python -m bench.sms_webhook                       # everything (about 5 minutes)
+    .venv/bin/python -m bench.sms_webhook                       # both engines (a few minutes)
     .venv/bin/python -m bench.sms_webhook --skip-postgresql     # SQLite only
-    .venv/bin/python -m bench.sms_webhook --only throughput     # or --only burst
     .venv/bin/python -m bench.sms_webhook --gunicorn="--worker-class gthread --threads 4"
 
-1. Throughput: gunicorn runs with deploy/gunicorn.conf.py and 4 workers, twice: once the
-   real app (signed webhook, SQLite, each text a new item), once bench/sms_webhook_bare.py
-   (a constant TwiML reply). A second process (bench/sms_webhook_load.py) sends the same
-   signed requests to each at 32 concurrent clients, after a warm-up. Reported: requests a
-   second, the webhook's as a fraction of the bare route's, p50 and p99 latency, and the CPU
-   time gunicorn's processes spent per request (steadier than wall time on a shared machine;
-   the database server's own CPU is not in it). `--gunicorn` adds arguments to every server.
-2. Burst: 5,000 distinct texts (90% opinions, 10% ratings, each from its own phone) plus
-   500 repeated deliveries of some of them (the same MessageSid, some right behind the
-   original), at 32 concurrent clients against 4 workers, on SQLite and on PostgreSQL.
-   Checked: every request answered 200, every repeat got its original's reply, exactly one
-   item or rating per distinct text, every text stored once with its reply, none flagged.
+gunicorn runs with deploy/gunicorn.conf.py and 4 workers, once per server, one after the
+other in one run: bench/sms_webhook_bare.py (a constant TwiML answer, no database), the
+one-INSERT floor (bench/sms_webhook_floor.py: the signature checked, the text stored by one
+INSERT … ON CONFLICT DO NOTHING on the raw sqlite3/psycopg connection, committed, a constant
+answer) and the real webhook (nghedan:create_app(): verify, store the raw text, answer empty
+TwiML; the worker is not running, so nothing else competes), on SQLite and on PostgreSQL. A
+second process (bench/sms_webhook_load.py) sends the same kind of signed requests to each at
+32 concurrent clients, after a warm-up. Reported: requests a second, the webhook's as a
+fraction of the floor's on the same engine (the figure that matters) and of the bare
+route's, p50 and p99 latency, and the CPU time gunicorn's processes spent per request
+(steadier than wall time on a shared machine; the database server's own CPU is not in it).
+
+The end-to-end figures (reply latency with the worker running, the 5,000-text burst, kill -9
+of the worker) are bench/sms_pipeline.py's.
 
 Results go to stdout and bench/results/sms_webhook.json. PostgreSQL runs in a throwaway
 cluster (tests/postgres.py): it needs the Debian server binaries and root.
@@ -37,13 +38,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from nghedan import create_app
 from nghedan.database import unit_of_work, upgrade
 from nghedan.extensions import db
-from nghedan.models import Commune, Item, Message, Officer, Rating
+from nghedan.models import Commune, Officer
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -226,11 +226,6 @@ def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None
     servers = [
         ("bare", "bench.sms_webhook_bare:app", f"sqlite:///{tmp / 'unused.db'}"),
         ("floor_sqlite", "bench.sms_webhook_floor:app", f"sqlite:///{tmp / 'floor.db'}"),
-        (
-            "floor_schema_sqlite",
-            "bench.sms_webhook_floor:schema_app",
-            f"sqlite:///{tmp / 'floor-schema.db'}",
-        ),
         ("webhook_sqlite", "nghedan:create_app()", f"sqlite:///{tmp / 'throughput.db'}"),
     ]
     if postgresql_url:
@@ -240,7 +235,7 @@ def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None
         ]
     out = {}
     for name, spec, url in servers:
-        if name.startswith("webhook") or name.startswith("floor_schema"):
+        if name.startswith("webhook"):
             prepare_database(url)
         with Gunicorn(spec, server_env(url), tmp / f"gunicorn-{name}.log") as server:
             drive(server.port, signed_requests(server.port, texts(warmup, start=9_000_000)))
@@ -260,6 +255,11 @@ def throughput(tmp: Path, measured: int, warmup: int, postgresql_url: str | None
             out[f"{name}_share_of_bare"] = round(
                 out[name]["per_second"] / out["bare"]["per_second"], 2
             )
+    for engine in ("sqlite", "postgresql"):
+        if f"webhook_{engine}" in out:
+            out[f"webhook_{engine}_share_of_floor"] = round(
+                out[f"webhook_{engine}"]["per_second"] / out[f"floor_{engine}"]["per_second"], 2
+            )
     return out
 
 
@@ -274,54 +274,6 @@ def with_repeats(messages, share: float, rng: random.Random) -> list:
         position = min(len(sequence), original + 1 + rng.randint(0, 40))
         sequence.insert(position, sequence[original])
     return sequence
-
-
-def burst(engine: str, url: str, tmp: Path, count: int) -> dict:
-    prepare_database(url)
-    rng = random.Random(2026)
-    messages = texts(count, rating_share=0.1)
-    sequence = with_repeats(messages, 0.1, rng)
-    with Gunicorn(
-        "nghedan:create_app()", server_env(url), tmp / f"gunicorn-burst-{engine}.log"
-    ) as server:
-        result = drive(server.port, signed_requests(server.port, sequence))
-    replies: dict[str, set[str]] = {}
-    for (sid, _, _), body in zip(sequence, result["bodies"], strict=True):
-        replies.setdefault(sid, set()).add(body)
-    out = summary(result) | {"distinct_texts": count, "deliveries": len(sequence)}
-    out["repeats_with_a_different_reply"] = sum(1 for bodies in replies.values() if len(bodies) > 1)
-    out.update(_stored(url, messages))
-    print(f"  burst {engine:10} {out}", flush=True)
-    return out
-
-
-def _stored(url: str, messages) -> dict:
-    expected_ratings = sum(1 for _, _, body in messages if body.startswith("DG"))
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
-    with app.app_context():
-        count = lambda q: db.session.scalar(q)  # noqa: E731
-        stored = {
-            "inbound_rows": count(select(func.count(Message.id)).where(Message.direction == "in")),
-            "without_reply": count(
-                select(func.count(Message.id)).where(
-                    Message.direction == "in", Message.reply_body.is_(None)
-                )
-            ),
-            "flagged": count(select(func.count(Message.id)).where(Message.flagged)),
-            "items": count(select(func.count(Item.id))),
-            "ratings": count(select(func.count(Rating.id))),
-        }
-        db.engine.dispose()
-    stored["expected_items"] = len(messages) - expected_ratings
-    stored["expected_ratings"] = expected_ratings
-    stored["exact"] = (
-        stored["inbound_rows"] == len(messages)
-        and stored["without_reply"] == 0
-        and stored["flagged"] == 0
-        and stored["items"] == stored["expected_items"]
-        and stored["ratings"] == expected_ratings
-    )
-    return stored
 
 
 def pg_database(cluster, name: str) -> str:
@@ -339,9 +291,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=3000, help="measured per server")
     parser.add_argument("--warmup", type=int, default=300)
-    parser.add_argument("--burst", type=int, default=5000, help="distinct texts in the burst")
     parser.add_argument("--skip-postgresql", action="store_true")
-    parser.add_argument("--only", choices=("throughput", "burst"), help="run one part")
     parser.add_argument("--gunicorn", default="", help="extra gunicorn arguments, for all servers")
     args = parser.parse_args()
     GUNICORN_EXTRA[:] = args.gunicorn.split()
@@ -360,24 +310,13 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmpdir:
             tmp = Path(tmpdir)
-            if args.only != "burst":
-                print("throughput:", flush=True)
-                pg_url = pg_database(cluster, "throughput") if cluster else None
-                report["throughput"] = throughput(tmp, args.requests, args.warmup, pg_url)
-            if args.only != "throughput":
-                print("burst:", flush=True)
-                report["burst_sqlite"] = burst(
-                    "sqlite", f"sqlite:///{tmp / 'burst.db'}", tmp, args.burst
-                )
-                if cluster:
-                    report["burst_postgresql"] = burst(
-                        "postgresql", pg_database(cluster, "burst"), tmp, args.burst
-                    )
+            print("throughput:", flush=True)
+            pg_url = pg_database(cluster, "throughput") if cluster else None
+            report["throughput"] = throughput(tmp, args.requests, args.warmup, pg_url)
     finally:
         if cluster:
             cluster.stop()
-    name = f"sms_webhook-{args.only}.json" if args.only else "sms_webhook.json"
-    (RESULTS / name).write_text(json.dumps(report, indent=2))
+    (RESULTS / "sms_webhook.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
 
 

@@ -28,13 +28,14 @@ def register_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from nghedan import i18n
-    from nghedan.database import register_transaction_boundary
+    from nghedan.database import register_engine, register_transaction_boundary
     from nghedan.extensions import csrf, db
     from nghedan.formatting import register_filters
     from nghedan.logs import configure_logging
     from nghedan.security import register_security_headers
 
     db.init_app(app)
+    register_engine(app)
     csrf.init_app(app)
     i18n.init_app(app)
     configure_logging(app)  # registered first, so its after_request runs after the commit
@@ -72,7 +73,7 @@ def register_commands(app: Flask) -> None:
     from open311.cli import api_key_cli
     from sms_gateway.catch_up import twilio_cli
     from sms_gateway.channels_cli import channel_cli, gammu_cli
-    from sms_gateway.cli import outbox_cli
+    from sms_gateway.cli import outbox_cli, worker_command
 
     app.cli.add_command(commands.db_cli)
     app.cli.add_command(commands.user_cli)
@@ -83,6 +84,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(commands.purge_command)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(worker_command)
     app.cli.add_command(channel_cli)
     app.cli.add_command(gammu_cli)
     app.cli.add_command(twilio_cli)

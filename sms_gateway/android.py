@@ -44,11 +44,10 @@ from nghedan.services.sms.channels import (
     service_number,
 )
 from nghedan.services.sms.commune_lookup import commune_id_for_sms_number
-from nghedan.services.sms.inbox import flag_message, store_inbound
 from nghedan.services.sms.outbox import record_delivery_status
 from nghedan.text import nfc
-from sms_gateway.inbound import N_, InboundSms, receive_inbound
-from sms_gateway.routing import queue_reply
+from sms_gateway.actions import N_
+from sms_gateway.inbound import InboundSms, store
 from sms_gateway.senders import SendError
 
 log = logging.getLogger(__name__)
@@ -142,34 +141,22 @@ def _received(channel: SmsChannel, payload: dict, config: Mapping) -> dict:
         raise BadEvent("sms:received without a message text")
     recipient = _recipient(channel, payload)
     if not sender:  # keep what the resident wrote, for officials to see; answer nothing
-        stored = store_inbound(
-            channel=CHANNEL,
-            provider_id=None,
-            phone="?",
-            body=body,
-            service_number=recipient,
-            commune_id=channel.commune_id,
-        )
-        flag_message(stored.message, MISSING_FIELDS)
-        return {"ok": True, "stored": stored.message.id, "flagged": True}
+        sms = InboundSms(CHANNEL, "?", body, recipient=recipient)
+        stored = store(sms, sms_channel_id=channel.id, flag_reason=MISSING_FIELDS)
+        return {"ok": True, "stored": stored, "flagged": True}
     received_at = _when(payload.get("receivedAt"))
     earlier = _recent_same_text(sender, body, config)
     if earlier is not None:
         return {"ok": True, "duplicate": earlier.id}
-    result = receive_inbound(
-        InboundSms(
-            channel=CHANNEL,
-            sender=sender,
-            body=body,
-            recipient=recipient,
-            provider_id=_received_key(sender, body, received_at, payload.get("messageId")),
-        )
+    key = _received_key(sender, body, received_at, payload.get("messageId"))
+    stored = store(
+        InboundSms(CHANNEL, sender, body, provider_id=key, recipient=recipient),
+        sms_channel_id=channel.id,
     )
     note_inbound(channel.id)
-    if not result.created:
-        return {"ok": True, "duplicate": result.message_id}
-    queue_reply(result, channel.id)
-    return {"ok": True, "stored": result.message_id, "replied": bool(result.reply)}
+    if stored is None:
+        return {"ok": True, "duplicate": True}
+    return {"ok": True, "stored": stored}
 
 
 def _recipient(channel: SmsChannel, payload: dict) -> str | None:

@@ -1,6 +1,7 @@
 """`POST /sms/android`: the webhooks of SMS Gateway for Android (received texts, delivery
 reports, pings). Signed by the phone instead of a CSRF token: unsigned 401, wrongly signed or
-stale 403, and nothing stored either way. Replies go out through the outbox."""
+stale 403, and nothing stored either way. A received text is stored for the worker, which
+sends the reply through the outbox."""
 
 from __future__ import annotations
 
@@ -8,14 +9,11 @@ import logging
 
 from flask import current_app, jsonify, request
 
-from nghedan.extensions import csrf
-from sms_gateway import android, bp
+from sms_gateway import android
 
 log = logging.getLogger(__name__)
 
 
-@csrf.exempt
-@bp.post("/android")
 def android_webhook():
     """One event from an Android phone gateway."""
     raw = request.get_data(cache=False)

@@ -3,9 +3,9 @@
 A webhook that cannot store a text answers 5xx, and Twilio tries again, but for 15 seconds
 at most (its connection overrides, `#rc=5&rp=all&tt=15000`). A longer outage (the database
 restarting, the server down) leaves texts only in Twilio's message log; this command reads
-the log, stores each text not stored yet (by MessageSid, as the webhook would) and queues
-its reply as an SMS, since the TwiML answer never reached Twilio. Run it after an outage, or
-from a timer: texts already stored are left alone.
+the log and stores each text not stored yet (by MessageSid, as the webhook would); the worker
+answers it as any other. Run it after an outage, or from a timer: texts already stored are
+left alone.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from nghedan.database import unit_of_work
-from nghedan.extensions import db
-from nghedan.models import Message, utcnow
-from nghedan.services.sms.outbox import queue_sms
-from sms_gateway.inbound import receive_inbound
+from nghedan.models import utcnow
+from sms_gateway.inbound import store
 from sms_gateway.senders import SendError
 from sms_gateway.twilio_channel import received_since
 
@@ -52,18 +50,6 @@ def catch_up(hours: float) -> None:
 
 
 def _recover(sms) -> bool:
-    """Store one text if it is new, queueing its reply; whether it was new."""
+    """Store one text if it is new (the worker answers it); whether it was new."""
     with unit_of_work():
-        received = receive_inbound(sms)
-        if not received.created:
-            return False
-        message = db.session.get(Message, received.message_id)
-        if received.reply:
-            queue_sms(
-                message.phone,
-                received.reply,
-                kind="reply",
-                commune_id=message.commune_id,
-                item_id=message.item_id,
-            )
-    return True
+        return store(sms) is not None

@@ -1,4 +1,4 @@
-"""`nghedan outbox …`: the worker that sends queued SMS."""
+"""`nghedan worker` (inbound texts and the outbox) and `nghedan outbox …` (the outbox alone)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,27 @@ from flask.cli import AppGroup
 
 from nghedan.config import ConfigurationError
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
-from sms_gateway.routing import ChannelRouter
-from sms_gateway.senders import sender_from_config
+from sms_gateway.pipeline import process_inbound
+from sms_gateway.routing import ChannelRouter, sender_from_config
+from sms_gateway.worker import run_worker
 
 outbox_cli = AppGroup("outbox", help="Outgoing SMS.")
+
+
+def _outbox_worker() -> OutboxWorker:
+    config = current_app.config
+    try:
+        sender = ChannelRouter(sender_from_config(config), config)
+        return OutboxWorker(sender, WorkerSettings.from_config(config))
+    except (ConfigurationError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
 
 
 @outbox_cli.command("work")
@@ -22,12 +39,7 @@ outbox_cli = AppGroup("outbox", help="Outgoing SMS.")
 @click.option("--limit", type=click.IntRange(min=1), help="Messages per batch.")
 def work(once: bool, limit: int | None) -> None:
     """Send queued SMS until stopped (SIGTERM or Ctrl-C finish the current message first)."""
-    config = current_app.config
-    try:
-        sender = ChannelRouter(sender_from_config(config), config)
-        worker = OutboxWorker(sender, WorkerSettings.from_config(config))
-    except (ConfigurationError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
+    worker = _outbox_worker()
     click.echo(
         f"outbox worker: sending with {worker.sender.channel} "
         "(and the SMS channels configured per commune)"
@@ -35,8 +47,28 @@ def work(once: bool, limit: int | None) -> None:
     if once:
         click.echo(str(worker.run_once(limit)))
         return
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    worker.run(stop, poll_seconds=float(config["OUTBOX_POLL_SECONDS"]), limit=limit)
+    poll = float(current_app.config["OUTBOX_POLL_SECONDS"])
+    worker.run(_stop_on_signals(), poll_seconds=poll, limit=limit)
     click.echo("outbox worker stopped")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Resolve waiting texts, send one batch, then stop.")
+def worker_command(once: bool) -> None:
+    """Act on received texts and send queued SMS until stopped (SIGTERM or Ctrl-C)."""
+    outbox = _outbox_worker()
+    if once:
+        click.echo(f"inbound: {process_inbound()}")
+        click.echo(f"outbox: {outbox.run_once()}")
+        return
+    click.echo(f"worker: inbound texts, and the outbox sending with {outbox.sender.channel}")
+    app = current_app._get_current_object()
+    code = run_worker(
+        app,
+        _stop_on_signals(),
+        outbox,
+        outbox_poll_seconds=float(app.config["OUTBOX_POLL_SECONDS"]),
+    )
+    click.echo("worker stopped")
+    if code:
+        raise SystemExit(code)

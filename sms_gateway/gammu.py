@@ -39,8 +39,7 @@ from nghedan.services.sms.channels import (
     requeue_failed_send,
     service_number,
 )
-from sms_gateway.inbound import InboundSms, receive_inbound
-from sms_gateway.routing import queue_reply
+from sms_gateway.inbound import InboundSms, store
 from sms_gateway.senders import SendError
 
 log = logging.getLogger(__name__)
@@ -130,20 +129,19 @@ def _seconds_between(earlier: str, later: str) -> float:
 class ImportReport:
     imported: int = 0
     repeated: int = 0
-    replies: int = 0
     failed: int = 0
 
     def __str__(self) -> str:
         return (
             f"imported {self.imported}, already imported {self.repeated}, "
-            f"replies queued {self.replies}, unreadable {self.failed}"
+            f"unreadable {self.failed} (the worker answers them)"
         )
 
 
 def import_inbox(
     inbox: Path, processed: Path, *, channel: SmsChannel | None = None, settle_seconds: float = 0
 ) -> ImportReport:
-    """Store and answer every complete text in the inbox, then move its files away."""
+    """Store every complete text in the inbox for the worker, then move its files away."""
     processed.mkdir(parents=True, exist_ok=True)
     channel_id = channel.id if channel else None
     recipient = service_number(channel) if channel else None
@@ -202,23 +200,14 @@ def _failed_send(channel: SmsChannel, name: str) -> None:
 def _import_one(
     text: InboxText, channel_id: int | None, recipient: str | None, report: ImportReport
 ) -> None:
-    result = receive_inbound(
-        InboundSms(
-            channel=CHANNEL,
-            sender=text.sender,
-            body=text.body(),
-            provider_id=text.key,
-            recipient=recipient,
-        )
-    )
+    sms = InboundSms(CHANNEL, text.sender, text.body(), provider_id=text.key, recipient=recipient)
+    stored = store(sms, sms_channel_id=channel_id)
     if channel_id is not None:
         note_inbound(channel_id)
-    if not result.created:
+    if stored is None:
         report.repeated += 1
-        return
-    report.imported += 1
-    if queue_reply(result, channel_id) is not None:
-        report.replies += 1
+    else:
+        report.imported += 1
 
 
 class GammuOutbox:

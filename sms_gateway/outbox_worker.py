@@ -180,8 +180,17 @@ class OutboxWorker:
             self._deliver(message_id, report)
         return report
 
-    def run(self, stop: threading.Event, *, poll_seconds: float, limit: int | None = None) -> None:
-        """Work until `stop` is set, waiting `poll_seconds` whenever the queue is empty."""
+    def run(
+        self,
+        stop: threading.Event,
+        *,
+        poll_seconds: float,
+        limit: int | None = None,
+        wake: threading.Event | None = None,
+    ) -> None:
+        """Work until `stop` is set, waiting `poll_seconds` whenever the queue is empty, or
+        less when `wake` is set (the inbound pipeline queued a reply; set it on stop too)."""
+        wake = wake or stop
         while not stop.is_set():
             try:
                 report = self.run_once(limit)
@@ -194,7 +203,7 @@ class OutboxWorker:
             if report.claimed:
                 log.info("outbox: %s", report)
             else:
-                stop.wait(poll_seconds)
+                _idle(wake, stop, poll_seconds)
 
     def _deliver(self, message_id: int, report: BatchReport) -> None:
         with unit_of_work():
@@ -287,3 +296,9 @@ def _recorded(error: SendError) -> tuple[str, str]:
     if error.maybe_accepted and error.code != UNCONFIRMED:
         return UNCONFIRMED, f"{error.code}: {error.message}"
     return error.code, error.message
+
+
+def _idle(wake: threading.Event, stop: threading.Event, seconds: float) -> None:
+    wake.wait(seconds)
+    if wake is not stop:
+        wake.clear()

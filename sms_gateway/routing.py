@@ -1,4 +1,6 @@
-"""Choosing the channel for each outgoing SMS when a commune has several.
+"""The one module that knows every SMS channel: which sender sends through a channel kind or
+the configured backend, and the choice of channel for each outgoing SMS when a commune has
+several.
 
 Order of preference: a channel that is up before one that is down; the channel the
 resident's text came in on (a reply comes from the number they texted); a SIM on the
@@ -10,17 +12,21 @@ no channel configured keep using the configured SMS backend (`SMS_BACKEND`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from nghedan.config import ConfigurationError
 from nghedan.database import unit_of_work
 from nghedan.extensions import db
 from nghedan.models import Message, SmsChannel, utcnow
 from nghedan.services.sms.channels import carrier_of, down_reason, note_failure, note_sent
 from nghedan.services.sms.outbox import UNCONFIRMED
-from sms_gateway.senders import ConsoleSender, Sender, SendError
+from sms_gateway.android import AndroidSender
+from sms_gateway.gammu import GammuOutbox
+from sms_gateway.senders import ConsoleSender, NoChannelSender, Sender, SendError, sms_backend
+from sms_gateway.twilio_channel import TwilioSender
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +46,37 @@ class Route:
     sender: Sender
 
 
+# Every channel kind's sender, made for one configured channel and one message attempt.
+CHANNEL_SENDERS: dict[str, Callable[[SmsChannel, Mapping, str | None], Sender]] = {
+    "android": lambda channel, config, key: AndroidSender.from_channel(
+        channel, config, message_key=key
+    ),
+    "gammu": lambda channel, config, key: GammuOutbox.from_channel(channel, message_key=key),
+    "twilio": lambda channel, config, key: TwilioSender.from_config(config),
+}
+# The deployment-wide backend (SMS_BACKEND) for communes without a configured channel.
+BACKENDS: dict[str, Callable[[Mapping], Sender]] = {
+    "console": ConsoleSender.from_config,
+    "twilio": TwilioSender.from_config,
+    "channels": NoChannelSender.from_config,  # only the SMS channels configured per commune
+}
+
+
+def sender_from_config(config: Mapping) -> Sender:
+    """The sender for the configured backend; a clear error when it is unknown or incomplete."""
+    name = sms_backend(config)
+    if name not in BACKENDS:
+        raise ConfigurationError(
+            f"SMS_BACKEND={name!r} is not known; use one of: {', '.join(sorted(BACKENDS))}"
+        )
+    return BACKENDS[name](config)
+
+
 def sender_for(channel: SmsChannel, config: Mapping, message_key: str | None = None) -> Sender:
     """The sender that sends through this channel (a clear error when misconfigured);
     `message_key` lets a provider that accepts our own ids refuse a second copy."""
-    if channel.kind == "android":
-        from sms_gateway.android import AndroidSender
-
-        return AndroidSender.from_channel(channel, config, message_key=message_key)
-    if channel.kind == "gammu":
-        from sms_gateway.gammu import GammuOutbox
-
-        return GammuOutbox.from_channel(channel, message_key=message_key)
-    if channel.kind == "twilio":
-        from sms_gateway.twilio_channel import TwilioSender
-
-        return TwilioSender.from_config(config)
-    return ConsoleSender()
+    make = CHANNEL_SENDERS.get(channel.kind)
+    return make(channel, config, message_key) if make else ConsoleSender()
 
 
 def plan_routes(message: Message, config: Mapping) -> list[Route]:
@@ -149,16 +170,6 @@ class RoutedSend:
             note_failure(route.channel_id, error.code, error.message, counts_down=error.transient)
 
 
-class NoChannelSender:
-    """SMS_BACKEND=channels: texts go only through configured channels; one for a commune
-    without any waits in the queue (and fails after the last attempt), visibly."""
-
-    channel = "channels"
-
-    def send(self, phone: str, body: str) -> str | None:
-        raise SendError("no active SMS channel for this commune", code="no-channel", transient=True)
-
-
 class ChannelRouter:
     """The outbox worker's sender when SMS channels are configured: per message, the routes
     of its commune (`for_message`); otherwise the configured backend."""
@@ -175,24 +186,3 @@ class ChannelRouter:
 
     def send(self, phone: str, body: str) -> str | None:
         return self.fallback.send(phone, body)
-
-
-def queue_reply(received, channel_id: int | None) -> Message | None:
-    """Queue the answer to a text that came in on a channel without a synchronous reply,
-    preferring that channel; nothing for a repeated delivery or a text left unanswered."""
-    from nghedan.services.sms.contacts import is_opted_out
-    from nghedan.services.sms.outbox import OPT_OUT_ACK, queue_sms
-
-    if not received.created or not received.reply:
-        return None
-    message = db.session.get(Message, received.message_id)
-    # An opted-out phone is answered only when this text was its HUY / STOP.
-    kind = OPT_OUT_ACK if is_opted_out(message.phone) else "reply"
-    return queue_sms(
-        message.phone,
-        received.reply,
-        kind=kind,
-        commune_id=message.commune_id,
-        item_id=message.item_id,
-        channel=via(channel_id) if channel_id is not None else "auto",
-    )

@@ -1,21 +1,22 @@
-"""How the outbox worker hands a message to a provider: one `Sender` per SMS backend.
+"""The base of the SMS gateway's outgoing side: how the outbox worker hands a message to a
+provider, whatever the provider. Imports nothing else of sms_gateway.
 
 A sender sends one text and returns the provider's message id, or raises `SendError`,
 saying whether trying again later can help (network trouble, rate limits, provider
-outages) or not (an invalid or blocked number). Twilio is one backend, `console` another
-(development: the message is written to the log); other channels add theirs to `BACKENDS`.
+outages) or not (an invalid or blocked number). The senders that need no provider live
+here (`console`: development, the message is written to the log; `channels` without a
+channel); each provider's module has its own, and routing.py knows them all.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Protocol
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from nghedan.config import ConfigurationError
 from nghedan.phones import masked
 
 log = logging.getLogger(__name__)
@@ -83,30 +84,15 @@ def sms_backend(config: Mapping) -> str:
     return "console"
 
 
-def _twilio(config: Mapping) -> Sender:
-    from sms_gateway.twilio_channel import TwilioSender
+class NoChannelSender:
+    """SMS_BACKEND=channels: texts go only through configured channels; one for a commune
+    without any waits in the queue (and fails after the last attempt), visibly."""
 
-    return TwilioSender.from_config(config)
+    channel = "channels"
 
+    @classmethod
+    def from_config(cls, config: Mapping) -> NoChannelSender:
+        return cls()
 
-def _channels_only(config: Mapping) -> Sender:
-    from sms_gateway.routing import NoChannelSender
-
-    return NoChannelSender()
-
-
-BACKENDS: dict[str, Callable[[Mapping], Sender]] = {
-    "console": ConsoleSender.from_config,
-    "twilio": _twilio,
-    "channels": _channels_only,  # only the SMS channels configured per commune (routing.py)
-}
-
-
-def sender_from_config(config: Mapping) -> Sender:
-    """The sender for the configured backend; a clear error when it is unknown or incomplete."""
-    name = sms_backend(config)
-    if name not in BACKENDS:
-        raise ConfigurationError(
-            f"SMS_BACKEND={name!r} is not known; use one of: {', '.join(sorted(BACKENDS))}"
-        )
-    return BACKENDS[name](config)
+    def send(self, phone: str, body: str) -> str | None:
+        raise SendError("no active SMS channel for this commune", code="no-channel", transient=True)

@@ -1,4 +1,4 @@
-"""Twilio as an SMS channel: signed webhooks in, TwiML replies, the REST client out."""
+"""Twilio as an SMS channel: signed webhooks in, the REST client out (replies included)."""
 
 from __future__ import annotations
 
@@ -66,12 +66,12 @@ def inbound_from(form: Mapping[str, str]) -> InboundSms:
     )
 
 
-def twiml(reply: str | None) -> Response:
-    """The TwiML answer: one message, or an empty response (no reply)."""
-    response = MessagingResponse()
-    if reply:
-        response.message(reply)
-    return Response(str(response), mimetype="text/xml")
+_EMPTY_TWIML = str(MessagingResponse())
+
+
+def empty_twiml() -> Response:
+    """The webhook's answer: an empty TwiML response (the reply goes through the outbox)."""
+    return Response(_EMPTY_TWIML, mimetype="text/xml")
 
 
 class TwilioSender:

@@ -1,7 +1,9 @@
-"""The SMS gateway's routes: Twilio's inbound-message webhook and its delivery-status callback.
+"""The SMS gateway's Twilio views: the inbound-message webhook and the delivery-status callback.
 
 Both carry Twilio's own signature instead of a CSRF token; a missing or wrong signature is
-refused with 403, one log line, and nothing stored.
+refused with 403, one log line, and nothing stored. A text is only verified, stored and
+answered with an empty TwiML response: the worker acts on it and sends the reply through
+the outbox (sms_gateway.pipeline).
 """
 
 from __future__ import annotations
@@ -10,10 +12,9 @@ import logging
 
 from flask import Response, request
 
-from nghedan.extensions import csrf, db
 from nghedan.services.sms.outbox import record_delivery_status
-from sms_gateway import bp, twilio_channel
-from sms_gateway.inbound import handle_inbound
+from sms_gateway import twilio_channel
+from sms_gateway.inbound import store
 
 log = logging.getLogger(__name__)
 
@@ -23,22 +24,15 @@ def _refuse(problem: str) -> Response:
     return Response("forbidden\n", status=403, mimetype="text/plain")
 
 
-@csrf.exempt
-@bp.post("/twilio")
 def twilio_inbound():
-    """A resident's text, delivered by Twilio; the reply goes back as TwiML."""
+    """A resident's text, delivered by Twilio: stored (once per MessageSid), answered empty."""
     problem = twilio_channel.signature_problem(request)
     if problem:
         return _refuse(problem)
-    reply = handle_inbound(twilio_channel.inbound_from(request.form))
-    # Committed before the reply is rendered: on SQLite the one write lock is held no longer
-    # than the text's own work (the request's usual commit then has nothing left to do).
-    db.session.commit()
-    return twilio_channel.twiml(reply)
+    store(twilio_channel.inbound_from(request.form))
+    return twilio_channel.empty_twiml()
 
 
-@csrf.exempt
-@bp.post("/twilio/status")
 def twilio_status():
     """Twilio's report on a message we sent (statuses only ever move forward)."""
     problem = twilio_channel.signature_problem(request)

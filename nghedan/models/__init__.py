@@ -18,6 +18,7 @@ from nghedan.models.places import Commune, Hamlet
 from nghedan.models.prompts import KioskLanguage, KioskPrompt
 from nghedan.models.ratings import Rating
 from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
+from nghedan.models.workers import WorkerHeartbeat
 
 __all__ = [
     "AgendaEntry",
@@ -41,6 +42,7 @@ __all__ = [
     "SmsChannel",
     "SmsChannelFailure",
     "User",
+    "WorkerHeartbeat",
     "dialogue_hamlets",
     "dialogue_officials",
     "supervisor_communes",

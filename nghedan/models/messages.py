@@ -13,7 +13,8 @@ from nghedan.models.base import UTCDateTime, utcnow
 DIRECTIONS = ("in", "out")
 # Outgoing: queued → sending → sent → delivered, or failed / skipped (opted out).
 OUT_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed", "skipped")
-# Incoming: received → processed (or flagged when not answered, e.g. flood from one phone).
+# Incoming: received (waiting for the worker) → processed, or flagged when not answered
+# (e.g. flood from one phone, or processing failed every attempt).
 IN_STATUSES = ("received", "processed", "flagged")
 
 
@@ -44,6 +45,8 @@ class Message(db.Model):
     reply_body: Mapped[str | None] = mapped_column(Text)
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
+    # The configured SMS channel an inbound text came in on (its reply prefers it).
+    sms_channel_id: Mapped[int | None] = mapped_column(ForeignKey("sms_channels.id"))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

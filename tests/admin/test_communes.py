@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from nghedan.extensions import db as _db
 from nghedan.models import AuditEvent, Commune, Item
-from sms_gateway.inbound import InboundSms, handle_inbound
+from sms_gateway.inbound import InboundSms
 from tests.admin.conftest import PASSWORD, login
 from tests.helpers import csrf_token
+from tests.sms_gateway.conftest import deliver
 
 
 def _add(runner, *args):
@@ -138,9 +139,7 @@ def test_two_communes_added_by_the_cli_stay_apart(app, runner, world):
     )
     assert created.exit_code == 0, created.output
     with app.app_context():
-        handle_inbound(
-            InboundSms("twilio", "+84912000111", "Cầu ấp Bắc bị gãy", "SMhb1", "+842913800888")
-        )
+        deliver(InboundSms("twilio", "+84912000111", "Cầu ấp Bắc bị gãy", "SMhb1", "+842913800888"))
         _db.session.commit()
         theirs = _db.session.scalar(select(Item).where(Item.text == "Cầu ấp Bắc bị gãy"))
         assert theirs.commune.code == "hoa-binh"

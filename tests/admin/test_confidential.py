@@ -12,9 +12,10 @@ import pytest
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, Item, Message
 from nghedan.services.items.confidential import mentioned_codes
-from sms_gateway.inbound import InboundSms, handle_inbound
+from sms_gateway.inbound import InboundSms
 from tests.admin.conftest import login
 from tests.factories import make_item
+from tests.sms_gateway.conftest import deliver
 
 SENDER = "+84901234567"  # the denunciation's sender in the `world` fixture
 SHOWN = "0901 234 567"
@@ -61,8 +62,8 @@ def texts(app, world):
         _db.session.commit()
         code = secret.tracking_code
         spaced = f"{code[:4]} {code[4:]}"
-        handle_inbound(InboundSms("twilio", SENDER, f"tt {spaced}.", "SMlookup1", OURS))
-        handle_inbound(InboundSms("twilio", SENDER, "Tin gửi xã Mỹ Hòa", "SMtheirs1", THEIRS))
+        deliver(InboundSms("twilio", SENDER, f"tt {spaced}.", "SMlookup1", OURS))
+        deliver(InboundSms("twilio", SENDER, "Tin gửi xã Mỹ Hòa", "SMtheirs1", THEIRS))
         _db.session.commit()
         lookup = _db.session.query(Message).filter_by(provider_id="SMlookup1").one()
         return {

@@ -196,7 +196,7 @@ def test_send_again_is_not_for_supervisors_or_other_communes(app, world):
 
 
 def test_the_pipelines_flag_reasons_are_shown_in_the_officials_language(app, world):
-    from sms_gateway.inbound import FLOOD
+    from sms_gateway.pipeline import FLOOD
 
     with app.app_context():
         _message(

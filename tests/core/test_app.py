@@ -13,6 +13,14 @@ def test_healthz_answers_when_database_does(client):
     body = response.get_json()
     assert body["status"] == "ok" and body["database"] == "ok"
     assert body["sms"] == {
+        "worker": {
+            "running": False,  # no `nghedan worker` in this test: said, still 200
+            "last_seen_seconds": None,
+            "inbound_waiting": 0,
+            "oldest_inbound_waiting_seconds": None,
+            "alerts": ["worker_not_running"],
+        },
+        "alerts": ["worker_not_running"],
         "outbox_backlog": 0,
         "oldest_unsent_seconds": None,
         "last_inbound": {},

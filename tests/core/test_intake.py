@@ -138,7 +138,7 @@ def test_ten_thousand_items_get_distinct_valid_codes(db):
 
 
 def test_a_fresh_process_stores_its_first_item_whole(db, app_config):
-    # insert_row builds objects without their constructor; in a new process (a gunicorn
+    # The item is inserted by an ORM INSERT … RETURNING; in a new process (a gunicorn
     # worker's first request) nothing has configured the mappers before it runs.
     commune_id = make_commune().id
     db.commit()  # and nothing read afterwards: on SQLite a read would hold the write lock

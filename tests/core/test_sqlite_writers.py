@@ -1,4 +1,4 @@
-"""SQLite writers wait for each other in short steps (nghedan.database._begin_immediate).
+"""SQLite writers wait for each other in short steps (nghedan.sqlite.begin_immediate).
 
 SQLite-only by nature: PostgreSQL has no single write lock.
 """

@@ -1,6 +1,6 @@
 """The production stack as separate processes, for the smoke test, the fault tests and the bench.
 
-gunicorn (deploy/gunicorn.conf.py, NGHEDAN_ENV=production) and `nghedan outbox work` run as
+gunicorn (deploy/gunicorn.conf.py, NGHEDAN_ENV=production) and `nghedan worker` run as
 their own process groups against a PostgreSQL database; a fake Twilio API on loopback takes
 what the outbox sends. `Provider` plays Twilio's side of the webhook: signed deliveries from
 a bounded pool of threads, each retried with the same MessageSid after a 5xx or a broken
@@ -187,7 +187,8 @@ class Gunicorn(Process):
 
 
 def outbox_worker(env: dict, log_dir: Path, name: str = "outbox") -> Process:
-    return Process(name, [str(BIN / "nghedan"), "outbox", "work"], env, log_dir)
+    """`nghedan worker`: the inbound pipeline and the outbox (what deploy/ runs)."""
+    return Process(name, [str(BIN / "nghedan"), "worker"], env, log_dir)
 
 
 def get(port: int, path: str, timeout: float = 5) -> tuple[int, bytes]:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from nghedan.models import Message
 from tests.ops.stack import FaultyTwilio
 from tests.sms_gateway import conftest as sms
-from tests.sms_gateway.conftest import fake_twilio_fixtures, post_sms, sms_params
+from tests.sms_gateway.conftest import fake_twilio_fixtures, post_sms, run_pipeline, sms_params
 
 commune = sms.commune  # the SMS tests' fixture: a commune with its SMS number
 
@@ -45,10 +45,12 @@ def test_catch_up_stores_and_answers_what_the_webhook_missed(
     assert "3 texts received by Twilio, 2 were missing" in result.output
     db.expire_all()
     assert [stored(db, form["MessageSid"]) for form in texts] == [1, 1, 1]
+    run_pipeline()  # the worker answers every stored text, recovered or not, through the outbox
     replies = db.execute(
         select(Message.phone, Message.status, Message.kind).where(Message.direction == "out")
     ).all()
     assert sorted(replies) == [
+        ("+84912000001", "queued", "reply"),
         ("+84912000002", "queued", "reply"),
         ("+84912000003", "queued", "reply"),
     ]
@@ -60,9 +62,10 @@ def test_catch_up_stores_and_answers_what_the_webhook_missed(
         post_sms(client, late["Body"], sender=late["From"], sid=late["MessageSid"]).status_code
         == 200
     )
+    run_pipeline()
     db.expire_all()
     assert stored(db, late["MessageSid"]) == 1
-    assert db.scalar(select(func.count(Message.id)).where(Message.direction == "out")) == 2
+    assert db.scalar(select(func.count(Message.id)).where(Message.direction == "out")) == 3
 
 
 def test_catch_up_says_why_when_twilio_cannot_be_read(runner, commune, fake_twilio, app):

@@ -12,7 +12,7 @@ from nghedan.database import unit_of_work
 from nghedan.models import Message, utcnow
 from nghedan.services.sms.outbox import UNCONFIRMED, claim_due, queue_sms
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
-from sms_gateway.senders import sender_from_config
+from sms_gateway.routing import sender_from_config
 from sms_gateway.twilio_channel import TwilioSender
 from tests.ops.stack import FaultyTwilio, free_port
 from tests.sms_gateway.conftest import RESIDENT, fake_twilio_fixtures

@@ -1,13 +1,24 @@
-"""Fixtures for the SMS gateway: Twilio settings, a commune with an SMS number, signed texts."""
+"""Fixtures for the SMS gateway: Twilio settings, a commune with an SMS number, signed texts,
+and the worker's inbound step run once (`run_pipeline`), so a test sends a text and reads
+the reply the worker queued in the outbox."""
 
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from xml.etree import ElementTree
 
 import pytest
+from flask import current_app
+from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
+from nghedan.extensions import db as _db
+from nghedan.models import Message
+from nghedan.phones import to_e164
+from nghedan.services.sms.outbox import OPT_OUT_ACK
+from sms_gateway.inbound import InboundSms, store
+from sms_gateway.pipeline import process_inbound
 from tests.conftest import base_config
 from tests.factories import make_commune, make_officer
 
@@ -101,20 +112,70 @@ def sms_params(
 
 
 def post_sms(client, body: str, **kw):
-    """POST a signed inbound text as Twilio would; the response."""
+    """POST a signed inbound text as Twilio would; the response (it remembers the text)."""
     params = sms_params(body, **kw)
-    return client.post("/sms/twilio", data=params, headers=signed("/sms/twilio", params))
+    response = client.post("/sms/twilio", data=params, headers=signed("/sms/twilio", params))
+    response.app, response.phone = client.application, params["From"]
+    return response
+
+
+def run_pipeline() -> list[Message]:
+    """The worker's inbound step, run once now: every stored text resolved; the replies it
+    queued in the outbox (oldest first). Needs an app context."""
+    before = _db.session.scalar(select(func.max(Message.id))) or 0
+    process_inbound()
+    return list(
+        _db.session.scalars(
+            select(Message)
+            .where(
+                Message.direction == "out",
+                Message.id > before,
+                Message.kind.in_(("reply", OPT_OUT_ACK)),
+            )
+            .order_by(Message.id)
+        )
+    )
+
+
+def reply_to(phone: str | None) -> str | None:
+    """Run the pipeline once; the one reply queued (for `phone` when given), or None."""
+    replies = [
+        m.body for m in run_pipeline() if phone is None or m.phone == (to_e164(phone) or phone)
+    ]
+    assert len(replies) <= 1, replies
+    return replies[0] if replies else None
 
 
 def reply_of(response) -> str | None:
-    """The text of the TwiML reply (None when the response has no <Message>)."""
+    """The reply to the text a `post_sms` response stored: the webhook answered at once with
+    an empty TwiML response, the worker's step (run here) queued the reply in the outbox."""
     assert response.status_code == 200, response.data
     assert response.mimetype == "text/xml"
     root = ElementTree.fromstring(response.data)
-    assert root.tag == "Response"
-    messages = root.findall("Message")
-    assert len(messages) <= 1
-    return messages[0].text if messages else None
+    assert root.tag == "Response" and len(root) == 0  # nothing said in the webhook's answer
+    with _app_context(getattr(response, "app", None)):
+        return reply_to(getattr(response, "phone", None))
+
+
+def deliver(sms: InboundSms) -> str | None:
+    """Store a text as a channel would and run the pipeline once; its reply, if any."""
+    store(sms)
+    _db.session.commit()
+    return reply_to(sms.sender)
+
+
+@contextmanager
+def _app_context(app):
+    """The test's own app context when it has one (so its session sees the same rows)."""
+    try:
+        active = current_app._get_current_object()
+    except RuntimeError:
+        active = None
+    if active is not None and app in (None, active):
+        yield
+        return
+    with app.app_context():
+        yield
 
 
 @pytest.fixture

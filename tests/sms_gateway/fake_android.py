@@ -138,10 +138,17 @@ def post_event(
     timestamp: int | None = None,
     headers: dict | None = None,
 ):
-    """POST one webhook to /sms/android, signed with `key` (the phone's signing key)."""
+    """POST one webhook to /sms/android, signed with `key` (the phone's signing key); then
+    the worker's inbound step runs once, so a received text's reply waits in the outbox."""
+    from tests.sms_gateway.conftest import _app_context, run_pipeline
+
     raw = event if isinstance(event, bytes) else json.dumps(event, ensure_ascii=False).encode()
-    return client.post(
+    response = client.post(
         "/sms/android",
         data=raw,
         headers=headers if headers is not None else signed_headers(key, raw, timestamp),
     )
+    if response.status_code == 200:
+        with _app_context(client.application):
+            run_pipeline()
+    return response

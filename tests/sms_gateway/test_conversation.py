@@ -3,13 +3,14 @@ what, and what they are told (issue 15)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from nghedan.formatting import local
 from nghedan.models import Contact, Item, Message, Rating
 from nghedan.services.items.history import change_status
+from nghedan.services.sms.outbox import OPT_OUT_ACK
 from nghedan.text import fold_diacritics
-from sms_gateway.inbound import OPTED_OUT
+from sms_gateway.actions import OPTED_OUT
 from tests.dialogues.builders import make_dialogue
 from tests.factories import make_item
 from tests.sms_gateway.conftest import RESIDENT
@@ -178,8 +179,8 @@ def test_an_opted_out_phone_still_gets_its_item_flagged_and_nothing_is_sent(db, 
     assert text("Duong ap Tan Phu bi sat lo") is None
     [item] = items(db)
     assert item.flagged and OPTED_OUT in item.flag_reason
-    outgoing = db.scalar(select(func.count(Message.id)).where(Message.direction == "out"))
-    assert outgoing == 0
+    outgoing = db.scalars(select(Message.kind).where(Message.direction == "out")).all()
+    assert outgoing == [OPT_OUT_ACK]  # only the acknowledgement of the opt-out
 
 
 # --- when and where ----------------------------------------------------------------------

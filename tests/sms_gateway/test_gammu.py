@@ -24,6 +24,7 @@ from sms_gateway.gammu import (
 )
 from tests.conftest import base_config
 from tests.factories import make_commune, make_officer
+from tests.sms_gateway.conftest import run_pipeline
 from tests.sms_gateway.corpus import LONG_TEXT
 from tests.sms_gateway.replay import replay
 
@@ -82,9 +83,13 @@ def drop(inbox, sender, *parts, when="20261123_101500", serial=None, encoding="u
 
 
 def run_import(spool, channel, settle=0):
-    return import_inbox(
+    """Import the inbox, then run the worker's inbound step once; the import's report, with
+    the replies the worker queued."""
+    report = import_inbox(
         spool / "inbox", spool / "processed", channel=channel, settle_seconds=settle
     )
+    report.replies = len(run_pipeline())
+    return report
 
 
 def outbox(db, phone=RESIDENT):
@@ -179,6 +184,7 @@ def test_the_import_command(runner, db, spool, channel):
     result = runner.invoke(args=["gammu", "import"])
     assert result.exit_code == 0, result.output
     assert "imported 1" in result.output
+    run_pipeline()
     assert db.scalar(select(Item)).text == "duong ap tan loi bi sat lo"
     result = runner.invoke(args=["gammu", "import", "--inbox", str(spool / "nowhere")])
     assert result.exit_code != 0 and "not a directory" in result.output

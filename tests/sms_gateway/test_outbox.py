@@ -13,7 +13,8 @@ from nghedan.formatting import LOCAL_ZONE
 from nghedan.models import Contact, Message, utcnow
 from nghedan.services.sms.outbox import queue_sms
 from sms_gateway.outbox_worker import OutboxWorker, Pacer, QuietHours, WorkerSettings
-from sms_gateway.senders import sender_from_config, sms_backend
+from sms_gateway.routing import sender_from_config
+from sms_gateway.senders import sms_backend
 from tests.sms_gateway.conftest import (
     ACCOUNT_SID,
     PUBLIC_BASE_URL,

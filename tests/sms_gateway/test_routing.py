@@ -15,8 +15,15 @@ from nghedan.models import Message, SmsChannel, utcnow
 from nghedan.services.sms.channels import CARRIER_PREFIXES, carrier_of, channels_health
 from nghedan.services.sms.outbox import queue_sms
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
-from sms_gateway.routing import ChannelRouter, Route, RoutedSend, plan_routes, via
-from sms_gateway.senders import ConsoleSender, SendError, sender_from_config
+from sms_gateway.routing import (
+    ChannelRouter,
+    Route,
+    RoutedSend,
+    plan_routes,
+    sender_from_config,
+    via,
+)
+from sms_gateway.senders import ConsoleSender, SendError
 from tests.conftest import base_config
 from tests.factories import make_commune
 

@@ -1,4 +1,5 @@
-"""Twilio's inbound webhook: signatures, store-first, repeats, and what residents get back."""
+"""Twilio's inbound webhook and the pipeline behind it: signatures, store-only webhooks,
+repeats, order per phone, retries, and what residents get back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from nghedan.models import Contact, Item, Message, Rating
+from nghedan.models import Contact, Item, Message, Rating, utcnow
 from nghedan.services.sms.outbox import queue_sms
 from tests.factories import make_commune, make_item
 from tests.sms_gateway.conftest import (
@@ -18,6 +19,7 @@ from tests.sms_gateway.conftest import (
     RESIDENT,
     post_sms,
     reply_of,
+    run_pipeline,
     signed,
     sms_params,
 )
@@ -89,21 +91,30 @@ def test_forwarded_headers_count_only_with_proxy_fix(app_config, database_url):
     assert app.test_client().post("/sms/twilio", data=params, headers=headers).status_code == 200
 
 
-def test_a_repeated_delivery_gets_the_same_reply_and_creates_nothing(db, client, commune):
-    first = reply_of(post_sms(client, "Đèn đường hư", sid="SM" + "1" * 32))
-    again = reply_of(post_sms(client, "Đèn đường hư", sid="SM" + "1" * 32))
-    assert first == again
-    assert count(db, Message) == 1 and count(db, Item) == 1
+def replies_sent(db) -> list[Message]:
+    return db.scalars(select(Message).where(Message.direction == "out")).all()
 
 
-def test_concurrent_repeated_deliveries_end_with_one_row(app, db, commune):
+def test_a_repeated_delivery_is_stored_once_and_answered_once(db, client, commune):
+    first = post_sms(client, "Đèn đường hư", sid="SM" + "1" * 32)
+    again = post_sms(client, "Đèn đường hư", sid="SM" + "1" * 32)
+    assert reply_of(first) and reply_of(again) is None  # the repeat: 200, nothing new queued
+    assert count(db, Message, Message.direction == "in") == 1 and count(db, Item) == 1
+    late = post_sms(client, "Đèn đường hư", sid="SM" + "1" * 32)  # after it was answered
+    assert reply_of(late) is None
+    assert len(replies_sent(db)) == 1
+
+
+def test_concurrent_repeated_deliveries_end_with_one_row_and_one_reply(app, db, commune):
     barrier = threading.Barrier(4)
-    replies, errors = [], []
+    statuses, errors = [], []
 
     def deliver():
         try:
             barrier.wait(timeout=10)
-            replies.append(reply_of(post_sms(app.test_client(), "Cống nghẹt", sid="SM" + "2" * 32)))
+            statuses.append(
+                post_sms(app.test_client(), "Cống nghẹt", sid="SM" + "2" * 32).status_code
+            )
         except Exception as e:  # noqa: BLE001 - reported by the assertion below
             errors.append(e)
 
@@ -112,9 +123,52 @@ def test_concurrent_repeated_deliveries_end_with_one_row(app, db, commune):
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert not errors
-    assert count(db, Message) == 1 and count(db, Item) == 1
-    assert len(set(replies)) == 1 and replies[0]
+    assert not errors and statuses == [200] * 4
+    [reply] = run_pipeline()
+    assert count(db, Message, Message.direction == "in") == 1 and count(db, Item) == 1
+    assert db.scalar(select(Item.tracking_code)) in reply.body
+
+
+def test_the_webhook_only_stores_and_answers_at_once(db, client, commune, monkeypatch):
+    from sms_gateway import parser
+
+    def broken(_body):
+        raise RuntimeError("the parser would crash")
+
+    monkeypatch.setattr(parser, "parse", broken)
+    response = post_sms(client, "Đường hư")
+    assert response.status_code == 200 and response.data.endswith(b"<Response />")
+    [message] = inbound(db)
+    assert message.status == "received" and message.body == "Đường hư"
+    assert count(db, Item) == 0 and replies_sent(db) == []
+
+
+def test_a_phones_texts_are_acted_on_in_the_order_they_were_stored(db, client, commune):
+    for body in ("Đường ấp Tân Phú", "bị ngập sâu, xe không qua được", "TT"):
+        assert post_sms(client, body).status_code == 200
+    post_sms(client, "Bãi rác bốc mùi", sender="+84987654321")
+    replies = run_pipeline()  # all stored before the worker ran: still one item per phone, in order
+    [mine, theirs] = db.scalars(select(Item).order_by(Item.id)).all()
+    assert mine.text == "Đường ấp Tân Phú\nbị ngập sâu, xe không qua được"
+    assert theirs.contact_phone == "+84987654321"
+    assert [m.phone for m in replies].count(RESIDENT) == 3
+    assert [m.status for m in inbound(db)] == ["processed"] * 4
+
+
+def test_a_later_text_waits_while_an_earlier_one_is_retried(app, db, client, commune, monkeypatch):
+    from sms_gateway import actions
+    from sms_gateway.pipeline import process_inbound
+
+    real = actions.ACTIONS["opinion"]
+    monkeypatch.setitem(actions.ACTIONS, "opinion", lambda *a: 1 / 0)
+    post_sms(client, "Đường ấp Tân Phú")
+    post_sms(client, "HD")
+    report = process_inbound()
+    assert (report.retried, report.processed) == (1, 0)  # the help text waits behind it
+    monkeypatch.setitem(actions.ACTIONS, "opinion", real)
+    report = process_inbound(now=utcnow() + timedelta(minutes=5))
+    assert report.processed == 2
+    assert [m.status for m in inbound(db)] == ["processed", "processed"]
 
 
 def test_texts_within_the_join_window_join_one_item(db, text):
@@ -300,16 +354,25 @@ def test_replies_come_in_the_contacts_language(db, text):
     assert "Reply" in text("HELP") or "Text" in text("HELP")
 
 
-def test_a_processing_error_keeps_the_text_flagged_and_answers_nothing(db, text, monkeypatch):
-    from sms_gateway import inbound as pipeline
+def test_a_processing_error_is_retried_then_flagged_and_answers_nothing(db, text, monkeypatch):
+    from sms_gateway import actions
+    from sms_gateway.pipeline import process_inbound
 
     def broken(*_args):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(pipeline.ACTIONS, "opinion", broken)
-    assert text("Đường hư") is None
+    monkeypatch.setitem(actions.ACTIONS, "opinion", broken)
+    assert text("Đường hư") is None  # first attempt failed: waits for the next
     [message] = inbound(db)
-    assert message.flagged and message.body == "Đường hư"
+    assert (message.status, message.attempts, message.flagged) == ("received", 1, False)
+    later = utcnow()
+    for _ in range(3):
+        later += timedelta(minutes=10)
+        process_inbound(now=later)
+    db.refresh(message)
+    assert message.flagged and message.status == "flagged" and message.attempts == 3
+    assert message.body == "Đường hư" and "boom" in message.error_message
+    assert replies_sent(db) == []
 
 
 def test_a_text_longer_than_an_item_may_be_is_kept_and_explained(db, text):

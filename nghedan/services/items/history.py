@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from nghedan.database import insert_row_id
 from nghedan.extensions import db
 from nghedan.models import AuditEvent, Item, ItemEvent
 
@@ -31,9 +30,9 @@ def record_event(
         detail=detail,
     )
     if inspect(item).persistent and "events" in inspect(item).unloaded:
-        # Nobody read this item's history in the session: one Core INSERT instead of a flush
-        # (a later read of `item.events` loads it, this entry included).
-        insert_row_id(ItemEvent, dict(values, item_id=item.id))
+        # Nobody read this item's history in the session: added by id, so the history is not
+        # loaded just to append to it (a later read of `item.events` loads this entry too).
+        db.session.add(ItemEvent(item_id=item.id, **values))
         return
     db.session.add(ItemEvent(item=item, **values))
 

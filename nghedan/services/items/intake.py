@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
 from nghedan import tracking_codes
-from nghedan.database import insert_row
+from nghedan.database import insert_new
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Category, Hamlet, Item, utcnow
@@ -231,9 +231,7 @@ def _insert_with_fresh_code(values: dict) -> tuple[Item, bool]:
     may have stored it first.
     """
     for _ in range(_CODE_ATTEMPTS):
-        item = insert_row(
-            Item, dict(values, tracking_code=tracking_codes.new_code()), ignoring_duplicates=True
-        )
+        item = insert_new(Item, dict(values, tracking_code=tracking_codes.new_code()))
         if item is not None:
             return item, True
         key = values.get("client_key")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
-from nghedan.database import insert_row
+from nghedan.database import insert_new
 from nghedan.errors import NotFound, ValidationError
 from nghedan.extensions import db
 from nghedan.models import Kiosk, Officer, Rating, utcnow
@@ -66,7 +66,7 @@ def record_rating(
     repeat = _repeat_of(officer_id, client_key, phone, phone_window, kiosk_id, kiosk_window)
     if repeat:
         return repeat
-    rating = insert_row(
+    rating = insert_new(
         Rating,
         dict(
             commune_id=officer.commune_id,
@@ -79,7 +79,6 @@ def record_rating(
             phone=phone,
             client_key=client_key,
         ),
-        ignoring_duplicates=True,
     )
     if rating is None:  # the same client key stored a moment ago by a concurrent request
         return RatingOutcome(_by_key(client_key), False, "same_key")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from nghedan.database import insert_ignoring_duplicates, run_prebuilt
+from nghedan.database import insert_ignoring_duplicates
 from nghedan.extensions import db
 from nghedan.models import Contact, utcnow
 
@@ -26,13 +26,9 @@ def contact_for(phone: str) -> Contact:
 
 def ensure_contact(phone: str) -> None:
     """The contact of an E.164 number exists afterwards (one statement, safe under concurrency)."""
-    run_prebuilt(_ENSURE_CONTACT, {"phone": phone, "created_at": utcnow()})
-
-
-# Built once: every SMS that becomes an item runs it.
-_ENSURE_CONTACT = insert_ignoring_duplicates(Contact.__table__).values(
-    phone=bindparam("phone"), created_at=bindparam("created_at")
-)
+    db.session.execute(
+        insert_ignoring_duplicates(Contact.__table__).values(phone=phone, created_at=utcnow())
+    )
 
 
 def is_opted_out(phone: str) -> bool:

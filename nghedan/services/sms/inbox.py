@@ -1,24 +1,20 @@
-"""Inbound SMS in the messages table: stored first, once per provider id, then resolved."""
+"""Inbound SMS in the messages table: stored first, once per provider id, then resolved
+by the worker (sms_gateway.pipeline)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import aliased
 
-from nghedan.database import insert_row, run_prebuilt
+from nghedan.database import insert_ignoring_duplicates
 from nghedan.extensions import db
 from nghedan.models import Contact, Item, Message, Rating, utcnow
 from nghedan.sms_text import count_segments
 from nghedan.text import nfc
-
-
-@dataclass(frozen=True)
-class Stored:
-    message: Message
-    created: bool  # False: the same provider id was stored before (a repeated delivery)
 
 
 def store_inbound(
@@ -28,41 +24,70 @@ def store_inbound(
     phone: str,
     service_number: str | None,
     body: str,
-    commune_id: int | None,
-) -> Stored:
-    """Store one received text before anything is done with it.
+    sms_channel_id: int | None = None,
+    flag_reason: str | None = None,
+) -> int | None:
+    """Store one received text before anything is done with it; its id, or None when the
+    same provider id was stored before on this channel (a repeated delivery).
 
-    A provider id seen before on the same channel returns the stored row and creates nothing:
-    the unique constraint decides, also when a concurrent delivery of the same message is
-    being stored at the same moment (repeats are rare, so no look-up comes first).
+    One `INSERT … ON CONFLICT DO NOTHING`: the unique constraint decides, also when a
+    concurrent delivery of the same message is being stored at the same moment. The text
+    waits as `received` for the worker (sms_gateway.pipeline); `flag_reason` stores it
+    flagged instead, for officials only.
     """
     body = nfc(body or "")  # stored whole, however long: nothing a resident sent is cut
     segments = count_segments(body)
-    # One statement, no savepoint: ON CONFLICT DO NOTHING inserts nothing for a repeat.
-    message = insert_row(
-        Message,
-        dict(
-            direction="in",
-            channel=channel,
-            provider_id=provider_id,
-            phone=phone,
-            service_number=service_number,
-            body=body,
-            parts=segments.parts,
-            encoding=segments.encoding,
-            status="received",
-            kind="inbound",
-            commune_id=commune_id,
-        ),
-        ignoring_duplicates=True,
+    now = utcnow()
+    connection = db.session.connection()
+    return connection.execute(
+        _store_statement(connection.dialect.name),
+        {
+            "channel": channel,
+            "provider_id": provider_id,
+            "phone": phone,
+            "service_number": service_number,
+            "body": body,
+            "parts": segments.parts,
+            "encoding": segments.encoding,
+            "status": "flagged" if flag_reason else "received",
+            "flagged": bool(flag_reason),
+            "flag_reason": flag_reason[:160] if flag_reason else None,
+            "sms_channel_id": sms_channel_id,
+            "now": now,
+        },
+    ).scalar()
+
+
+_STORED_COLUMNS = (
+    "channel",
+    "provider_id",
+    "phone",
+    "service_number",
+    "body",
+    "parts",
+    "encoding",
+    "status",
+    "flagged",
+    "flag_reason",
+    "sms_channel_id",
+)
+
+
+@cache
+def _store_statement(dialect_name: str):
+    """The webhook's one statement, built once per dialect (building a statement costs more
+    than running this one): the text inserted unless its provider id is stored already."""
+    table = Message.__table__
+    now = bindparam("now", type_=table.c.created_at.type)
+    return (
+        insert_ignoring_duplicates(table, dialect_name)
+        .values(
+            {name: bindparam(name) for name in _STORED_COLUMNS}
+            | {"direction": "in", "kind": "inbound", "attempts": 0}
+            | {"next_attempt_at": now, "created_at": now, "updated_at": now}
+        )
+        .returning(table.c.id)
     )
-    if message is None:
-        return Stored(inbound_by_provider_id(channel, provider_id), False)
-    return Stored(message, True)
-
-
-def inbound_by_provider_id(channel: str, provider_id: str) -> Message | None:
-    return db.session.scalar(_BY_PROVIDER_ID, {"channel": channel, "provider_id": provider_id})
 
 
 @dataclass(frozen=True)
@@ -78,9 +103,9 @@ class Sender:
 def sender_state(
     phone: str, commune_id: int, *, message_id: int, flood_since: datetime, join_since: datetime
 ) -> Sender:
-    """The flood count, the contact's preferences and the item a further text joins, in one
-    statement (the SMS webhook's hot path: one round trip instead of three)."""
-    recent, language, opted_out, joinable_id = run_prebuilt(
+    """The flood count (texts from this phone stored before this one), the contact's
+    preferences and the item a further text joins, in one statement."""
+    recent, language, opted_out, joinable_id = db.session.execute(
         _SENDER_STATE,
         {
             "phone": phone,
@@ -89,7 +114,7 @@ def sender_state(
             "flood_since": flood_since,
             "join_since": join_since,
         },
-    ).fetchone()
+    ).one()
     return Sender(
         recent_texts=recent or 0,
         language=language or "vi",
@@ -98,36 +123,102 @@ def sender_state(
     )
 
 
+def claim_received(limit: int, lease: timedelta, *, now: datetime) -> list[tuple[int, int]]:
+    """Take up to `limit` received texts for this worker; (id, attempt) of each.
+
+    Oldest first, and per phone only the oldest text still waiting: a phone's later text is
+    never taken while an earlier one is unresolved (being processed, or waiting to be tried
+    again), so a phone's texts are acted on in the order they were stored. PostgreSQL skips
+    rows another worker has locked; each row is claimed by a conditional UPDATE that counts
+    the attempt, so a row someone else claimed first is never taken twice, and the attempt
+    number fences the claim (the processing transaction checks it is still its own).
+    """
+    earlier = aliased(Message)
+    waiting_before = (
+        select(earlier.id)
+        .where(
+            earlier.direction == "in",
+            earlier.phone == Message.phone,
+            earlier.status == "received",
+            earlier.id < Message.id,
+        )
+        .exists()
+    )
+    query = (
+        select(Message.id, Message.attempts)
+        .where(
+            Message.direction == "in",
+            Message.status == "received",
+            or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
+            or_(Message.claimed_until.is_(None), Message.claimed_until < now),
+            ~waiting_before,
+        )
+        .order_by(Message.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = []
+    for message_id, attempts in db.session.execute(query).all():
+        result = db.session.execute(
+            update(Message)
+            .where(
+                Message.id == message_id,
+                Message.attempts == attempts,
+                Message.status == "received",
+            )
+            .values(claimed_until=now + lease, attempts=attempts + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append((message_id, attempts + 1))
+    return claimed
+
+
+def claimed_message(message_id: int, attempt: int) -> Message | None:
+    """The text, locked for this transaction, if this worker's claim (`attempt`) still
+    holds; None when it was resolved or claimed again meanwhile."""
+    return db.session.scalar(
+        select(Message)
+        .where(
+            Message.id == message_id,
+            Message.attempts == attempt,
+            Message.status == "received",
+        )
+        .with_for_update()
+    )
+
+
+def retry_later(message: Message, next_attempt_at: datetime, error: str) -> None:
+    """Processing failed: the text waits for another attempt (and holds back its phone's
+    later texts meanwhile)."""
+    message.claimed_until = None
+    message.next_attempt_at = next_attempt_at
+    message.error_message = error
+
+
 def flag_message(message: Message, reason: str) -> None:
     """Mark a text for officials' attention (not answered, or not understood)."""
     message.flagged = True
     message.flag_reason = reason[:160]
     message.status = "flagged"
+    message.claimed_until = None
 
 
 def record_reply(message: Message, reply: str | None, *, item_id: int | None = None) -> None:
-    """Remember what was answered, so a repeated delivery gets the same answer."""
-    values = {"reply_body": reply, "updated_at": utcnow()}
+    """Remember what was answered and that the text is done with."""
+    message.reply_body = reply
     if item_id is not None:
-        values["item_id"] = item_id
+        message.item_id = item_id
     if message.status == "received":
-        values["status"] = "processed"
-    # A Core UPDATE (the webhook's hot path), the object told it holds these values now.
-    run_prebuilt(_UPDATE_MESSAGE, dict(values, message_id=message.id))
-    for key, value in values.items():
-        set_committed_value(message, key, value)
+        message.status = "processed"
+    message.claimed_until = None
 
 
-# The hot path's statements, built once (building a select costs more than running it).
+# Built once: every text runs them.
 _messages, _items, _contacts = Message.__table__, Item.__table__, Contact.__table__
 _ratings = Rating.__table__
 # Only an opinion joins further texts: never a rating's comment (a road complaint once went
 # silently under "officer attitude"), a complaint or a denunciation.
-_BY_PROVIDER_ID = select(Message).where(
-    Message.channel == bindparam("channel"),
-    Message.provider_id == bindparam("provider_id"),
-    Message.direction == "in",
-)
 _JOINABLE_ID = (
     select(_items.c.id)
     .where(
@@ -148,7 +239,7 @@ _SENDER_STATE = select(
         _messages.c.phone == bindparam("phone"),
         _messages.c.direction == "in",
         _messages.c.created_at >= bindparam("flood_since"),
-        _messages.c.id != bindparam("message_id"),
+        _messages.c.id < bindparam("message_id"),
     )
     .scalar_subquery()
     .label("recent"),
@@ -162,4 +253,3 @@ _SENDER_STATE = select(
     .label("opted_out"),
     _JOINABLE_ID.scalar_subquery().label("joinable_id"),
 )
-_UPDATE_MESSAGE = update(_messages).where(_messages.c.id == bindparam("message_id"))
