@@ -17,8 +17,11 @@ from nghedan.models.people import Contact, Officer, User, supervisor_communes
 from nghedan.models.places import Commune, Hamlet
 from nghedan.models.ratings import Rating
 from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
+from nghedan.models.zalo import ZaloAccount, ZaloUser
 
 __all__ = [
+    "ZaloAccount",
+    "ZaloUser",
     "AgendaEntry",
     "ApiClient",
     "AuditEvent",
