@@ -252,6 +252,9 @@ def register(app: Flask) -> None:
     from sms_gateway.catch_up import twilio_cli
 
     app.cli.add_command(twilio_cli)
+    from sms_gateway.zalo_cli import zalo_cli
+
+    app.cli.add_command(zalo_cli)
     from kiosk.cli import kiosk_cli, poster
 
     app.cli.add_command(kiosk_cli)
