@@ -53,12 +53,14 @@ def register_blueprints(app: Flask) -> None:
     from nghedan import public_notices, web
     from open311 import bp as open311_bp
     from sms_gateway import bp as sms_bp
+    from sms_gateway.zalo_webhook import zalo_bp
 
     app.register_blueprint(web.bp)
     app.register_blueprint(kiosk_bp, url_prefix="/kiosk")
     app.register_blueprint(public_bp)
     app.register_blueprint(public_notices.bp)
     app.register_blueprint(sms_bp, url_prefix="/sms")
+    app.register_blueprint(zalo_bp, url_prefix="/zalo")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(open311_bp, url_prefix="/open311/v2")
     web.register_error_handlers(app)

@@ -14,6 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("messages") as batch:
+        batch.add_column(sa.Column("attachments", sa.JSON(), nullable=True))
     op.create_table(
         "zalo_accounts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -43,7 +45,7 @@ def upgrade() -> None:
         "zalo_users",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("user_id", sa.String(length=64), nullable=False),
         sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("following", sa.Boolean(), nullable=False),
         sa.Column("last_message_at", sa.DateTime(timezone=True), nullable=True),
@@ -62,3 +64,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("zalo_users")
     op.drop_table("zalo_accounts")
+    with op.batch_alter_table("messages") as batch:
+        batch.drop_column("attachments")

@@ -49,7 +49,7 @@ class ZaloUser(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("zalo_accounts.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))  # E.164, once they share it
     following: Mapped[bool] = mapped_column(default=True)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # opens the window

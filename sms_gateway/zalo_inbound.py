@@ -1,0 +1,152 @@
+"""Zalo events into the one inbound pipeline: verified, stored once per event, answered at once.
+
+Every event is stored as an inbound message of channel "zalo" (its `msg_id` the provider
+id; follow/unfollow, which have none, get one made of the event's name, user and time), so
+the worker handles a Zalo text exactly as a text message: the same parser, keywords and
+replies. The resident's address is their phone once they have shared it (so their SMS and
+Zalo items are one history), else `zalo:<n>`, n being our own short id of the Zalo user
+(Zalo's ids can be longer than a phone column).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from nghedan.extensions import db
+from nghedan.models import Message, ZaloAccount, ZaloUser, utcnow
+from nghedan.phones import to_e164
+from nghedan.services.sms.inbox import store_inbound
+from sms_gateway import zalo
+
+CHANNEL = "zalo"
+ADDRESS_PREFIX = "zalo:"
+# What each event becomes for the worker (Message.kind); others are stored and ignored.
+KINDS = {
+    zalo.TEXT: "inbound",
+    zalo.IMAGE: "zalo_image",
+    zalo.FOLLOW: "zalo_follow",
+    zalo.UNFOLLOW: "zalo_unfollow",
+    "user_submit_info": "zalo_phone",
+}
+IGNORED = "zalo_other"
+# "sdt 0912 345 678", "so dien thoai cua toi la 0912345678": a phone number and little else.
+_PHONE_WORDS = re.compile(
+    r"^\s*(?:(?:sdt|sđt|so dt|số đt|so dien thoai|số điện thoại|dien thoai|điện thoại)"
+    r"(?:\s+(?:cua|của)\s+(?:toi|tôi))?(?:\s+(?:la|là))?\s*:?\s*)?"
+    r"([+\d][\d .\-]{7,16}\d)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    problem: str
+
+
+def verify(
+    raw_body: bytes, headers: Mapping[str, str]
+) -> tuple[ZaloAccount | None, dict, Refusal | None]:
+    """The OA this signed event is for and its payload, or why it is refused."""
+    try:
+        payload = zalo.read_body(raw_body)
+    except (ValueError, RecursionError):
+        return None, {}, Refusal(400, "body is not a JSON event")
+    event = zalo.event_from(payload)
+    account = _account(event.oa_id)
+    if account is None:
+        return None, payload, Refusal(403, "unknown OA")
+    problem = zalo.signature_problem(
+        headers.get(zalo.SIGNATURE_HEADER),
+        raw_body,
+        payload,
+        app_id=account.app_id,
+        secret_key=account.secret_key,
+        now=utcnow(),
+        max_age_seconds=int(current_app.config["ZALO_WEBHOOK_MAX_AGE_SECONDS"]),
+    )
+    if problem:
+        return None, payload, Refusal(403, problem)
+    return account, payload, None
+
+
+def store_event(account: ZaloAccount, payload: dict) -> Message | None:
+    """Store one verified event for the worker (None: a repeated delivery, stored before)."""
+    event = zalo.event_from(payload)
+    if not event.user_id:
+        return None  # nothing to answer or to keep a history for (an OA-side event)
+    user = _user(account, event.user_id)
+    kind = KINDS.get(event.name, IGNORED)
+    if kind == "zalo_phone" or (kind == "inbound" and _shared_phone(event.text)):
+        kind = "zalo_phone"
+        user.phone = _shared_phone(event.text) or _submitted_phone(payload) or user.phone
+    if kind in ("inbound", "zalo_image", "zalo_phone"):
+        user.last_message_at = event.at or utcnow()  # opens Zalo's window for answers
+    stored = store_inbound(
+        channel=CHANNEL,
+        provider_id=event.msg_id or f"{event.name}:{event.user_id}:{payload.get('timestamp')}",
+        phone=address(user),
+        service_number=ADDRESS_PREFIX + account.oa_id,
+        body=_body(event, kind),
+        commune_id=account.channel.commune_id,
+    )
+    if not stored.created:
+        return None
+    message = stored.message
+    message.kind = kind
+    if kind == IGNORED:
+        message.status = "ignored"
+    if event.image_urls:
+        message.attachments = [{"type": "image", "url": url} for url in event.image_urls]
+    return message
+
+
+def address(user: ZaloUser) -> str:
+    """How the pipeline names this resident: their phone once known, else their Zalo id."""
+    return user.phone or f"{ADDRESS_PREFIX}{user.id}"
+
+
+def _account(oa_id: str | None) -> ZaloAccount | None:
+    if not oa_id:
+        return None
+    return db.session.scalar(
+        select(ZaloAccount).join(ZaloAccount.channel).where(ZaloAccount.oa_id == oa_id)
+    )
+
+
+def _user(account: ZaloAccount, user_id: str) -> ZaloUser:
+    user = db.session.scalar(
+        select(ZaloUser).where(ZaloUser.account_id == account.id, ZaloUser.user_id == user_id)
+    )
+    if user is None:
+        user = ZaloUser(account_id=account.id, user_id=user_id[:64])
+        db.session.add(user)
+        db.session.flush()  # its id is the resident's address until they share a phone
+    return user
+
+
+def _shared_phone(text: str) -> str | None:
+    match = _PHONE_WORDS.match(text or "")
+    return to_e164(match.group(1)) if match else None
+
+
+def _submitted_phone(payload: dict) -> str | None:
+    """`user_submit_info`: the phone a resident shared with the OA's form."""
+    info = payload.get("info") if isinstance(payload.get("info"), dict) else {}
+    phone = info.get("phone")
+    return to_e164(phone) if isinstance(phone, str) else None
+
+
+def _body(event: zalo.Event, kind: str) -> str:
+    if kind == "zalo_follow":
+        return "[quan tâm trang]"
+    if kind == "zalo_unfollow":
+        return "[bỏ quan tâm trang]"
+    if kind == IGNORED:
+        return f"[{event.name}]"
+    return event.text
