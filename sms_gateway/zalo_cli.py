@@ -86,3 +86,24 @@ def status() -> None:
             state = f"RENEWAL FAILED {account.refresh_failed_at:%Y-%m-%d %H:%M}: "
             state += account.refresh_error
         click.echo(f"{name}\tOA {account.oa_id}\t{state}")
+
+
+@zalo_cli.command("tokens")
+@click.argument("name")
+@click.option("--refresh-token", envvar="ZALO_REFRESH_TOKEN", prompt=True, hide_input=True)
+@click.option("--access-token", envvar="ZALO_ACCESS_TOKEN", help="Its access token, if fresh.")
+@click.option("--access-expires-in", type=click.IntRange(min=0), default=0)
+def tokens(name, refresh_token, access_token, access_expires_in) -> None:
+    """Give the OA new tokens after authorising the app again (clears a failed renewal)."""
+    with unit_of_work():
+        account = db.session.scalar(
+            select(ZaloAccount).join(ZaloAccount.channel).where(SmsChannel.name == name)
+        )
+        if account is None:
+            raise click.UsageError(f"no Zalo channel named {name!r}")
+        expires_in = access_expires_in if access_token else 0
+        account.refresh_token = refresh_token.strip()
+        account.access_token = access_token or None
+        account.access_expires_at = utcnow() + timedelta(seconds=expires_in)
+        account.refresh_error = account.refresh_failed_at = account.refresh_started_at = None
+    click.echo(f"{name}: new tokens kept")

@@ -61,3 +61,20 @@ def test_an_id_that_is_not_a_number_is_refused(app, runner):
         env={"ZALO_SECRET_KEY": "s", "ZALO_REFRESH_TOKEN": "r"},
     )
     assert result.exit_code != 0 and "--app-id is a number" in result.output
+
+
+def test_new_tokens_after_authorising_again_clear_a_failed_renewal(app, runner):
+    code = _commune(app)
+    env = {"ZALO_SECRET_KEY": "s", "ZALO_REFRESH_TOKEN": "r"}
+    assert runner.invoke(args=[*ADD, *OA, "--commune", code], env=env).exit_code == 0
+    with app.app_context():
+        account = _db.session.scalar(select(ZaloAccount))
+        account.refresh_error = "HTTP 500"
+        _db.session.commit()
+    result = runner.invoke(args=["zalo", "tokens", "Zalo OA xã"], input="RT-new\n")
+    assert result.exit_code == 0 and "RT-new" not in result.output
+    with app.app_context():
+        account = _db.session.scalar(select(ZaloAccount))
+        assert (account.refresh_token, account.refresh_error) == ("RT-new", None)
+    unknown = runner.invoke(args=["zalo", "tokens", "Không có"], env=env)
+    assert unknown.exit_code != 0 and "no Zalo channel" in unknown.output
