@@ -54,12 +54,14 @@ def register_blueprints(app: Flask) -> None:
     from nghedan import public_notices, web
     from open311 import bp as open311_bp
     from sms_gateway import bp as sms_bp
+    from sms_gateway.zalo_webhook import zalo_bp
 
     app.register_blueprint(web.bp)
     app.register_blueprint(kiosk_bp, url_prefix="/kiosk")
     app.register_blueprint(public_bp)
     app.register_blueprint(public_notices.bp)
     app.register_blueprint(sms_bp, url_prefix="/sms")
+    app.register_blueprint(zalo_bp, url_prefix="/zalo")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(open311_bp, url_prefix="/open311/v2")
     web.register_error_handlers(app)
@@ -74,6 +76,7 @@ def register_commands(app: Flask) -> None:
     from sms_gateway.catch_up import twilio_cli
     from sms_gateway.channels_cli import channel_cli, gammu_cli
     from sms_gateway.cli import outbox_cli, worker_command
+    from sms_gateway.zalo_cli import zalo_cli
 
     app.cli.add_command(commands.db_cli)
     app.cli.add_command(commands.user_cli)
@@ -88,6 +91,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(channel_cli)
     app.cli.add_command(gammu_cli)
     app.cli.add_command(twilio_cli)
+    app.cli.add_command(zalo_cli)
     app.cli.add_command(kiosk_cli)
     app.cli.add_command(poster)
     app.cli.add_command(api_key_cli)

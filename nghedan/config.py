@@ -85,6 +85,12 @@ class Defaults:
     ANDROID_SIGNATURE_MAX_AGE_SECONDS = 300  # X-Timestamp further off than this is refused
     ANDROID_DUPLICATE_WINDOW_SECONDS = 120  # same phone and text this close: one text
     ANDROID_TIMEOUT_SECONDS = 10  # one request to the phone's API
+    # Zalo Official Account (a channel per commune: nghedan zalo add); see deploy/DEPLOY.md.
+    ZALO_WEBHOOK_MAX_AGE_SECONDS = 900  # an event whose timestamp is further off is refused
+    ZALO_REPLY_WINDOW_HOURS = 168  # consultation messages only this long after their last message
+    ZALO_API_BASE_URL = "https://openapi.zalo.me"
+    ZALO_OAUTH_BASE_URL = "https://oauth.zaloapp.com"
+    ZALO_TIMEOUT_SECONDS = 10
     GAMMU_SETTLE_SECONDS = 5  # inbox files younger than this may still be being written
     GAMMU_OUTBOX_STUCK_SECONDS = 600  # a text waiting this long in its outbox: modem down
     SMS_CHANNEL_DOWN_AFTER_FAILURES = 3  # consecutive failed sends before a channel is avoided

@@ -23,8 +23,22 @@ def to_e164(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# A resident who writes on the commune's Zalo page without sharing a phone number is known by
+# `zalo:<n>` (n: our id of their Zalo user) wherever a phone number would name them.
+ZALO_ADDRESS_PREFIX = "zalo:"
+
+
+def is_zalo_address(value: str | None) -> bool:
+    rest = (value or "").removeprefix(ZALO_ADDRESS_PREFIX)
+    return (
+        bool(value) and value.startswith(ZALO_ADDRESS_PREFIX) and rest.isascii() and rest.isdigit()
+    )
+
+
 def display(e164: str) -> str:
     """How Vietnamese write a number: `0912 345 678` for a Vietnamese one."""
+    if is_zalo_address(e164):
+        return "Zalo #" + e164.removeprefix(ZALO_ADDRESS_PREFIX)
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

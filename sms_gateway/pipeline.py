@@ -34,7 +34,7 @@ from nghedan.services.sms.inbox import (
     sender_state,
 )
 from nghedan.services.sms.outbox import OPT_OUT_ACK, queue_sms
-from sms_gateway import parser
+from sms_gateway import parser, zalo_inbound
 from sms_gateway.actions import N_, act
 from sms_gateway.routing import via
 
@@ -153,6 +153,10 @@ def _after_failure(
 
 def resolve(message: Message) -> bool:
     """Act on one stored text in the caller's transaction; whether a reply was queued."""
+    if message.channel == zalo_inbound.CHANNEL:  # a Zalo event: its commune is its OA's
+        reply = zalo_inbound.resolve(message, _act_on_zalo_text)
+        record_reply(message, reply, item_id=message.item_id)
+        return reply is not None and queue_reply(message, reply) is not None
     phone = to_e164(message.phone)
     if phone is None:  # alphanumeric and short-code senders: answering starts loops
         return _unanswered(message, NOT_A_PHONE)
@@ -160,6 +164,19 @@ def resolve(message: Message) -> bool:
     if commune_id is None:
         return _unanswered(message, UNKNOWN_NUMBER)
     message.commune_id = commune_id
+    return _act_on_text(message, phone, commune_id)
+
+
+def _act_on_zalo_text(message: Message) -> str | None:
+    """A Zalo text acted on as an SMS from the resident's address (their phone once shared,
+    else `zalo:<n>`), in their OA's commune."""
+    if message.commune_id is None:
+        return _unanswered(message, UNKNOWN_NUMBER) or None
+    _act_on_text(message, message.phone, message.commune_id, queue=False)
+    return message.reply_body
+
+
+def _act_on_text(message: Message, phone: str, commune_id: int, *, queue: bool = True) -> bool:
     config = current_app.config
     sent = message.created_at
     sender = sender_state(
@@ -174,6 +191,8 @@ def resolve(message: Message) -> bool:
     command = parser.parse(message.body)  # never raises (tests/sms_gateway/test_parser.py)
     outcome = act(command, phone, commune_id, sender)
     record_reply(message, outcome.reply, item_id=outcome.item_id)
+    if not queue:
+        return False
     return outcome.reply is not None and queue_reply(message, outcome.reply) is not None
 
 

@@ -27,6 +27,8 @@ from sms_gateway.android import AndroidSender
 from sms_gateway.gammu import GammuOutbox
 from sms_gateway.senders import ConsoleSender, NoChannelSender, Sender, SendError, sms_backend
 from sms_gateway.twilio_channel import TwilioSender
+from sms_gateway.zalo_inbound import ADDRESS_PREFIX as ZALO_ADDRESS
+from sms_gateway.zalo_sender import ZaloSender
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ CHANNEL_SENDERS: dict[str, Callable[[SmsChannel, Mapping, str | None], Sender]] 
     ),
     "gammu": lambda channel, config, key: GammuOutbox.from_channel(channel, message_key=key),
     "twilio": lambda channel, config, key: TwilioSender.from_config(config),
+    "zalo": lambda channel, config, key: ZaloSender.from_channel(channel, config),
 }
 # The deployment-wide backend (SMS_BACKEND) for communes without a configured channel.
 BACKENDS: dict[str, Callable[[Mapping], Sender]] = {
@@ -101,17 +104,21 @@ def plan_routes(message: Message, config: Mapping) -> list[Route]:
     routes = []
     for channel in sorted(channels, key=rank):
         try:
-            routes.append(
-                Route(
-                    channel.id,
-                    channel.kind,
-                    channel.name,
-                    sender_for(channel, config, message_key(message)),
-                )
-            )
+            sender = sender_for(channel, config, message_key(message))
         except Exception as e:  # one misconfigured channel must not stop the others
             log.warning("SMS channel %s is misconfigured: %s", channel.name, e)
+            continue
+        if _can_take(channel, sender, message.phone):
+            routes.append(Route(channel.id, channel.kind, channel.name, sender))
     return routes
+
+
+def _can_take(channel: SmsChannel, sender: Sender, address: str) -> bool:
+    """Zalo only to a resident it may answer now (a follower inside the reply window); a
+    resident known only by their Zalo id only through Zalo."""
+    if channel.kind == ZaloSender.channel:
+        return sender.can_reach(address)
+    return not address.startswith(ZALO_ADDRESS)
 
 
 def message_key(message: Message) -> str:
@@ -182,7 +189,25 @@ class ChannelRouter:
     def for_message(self, message: Message) -> Sender:
         """Called inside the worker's transaction, before the send."""
         routes = plan_routes(message, self.config)
-        return RoutedSend(routes) if routes else self.fallback
+        if routes:
+            return RoutedSend(routes)
+        if message.phone.startswith(ZALO_ADDRESS):
+            return WaitingForZalo()
+        return self.fallback
 
     def send(self, phone: str, body: str) -> str | None:
         return self.fallback.send(phone, body)
+
+
+class WaitingForZalo:
+    """A resident known only by their Zalo id, outside Zalo's reply window: no channel can
+    reach them now, so the message waits (retried; officials see it in the SMS log)."""
+
+    channel = "zalo"
+
+    def send(self, phone: str, body: str) -> str | None:
+        raise SendError(
+            "waiting for the resident to write on Zalo again (outside the reply window)",
+            code="zalo-window",
+            transient=True,
+        )

@@ -19,6 +19,7 @@ from nghedan.models.prompts import KioskLanguage, KioskPrompt
 from nghedan.models.ratings import Rating
 from nghedan.models.sms_channels import SmsChannel, SmsChannelFailure
 from nghedan.models.workers import WorkerHeartbeat
+from nghedan.models.zalo import ZaloAccount, ZaloUser
 
 __all__ = [
     "AgendaEntry",
@@ -47,4 +48,6 @@ __all__ = [
     "dialogue_officials",
     "supervisor_communes",
     "utcnow",
+    "ZaloAccount",
+    "ZaloUser",
 ]

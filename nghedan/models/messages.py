@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nghedan.extensions import db
@@ -43,6 +43,7 @@ class Message(db.Model):
     flag_reason: Mapped[str | None] = mapped_column(String(160))
     # The reply given to an inbound message, so a repeated delivery gets the same answer.
     reply_body: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list | None] = mapped_column(JSON)  # e.g. a Zalo image: type and URL
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
     # The configured SMS channel an inbound text came in on (its reply prefers it).

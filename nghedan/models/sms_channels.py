@@ -12,7 +12,7 @@ from nghedan.extensions import db
 from nghedan.models.base import UTCDateTime, utcnow
 from nghedan.models.places import Commune
 
-KINDS = ("twilio", "android", "gammu", "console")
+KINDS = ("twilio", "android", "gammu", "zalo", "console")
 CARRIERS = ("viettel", "vinaphone", "mobifone", "vietnamobile", "gmobile")
 
 

@@ -12,7 +12,7 @@ from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Category, Hamlet, Item, utcnow
 from nghedan.models.items import CHANNELS, INTAKE_METHODS, LEGAL_TYPES
-from nghedan.phones import to_e164
+from nghedan.phones import is_zalo_address, to_e164
 from nghedan.services.items.history import record_event
 from nghedan.services.sms.commune_lookup import commune_exists
 from nghedan.services.sms.contacts import ensure_contact
@@ -218,6 +218,8 @@ def _valid_fields(commune_id, hamlet_id, category_code, legal_type, channel) -> 
 def _valid_phone(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
+    if is_zalo_address(raw):  # a resident on Zalo who has not shared a number
+        return raw
     phone = to_e164(raw)
     if phone is None:
         raise ValidationError(_l("Số điện thoại không hợp lệ."), code="bad_phone")
