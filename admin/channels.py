@@ -1,4 +1,4 @@
-"""The "Kênh SMS" page: each SMS channel of the user's communes and how it is doing."""
+"""The "Kênh liên lạc" page: each SMS channel of the user's communes and how it is doing."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from nghedan.models import SmsChannel, SmsChannelFailure, utcnow
 from nghedan.phones import display
 from nghedan.services.items.history import audit
 from nghedan.services.people import places
-from nghedan.services.sms.channels import channels_health, set_active
+from nghedan.services.sms.channels import channels_health, set_active, zalo_token_states
 
 KIND_LABELS = {
     "android": _l("Điện thoại Android"),
     "gammu": _l("Modem GSM (Gammu)"),
     "twilio": _l("Twilio"),
+    "zalo": _l("Zalo OA (Chính quyền điện tử)"),
     "console": _l("Chỉ ghi nhật ký (thử nghiệm)"),
 }
 STATE_LABELS = {"ok": _l("Hoạt động"), "down": _l("Gặp sự cố"), "inactive": _l("Đã tắt")}
@@ -53,6 +54,7 @@ def index():
         recent=_recent_failures(rows),
         channel_names={row.id: row.name for row in rows},
         kind_labels=KIND_LABELS,
+        zalo_tokens=zalo_token_states([row.id for row in rows]),
         state_labels=STATE_LABELS,
         reason_labels=REASON_LABELS,
         carrier_labels=CARRIER_LABELS,

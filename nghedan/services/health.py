@@ -16,6 +16,7 @@ from nghedan.models import Message, WorkerHeartbeat, utcnow
 # Alerts (codes, for monitoring; the admin panel says them in words).
 WORKER_NOT_RUNNING = "worker_not_running"
 INBOUND_WAITING = "inbound_waiting_too_long"
+ZALO_TOKEN_FAILED = "zalo_token_refresh_failed"
 
 
 def sms_health() -> dict:
@@ -39,15 +40,32 @@ def sms_health() -> dict:
     from nghedan.services.sms.channels import channels_health
 
     worker = worker_health(current_app.config)
+    zalo = zalo_health()
     return {
         "worker": worker,
-        "alerts": worker["alerts"],
+        "alerts": worker["alerts"] + ([ZALO_TOKEN_FAILED] if zalo else []),
+        # Zalo OAs whose token renewal failed (someone must authorise the app again).
+        "zalo_token_failures": zalo,
         "outbox_backlog": backlog,
         "oldest_unsent_seconds": _rounded(_age(oldest)),
         "last_inbound": last_inbound,
         # Per configured channel: state, last ping, last inbound, failed sends in the last hour.
         "channels": [row.as_json() for row in channels_health()],
     }
+
+
+def zalo_health() -> list[dict]:
+    """Each Zalo OA whose last token renewal failed: when and why (never a token)."""
+    from nghedan.models import ZaloAccount
+
+    return [
+        {"oa_id": oa_id, "failed_at": _iso(at), "error": error}
+        for oa_id, at, error in db.session.execute(
+            select(
+                ZaloAccount.oa_id, ZaloAccount.refresh_failed_at, ZaloAccount.refresh_error
+            ).where(ZaloAccount.refresh_error.is_not(None))
+        )
+    ]
 
 
 def worker_health(config: Mapping) -> dict:

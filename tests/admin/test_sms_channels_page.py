@@ -1,4 +1,4 @@
-"""The "Kênh SMS" page: each channel's health for the user's communes; admins turn one off."""
+"""The "Kênh liên lạc" page: each channel's health for the user's communes; admins turn one off."""
 
 from __future__ import annotations
 
@@ -116,6 +116,6 @@ def test_the_page_in_english(as_user, app, world):
     client = as_user("admin1")
     client.get("/lang/en")
     page = client.get("/admin/sms-channels").get_data(as_text=True)
-    assert "SMS channels" in page and "Battery 57%" in page
+    assert "Contact channels" in page and "Battery 57%" in page
     assert "Failed sends in the last hour" in page
     assert "In trouble (sends failing in a row)" in page

@@ -25,6 +25,7 @@ def test_healthz_answers_when_database_does(client):
         "oldest_unsent_seconds": None,
         "last_inbound": {},
         "channels": [],
+        "zalo_token_failures": [],
     }
 
 

@@ -255,3 +255,24 @@ def requeue_failed_send(message, code: str, reason: str) -> None:
     message.status = "queued"
     message.provider_id = None
     message.next_attempt_at = utcnow()
+
+
+def zalo_token_states(channel_ids: list[int]) -> dict[int, dict]:
+    """For each Zalo channel among these: when its access token expires and whether renewing
+    it last failed (the tokens themselves are never read out)."""
+    from nghedan.models import ZaloAccount
+
+    if not channel_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            ZaloAccount.channel_id,
+            ZaloAccount.access_expires_at,
+            ZaloAccount.refresh_failed_at,
+            ZaloAccount.refresh_error,
+        ).where(ZaloAccount.channel_id.in_(channel_ids))
+    )
+    return {
+        channel_id: {"expires_at": expires, "failed_at": failed, "error": error}
+        for channel_id, expires, failed, error in rows
+    }
