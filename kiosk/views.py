@@ -200,12 +200,17 @@ def write():
 
 
 def send_opinion():
-    form = request.form
+    item = create_item_with_receipt(**opinion_fields(request.form))
+    return redirect(url_for(".receipt", code=item.tracking_code))
+
+
+def opinion_fields(form) -> dict:
+    """The opinion form as intake's fields (typed or spoken); a refusal shows the form again."""
     on_refusal(lambda e: write_page(form, domain_error(e), step=STEP_OF_ERROR.get(e.code, "what")))
     legal_type = form.get("legal_type") or "opinion"
     if legal_type not in KIOSK_LEGAL_TYPES:
         raise ValidationError("bad legal type", code="bad_legal_type")
-    item = create_item_with_receipt(
+    return dict(
         commune_id=current_kiosk().commune_id,
         text=form.get("text", ""),
         channel="kiosk",
@@ -217,7 +222,6 @@ def send_opinion():
         kiosk_id=current_kiosk().id,
         client_key=client_key(form.get("screen_key")),
     )
-    return redirect(url_for(".receipt", code=item.tracking_code))
 
 
 def write_page(values, error=None, step="what") -> str:

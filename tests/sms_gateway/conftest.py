@@ -186,3 +186,13 @@ def text(client, commune):
         return reply_of(post_sms(client, body, **kw))
 
     return send
+
+
+@pytest.fixture
+def fake_zalo():
+    """A fake Zalo API on loopback, for one test (tests/sms_gateway/fake_zalo.py)."""
+    from tests.sms_gateway.fake_zalo import FakeZalo
+
+    api = FakeZalo().start()
+    yield api
+    api.stop()

@@ -16,30 +16,26 @@ from sms_gateway import zalo
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
 from sms_gateway.routing import ChannelRouter
 from sms_gateway.senders import ConsoleSender
-from tests.conftest import base_config
 from tests.sms_gateway.conftest import COMMUNE_NUMBER, commune_with_officers, reply_to
-from tests.sms_gateway.fake_zalo import FakeZalo, follow_event, text_event
+from tests.sms_gateway.fake_zalo import follow_event, text_event
 from tests.sms_gateway.replay import replay
-from tests.sms_gateway.zalo_world import OA_ID, make_zalo_world, now_ms, post_event
+from tests.sms_gateway.zalo_world import (
+    OA_ID,
+    make_zalo_world,
+    now_ms,
+    post_event,
+    zalo_config,
+)
 
 
 @pytest.fixture
-def fake():
-    api = FakeZalo().start()
-    yield api
-    api.stop()
+def fake(fake_zalo):
+    return fake_zalo
 
 
 @pytest.fixture
 def app_config(database_url, fake):
-    return {
-        **base_config(database_url),
-        "ZALO_API_BASE_URL": fake.base_url,
-        "ZALO_OAUTH_BASE_URL": fake.base_url,
-        "ZALO_TIMEOUT_SECONDS": 1,
-        "SMS_QUIET_HOURS": "",
-        "OUTBOX_SEND_RATE_PER_SECOND": 1000,
-    }
+    return zalo_config(database_url, fake, SMS_QUIET_HOURS="", OUTBOX_SEND_RATE_PER_SECOND=1000)
 
 
 @pytest.fixture

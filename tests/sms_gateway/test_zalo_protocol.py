@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from sms_gateway import zalo
 from tests.sms_gateway.fake_zalo import (
-    FakeZalo,
     follow_event,
     image_event,
     signed_event,
@@ -121,10 +120,8 @@ def test_odd_but_valid_json_never_crashes_the_reader(raw):
 
 
 @pytest.fixture
-def fake():
-    api = FakeZalo().start()
-    yield api
-    api.stop()
+def fake(fake_zalo):
+    return fake_zalo
 
 
 @pytest.fixture

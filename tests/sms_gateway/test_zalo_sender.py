@@ -12,26 +12,17 @@ from nghedan.extensions import db as _db
 from nghedan.models import SmsChannel, ZaloUser, utcnow
 from sms_gateway.senders import SendError
 from sms_gateway.zalo_sender import ZaloSender
-from tests.conftest import base_config
-from tests.sms_gateway.fake_zalo import FakeZalo
-from tests.sms_gateway.zalo_world import make_zalo_world
+from tests.sms_gateway.zalo_world import make_zalo_world, zalo_config
 
 
 @pytest.fixture
-def fake():
-    api = FakeZalo().start()
-    yield api
-    api.stop()
+def fake(fake_zalo):
+    return fake_zalo
 
 
 @pytest.fixture
 def app_config(database_url, fake):
-    return {
-        **base_config(database_url),
-        "ZALO_API_BASE_URL": fake.base_url,
-        "ZALO_OAUTH_BASE_URL": fake.base_url,
-        "ZALO_TIMEOUT_SECONDS": 1,
-    }
+    return zalo_config(database_url, fake)
 
 
 @pytest.fixture

@@ -14,14 +14,11 @@ from nghedan.extensions import db as _db
 from nghedan.models import SmsChannel, ZaloAccount, utcnow
 from sms_gateway import zalo, zalo_tokens
 from tests.factories import make_commune
-from tests.sms_gateway.fake_zalo import FakeZalo
 
 
 @pytest.fixture
-def fake():
-    api = FakeZalo().start()
-    yield api
-    api.stop()
+def fake(fake_zalo):
+    return fake_zalo
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from nghedan.extensions import db as _db
 from nghedan.models import Commune, SmsChannel, ZaloAccount, utcnow
+from tests.conftest import base_config
 from tests.factories import make_commune
 from tests.sms_gateway.fake_zalo import signed_event
 
@@ -19,6 +20,17 @@ WEBHOOK = "/zalo/webhook"
 class ZaloWorld:
     commune_id: int
     account_id: int
+
+
+def zalo_config(database_url: str, fake, **more) -> dict:
+    """Settings pointing the OA client at a fake Zalo on loopback."""
+    return {
+        **base_config(database_url),
+        "ZALO_API_BASE_URL": fake.base_url,
+        "ZALO_OAUTH_BASE_URL": fake.base_url,
+        "ZALO_TIMEOUT_SECONDS": 1,
+        **more,
+    }
 
 
 def make_zalo_world(app, commune_id: int | None = None) -> ZaloWorld:
