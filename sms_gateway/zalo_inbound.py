@@ -15,14 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from nghedan.extensions import db
 from nghedan.models import Message, ZaloAccount, ZaloUser, utcnow
-from nghedan.phones import ZALO_ADDRESS_PREFIX, to_e164
+from nghedan.phones import ZALO_ADDRESS_PREFIX, display, is_zalo_address, to_e164
 from nghedan.services.sms.contacts import set_opt_out
 from nghedan.services.sms.inbox import store_inbound
-from sms_gateway import zalo
+from sms_gateway import replies, zalo
 from sms_gateway.inbound import wake_worker
 
 CHANNEL = "zalo"
@@ -196,24 +197,18 @@ def _following(message: Message, following: bool) -> None:
 
 
 def _own_id(address_: str) -> int | None:
-    rest = address_.removeprefix(ADDRESS_PREFIX)
-    return int(rest) if address_.startswith(ADDRESS_PREFIX) and rest.isdigit() else None
+    return int(address_.removeprefix(ADDRESS_PREFIX)) if is_zalo_address(address_) else None
 
 
 def welcome() -> str:
-    from flask_babel import gettext as _
-
-    from sms_gateway import replies
-
+    """The answer to a follow: thanks, and what can be sent (the SMS keywords)."""
     return _("Cảm ơn ông/bà đã quan tâm trang của xã.") + " " + replies.help_text()
 
 
 def phone_linked(phone: str) -> str:
-    from flask_babel import gettext as _
-
-    from nghedan.phones import display
-
+    """The answer to a resident who sent their phone number."""
     return _(
-        "Đã ghi nhận số %(phone)s: ý kiến gửi qua Zalo và tin nhắn từ số này là một.",
+        "Đã ghi nhận số %(phone)s. Ý kiến ông/bà gửi qua Zalo và tin nhắn từ số này "
+        "được theo dõi chung.",
         phone=display(phone),
     )
