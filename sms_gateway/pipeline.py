@@ -200,15 +200,16 @@ def queue_reply(message: Message, reply: str) -> Message | None:
     """Queue the answer to a text, through the channel it came in on when it came through a
     configured one (a reply comes from the number the resident texted)."""
     # An opted-out phone is answered only when this text was its HUY / STOP.
-    kind = OPT_OUT_ACK if is_opted_out(message.phone) else "reply"
+    opted_out = is_opted_out(message.phone)
     channel = via(message.sms_channel_id) if message.sms_channel_id is not None else "auto"
     return queue_sms(
         message.phone,
         reply,
-        kind=kind,
+        kind=OPT_OUT_ACK if opted_out else "reply",
         commune_id=message.commune_id,
         item_id=message.item_id,
         channel=channel,
+        opted_out=opted_out,
     )
 
 

@@ -155,9 +155,11 @@ def queue_sms(
     commune_id: int | None = None,
     item_id: int | None = None,
     channel: str = "auto",
+    opted_out: bool | None = None,
 ) -> Message | None:
-    """Queue one SMS for the outbox worker; None when the phone has opted out."""
-    if kind != OPT_OUT_ACK and is_opted_out(phone):
+    """Queue one SMS for the outbox worker; None when the phone has opted out (`opted_out`:
+    the caller looked it up already in this transaction)."""
+    if kind != OPT_OUT_ACK and (is_opted_out(phone) if opted_out is None else opted_out):
         return None
     body = fit_for_sms(nfc(body))
     segments = count_segments(body)
