@@ -51,15 +51,15 @@ def test_the_worker_answers_a_text_through_the_outbox_and_beats(app, db, client,
     )
     stop, codes = threading.Event(), []
     thread = threading.Thread(
-        target=lambda: codes.append(run_worker(app, stop, outbox, outbox_poll_seconds=5))
+        target=lambda: codes.append(run_worker(app, stop, outbox, outbox_poll_seconds=120))
     )
     thread.start()
     try:
         assert wait_until(lambda: _seen(db)), "no heartbeat"
-        started = time.monotonic()
         assert post_sms(client, "Đèn đường ấp Tân Phú bị hư").status_code == 200
-        assert wait_until(lambda: _reply_status(db) == "sent"), _reply_status(db)
-        assert time.monotonic() - started < 5  # woken at once, not after the outbox's poll
+        # Sent well before the outbox's own poll (two minutes here): the inbound side woke it.
+        # Generous for a loaded CI machine, which may take seconds, never minutes.
+        assert wait_until(lambda: _reply_status(db) == "sent", 45), _reply_status(db)
         assert client.get("/healthz").get_json()["sms"]["worker"]["running"] is True
     finally:
         stop.set()
