@@ -227,6 +227,9 @@ def sms_api_unanswered(stack: Stack, load: Load, *, mode: str, seconds: float = 
         "api_accepted_unanswered": len(stack.fake.accepted()),
         "fault_seconds": round(time.monotonic() - started, 1),
     }
+    # Replies to the burst's texts go through the API too (the worker answers through the
+    # outbox): lookups are counted once every outgoing message, replies included, has left.
+    wait_until(lambda: all(s in ("sent", "delivered") for *_, s in stack.db.outgoing()), 120)
     return burst.result() | extra
 
 
