@@ -171,7 +171,8 @@ def _act_on_zalo_text(message: Message) -> str | None:
     """A Zalo text acted on as an SMS from the resident's address (their phone once shared,
     else `zalo:<n>`), in their OA's commune."""
     if message.commune_id is None:
-        return _unanswered(message, UNKNOWN_NUMBER) or None
+        _unanswered(message, UNKNOWN_NUMBER)
+        return None
     _act_on_text(message, message.phone, message.commune_id, queue=False)
     return message.reply_body
 

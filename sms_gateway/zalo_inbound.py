@@ -92,6 +92,8 @@ def store_event(account: ZaloAccount, payload: dict) -> Message | None:
     if kind in ("inbound", "zalo_image", "zalo_phone", "zalo_follow"):
         user.last_message_at = event.at or utcnow()  # opens Zalo's window for answers
         user.following = True
+    elif kind == "zalo_unfollow":
+        user.following = False  # nothing more on Zalo (by SMS still, to a shared phone)
     provider_id = event.msg_id or f"{event.name}:{event.user_id}:{payload.get('timestamp')}"
     message_id = store_inbound(
         channel=CHANNEL,
@@ -168,12 +170,14 @@ def resolve(message: Message, act_as_text) -> str | None:
 
     Texts, images and shared phones go through `act_as_text` (the SMS path: parser,
     keywords, items, ratings); follow and unfollow are Zalo's own."""
+    # Following or not is Zalo's own opt-in; a shared phone keeps its SMS choice (HUY / DK).
     if message.kind == "zalo_follow":
-        set_opt_out(message.phone, False)
+        if is_zalo_address(message.phone):
+            set_opt_out(message.phone, False)
         return welcome()
     if message.kind == "zalo_unfollow":
-        set_opt_out(message.phone, True)  # nothing more is sent until they follow again
-        _following(message, False)
+        if is_zalo_address(message.phone):
+            set_opt_out(message.phone, True)  # nothing more is sent until they follow again
         return None
     if message.kind == "zalo_phone":
         return phone_linked(message.phone)
@@ -185,18 +189,8 @@ def resolve(message: Message, act_as_text) -> str | None:
     return act_as_text(message)
 
 
-def _following(message: Message, following: bool) -> None:
-    user = db.session.scalar(
-        select(ZaloUser)
-        .join(ZaloAccount)
-        .where(ZaloAccount.channel_id == message.sms_channel_id)
-        .where(ZaloUser.id == _own_id(message.phone))
-    )
-    if user is not None:
-        user.following = following
-
-
-def _own_id(address_: str) -> int | None:
+def own_id(address_: str) -> int | None:
+    """Our id of the Zalo user an address `zalo:<n>` names (None for a phone)."""
     return int(address_.removeprefix(ADDRESS_PREFIX)) if is_zalo_address(address_) else None
 
 

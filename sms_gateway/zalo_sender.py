@@ -19,7 +19,7 @@ from nghedan.extensions import db
 from nghedan.models import SmsChannel, ZaloAccount, ZaloUser, utcnow
 from sms_gateway import zalo, zalo_tokens
 from sms_gateway.senders import SendError
-from sms_gateway.zalo_inbound import ADDRESS_PREFIX
+from sms_gateway.zalo_inbound import ADDRESS_PREFIX, own_id
 
 CHANNEL = "zalo"
 
@@ -32,10 +32,8 @@ def user_for(account_id: int, address: str) -> ZaloUser | None:
     """The OA's user behind an outbox address: `zalo:<n>`, or a phone they shared."""
     query = select(ZaloUser).where(ZaloUser.account_id == account_id)
     if address.startswith(ADDRESS_PREFIX):
-        own_id = address[len(ADDRESS_PREFIX) :]
-        if not own_id.isdigit():
-            return None
-        return db.session.scalar(query.where(ZaloUser.id == int(own_id)))
+        user_id = own_id(address)
+        return db.session.scalar(query.where(ZaloUser.id == user_id)) if user_id else None
     return db.session.scalar(
         query.where(ZaloUser.phone == address).order_by(ZaloUser.last_message_at.desc()).limit(1)
     )

@@ -149,3 +149,20 @@ def test_the_corpus_through_zalo_means_what_it_means_by_sms(app, db, post, world
         return reply_to(phone)
 
     assert replay(send, db) == []
+
+
+def test_unfollowing_the_page_stops_zalo_but_not_the_sms_of_a_shared_phone(
+    app, db, post, world, fake
+):
+    post(_text("u1", "sdt 0912 345 678", "m1"))
+    reply_to(None)
+    post(follow_event(zalo.UNFOLLOW, "u1", oa_id=OA_ID, at_ms=now_ms() + 5))
+    reply_to(None)
+    assert db.scalar(select(ZaloUser.following)) is False
+    opted_out = db.scalar(select(Contact.opted_out).where(Contact.phone == "+84912345678"))
+    assert not opted_out  # their HUY / DK by SMS is theirs to send
+    queue_sms("+84912345678", "Ý kiến của ông/bà đã được trả lời.", kind="status_change")
+    db.commit()
+    _send_outbox(app)
+    notice = db.scalar(select(Message).where(Message.kind == "status_change"))
+    assert (notice.status, notice.channel) == ("sent", "console")  # by SMS, not Zalo
