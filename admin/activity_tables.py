@@ -31,6 +31,19 @@ def entry_status_label(entry: report_dialogues.DialogueEntry) -> str:
     )
 
 
+def _attendance_and_outcomes() -> tuple[Column, ...]:
+    """Who came and what became of what was raised: shared by the register and the table."""
+    return (
+        Column(_("Lượt người tham dự"), "int"),
+        Column(_("Tỷ lệ so với số hộ"), "percent"),
+        Column(_("Tỷ lệ so với số người từ 18 tuổi"), "percent"),
+        Column(_("Ý kiến được nêu"), "int"),
+        Column(_("Trả lời tại buổi đối thoại"), "int"),
+        Column(_("Xã tiếp tục giải quyết"), "int"),
+        Column(_("Kiến nghị cấp trên"), "int"),
+    )
+
+
 def register_columns() -> tuple[Column, ...]:
     """The per-dialogue register's columns, on the page and in its exports."""
     return (
@@ -39,13 +52,7 @@ def register_columns() -> tuple[Column, ...]:
         Column(_("Ấp, khóm")),
         Column(_("Người chủ trì")),
         Column(_("Tình trạng")),
-        Column(_("Lượt người tham dự"), "int"),
-        Column(_("Tỷ lệ so với số hộ"), "percent"),
-        Column(_("Tỷ lệ so với số người từ 18 tuổi"), "percent"),
-        Column(_("Ý kiến được nêu"), "int"),
-        Column(_("Trả lời tại buổi đối thoại"), "int"),
-        Column(_("Xã tiếp tục giải quyết"), "int"),
-        Column(_("Kiến nghị cấp trên"), "int"),
+        *_attendance_and_outcomes(),
         Column(_("Số thông báo kết luận"), "text"),
         Column(_("Ngày ban hành"), "date"),
         Column(_("Thông báo"), "text"),
@@ -95,13 +102,7 @@ def activity_table(rows, stem: str) -> Table:
         Column(_("Đã hủy"), "int"),
         Column(_("Quá ngày, chưa tổ chức"), "int"),
         Column(_("Chưa đến ngày"), "int"),
-        Column(_("Lượt người tham dự"), "int"),
-        Column(_("Tỷ lệ so với số hộ"), "percent"),
-        Column(_("Tỷ lệ so với số người từ 18 tuổi"), "percent"),
-        Column(_("Ý kiến được nêu"), "int"),
-        Column(_("Trả lời tại buổi đối thoại"), "int"),
-        Column(_("Xã tiếp tục giải quyết"), "int"),
-        Column(_("Kiến nghị cấp trên"), "int"),
+        *_attendance_and_outcomes(),
         Column(_("Thông báo đúng hạn"), "int"),
         Column(_("Thông báo trễ hạn"), "int"),
         Column(_("Thông báo quá hạn, chưa ban hành"), "int"),

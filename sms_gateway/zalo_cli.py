@@ -53,20 +53,13 @@ def add(name, commune_code, app_id, oa_id, secret_key, refresh_token, access_tok
     for label, value in (("--app-id", app_id), ("--oa-id", oa_id)):
         if not value.isascii() or not value.isdigit():
             raise click.UsageError(f"{label} is a number, as Zalo shows it")
-    expires_in = rest["access_expires_in"] if access_token else 0
     with unit_of_work():
         channel = SmsChannel(kind="zalo", name=name, commune_id=commune.id, active=True)
-        db.session.add(
-            ZaloAccount(
-                channel=channel,
-                app_id=app_id,
-                oa_id=oa_id,
-                secret_key=secret_key.strip(),
-                access_token=access_token or None,
-                refresh_token=refresh_token.strip(),
-                access_expires_at=utcnow() + timedelta(seconds=expires_in),
-            )
+        account = ZaloAccount(
+            channel=channel, app_id=app_id, oa_id=oa_id, secret_key=secret_key.strip()
         )
+        _give_tokens(account, refresh_token, access_token, rest["access_expires_in"])
+        db.session.add(account)
     click.echo(f"added Zalo OA {oa_id} as channel {name!r} for {commune.name}")
     click.echo("webhook URL to set at developers.zalo.me: <PUBLIC_BASE_URL>/zalo/webhook")
 
@@ -101,9 +94,13 @@ def tokens(name, refresh_token, access_token, access_expires_in) -> None:
         )
         if account is None:
             raise click.UsageError(f"no Zalo channel named {name!r}")
-        expires_in = access_expires_in if access_token else 0
-        account.refresh_token = refresh_token.strip()
-        account.access_token = access_token or None
-        account.access_expires_at = utcnow() + timedelta(seconds=expires_in)
+        _give_tokens(account, refresh_token, access_token, access_expires_in)
         account.refresh_error = account.refresh_failed_at = account.refresh_started_at = None
     click.echo(f"{name}: new tokens kept")
+
+
+def _give_tokens(account: ZaloAccount, refresh: str, access: str | None, expires_in: int) -> None:
+    """Tokens from authorising the app; without a fresh access token, renew before any send."""
+    account.refresh_token = refresh.strip()
+    account.access_token = access or None
+    account.access_expires_at = utcnow() + timedelta(seconds=expires_in if access else 0)
