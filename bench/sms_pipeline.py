@@ -91,23 +91,27 @@ def worker_env(url: str, fake: TimedTwilio) -> dict:
         "TWILIO_API_BASE_URL": fake.base_url,
         "TWILIO_FROM_NUMBER": COMMUNE_NUMBER,
         "NGHEDAN_OUTBOX_SEND_RATE_PER_SECOND": "1000",
-        "NGHEDAN_OUTBOX_BATCH_SIZE": "50",
-        "NGHEDAN_OUTBOX_CLAIM_MIN_SECONDS": "10",  # a killed worker's sends are due again soon
+        # A killed worker's claimed sends are due again after their lease: the longer of
+        # OUTBOX_CLAIM_MIN_SECONDS and a batch's worst-case sending time (every send timing
+        # out), here 10 x 3 s + 5 s.
+        "NGHEDAN_OUTBOX_BATCH_SIZE": "10",
+        "NGHEDAN_TWILIO_TIMEOUT_SECONDS": "3",
+        "NGHEDAN_OUTBOX_CLAIM_MIN_SECONDS": "10",
         "NGHEDAN_INBOUND_LEASE_SECONDS": "10",  # and its claimed texts
         "NGHEDAN_SMS_QUIET_HOURS": '""',
     }
 
 
 class Worker:
-    """`nghedan worker` as its own process group."""
+    """`nghedan worker --processes N` as its own process group."""
 
-    def __init__(self, env: dict, log: Path):
-        self.env, self.log = env, log
+    def __init__(self, env: dict, log: Path, processes: int = 1):
+        self.env, self.log, self.processes = env, log, processes
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Worker:
         self.process = subprocess.Popen(
-            [str(NGHEDAN), "worker"],
+            [str(NGHEDAN), "worker", "--processes", str(self.processes)],
             cwd=ROOT,
             env={**os.environ, **self.env},
             stdout=self.log.open("ab"),
@@ -146,17 +150,19 @@ def percentile(values: list[float], share: float) -> float:
 # -- 1. latency at a steady rate ------------------------------------------------------------
 
 
-def latency(engine: str, url: str, tmp: Path, rate: float, minutes: float) -> dict:
+def latency(engine: str, url: str, tmp: Path, rate: float, minutes: float, workers: int) -> dict:
     prepare_database(url)
     fake = TimedTwilio().start()
     count = int(rate * minutes * 60)
     messages = texts(count, start=5_000_000)
-    worker = Worker(worker_env(url, fake), tmp / f"worker-latency-{engine}.log")
+    env = worker_env(url, fake)
+    running = [Worker(env, tmp / f"worker-latency-{engine}.log", workers)]
     try:
         with Gunicorn(
             "nghedan:create_app()", server_env(url), tmp / f"gunicorn-latency-{engine}.log"
         ) as server:
-            worker.start()
+            for worker in running:
+                worker.start()
             # Warm-up: every gunicorn worker and the worker booted, their first queries done.
             warm = texts(40, start=9_000_000)
             drive(server.port, signed_requests(server.port, warm))
@@ -165,12 +171,14 @@ def latency(engine: str, url: str, tmp: Path, rate: float, minutes: float) -> di
             posted, webhook = _paced(server.port, requests, messages, rate)
             wait_until(lambda: len(fake.arrivals) >= count + len(warm), 120)
     finally:
-        worker.stop()
+        for worker in running:
+            worker.stop()
         fake.stop()
     waits = [fake.arrivals[phone][0] - posted[phone] for phone in posted if phone in fake.arrivals]
     sends = fake.sends()
     out = {
         "rate_per_second": rate,
+        "worker_processes": workers,
         "seconds": round(minutes * 60),
         "texts": count,
         "answered": len(waits),
@@ -235,20 +243,20 @@ def _paced(port: int, requests: list, messages: list, rate: float):
 # -- 2 and 3. the burst, with and without a kill -9 of the worker ----------------------------
 
 
-def burst(engine: str, url: str, tmp: Path, count: int, *, kill: bool) -> dict:
+def burst(engine: str, url: str, tmp: Path, count: int, *, kill: bool, workers: int) -> dict:
     prepare_database(url)
     name = f"{'kill' if kill else 'burst'}-{engine}"
     fake = TimedTwilio().start()
     messages = texts(count, rating_share=0.1)
     sequence = with_repeats(messages, 0.1, random.Random(2026))
     env = worker_env(url, fake)
-    workers = [Worker(env, tmp / f"worker-{name}.log").start()]
+    running = [Worker(env, tmp / f"worker-{name}.log", workers).start()]
     killed = {}
     try:
         with Gunicorn("nghedan:create_app()", server_env(url), tmp / f"gunicorn-{name}.log") as s:
             killer = None
             if kill:
-                killer = threading.Thread(target=_kill_once, args=(fake, workers, count, killed))
+                killer = threading.Thread(target=_kill_once, args=(fake, running, count, killed))
                 killer.start()
             started = time.monotonic()
             result = drive(s.port, signed_requests(s.port, sequence))
@@ -258,11 +266,12 @@ def burst(engine: str, url: str, tmp: Path, count: int, *, kill: bool) -> dict:
             drained = time.monotonic() - started
             time.sleep(3)  # anything sent twice would arrive now
     finally:
-        for worker in workers:
+        for worker in running:
             worker.stop()
         fake.stop()
     out = summary(result) | {
         "distinct_texts": count,
+        "worker_processes": workers,
         "deliveries": len(sequence),
         "all_answered": answered,
         "seconds_until_every_reply_sent": round(drained, 1),
@@ -273,12 +282,14 @@ def burst(engine: str, url: str, tmp: Path, count: int, *, kill: bool) -> dict:
     return out
 
 
-def _kill_once(fake: TimedTwilio, workers: list, count: int, killed: dict) -> None:
+def _kill_once(fake: TimedTwilio, running: list, count: int, killed: dict) -> None:
+    """SIGKILL the worker (its whole process group) once a quarter of the replies left; start
+    it again 1 s later, as systemd does."""
     wait_until(lambda: len(fake.sends()) >= count // 4, 600, interval=0.01)
-    workers[0].kill9()
+    running[0].kill9()
     killed["worker_killed_after_replies"] = len(fake.sends())
     time.sleep(1)
-    workers.append(Worker(workers[0].env, workers[0].log).start())
+    running.append(Worker(running[0].env, running[0].log, running[0].processes).start())
 
 
 def _tally(url: str, messages, sends: Counter) -> dict:
@@ -324,6 +335,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50, help="texts a second (latency)")
     parser.add_argument("--minutes", type=float, default=5, help="how long (latency)")
     parser.add_argument("--burst", type=int, default=5000, help="distinct texts in a burst")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes (`nghedan worker --processes`)"
+    )
     parser.add_argument("--skip-postgresql", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--only", choices=("latency", "burst", "kill"), help="run one part")
@@ -346,15 +360,15 @@ def main() -> None:
             for engine, url in engines:
                 if args.only in (None, "latency"):
                     report[f"latency_{engine}"] = latency(
-                        engine, url("latency"), tmp, args.rate, args.minutes
+                        engine, url("latency"), tmp, args.rate, args.minutes, args.workers
                     )
                 if args.only in (None, "burst"):
                     report[f"burst_{engine}"] = burst(
-                        engine, url("burst"), tmp, args.burst, kill=False
+                        engine, url("burst"), tmp, args.burst, kill=False, workers=args.workers
                     )
                 if args.only in (None, "kill"):
                     report[f"kill_{engine}"] = burst(
-                        engine, url("kill"), tmp, args.burst, kill=True
+                        engine, url("kill"), tmp, args.burst, kill=True, workers=args.workers
                     )
     finally:
         if cluster:

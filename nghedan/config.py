@@ -80,6 +80,7 @@ class Defaults:
     OUTBOX_SEND_RATE_PER_SECOND = 1.0  # per worker process
     OUTBOX_POLL_SECONDS = 5
     OUTBOX_CLAIM_MIN_SECONDS = 120  # a dead worker's claimed messages are due again after this
+    WORKER_PROCESSES = 1  # `nghedan worker` processes side by side (PostgreSQL: more texts/s)
     TWILIO_TIMEOUT_SECONDS = 10
     # Local SMS channels (Android phone gateway, GSM modem): see README, "Local SMS gateways".
     ANDROID_SIGNATURE_MAX_AGE_SECONDS = 300  # X-Timestamp further off than this is refused

@@ -13,7 +13,7 @@ from nghedan.config import ConfigurationError
 from sms_gateway.outbox_worker import OutboxWorker, WorkerSettings
 from sms_gateway.pipeline import process_inbound
 from sms_gateway.routing import ChannelRouter, sender_from_config
-from sms_gateway.worker import run_worker
+from sms_gateway.worker import Siblings, parent_alive, run_worker
 
 outbox_cli = AppGroup("outbox", help="Outgoing SMS.")
 
@@ -54,20 +54,34 @@ def work(once: bool, limit: int | None) -> None:
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Resolve waiting texts, send one batch, then stop.")
-def worker_command(once: bool) -> None:
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1, max=32),
+    help="Worker processes side by side (default: the WORKER_PROCESSES setting, 1).",
+)
+@click.option("--parent-pid", type=int, hidden=True)  # set for the siblings it starts
+def worker_command(once: bool, processes: int | None, parent_pid: int | None) -> None:
     """Act on received texts and send queued SMS until stopped (SIGTERM or Ctrl-C)."""
     outbox = _outbox_worker()
     if once:
         click.echo(f"inbound: {process_inbound()}")
         click.echo(f"outbox: {outbox.run_once()}")
         return
-    click.echo(f"worker: inbound texts, and the outbox sending with {outbox.sender.channel}")
     app = current_app._get_current_object()
+    count = processes or int(app.config["WORKER_PROCESSES"])
+    click.echo(
+        f"worker: inbound texts, and the outbox sending with {outbox.sender.channel}"
+        + (f" ({count} processes)" if count > 1 else "")
+    )
+    stop = _stop_on_signals()
+    siblings = Siblings(count - 1).start() if count > 1 else None
     code = run_worker(
         app,
-        _stop_on_signals(),
+        stop,
         outbox,
         outbox_poll_seconds=float(app.config["OUTBOX_POLL_SECONDS"]),
+        siblings=siblings,
+        also_alive=parent_alive(parent_pid) if parent_pid else None,
     )
     click.echo("worker stopped")
     if code:
