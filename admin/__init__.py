@@ -249,7 +249,7 @@ _followup_routes()
 
 def _recording_routes() -> None:
     from admin import recordings
-    from nghedan.services.items.recordings import voice_attachment
+    from nghedan.services.items.recordings import spoken_item_ids, voice_attachment
 
     rule = bp.add_url_rule
     rule("/items/<int:item_id>/recording", "item_recording", recordings.play)
@@ -259,7 +259,7 @@ def _recording_routes() -> None:
         recordings.summarise,
         methods=["POST"],
     )
-    bp.add_app_template_global(recordings.spoken_item_ids, "spoken_item_ids")
+    bp.add_app_template_global(spoken_item_ids, "spoken_item_ids")
     bp.add_app_template_global(recordings.may_hear, "may_hear_recording")
     bp.add_app_template_global(voice_attachment, "voice_attachment")
 

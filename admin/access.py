@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from nghedan import phones
 from nghedan.extensions import db, login_manager
-from nghedan.models import Commune, Dialogue, Item, User
+from nghedan.models import Commune, Dialogue, Item, Officer, User
 from nghedan.models.people import ROLES
 
 ANY_ROLE = ROLES  # every logged-in user: admin, officer, supervisor
@@ -97,6 +97,37 @@ def visible_or_404(model, object_id: int):
         abort(404)
     ensure_visible(found.commune_id)
     return found
+
+
+def own_or_404(model, object_id: int | None, **equal):
+    """The object of a commune-owned model by id when it belongs to the user's own commune
+    (not one they supervise) and has the attribute values given, else 404."""
+    found = db.session.get(model, object_id) if object_id is not None else None
+    if found is None or found.commune_id != current_user.commune_id:
+        abort(404)
+    if any(getattr(found, name) != value for name, value in equal.items()):
+        abort(404)
+    return found
+
+
+def commune_or_404(commune_id: int | None) -> Commune:
+    """A commune the current user may see, by id, or 404."""
+    ensure_visible(commune_id)
+    commune = db.session.get(Commune, commune_id)
+    if commune is None:
+        abort(404)
+    return commune
+
+
+def own_commune() -> Commune:
+    """The user's own commune (what admins edit), or 404 for a user without one."""
+    return commune_or_404(current_user.commune_id)
+
+
+def officer_among(officer_id: int | None, commune_ids: list[int]) -> Officer | None:
+    """The officer of one of these communes with this id (a report's filter), else None."""
+    officer = db.session.get(Officer, officer_id) if officer_id else None
+    return officer if officer is not None and officer.commune_id in commune_ids else None
 
 
 def load_item(item_id: int) -> Item:

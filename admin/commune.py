@@ -16,10 +16,9 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from admin.access import ANY_ROLE, require_role, visible_commune_ids
+from admin.access import ANY_ROLE, commune_or_404, own_commune, require_role, visible_commune_ids
 from admin.forms import PostForm
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.phones import display
 from nghedan.refusals import on_refusal
@@ -87,18 +86,7 @@ def _shown_commune() -> Commune:
     wanted = request.args.get("commune", type=int)
     if wanted is not None and wanted not in visible:
         abort(404)
-    commune_id = wanted if wanted is not None else (visible[0] if visible else None)
-    commune = db.session.get(Commune, commune_id) if commune_id is not None else None
-    if commune is None:
-        abort(404)
-    return commune
-
-
-def _own_commune() -> Commune:
-    commune = db.session.get(Commune, current_user.commune_id)
-    if commune is None:
-        abort(404)
-    return commune
+    return commune_or_404(wanted if wanted is not None else (visible[0] if visible else None))
 
 
 def _audit(action: str, object_type: str, object_id: int, **detail) -> None:
@@ -159,7 +147,7 @@ def _page(
 @require_role("admin")
 def save_settings():
     """Save the commune's settings (the SMS number is stored as E.164)."""
-    commune = _own_commune()
+    commune = own_commune()
     form = CommuneForm()
     if not form.validate_on_submit():
         return _page(commune, form, 400)
@@ -185,7 +173,7 @@ def save_settings():
 def _refused_settings(form: CommuneForm, error: DomainError) -> str:
     """The settings form again, the message beside the field it is about."""
     getattr(form, _ERROR_FIELDS.get(error.code, "name")).errors = [error.message]
-    return _page(_own_commune(), form)[0]
+    return _page(own_commune(), form)[0]
 
 
 @require_role("admin")
@@ -211,7 +199,7 @@ def _refused_hamlet(error: DomainError, hamlet_form: HamletForm) -> str:
     """The commune page again, saying why the hamlet was not saved (a new hamlet's fields
     as typed)."""
     flash(error.message, "error")
-    commune = _own_commune()
+    commune = own_commune()
     form = CommuneForm(formdata=None, obj=_form_values(commune))
     return _page(commune, form, hamlet_form=hamlet_form)[0]
 

@@ -16,6 +16,7 @@ from admin.access import (
     ANY_ROLE,
     EDITORS,
     chosen_commune,
+    commune_or_404,
     load_dialogue,
     load_item,
     require_role,
@@ -23,7 +24,6 @@ from admin.access import (
     visible_commune_ids,
 )
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE, local
 from nghedan.models import Commune, Dialogue
 from nghedan.models.dialogues import DIALOGUE_KINDS
@@ -96,9 +96,8 @@ def _refused_form(commune_id: int, dialogue_id: int | None):
 
     def render(error: DomainError) -> str:
         flash(error.message, "error")
-        commune = db.session.get(Commune, commune_id)
-        dialogue = db.session.get(Dialogue, dialogue_id) if dialogue_id else None
-        return _form_page(commune, dialogue)
+        dialogue = load_dialogue(dialogue_id) if dialogue_id else None
+        return _form_page(commune_or_404(commune_id), dialogue)
 
     return render
 

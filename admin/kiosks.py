@@ -14,11 +14,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from admin.access import ANY_ROLE, require_role, visible_commune_ids
+from admin.access import ANY_ROLE, own_or_404, require_role, visible_commune_ids
 from admin.forms import PostForm
 from nghedan import qr
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.models import Kiosk
 from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
@@ -56,10 +55,7 @@ def _audit(action: str, kiosk: Kiosk) -> None:
 
 
 def _own_kiosk(kiosk_id: int) -> Kiosk:
-    kiosk = db.session.get(Kiosk, kiosk_id)
-    if kiosk is None or kiosk.commune_id != current_user.commune_id:
-        abort(404)
-    return kiosk
+    return own_or_404(Kiosk, kiosk_id)
 
 
 @require_role(*ANY_ROLE)

@@ -10,16 +10,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin.access import EDITORS, load_item, may_link_phone, require_role, visible_or_404
 from admin.item_page import page
-from nghedan.extensions import db
-from nghedan.models import Item, ItemAttachment
+from nghedan.models import Item
 from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.items.recordings import (
-    VOICE,
     file_path,
     voice_attachment,
     write_summary,
@@ -77,17 +74,3 @@ def _page_again(item_id: int, error) -> str:
     """The item page again with the refusal, the typed summary kept in its box."""
     flash(_("Không lưu được: %(reason)s", reason=error.message), "error")
     return page(load_item(item_id), values=request.form)
-
-
-def spoken_item_ids(items) -> set[int]:
-    """Which of these items were spoken (one query for an inbox page)."""
-    ids = [item.id for item in items]
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(ItemAttachment.item_id).where(
-                ItemAttachment.item_id.in_(ids), ItemAttachment.kind == VOICE
-            )
-        )
-    )

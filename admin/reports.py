@@ -17,10 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import activity_tables
-from admin.access import require_role, visible_commune_ids
+from admin.access import officer_among, require_role, visible_commune_ids
 from admin.labels import channel_label, legal_type_label
 from nghedan.database import reads_only
-from nghedan.extensions import db
 from nghedan.formatting import local
 from nghedan.models import Officer, utcnow
 from nghedan.request_args import day_value, id_value
@@ -86,9 +85,7 @@ def _choice(name: str, allowed, default=None):
 
 
 def chosen_officer(commune_ids: list[int]) -> Officer | None:
-    officer_id = id_value(request.args.get("officer"))
-    officer = db.session.get(Officer, officer_id) if officer_id else None
-    return officer if officer is not None and officer.commune_id in commune_ids else None
+    return officer_among(id_value(request.args.get("officer")), commune_ids)
 
 
 def quarter_choices(today: date | None = None, count: int = 8) -> list[tuple[str, str]]:

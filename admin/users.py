@@ -7,11 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from admin.access import require_role
+from admin.access import own_or_404, require_role
 from admin.forms import NewUserForm, PasswordForm, PostForm, RoleForm
 from admin.labels import role_label
 from nghedan.errors import DomainError
-from nghedan.extensions import db
 from nghedan.models import User
 from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
@@ -26,8 +25,8 @@ def _role_choices() -> list[SelectChoice]:
 
 
 def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.commune_id != current_user.commune_id or user.role not in COMMUNE_ROLES:
+    user = own_or_404(User, user_id)
+    if user.role not in COMMUNE_ROLES:
         abort(404)
     return user
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from kiosk import lookup_throttle, poster_content
 from kiosk.wording import commune_title, lookup_problem, public_status, too_many_misses
 from nghedan import qr
 from nghedan.database import reads_only
-from nghedan.extensions import db
 from nghedan.models import Commune, Hamlet
 from nghedan.phones import display
 from nghedan.request_args import id_value
 from nghedan.services.dialogues import plan as dialogues
-from nghedan.services.people import kiosks
+from nghedan.services.people import kiosks, places
 from nghedan.services.people.officers import active_officers
 
 POSTER_DIALOGUES = 3  # the next dialogues a poster lists
@@ -66,13 +64,13 @@ def _not_found(found: kiosks.Lookup) -> tuple[str, int]:
 @reads_only
 def poster(commune_code: str):
     """The A4 poster of a commune, or of one hamlet with `?hamlet=<id>`."""
-    commune = db.session.scalar(select(Commune).where(Commune.code == commune_code))
+    commune = places.commune_by_code(commune_code)
     if commune is None:
         abort(404)
     hamlet = None
     if request.args.get("hamlet"):
-        hamlet = db.session.get(Hamlet, id_value(request.args.get("hamlet")) or 0)
-        if hamlet is None or hamlet.commune_id != commune.id:
+        hamlet = places.hamlet_of(commune.id, id_value(request.args.get("hamlet")) or 0)
+        if hamlet is None:
             abort(404)
     return render_poster(commune, hamlet)
 

@@ -39,7 +39,6 @@ from kiosk.wording import (
 )
 from nghedan import qr
 from nghedan.errors import ValidationError
-from nghedan.extensions import db
 from nghedan.models import Item, Officer
 from nghedan.models.ratings import LOW_SCORES
 from nghedan.phones import display
@@ -48,7 +47,7 @@ from nghedan.services.dialogues import plan as dialogues
 from nghedan.services.items.categories import ordered_categories
 from nghedan.services.items.intake import create_item_with_receipt, item_by_code
 from nghedan.services.people import kiosks
-from nghedan.services.people.officers import active_officers, photo_folder
+from nghedan.services.people.officers import active_officers, officer_of, photo_folder
 from nghedan.services.people.ratings import record_rating
 from nghedan.text import fold_diacritics
 
@@ -182,8 +181,8 @@ def officer_photo(officer_id: int):
 
 
 def _officer(officer_id: int) -> Officer:
-    officer = db.session.get(Officer, officer_id)
-    if officer is None or not officer.active or officer.commune_id != current_kiosk().commune_id:
+    officer = officer_of(current_kiosk().commune_id, officer_id)
+    if officer is None or not officer.active:
         abort(404)
     return officer
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, Response, current_app, has_request_context, request
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, bindparam, select, text
+from sqlalchemy.sql.elements import TextClause
 
 from nghedan.extensions import db
 
@@ -67,23 +69,65 @@ def unit_of_work():
         raise
 
 
-def insert_ignoring_duplicates(table, dialect_name: str | None = None):
-    """`INSERT … ON CONFLICT DO NOTHING` into `table` in the session's dialect (SQLite or
-    PostgreSQL), or `dialect_name`'s: a row whose unique key is taken, also by a concurrent
-    transaction, is not inserted, and no savepoint is needed. With `.returning(...)`, a row
-    comes back only when it was inserted."""
-    name = dialect_name or db.session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
-
-
 def insert_new(model, values: dict):
     """Insert one row of `model` unless one of its unique keys is taken (also by a concurrent
-    transaction); the new object, or None. One statement, no savepoint (SQLAlchemy's ORM
-    "upsert" with RETURNING the entity)."""
-    statement = insert_ignoring_duplicates(model).values(**values).returning(model)
-    return db.session.scalars(statement).first()
+    transaction); the new object, or None. One statement, no savepoint: `INSERT … ON CONFLICT
+    DO NOTHING RETURNING` read into the entity (`from_statement`)."""
+    table = model.__table__
+    row = with_defaults(table, values)
+    statement = insert_ignoring_sql(table, tuple(row), tuple(column.key for column in table.c))
+    return db.session.scalars(select(model).from_statement(statement), row).first()
+
+
+def insert_ignoring(table: Table, values: dict, returning: Iterable[str] = ()):
+    """`INSERT … ON CONFLICT DO NOTHING` of one row into `table` (the Python-side column
+    defaults filled in); its result (with `returning`, a row only when it was inserted)."""
+    row = with_defaults(table, values)
+    statement = insert_ignoring_sql(table, tuple(row), tuple(returning))
+    return db.session.execute(statement, row)
+
+
+@cache
+def insert_ignoring_sql(table: Table, keys: tuple[str, ...], returning: tuple[str, ...]):
+    """The statement for rows of these columns, written once per shape.
+
+    SQLite (3.24+) and PostgreSQL spell `INSERT … ON CONFLICT DO NOTHING [RETURNING]` alike,
+    and a textual statement is compiled once and cached by SQLAlchemy, where the dialects'
+    own `insert().on_conflict_do_nothing()` constructs are compiled again at every execution
+    (they are not cacheable): the hot paths (the webhook, an SMS item, a contact) run these
+    many times a second. Bound values and results go through the columns' types."""
+    columns = [table.c[key] for key in keys]
+
+    def quoted(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    sql = (
+        f"INSERT INTO {quoted(table.name)} ({', '.join(quoted(c.name) for c in columns)}) "
+        f"VALUES ({', '.join(':' + c.key for c in columns)}) ON CONFLICT DO NOTHING"
+    )
+    if returning:
+        sql += " RETURNING " + ", ".join(quoted(table.c[key].name) for key in returning)
+    statement: TextClause = text(sql).bindparams(*(bindparam(c.key, type_=c.type) for c in columns))
+    if returning:
+        return statement.columns(*(table.c[key] for key in returning))
+    return statement
+
+
+def with_defaults(table: Table, values: dict) -> dict:
+    """`values` with the Python-side defaults of the columns they leave out (what an ORM or
+    Core insert adds by itself); server defaults are left to the database."""
+    row = dict(values)
+    for column in table.c:
+        default = column.default
+        if column.key in row or default is None:
+            continue
+        if default.is_scalar:
+            row[column.key] = default.arg
+        elif default.is_callable:
+            row[column.key] = default.arg(None)
+        else:  # a SQL expression or sequence: not written by hand here
+            raise ValueError(f"{column} needs a value: its default is not a Python one")
+    return row
 
 
 def database_answers() -> bool:

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from admin import sms_log
 from nghedan.extensions import db as _db
 from nghedan.models import AuditEvent, Message, utcnow
+from nghedan.services.sms import log as sms_log
 from nghedan.services.sms.contacts import set_opt_out
 from tests.admin.conftest import login, page_csrf
 

@@ -112,6 +112,20 @@ def voice_attachment(item: Item) -> ItemAttachment | None:
     return next((a for a in item.attachments if a.kind == VOICE), None)
 
 
+def spoken_item_ids(items) -> set[int]:
+    """Which of these items were spoken (one query for an inbox page)."""
+    ids = [item.id for item in items]
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ItemAttachment.item_id).where(
+                ItemAttachment.item_id.in_(ids), ItemAttachment.kind == VOICE
+            )
+        )
+    )
+
+
 def attach_recording(
     item: Item, recording: CheckedRecording, *, actor: str = "kiosk", user_id: int | None = None
 ) -> ItemAttachment:

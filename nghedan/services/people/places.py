@@ -195,6 +195,10 @@ def set_hamlet_population(hamlet: Hamlet, households: int | None, adults: int | 
     }
 
 
+def commune_by_code(code: str) -> Commune | None:
+    return db.session.scalar(select(Commune).where(Commune.code == code))
+
+
 def hamlet_of(commune_id: int, hamlet_id: int) -> Hamlet | None:
     """The hamlet with this id if it belongs to this commune (else None)."""
     hamlet = db.session.get(Hamlet, hamlet_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from nghedan.database import insert_ignoring_duplicates
+from nghedan.database import insert_ignoring
 from nghedan.extensions import db
 from nghedan.models import Contact, utcnow
 
@@ -26,9 +26,7 @@ def contact_for(phone: str) -> Contact:
 
 def ensure_contact(phone: str) -> None:
     """The contact of an E.164 number exists afterwards (one statement, safe under concurrency)."""
-    db.session.execute(
-        insert_ignoring_duplicates(Contact.__table__).values(phone=phone, created_at=utcnow())
-    )
+    insert_ignoring(Contact.__table__, {"phone": phone})
 
 
 def is_opted_out(phone: str) -> bool:

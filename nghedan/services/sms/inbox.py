@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from nghedan.database import insert_ignoring_duplicates
+from nghedan.database import insert_ignoring
 from nghedan.extensions import db
 from nghedan.models import Contact, Item, Message, Rating, utcnow
 from nghedan.sms_text import count_segments
@@ -38,56 +37,26 @@ def store_inbound(
     body = nfc(body or "")  # stored whole, however long: nothing a resident sent is cut
     segments = count_segments(body)
     now = utcnow()
-    connection = db.session.connection()
-    return connection.execute(
-        _store_statement(connection.dialect.name),
-        {
-            "channel": channel,
-            "provider_id": provider_id,
-            "phone": phone,
-            "service_number": service_number,
-            "body": body,
-            "parts": segments.parts,
-            "encoding": segments.encoding,
-            "status": "flagged" if flag_reason else "received",
-            "flagged": bool(flag_reason),
-            "flag_reason": flag_reason[:160] if flag_reason else None,
-            "sms_channel_id": sms_channel_id,
-            "now": now,
-        },
-    ).scalar()
-
-
-_STORED_COLUMNS = (
-    "channel",
-    "provider_id",
-    "phone",
-    "service_number",
-    "body",
-    "parts",
-    "encoding",
-    "status",
-    "flagged",
-    "flag_reason",
-    "sms_channel_id",
-)
-
-
-@cache
-def _store_statement(dialect_name: str):
-    """The webhook's one statement, built once per dialect (building a statement costs more
-    than running this one): the text inserted unless its provider id is stored already."""
-    table = Message.__table__
-    now = bindparam("now", type_=table.c.created_at.type)
-    return (
-        insert_ignoring_duplicates(table, dialect_name)
-        .values(
-            {name: bindparam(name) for name in _STORED_COLUMNS}
-            | {"direction": "in", "kind": "inbound", "attempts": 0}
-            | {"next_attempt_at": now, "created_at": now, "updated_at": now}
-        )
-        .returning(table.c.id)
-    )
+    row = {
+        "channel": channel,
+        "provider_id": provider_id,
+        "phone": phone,
+        "service_number": service_number,
+        "body": body,
+        "parts": segments.parts,
+        "encoding": segments.encoding,
+        "status": "flagged" if flag_reason else "received",
+        "flagged": bool(flag_reason),
+        "flag_reason": flag_reason[:160] if flag_reason else None,
+        "sms_channel_id": sms_channel_id,
+        "direction": "in",
+        "kind": "inbound",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return insert_ignoring(Message.__table__, row, returning=("id",)).scalar()
 
 
 @dataclass(frozen=True)
