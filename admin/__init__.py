@@ -183,6 +183,18 @@ def _channel_routes() -> None:
         channels.toggle,
         methods=["POST"],
     )
+    bp.add_url_rule(
+        "/sms-channels/zalo/new",
+        "sms_channel_zalo_new",
+        channels.zalo_new,
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule(
+        "/sms-channels/<int:channel_id>/zalo",
+        "sms_channel_zalo",
+        channels.zalo_edit,
+        methods=["GET", "POST"],
+    )
 
 
 _channel_routes()

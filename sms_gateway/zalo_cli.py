@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
-from nghedan.cli import commune_option, resolve_commune
-from nghedan.database import unit_of_work
+from nghedan.cli import CommandGroup, commune_option, resolve_commune
 from nghedan.extensions import db
-from nghedan.models import SmsChannel, ZaloAccount, utcnow
-from nghedan.services.sms.channels import channel_by_name
+from nghedan.models import SmsChannel, ZaloAccount
+from nghedan.services.sms import zalo_accounts
+from nghedan.services.sms.zalo_accounts import ZaloTokens
 
-zalo_cli = AppGroup("zalo", help="The commune's Zalo Official Account (Chính quyền điện tử).")
+zalo_cli = CommandGroup("zalo", help="The commune's Zalo Official Account (Chính quyền điện tử).")
 
 
 @zalo_cli.command("add")
@@ -46,20 +43,15 @@ zalo_cli = AppGroup("zalo", help="The commune's Zalo Official Account (Chính qu
 def add(name, commune_code, app_id, oa_id, secret_key, refresh_token, access_token, **rest):
     """Add the OA as a channel of the commune (the secret and tokens are never shown back)."""
     commune = resolve_commune(commune_code)
-    if channel_by_name(name) is not None:
-        raise click.UsageError(f"a channel named {name!r} exists already")
-    if db.session.scalar(select(ZaloAccount.id).where(ZaloAccount.oa_id == oa_id)):
-        raise click.UsageError(f"the OA {oa_id} is connected already")
-    for label, value in (("--app-id", app_id), ("--oa-id", oa_id)):
-        if not value.isascii() or not value.isdigit():
-            raise click.UsageError(f"{label} is a number, as Zalo shows it")
-    with unit_of_work():
-        channel = SmsChannel(kind="zalo", name=name, commune_id=commune.id, active=True)
-        account = ZaloAccount(
-            channel=channel, app_id=app_id, oa_id=oa_id, secret_key=secret_key.strip()
-        )
-        _give_tokens(account, refresh_token, access_token, rest["access_expires_in"])
-        db.session.add(account)
+    tokens = ZaloTokens(refresh_token, access_token, rest["access_expires_in"])
+    zalo_accounts.connect(
+        commune_id=commune.id,
+        name=name,
+        app_id=app_id,
+        oa_id=oa_id,
+        secret_key=secret_key,
+        tokens=tokens,
+    )
     click.echo(f"added Zalo OA {oa_id} as channel {name!r} for {commune.name}")
     click.echo("webhook URL to set at developers.zalo.me: <PUBLIC_BASE_URL>/zalo/webhook")
 
@@ -88,19 +80,8 @@ def status() -> None:
 @click.option("--access-expires-in", type=click.IntRange(min=0), default=0)
 def tokens(name, refresh_token, access_token, access_expires_in) -> None:
     """Give the OA new tokens after authorising the app again (clears a failed renewal)."""
-    with unit_of_work():
-        account = db.session.scalar(
-            select(ZaloAccount).join(ZaloAccount.channel).where(SmsChannel.name == name)
-        )
-        if account is None:
-            raise click.UsageError(f"no Zalo channel named {name!r}")
-        _give_tokens(account, refresh_token, access_token, access_expires_in)
-        account.refresh_error = account.refresh_failed_at = account.refresh_started_at = None
+    account = zalo_accounts.account_named(name)
+    if account is None:
+        raise click.UsageError(f"no Zalo channel named {name!r}")
+    zalo_accounts.update(account, tokens=ZaloTokens(refresh_token, access_token, access_expires_in))
     click.echo(f"{name}: new tokens kept")
-
-
-def _give_tokens(account: ZaloAccount, refresh: str, access: str | None, expires_in: int) -> None:
-    """Tokens from authorising the app; without a fresh access token, renew before any send."""
-    account.refresh_token = refresh.strip()
-    account.access_token = access or None
-    account.access_expires_at = utcnow() + timedelta(seconds=expires_in if access else 0)

@@ -47,9 +47,9 @@ def test_the_same_oa_or_a_name_in_use_is_refused(app, runner):
     again = runner.invoke(
         args=["zalo", "add", "--name", "Khác", "--app-id", "1", *OA, "--commune", code], env=env
     )
-    assert again.exit_code != 0 and "connected already" in again.output
+    assert again.exit_code != 0 and "đã được kết nối" in again.output
     same_name = runner.invoke(args=[*ADD, "--oa-id", "1", "--commune", code], env=env)
-    assert same_name.exit_code != 0 and "exists already" in same_name.output
+    assert same_name.exit_code != 0 and "Đã có kênh tên" in same_name.output
     with app.app_context():
         assert len(_db.session.scalars(select(SmsChannel)).all()) == 1
 
@@ -60,7 +60,7 @@ def test_an_id_that_is_not_a_number_is_refused(app, runner):
         args=["zalo", "add", "--name", "Z", "--app-id", "abc", *OA, "--commune", code],
         env={"ZALO_SECRET_KEY": "s", "ZALO_REFRESH_TOKEN": "r"},
     )
-    assert result.exit_code != 0 and "--app-id is a number" in result.output
+    assert result.exit_code != 0 and "Mã ứng dụng (App ID) chỉ gồm chữ số" in result.output
 
 
 def test_new_tokens_after_authorising_again_clear_a_failed_renewal(app, runner):

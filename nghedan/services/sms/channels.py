@@ -50,6 +50,10 @@ def secret(channel_settings: Mapping, key: str, config: Mapping | None = None) -
     return config.get(name) or os.environ.get(name) or None
 
 
+def channel_of(channel_id: int) -> SmsChannel | None:
+    return db.session.get(SmsChannel, channel_id)
+
+
 def channel_by_name(name: str) -> SmsChannel | None:
     return db.session.scalar(select(SmsChannel).where(SmsChannel.name == name))
 
@@ -133,6 +137,25 @@ def failures_since(since: datetime) -> dict[int, int]:
             .where(SmsChannelFailure.at >= since)
             .group_by(SmsChannelFailure.channel_id)
         ).all()
+    )
+
+
+def recent_failures(
+    channel_ids: list[int], *, hours: int = 24, limit: int = 20
+) -> list[SmsChannelFailure]:
+    """The latest failed sends of these channels within the last `hours`, newest first."""
+    if not channel_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(SmsChannelFailure)
+            .where(
+                SmsChannelFailure.channel_id.in_(channel_ids),
+                SmsChannelFailure.at >= utcnow() - timedelta(hours=hours),
+            )
+            .order_by(SmsChannelFailure.at.desc())
+            .limit(limit)
+        )
     )
 
 
