@@ -89,11 +89,12 @@ def _renew(account_id: int, refresh_token: str | None, client: ZaloClient) -> st
             raise ZaloError(TOKEN, None, "no refresh token: authorise the app again")
         tokens = client.refresh(refresh_token)
     except ZaloError as e:
-        _store(account_id, refresh_failed_at=utcnow(), refresh_error=str(e)[:200])
+        _store(account_id, refresh_token, refresh_failed_at=utcnow(), refresh_error=str(e)[:200])
         raise
     now = utcnow()
     _store(
         account_id,
+        refresh_token,
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,
         access_expires_at=now + timedelta(seconds=tokens.expires_in),
@@ -104,11 +105,17 @@ def _renew(account_id: int, refresh_token: str | None, client: ZaloClient) -> st
     return tokens.access_token
 
 
-def _store(account_id: int, **values) -> None:
-    """Write the outcome and give the lease back, in a transaction of its own."""
+def _store(account_id: int, spent: str | None, **values) -> None:
+    """Write the outcome and give the lease back, in a transaction of its own; unless an
+    official saved new tokens meanwhile (the admin page, `nghedan zalo tokens`): theirs win."""
     with Session(db.engine) as session, session.begin():
+        same = (
+            ZaloAccount.refresh_token.is_(None)
+            if spent is None
+            else (ZaloAccount.refresh_token == spent)
+        )
         session.execute(
             update(ZaloAccount)
-            .where(ZaloAccount.id == account_id)
+            .where(ZaloAccount.id == account_id, same)
             .values(refresh_started_at=None, **values)
         )

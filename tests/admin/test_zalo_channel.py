@@ -258,3 +258,19 @@ def test_the_form_in_english(app, as_user, world):
     assert "Connect a Zalo OA" in page and "Secret key" in page
     bad = _post(client, NEW, _connect_form(world, app_id="x"))
     assert "App ID has digits only" in unescape(bad.get_data(as_text=True))
+
+
+def test_the_form_posted_twice_at_once_connects_the_oa_once(app, as_user, world, monkeypatch):
+    from nghedan.services.sms import zalo_accounts
+
+    client = as_user("admin1")
+    assert _post(client, NEW, _connect_form(world)).status_code == 302
+    # The second post's checks ran before the first one committed (a double click on a slow
+    # line): only the database's unique keys can refuse it, and they do, with the message.
+    monkeypatch.setattr(zalo_accounts, "_oa_connected", lambda oa_id: False)
+    monkeypatch.setattr(zalo_accounts, "_name_errors", lambda name, own=None: {})
+    again = _post(client, NEW, _connect_form(world))
+    assert again.status_code == 422
+    assert "Zalo OA 579745863508352884 đã được kết nối." in again.get_data(as_text=True)
+    with app.app_context():
+        assert len(_db.session.scalars(select(ZaloAccount)).all()) == 1

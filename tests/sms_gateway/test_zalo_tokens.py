@@ -5,6 +5,7 @@ failed renewal remembered for /healthz."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -128,3 +129,31 @@ def test_a_token_zalo_refuses_is_renewed_at_once(app, account_id, fake, client):
         assert zalo_tokens.renew_now(account_id, client) == "AT-1"
         assert client.send_text(zalo_tokens.access_token(account_id, client), "u1", "x")
     assert fake.refreshes == 1
+
+
+def test_tokens_an_official_saves_during_a_renewal_are_not_overwritten(
+    app, account_id, fake, client
+):
+    _expire_soon(app, account_id)
+    fake.refresh_delay = 0.5
+    renewed = []
+    worker = threading.Thread(
+        target=lambda: renewed.append(_renew_in_context(app, account_id, client))
+    )
+    worker.start()
+    time.sleep(0.2)  # the worker has spent RT-0 and waits for Zalo's answer
+    with app.app_context():  # what the admin page and `nghedan zalo tokens` do
+        account = _db.session.get(ZaloAccount, account_id)
+        account.refresh_token, account.access_token = "RT-new", "AT-new"
+        account.access_expires_at = utcnow() + timedelta(hours=24)
+        account.refresh_started_at = None
+        _db.session.commit()
+    worker.join(10)
+    assert renewed == ["AT-1"]  # the worker's own send still had a token
+    account = _account(app, account_id)
+    assert (account.access_token, account.refresh_token) == ("AT-new", "RT-new")
+
+
+def _renew_in_context(app, account_id, client) -> str:
+    with app.app_context():
+        return zalo_tokens.access_token(account_id, client)

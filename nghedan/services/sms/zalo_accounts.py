@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
@@ -112,8 +113,13 @@ def connect(
     channel = SmsChannel(kind="zalo", name=name, commune_id=commune_id, active=True)
     account = ZaloAccount(channel=channel, app_id=app_id, oa_id=oa_id, secret_key=secret_key)
     _give_tokens(account, tokens)
-    db.session.add(account)
-    db.session.flush()
+    try:  # the same form posted twice at once: the unique keys decide, the second is refused
+        with db.session.begin_nested():
+            db.session.add(account)
+    except IntegrityError as e:
+        raise ZaloAccountRefused(
+            {"oa_id": _l("Zalo OA %(oa_id)s đã được kết nối.", oa_id=oa_id)}
+        ) from e
     _audit("zalo_account.connected", account, user_id, remote_addr, name=name, oa_id=oa_id)
     return account
 
