@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nghedan.extensions import db
 
 COMMUNE_KINDS = ("xa", "phuong", "dac_khu")
+# How documents name each kind (Vietnamese whatever the reader's language: notices,
+# invitations, loudspeaker texts and SMS are written in it); nghedan.i18n-aware surfaces
+# translate the same words (nghedan.services.people.places.kind_label).
+COMMUNE_KIND_WORDS = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
 HAMLET_KINDS = ("ap", "khom", "thon", "ban", "to_dan_pho")
 
 
@@ -29,6 +33,16 @@ class Commune(db.Model):
     rotation_days: Mapped[int] = mapped_column(default=92)
 
     hamlets: Mapped[list[Hamlet]] = relationship(back_populates="commune", order_by="Hamlet.name")
+
+    @property
+    def kind_word(self) -> str:
+        """`xã`, `phường` or `đặc khu`, as in `UBND phường`, `HĐND xã`."""
+        return COMMUNE_KIND_WORDS.get(self.kind, "xã")
+
+    @property
+    def label(self) -> str:
+        """`xã Tân Thạnh`, `phường 1`: how a commune is named in a sentence."""
+        return f"{self.kind_word} {self.name}"
 
     def __repr__(self) -> str:
         return f"<Commune {self.code}>"

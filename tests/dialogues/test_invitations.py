@@ -132,3 +132,32 @@ def test_printed_invitation_and_loudspeaker_text_come_from_the_dialogue(db):
     assert f"Vào lúc 14 giờ 00, thứ Năm, {decree30_date(day)}, tại Nhà văn hóa ấp Tân Phú" in spoken
     assert "Kính mời bà con" in spoken and "0868 000 115" in spoken and "bạn" not in spoken
     assert len(spoken) < 700  # short enough to read twice
+
+
+def test_a_ward_is_called_a_ward_in_every_paper_it_sends(db):
+    """A phường's invitation, loudspeaker text, notice recipients and close form never say
+    "xã" (and a commune's still do)."""
+    from nghedan.services.dialogues.invitation import invitation, loudspeaker_text
+    from nghedan.services.dialogues.meeting import attendees_prefill
+    from nghedan.services.dialogues.notices import _recipients, committee
+
+    ward = make_commune(
+        "Mỹ Hòa",
+        hamlets=("Khu phố 3",),
+        kind="phuong",
+        chairman_name="Lê Văn Tám",
+        sms_number="+84868000116",
+    )
+    dialogue = make_dialogue(ward, days=3, chair_role="chairman", chair_name="Lê Văn Tám")
+    paper = invitation(dialogue)
+    assert paper.issuer == ("ỦY BAN NHÂN DÂN", "PHƯỜNG MỸ HÒA")
+    assert paper.chair == "đồng chí Lê Văn Tám, Chủ tịch UBND phường"
+    assert paper.agenda.startswith("UBND phường nghe ý kiến")
+    assert "trụ sở UBND phường" in paper.sms_line
+    spoken = loudspeaker_text(dialogue)
+    assert "Ủy ban nhân dân phường Mỹ Hòa" in spoken and "Ủy ban nhân dân phường tổ chức" in spoken
+    assert committee(ward) == "UBND phường"
+    assert "Thường trực Đảng ủy, HĐND phường" in _recipients(dialogue)
+    assert attendees_prefill(dialogue).startswith("Đại diện Ủy ban MTTQ Việt Nam phường")
+    texts = [paper.agenda, paper.sms_line, paper.chair, spoken, *_recipients(dialogue)]
+    assert not any(" xã" in text or text.startswith("xã") for text in texts)

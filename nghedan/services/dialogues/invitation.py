@@ -12,7 +12,6 @@ from nghedan.formatting import fmt_number, local
 from nghedan.models import Dialogue, utcnow
 from nghedan.phones import display
 from nghedan.services.dialogues.notices import (
-    COMMUNE_BODY,
     KIND_WORDS,
     chair_phrase,
     chair_role,
@@ -20,7 +19,6 @@ from nghedan.services.dialogues.notices import (
     mid_sentence,
     signing_block,
 )
-from nghedan.services.dialogues.sms import commune_label
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
@@ -57,7 +55,7 @@ def _sms_line(dialogue: Dialogue) -> str:
         return ""
     return (
         f"Bà con có thể gửi ý kiến trước bằng tin nhắn đến số {display(number)}, "
-        "hoặc tại ki-ốt ở trụ sở UBND xã."
+        f"hoặc tại ki-ốt ở trụ sở UBND {dialogue.commune.kind_word}."
     )
 
 
@@ -66,13 +64,16 @@ def invitation(dialogue: Dialogue) -> Invitation:
     commune = dialogue.commune
     kind = KIND_WORDS.get(dialogue.kind, KIND_WORDS["dialogue"])
     questions = sum(1 for e in dialogue.agenda if e.item.dialogue_id == dialogue.id)
-    agenda = "UBND xã nghe ý kiến, kiến nghị của Nhân dân và trả lời trực tiếp tại hội nghị"
+    agenda = (
+        f"UBND {commune.kind_word} nghe ý kiến, kiến nghị của Nhân dân "
+        "và trả lời trực tiếp tại hội nghị"
+    )
     if questions:
         agenda += f" ({fmt_number(questions)} ý kiến, kiến nghị đã nhận trước)"
     return Invitation(
         issuer=(
             "ỦY BAN NHÂN DÂN",
-            f"{COMMUNE_BODY.get(commune.kind, 'XÃ')} {commune.name.upper()}",
+            commune.label.upper(),
         ),
         place_date=f"{commune.name}, {decree30_date(local(utcnow()).date())}",
         title=f"Dự {kind[0].lower()}{kind[1:]} {_hamlets(dialogue)}",
@@ -91,8 +92,9 @@ def loudspeaker_text(dialogue: Dialogue) -> str:
     """The short announcement read twice on the hamlet's loudspeaker, in plain words."""
     kind = KIND_WORDS.get(dialogue.kind, KIND_WORDS["dialogue"])
     parts = [
-        f"Thông báo của Ủy ban nhân dân {commune_label(dialogue.commune)}.",
-        f"Vào lúc {_when(dialogue)}, tại {dialogue.place}, Ủy ban nhân dân xã tổ chức "
+        f"Thông báo của Ủy ban nhân dân {dialogue.commune.label}.",
+        f"Vào lúc {_when(dialogue)}, tại {dialogue.place}, "
+        f"Ủy ban nhân dân {dialogue.commune.kind_word} tổ chức "
         f"{kind[0].lower()}{kind[1:]} {_hamlets(dialogue)}.",
     ]
     if dialogue.chair_name:

@@ -280,7 +280,7 @@ def _unanswered_back(dialogue: Dialogue, user_id: int | None) -> int:
 def attendees_prefill(dialogue: Dialogue) -> str:
     """What the close form's "who attended" box starts with: one line per body to name."""
     heads = [f"Trưởng ấp, Bí thư chi bộ {h.name}" for h in dialogue.hamlets]
-    return "\n".join(["Đại diện Ủy ban MTTQ Việt Nam xã", *heads])
+    return "\n".join([f"Đại diện Ủy ban MTTQ Việt Nam {dialogue.commune.kind_word}", *heads])
 
 
 def meeting_progress(dialogue: Dialogue) -> tuple[int, int]:

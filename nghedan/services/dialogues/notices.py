@@ -13,12 +13,9 @@ from datetime import date
 
 from nghedan.formatting import fmt_date, fmt_number, fmt_time, local
 from nghedan.models import AgendaEntry, Dialogue, Item, utcnow
-from nghedan.services.dialogues import sms as dialogue_sms
 from nghedan.services.dialogues.agenda import in_meeting_order
 from nghedan.text import fold_diacritics
 
-COMMUNE_BODY = {"xa": "XÃ", "phuong": "PHƯỜNG", "dac_khu": "ĐẶC KHU"}
-COMMUNE_SHORT = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
 DEFAULT_SYMBOL = "TB-UBND"
 KIND_WORDS = {
     "dialogue": "Hội nghị đối thoại với Nhân dân",
@@ -112,7 +109,7 @@ def chair_role(dialogue: Dialogue) -> str:
 
 def committee(commune) -> str:
     """`UBND xã`, `UBND phường`: the committee as officials' titles name it."""
-    return f"UBND {COMMUNE_SHORT.get(commune.kind, 'xã')}"
+    return f"UBND {commune.kind_word}"
 
 
 def chair_phrase(dialogue: Dialogue) -> str:
@@ -146,7 +143,7 @@ def build_notice(
     return NoticeDocument(
         issuer=(
             "ỦY BAN NHÂN DÂN",
-            f"{COMMUNE_BODY.get(commune.kind, 'XÃ')} {commune.name.upper()}",
+            commune.label.upper(),
         ),
         number=number or dialogue.notice_number or f"     /{DEFAULT_SYMBOL}",
         place_date=f"{commune.name}, {decree30_date(on)}",
@@ -180,7 +177,7 @@ def attendee_lines(dialogue: Dialogue) -> list[str]:
 
 def _opening(dialogue: Dialogue, hamlets: str, answered: int) -> str:
     when = local(dialogue.starts_at)
-    commune = dialogue_sms.commune_label(dialogue.commune)
+    commune = dialogue.commune.label
     kind = KIND_WORDS.get(dialogue.kind, KIND_WORDS["dialogue"])
     text = (
         f"Vào lúc {fmt_time(dialogue.starts_at).replace(':', ' giờ ')} "
@@ -244,10 +241,11 @@ def _entries(dialogue: Dialogue) -> dict[str, list[NoticeEntry]]:
 
 def _recipients(dialogue: Dialogue) -> list[str]:
     names = [f"Ban nhân dân {mid_sentence(h.name)}" for h in dialogue.hamlets]
+    kind = dialogue.commune.kind_word
     names += [
-        "Thường trực Đảng ủy, HĐND xã",
-        "Ủy ban MTTQ Việt Nam xã",
-        "Các ban, ngành, đoàn thể xã",
+        f"Thường trực Đảng ủy, HĐND {kind}",
+        f"Ủy ban MTTQ Việt Nam {kind}",
+        f"Các ban, ngành, đoàn thể {kind}",
     ]
     return names + ["Lưu: VT, VP"]
 

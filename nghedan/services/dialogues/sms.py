@@ -23,12 +23,6 @@ from nghedan.services.sms.contacts import is_opted_out, language_of
 from nghedan.services.sms.outbox import queue_sms
 
 ANSWER_IN_SMS = 110
-COMMUNE_KINDS = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
-
-
-def commune_label(commune) -> str:
-    """`xã Tân Thạnh`, `phường 1`: how a commune is named in a sentence."""
-    return f"{COMMUNE_KINDS.get(commune.kind, 'xã')} {commune.name}"
 
 
 def residents_of(item: Item) -> list[str]:
@@ -60,7 +54,7 @@ def _when(dialogue: Dialogue) -> dict:
         time=fmt_time(dialogue.starts_at),
         date=fmt_date(dialogue.starts_at),
         place=dialogue.place,
-        commune=commune_label(dialogue.commune),
+        commune=dialogue.commune.label,
     )
 
 
@@ -283,7 +277,11 @@ def tell_completed(item: Item) -> int:
         if item.outcome == "escalated":
             body = _("Ý kiến mã %(code)s: %(body)s đã trả lời: %(note)s", **v)
         else:
-            body = _("Ý kiến mã %(code)s đã được UBND xã giải quyết xong. %(note)s", **v)
+            body = _(
+                "Ý kiến mã %(code)s đã được UBND %(kind)s giải quyết xong. %(note)s",
+                kind=item.commune.kind_word,
+                **v,
+            )
         return body.strip() + _link(item)
 
     return sum(
