@@ -14,6 +14,7 @@ def role_label(role: str) -> str:
 def channel_label(channel: str) -> str:
     return {
         "sms": _("Tin nhắn SMS"),
+        "zalo": _("Zalo"),
         "kiosk": _("Ki-ốt"),
         "admin": _("Nhập tại xã"),
         "api": _("Hệ thống khác"),
@@ -65,6 +66,8 @@ def event_label(kind: str) -> str:
         "due_changed": _("Đổi hạn xử lý"),
         "report_back": _("Đưa vào phần báo cáo lại tại buổi đối thoại"),
         "evidence": _("Đính kèm minh chứng"),
+        "resident_picture": _("Người dân gửi ảnh"),
+        "picture_failed": _("Không tải được ảnh người dân gửi"),
         "linked": _("Liên quan đến ý kiến khác"),
         "recording": _("Người dân gửi bản ghi âm"),
         "spoken_summary": _("Ghi tóm tắt ý kiến nói"),

@@ -32,7 +32,7 @@ from nghedan.services.reports import satisfaction as reports
 from nghedan.services.reports import summary as report_summary
 from nghedan.services.reports.exports import Column, Table
 
-RATING_CHANNELS = ("kiosk", "sms")
+RATING_CHANNELS = ("kiosk", "sms", "zalo")
 
 
 def score_labels() -> dict[int, str]:

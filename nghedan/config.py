@@ -91,7 +91,8 @@ class Defaults:
     ZALO_REPLY_WINDOW_HOURS = 168  # consultation messages only this long after their last message
     ZALO_API_BASE_URL = "https://openapi.zalo.me"
     ZALO_OAUTH_BASE_URL = "https://oauth.zaloapp.com"
-    ZALO_TIMEOUT_SECONDS = 10
+    ZALO_TIMEOUT_SECONDS = 10  # one request to Zalo, or for a picture a resident sent
+    ZALO_IMAGE_HTTPS_ONLY = True  # pictures are fetched only over https (tests: a fake on http)
     GAMMU_SETTLE_SECONDS = 5  # inbox files younger than this may still be being written
     GAMMU_OUTBOX_STUCK_SECONDS = 600  # a text waiting this long in its outbox: modem down
     SMS_CHANNEL_DOWN_AFTER_FAILURES = 3  # consecutive failed sends before a channel is avoided

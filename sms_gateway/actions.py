@@ -88,7 +88,7 @@ def _opinion(command: Command, phone: str, commune_id: int, sender: Sender) -> O
     item = create_item(
         commune_id=commune_id,
         text=command.text,
-        channel="sms",
+        channel=sender.channel,
         contact_phone=phone,
         legal_type=hint or "opinion",
     )
@@ -120,10 +120,14 @@ def _earlier_item(codes: tuple[str, ...], commune_id: int) -> Item | None:
 def _link(item: Item, earlier: Item) -> None:
     """Each item's history names the other, so officials read them together."""
     record_event(
-        item, "linked", actor="sms", note=earlier.tracking_code, detail={"item_id": earlier.id}
+        item,
+        "linked",
+        actor=item.channel,
+        note=earlier.tracking_code,
+        detail={"item_id": earlier.id},
     )
     record_event(
-        earlier, "linked", actor="sms", note=item.tracking_code, detail={"item_id": item.id}
+        earlier, "linked", actor=item.channel, note=item.tracking_code, detail={"item_id": item.id}
     )
 
 
@@ -132,7 +136,10 @@ def _mark_on_arrival(item: Item, legal_hint: str | None, sender: Sender) -> None
     is confidential from now on), or a phone that will get no answer."""
     if legal_hint and item.legal_type != legal_hint:
         record_event(
-            item, "legal_type", actor="sms", detail={"before": item.legal_type, "after": legal_hint}
+            item,
+            "legal_type",
+            actor=item.channel,
+            detail={"before": item.legal_type, "after": legal_hint},
         )
         item.legal_type = legal_hint
     if legal_hint:
@@ -195,7 +202,7 @@ def _rate(command: Command, phone: str, commune_id: int, sender: Sender) -> Outc
         result = record_rating(
             officer_id=officer.id,
             score=command.score,
-            channel="sms",
+            channel=sender.channel,
             phone=phone,
             comment=command.text or None,
             phone_window=window,
@@ -221,7 +228,7 @@ def _late_comment(rating: Rating, command: Command, phone: str, sender: Sender) 
     item = create_item(
         commune_id=rating.commune_id,
         text=command.text,
-        channel="sms",
+        channel=sender.channel,
         category_code="officer_conduct",
         contact_phone=phone,
         legal_type=command.legal_hint or "opinion",

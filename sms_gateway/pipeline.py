@@ -99,12 +99,13 @@ def process_inbound(
         moment = now or utcnow()
         with unit_of_work():
             claimed = claim_received(batch, settings.lease, now=moment)
+            links = zalo_inbound.picture_links([message_id for message_id, _ in claimed])
         if not claimed:
             break
         for message_id, attempt in claimed:
             report.ids.append(message_id)
             replied = report.replied
-            _process(message_id, attempt, report, settings, now)
+            _process(message_id, attempt, report, settings, now, links.get(message_id, ()))
             if on_reply is not None and report.replied > replied:
                 on_reply()
     return report
@@ -116,13 +117,17 @@ def _process(
     report: InboundReport,
     settings: InboundSettings,
     now: datetime | None,
+    links: tuple[str, ...] = (),
 ) -> None:
     try:
+        # Pictures sent on Zalo are fetched first, outside the transaction: a slow server
+        # never holds the database (nor, on SQLite, the webhooks waiting to write).
+        pictures = zalo_inbound.fetch_pictures(links) if links else ()
         with unit_of_work():
             message = claimed_message(message_id, attempt)
             if message is None:  # resolved or taken again meanwhile: not ours any more
                 return
-            if resolve(message):
+            if resolve(message, pictures):
                 report.replied += 1
         report.processed += 1
     except Exception as e:  # the text is kept either way; after the last try, officials see it
@@ -151,10 +156,11 @@ def _after_failure(
             report.retried += 1
 
 
-def resolve(message: Message) -> bool:
-    """Act on one stored text in the caller's transaction; whether a reply was queued."""
+def resolve(message: Message, pictures=()) -> bool:
+    """Act on one stored text in the caller's transaction (with the pictures a Zalo image
+    event's links gave, fetched before); whether a reply was queued."""
     if message.channel == zalo_inbound.CHANNEL:  # a Zalo event: its commune is its OA's
-        reply = zalo_inbound.resolve(message, _act_on_zalo_text)
+        reply = zalo_inbound.resolve(message, _act_on_zalo_text, pictures)
         record_reply(message, reply, item_id=message.item_id)
         return reply is not None and queue_reply(message, reply) is not None
     phone = to_e164(message.phone)
@@ -167,17 +173,33 @@ def resolve(message: Message) -> bool:
     return _act_on_text(message, phone, commune_id)
 
 
-def _act_on_zalo_text(message: Message) -> str | None:
+def _act_on_zalo_text(message: Message, *, opinion: bool = False) -> str | None:
     """A Zalo text acted on as an SMS from the resident's address (their phone once shared,
-    else `zalo:<n>`), in their OA's commune."""
+    else `zalo:<n>`), in their OA's commune, its items and ratings on channel "zalo";
+    `opinion`: read as an opinion whatever it says (a picture's caption)."""
     if message.commune_id is None:
         _unanswered(message, UNKNOWN_NUMBER)
         return None
-    _act_on_text(message, message.phone, message.commune_id, queue=False)
+    _act_on_text(
+        message,
+        message.phone,
+        message.commune_id,
+        queue=False,
+        channel=zalo_inbound.CHANNEL,
+        opinion=opinion,
+    )
     return message.reply_body
 
 
-def _act_on_text(message: Message, phone: str, commune_id: int, *, queue: bool = True) -> bool:
+def _act_on_text(
+    message: Message,
+    phone: str,
+    commune_id: int,
+    *,
+    queue: bool = True,
+    channel: str = "sms",
+    opinion: bool = False,
+) -> bool:
     config = current_app.config
     sent = message.created_at
     sender = sender_state(
@@ -186,10 +208,12 @@ def _act_on_text(message: Message, phone: str, commune_id: int, *, queue: bool =
         message_id=message.id,
         flood_since=sent - timedelta(seconds=int(config["SMS_FLOOD_WINDOW_SECONDS"])),
         join_since=sent - timedelta(seconds=int(config["SMS_JOIN_WINDOW_SECONDS"])),
+        channel=channel,
     )
     if sender.recent_texts >= int(config["SMS_FLOOD_LIMIT"]):
         return _unanswered(message, FLOOD)
-    command = parser.parse(message.body)  # never raises (tests/sms_gateway/test_parser.py)
+    # never raises (tests/sms_gateway/test_parser.py)
+    command = parser.opinion(parser.Text(message.body)) if opinion else parser.parse(message.body)
     outcome = act(command, phone, commune_id, sender)
     record_reply(message, outcome.reply, item_id=outcome.item_id)
     if not queue:

@@ -148,7 +148,8 @@ def _image_urls(message: dict) -> tuple[str, ...]:
     for attachment in message.get("attachments") or ():
         if isinstance(attachment, dict) and attachment.get("type") == "image":
             url = (attachment.get("payload") or {}).get("url")
-            if isinstance(url, str) and url.startswith("https://"):
+            # kept as sent; the worker fetches only https links (zalo_media), and records others
+            if isinstance(url, str) and url.startswith(("https://", "http://")):
                 urls.append(url)
     return tuple(urls)
 

@@ -18,12 +18,15 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from nghedan.errors import ValidationError
 from nghedan.extensions import db
-from nghedan.models import Message, ZaloAccount, ZaloUser, utcnow
+from nghedan.models import Item, Message, ZaloAccount, ZaloUser, utcnow
 from nghedan.phones import ZALO_ADDRESS_PREFIX, display, is_zalo_address, to_e164
+from nghedan.services.items import evidence
+from nghedan.services.items.history import record_event
 from nghedan.services.sms.contacts import set_opt_out
 from nghedan.services.sms.inbox import store_inbound
-from sms_gateway import replies, zalo
+from sms_gateway import replies, zalo, zalo_media
 from sms_gateway.inbound import wake_worker
 
 CHANNEL = "zalo"
@@ -37,6 +40,8 @@ KINDS = {
     "user_submit_info": "zalo_phone",
 }
 IGNORED = "zalo_other"
+# The text of an item made of a picture sent without words (the picture is its attachment).
+PICTURE_ONLY = "(ảnh gửi qua Zalo)"
 # "sdt 0912 345 678", "so dien thoai cua toi la 0912345678": a phone number named as one (a
 # bare number means what it means by SMS: a tracking code of the wrong length).
 _PHONE_WORDS = re.compile(
@@ -165,11 +170,13 @@ def _body(event: zalo.Event, kind: str) -> str:
 # -- The worker's side (sms_gateway/pipeline.py hands it every message of channel "zalo") --
 
 
-def resolve(message: Message, act_as_text) -> str | None:
+def resolve(message: Message, act_as_text, pictures=()) -> str | None:
     """What the worker answers to one stored Zalo event (None: nothing), having acted on it.
 
     Texts, images and shared phones go through `act_as_text` (the SMS path: parser,
-    keywords, items, ratings); follow and unfollow are Zalo's own."""
+    keywords, items, ratings); an image is an opinion (its caption, or PICTURE_ONLY) that
+    starts or joins an item, and keeps `pictures` (zalo_media.fetch_all of its links) on it.
+    Follow and unfollow are Zalo's own."""
     # Following or not is Zalo's own opt-in; a shared phone keeps its SMS choice (HUY / DK).
     if message.kind == "zalo_follow":
         if is_zalo_address(message.phone):
@@ -182,11 +189,55 @@ def resolve(message: Message, act_as_text) -> str | None:
     if message.kind == "zalo_phone":
         return phone_linked(message.phone)
     if message.kind == "zalo_image":
-        urls = [a.get("url") for a in message.attachments or () if isinstance(a, dict)]
-        message.body = (message.body + " " if message.body else "") + " ".join(
-            f"[ảnh: {url}]" for url in urls if url
-        )
+        if not (message.body or "").strip():
+            message.body = PICTURE_ONLY
+        reply = act_as_text(message, opinion=True)
+        item = db.session.get(Item, message.item_id) if message.item_id else None
+        if item is not None:  # else (a flood) the links stay on the stored event
+            keep_pictures(item, message, pictures)
+        return reply
     return act_as_text(message)
+
+
+def picture_links(message_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The picture links of the image events among these stored messages, by message id."""
+    if not message_ids:
+        return {}
+    rows = db.session.execute(
+        select(Message.id, Message.attachments).where(
+            Message.id.in_(message_ids), Message.kind == "zalo_image"
+        )
+    )
+    return {
+        message_id: tuple(
+            a["url"] for a in attachments or () if isinstance(a, dict) and a.get("url")
+        )
+        for message_id, attachments in rows
+    }
+
+
+def fetch_pictures(links: tuple[str, ...]) -> list[zalo_media.Picture]:
+    """The pictures behind an image event's links (outside any transaction: it waits on
+    Zalo's servers), within ZALO_TIMEOUT_SECONDS and the evidence size limit."""
+    limits = zalo_media.Limits.from_config(current_app.config, evidence.max_bytes())
+    return zalo_media.fetch_all(links, limits)
+
+
+def keep_pictures(item: Item, message: Message, pictures) -> None:
+    """Each fetched picture as the item's attachment (zalo-<msg id>-<n>); for each that
+    could not be had, its link and why in the item's history, for officials."""
+    stem = "zalo-" + "".join(ch for ch in message.provider_id or str(message.id) if ch.isalnum())
+    for number, picture in enumerate(pictures, 1):
+        problem = picture.problem
+        if picture.data is not None:
+            try:
+                evidence.keep_resident_picture(
+                    item, f"{stem[:60]}-{number}", picture.data, actor=CHANNEL
+                )
+                continue
+            except ValidationError as e:
+                problem = str(e.message)
+        record_event(item, "picture_failed", actor=CHANNEL, note=f"{picture.url} — {problem}")
 
 
 def own_id(address_: str) -> int | None:

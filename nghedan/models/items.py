@@ -11,7 +11,10 @@ from nghedan.extensions import db
 from nghedan.models.base import UTCDateTime, utcnow
 from nghedan.models.places import Commune, Hamlet
 
-CHANNELS = ("sms", "kiosk", "admin", "api")
+CHANNELS = ("sms", "zalo", "kiosk", "admin", "api")
+# Channels a resident writes on in several messages: a further one within a few minutes
+# joins their item (sms_gateway.actions), so these items remember their last message.
+CONVERSATION_CHANNELS = ("sms", "zalo")
 # How an item entered at the commune ("admin" channel) reached the office.
 INTAKE_METHODS = ("letter", "phone", "walk_in")
 STATUSES = (

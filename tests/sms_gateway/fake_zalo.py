@@ -4,6 +4,12 @@ Each user id can be told how to answer a message: "ok", "error:<code>" (Zalo's w
 with a negative `error`), "500", or "hang". Access tokens are checked: only the latest one
 issued works, and one past its life answers -124. A refresh token can be spent once; spending
 it twice answers an error and is counted in `refresh_reuse`, which tests expect to stay 0.
+
+It also plays Zalo's picture server: `picture_url(name, data, answer)` is a link to put in an
+image event, answered "ok" (the bytes), "404", "hang", "huge" (more than any limit, its size
+declared), "endless" (more than any limit, undeclared), "html" (a web page sent as
+image/jpeg), "redirect:<name>" or "loop" (redirects to itself); each request is counted in
+`picture_requests`.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from sms_gateway import zalo
 from tests.sms_gateway.scripted_api import ScriptedApi
 
 HANG_SECONDS = 3.0  # longer than the client timeout the tests configure
+MEDIA_PATH = "/media/"
+HUGE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,17 @@ class FakeZalo(ScriptedApi):
         self.refresh_delay = 0.0  # seconds, to widen a race between two workers
         self._counter = 0
         self._refresh_lock = threading.Lock()
+        self.pictures: dict[str, tuple[str, bytes]] = {}
+        self.picture_requests: dict[str, int] = {}
         super().__init__()
+
+    def picture_url(self, name: str, data: bytes = b"", answer: str = "ok") -> str:
+        """A link to a picture this fake serves (see the module's docstring for `answer`)."""
+        self.pictures[name] = (answer, data)
+        return f"{self.base_url}{MEDIA_PATH}{name}"
+
+    def requests_for(self, name: str) -> int:
+        return self.picture_requests.get(name, 0)
 
     def delivered(self) -> list[Sent]:
         return [s for s in self.sent if s.message_id]
@@ -101,10 +119,47 @@ class FakeZalo(ScriptedApi):
                 "expires_in": str(self.token_life),  # Zalo sends it as a string
             }
 
+    def _serve_picture(self, handler: BaseHTTPRequestHandler, name: str) -> None:
+        with self.lock:
+            self.picture_requests[name] = self.picture_requests.get(name, 0) + 1
+        answer, data = self.pictures.get(name, ("404", b""))
+        if answer == "hang":
+            self.stopping.wait(HANG_SECONDS)
+            return
+        if answer.startswith("redirect:") or answer == "loop":
+            target = answer.split(":", 1)[1] if answer != "loop" else name
+            handler.send_response(302)
+            handler.send_header("Location", MEDIA_PATH + target)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        if answer == "404":
+            handler.send_error(404)
+            return
+        if answer == "html":
+            data = b"<!doctype html><html><body>Not found</body></html>"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "image/jpeg")
+        if answer in ("huge", "endless"):
+            if answer == "huge":
+                handler.send_header("Content-Length", str(HUGE_BYTES))
+            handler.end_headers()
+            _stream(handler, b"\xff\xd8\xff\xe0" + bytes(HUGE_BYTES - 4))
+            return
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
     def _handler(self):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                if self.path.startswith(MEDIA_PATH):
+                    fake._serve_picture(self, self.path[len(MEDIA_PATH) :])
+                else:
+                    self.send_error(404)
+
             def do_POST(self):  # noqa: N802 - http.server's naming
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.path == zalo.SEND_PATH:
@@ -127,6 +182,15 @@ class FakeZalo(ScriptedApi):
                 pass
 
         return Handler
+
+
+def _stream(handler: BaseHTTPRequestHandler, data: bytes) -> None:
+    """Send a large body until the client hangs up (as it should, past its size limit)."""
+    try:
+        for start in range(0, len(data), 64 * 1024):
+            handler.wfile.write(data[start : start + 64 * 1024])
+    except (BrokenPipeError, ConnectionResetError):
+        pass
 
 
 def _json(raw: bytes) -> dict:

@@ -1,4 +1,5 @@
-"""Evidence that an item was resolved: a photo or a document, recognised by its content."""
+"""Evidence kept with an item, recognised by its content: a photo or a document that it was
+resolved, or a picture the resident sent with it (on Zalo)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ _SIGNATURES = (
     (b"%PDF-", "application/pdf", ".pdf"),
 )
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Pictures a resident may send (a chat app's photos, stickers and screenshots).
+_PICTURES = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,16 @@ def content_type_of(data: bytes) -> str | None:
             return content_type
     if data.startswith(b"PK\x03\x04") and _is_docx(data):
         return DOCX
+    return None
+
+
+def picture_type_of(data: bytes) -> tuple[str, str] | None:
+    """The type and file suffix of a JPEG, PNG, GIF or WebP picture, by its bytes; or None."""
+    for magic, content_type, suffix in _PICTURES:
+        if data.startswith(magic):
+            return content_type, suffix
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", ".webp"
     return None
 
 
@@ -85,6 +103,29 @@ def attach_evidence(
     )
     db.session.add(attachment)
     record_event(item, "evidence", actor="user", user_id=user_id, note=attachment.file_name)
+    return attachment
+
+
+def keep_resident_picture(item: Item, name: str, data: bytes, *, actor: str) -> ItemAttachment:
+    """Keep a picture the resident sent with their item (`name` without its suffix, which
+    the picture's own type gives), shown to officials with the item's evidence."""
+    kind = picture_type_of(data) if data else None
+    if kind is None:
+        raise ValidationError(_l("Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP."), code="picture_format")
+    if len(data) > max_bytes():
+        raise ValidationError(
+            _l("Tệp đính kèm quá lớn (tối đa %(n)s KB).", n=max_bytes() // 1024),
+            code="evidence_too_large",
+        )
+    attachment = ItemAttachment(
+        item=item,
+        file_name=_safe_name(name + kind[1]),
+        content_type=kind[0],
+        size=len(data),
+        data=data,
+    )
+    db.session.add(attachment)
+    record_event(item, "resident_picture", actor=actor, note=attachment.file_name)
     return attachment
 
 

@@ -11,7 +11,7 @@ from nghedan.database import insert_new
 from nghedan.errors import ValidationError
 from nghedan.extensions import db
 from nghedan.models import Category, Hamlet, Item, utcnow
-from nghedan.models.items import CHANNELS, INTAKE_METHODS, LEGAL_TYPES
+from nghedan.models.items import CHANNELS, CONVERSATION_CHANNELS, INTAKE_METHODS, LEGAL_TYPES
 from nghedan.phones import is_zalo_address, to_e164
 from nghedan.services.items.history import record_event
 from nghedan.services.sms.commune_lookup import commune_exists
@@ -69,7 +69,7 @@ def create_item(
             kiosk_id=kiosk_id,
             client_key=client_key,
             status="new",
-            last_message_at=utcnow() if channel == "sms" else None,
+            last_message_at=utcnow() if channel in CONVERSATION_CHANNELS else None,
         )
     )
     if created:
@@ -163,7 +163,8 @@ _BY_CLIENT_KEY = select(Item).where(Item.client_key == bindparam("client_key"))
 
 
 def append_text(item: Item, more: str) -> None:
-    """Join a further text from the same resident to an item (SMS split over several texts)."""
+    """Join a further text from the same resident to an item (an SMS split over several
+    texts, a Zalo chat in several messages)."""
     more = _valid_text(more)
     joined = item.text + "\n" + more
     if len(joined) > MAX_TEXT_LENGTH:

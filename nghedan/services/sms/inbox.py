@@ -66,14 +66,21 @@ class Sender:
     recent_texts: int  # texts from this phone since the flood window began, this one excluded
     language: str  # the contact's language ("vi" for a new number)
     opted_out: bool
-    joinable_item_id: int | None  # the SMS item a further text from this phone continues
+    joinable_item_id: int | None  # the item a further text from this phone continues
+    channel: str = "sms"  # what the text came through ("sms" or "zalo"): its items' channel
 
 
 def sender_state(
-    phone: str, commune_id: int, *, message_id: int, flood_since: datetime, join_since: datetime
+    phone: str,
+    commune_id: int,
+    *,
+    message_id: int,
+    flood_since: datetime,
+    join_since: datetime,
+    channel: str = "sms",
 ) -> Sender:
     """The flood count (texts from this phone stored before this one), the contact's
-    preferences and the item a further text joins, in one statement."""
+    preferences and the item of this channel a further text joins, in one statement."""
     recent, language, opted_out, joinable_id = db.session.execute(
         _SENDER_STATE,
         {
@@ -82,6 +89,7 @@ def sender_state(
             "message_id": message_id,
             "flood_since": flood_since,
             "join_since": join_since,
+            "channel": channel,
         },
     ).one()
     return Sender(
@@ -89,6 +97,7 @@ def sender_state(
         language=language or "vi",
         opted_out=bool(opted_out),
         joinable_item_id=joinable_id,
+        channel=channel,
     )
 
 
@@ -187,13 +196,14 @@ def record_reply(message: Message, reply: str | None, *, item_id: int | None = N
 _messages, _items, _contacts = Message.__table__, Item.__table__, Contact.__table__
 _ratings = Rating.__table__
 # Only an opinion joins further texts: never a rating's comment (a road complaint once went
-# silently under "officer attitude"), a complaint or a denunciation.
+# silently under "officer attitude"), a complaint or a denunciation. A text joins an item of
+# its own channel: an SMS the SMS item, a Zalo message the Zalo item of the same address.
 _JOINABLE_ID = (
     select(_items.c.id)
     .where(
         _items.c.contact_phone == bindparam("phone"),
         _items.c.commune_id == bindparam("commune_id"),
-        _items.c.channel == "sms",
+        _items.c.channel == bindparam("channel"),
         _items.c.last_message_at >= bindparam("join_since"),
         _items.c.status == "new",
         _items.c.legal_type == "opinion",
