@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from nghedan.database import reads_only
-from nghedan.extensions import db
-from nghedan.models import Category, Commune, Hamlet
-from nghedan.services.items.categories import ordered_categories
+from nghedan.models import Commune
+from nghedan.services.items.categories import category_id, ordered_categories
 from nghedan.services.items.intake import create_item
+from nghedan.services.people import places
 from nghedan.text import fold_diacritics
 from nghedan.tracking_codes import is_valid
 from open311 import formats, service_requests
@@ -33,7 +32,7 @@ def _jurisdiction() -> Commune | None:
     code = request.values.get("jurisdiction_id")
     if not code:
         return None
-    commune = db.session.scalar(select(Commune).where(Commune.code == code))
+    commune = places.commune_by_code(code)
     if commune is None:
         refuse(404, _("Không có xã, phường nào có mã jurisdiction_id này."))
     return commune
@@ -73,7 +72,7 @@ def service_definition(service_code: str, fmt: str):
 def _category_id(service_code: str) -> int | None:
     if not service_code or "\x00" in service_code:  # a NUL can come in the path
         return None
-    return db.session.scalar(select(Category.id).where(Category.code == service_code))
+    return category_id(service_code)
 
 
 def _split(name: str) -> tuple[str, ...]:
@@ -155,12 +154,12 @@ def _target_commune(client) -> tuple[Commune | None, str | None]:
     if client.commune_id is not None:
         if named is not None and named.id != client.commune_id:
             return None, _("Khóa API này không được gửi cho xã, phường đó.")
-        return db.session.get(Commune, client.commune_id), None
+        return places.commune_by_id(client.commune_id), None
     if named is not None:
         return named, None
-    communes = db.session.scalars(select(Commune).limit(2)).all()
-    if len(communes) == 1:
-        return communes[0], None
+    only = places.sole_commune()
+    if only is not None:
+        return only, None
     return None, _("Cần jurisdiction_id (mã xã, phường).")
 
 
@@ -169,9 +168,7 @@ def _hamlet_id(commune: Commune, address: str | None) -> int | None:
     if not address:
         return None
     folded = fold_diacritics(address)
-    hamlets = db.session.scalars(
-        select(Hamlet).where(Hamlet.commune_id == commune.id, Hamlet.active.is_(True))
-    ).all()
+    hamlets = places.active_hamlets(commune.id)
     for hamlet in sorted(hamlets, key=lambda h: -len(h.name)):
         if fold_diacritics(hamlet.name) in folded:
             return hamlet.id

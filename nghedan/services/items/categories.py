@@ -11,3 +11,8 @@ from nghedan.models import Category
 def ordered_categories() -> list[Category]:
     """Every category in the commune's display order (the kiosk's buttons, Open311's list)."""
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+def category_id(code: str) -> int | None:
+    """The id of the category with this code (Open311's service_code), or None."""
+    return db.session.scalar(select(Category.id).where(Category.code == code))

@@ -227,6 +227,24 @@ def commune_names(commune_ids: list[int] | None = None) -> dict[int, str]:
     return dict(db.session.execute(query).all())
 
 
+def commune_by_id(commune_id: int) -> Commune | None:
+    return db.session.get(Commune, commune_id)
+
+
+def sole_commune() -> Commune | None:
+    """The deployment's commune when it has exactly one (else None)."""
+    communes = db.session.scalars(select(Commune).limit(2)).all()
+    return communes[0] if len(communes) == 1 else None
+
+
+def active_hamlets(commune_id: int) -> list[Hamlet]:
+    return list(
+        db.session.scalars(
+            select(Hamlet).where(Hamlet.commune_id == commune_id, Hamlet.active.is_(True))
+        )
+    )
+
+
 def list_hamlets(commune_id: int) -> list[Hamlet]:
     """The commune's hamlets: active first, then by name (diacritics folded for the order)."""
     hamlets = db.session.scalars(select(Hamlet).where(Hamlet.commune_id == commune_id))
