@@ -118,7 +118,7 @@ def zalo_new():
         user_id=current_user.id,
         remote_addr=request.remote_addr,
     )
-    flash(_("Đã kết nối Zalo OA %(name)s.", name=account.channel.name), "ok")
+    flash(_("Đã kết nối “%(name)s”.", name=account.channel.name), "ok")
     return redirect(url_for("admin.sms_channels"))
 
 

@@ -182,7 +182,7 @@ def test_merge_from_suggestions_keeps_every_resident_informed(as_user, app, worl
     )
     page = client.get(f"/admin/items/{world.item_id}").get_data(as_text=True)
     assert "2 người dân cùng phản ánh" in page and copy_code in page
-    assert "Gửi đến 2 số điện thoại" in page
+    assert "Gửi đến 2 người" in page
     # A reply to the kept item reaches both residents, except one who opted out.
     token = page_csrf(client, f"/admin/items/{world.item_id}")
     client.post(

@@ -106,7 +106,7 @@ def test_an_admin_connects_an_oa_and_its_secrets_never_show_again(app, as_user, 
         client.get(url).get_data(as_text=True)
         for url in ("/admin/sms-channels", f"/admin/sms-channels/{account.channel_id}/zalo", NEW)
     ]
-    assert "Đã kết nối Zalo OA Zalo OA Tân Thạnh." in pages[0]
+    assert "Đã kết nối “Zalo OA Tân Thạnh”." in pages[0]
     assert "Zalo OA Tân Thạnh" in pages[0] and "579745863508352884" in pages[1]
     assert "Đã lưu (không hiển thị)" in pages[1] and "Dùng được đến" in pages[1]
     for page in pages:
