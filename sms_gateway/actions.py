@@ -192,6 +192,8 @@ def _status_of(code: str, phone: str) -> str:
 
 
 def _rate(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
+    if command.problem == parser.SCORE_CONFLICT:
+        return Outcome(replies.rating_conflict(command.officer_code, command.score, command.text))
     if command.problem is not None:
         return Outcome(replies.rating_usage())
     officer = officer_by_code(commune_id, command.officer_code)

@@ -52,6 +52,9 @@ BAD_LENGTH = "bad_length"  # not 8 digits
 MISSING_OFFICER = "missing_officer"
 MISSING_SCORE = "missing_score"
 BAD_SCORE = "bad_score"
+# The number says one thing and the words after it the other (`DG 01 4 rat tot`: 4 is "không
+# hài lòng" on this scale, where stars would make it good): asked again, nothing counted.
+SCORE_CONFLICT = "score_conflict"
 
 # What an opinion (or a rating's comment) reads as, for the official to confirm.
 COMPLAINT = "complaint"
@@ -290,6 +293,11 @@ def _rated(text: Text, officer_code: str, score: int, comment_from: int) -> Comm
     comment = text.original_from(comment_from)
     problem = None if MIN_SCORE <= score <= MAX_SCORE else BAD_SCORE
     hint = legal_hint(Text(comment).phrase, about_an_official=True) if comment else None
+    worded = _score_in_words(text, comment_from) if comment and problem is None else None
+    if worded is not None and hint is None and (worded[0] <= 2) != (score <= 2):
+        return Command(
+            RATE, text=comment, officer_code=officer_code, score=score, problem=SCORE_CONFLICT
+        )
     return Command(
         RATE,
         text=comment,

@@ -118,6 +118,18 @@ def rating_usage() -> str:
     )
 
 
+def rating_conflict(officer_code: str, score: int, words: str) -> str:
+    """The number and the words of a rating disagree: nothing counted, the scale explained."""
+    return _(
+        "Mức %(score)s là “%(level)s” nhưng ông/bà viết “%(words)s”. Nhắn lại: DG %(code)s 1 "
+        "nếu rất hài lòng, DG %(code)s 4 nếu không hài lòng.",
+        score=score,
+        level=level(score),
+        words=words[:40],
+        code=officer_code,
+    )
+
+
 def unknown_officer(code: str) -> str:
     return _("Không có cán bộ mã %(code)s. Mã cán bộ ghi ở bàn làm việc.", code=code)
 

@@ -151,6 +151,17 @@ def test_a_rating_alleging_wrongdoing_is_a_confidential_item_with_a_code(db, tex
     assert item.is_denunciation and item.flagged
 
 
+def test_a_score_its_words_contradict_is_asked_again_and_not_counted(db, text):
+    """`DG 01 4 rat tot`: on the four-level scale 4 is "không hài lòng" (a resident used to
+    stars means the opposite). Counting it would put a praised officer among the worst."""
+    reply = text("DG 01 4 rat tot")
+    assert "Mức 4 là “không hài lòng” nhưng ông/bà viết “rat tot”" in reply
+    assert "DG 01 1 nếu rất hài lòng" in reply
+    assert db.scalars(select(Rating)).all() == [] and items(db) == []
+    assert "Cảm ơn ông/bà đã đánh giá" in text("DG 01 1 rat tot")
+    assert [r.score for r in db.scalars(select(Rating))] == [1]
+
+
 # --- chatter and opt-out phrases ---------------------------------------------------------
 
 
