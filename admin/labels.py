@@ -69,6 +69,7 @@ def event_label(kind: str) -> str:
         "resident_picture": _("Người dân gửi ảnh"),
         "picture_failed": _("Không tải được ảnh người dân gửi"),
         "linked": _("Liên quan đến ý kiến khác"),
+        "resident_asked": _("Người dân nhắn hỏi"),
         "recording": _("Người dân gửi bản ghi âm"),
         "spoken_summary": _("Ghi tóm tắt ý kiến nói"),
     }.get(kind, kind)

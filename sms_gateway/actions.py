@@ -168,7 +168,7 @@ def _status(command: Command, phone: str, commune_id: int, sender: Sender) -> Ou
         return Outcome(
             replies.status_of(own, reveal_answer=True) if own else replies.missing_code()
         )
-    answers = [_status_of(code, phone) for code in command.codes or (command.code,)]
+    answers = [_status_of(code, phone, command.text) for code in command.codes or (command.code,)]
     together = " ".join(answers)
     if len(answers) == 1 or fits_one_segment(together):
         return Outcome(together)
@@ -177,7 +177,7 @@ def _status(command: Command, phone: str, commune_id: int, sender: Sender) -> Ou
     return Outcome(answers[0])
 
 
-def _status_of(code: str, phone: str) -> str:
+def _status_of(code: str, phone: str, said: str = "") -> str:
     problem = parser.code_problem(code)
     if problem == parser.BAD_LENGTH:
         return replies.bad_length(code)
@@ -186,8 +186,11 @@ def _status_of(code: str, phone: str) -> str:
     item = item_by_code(code)
     if item is None:
         return replies.unknown_code(code)
+    own = item.contact_phone == phone
+    if said and own:  # `12345671 duong chua sua`: officials see the resident is waiting
+        record_event(item, "resident_asked", actor="sms", note=said[:MAX_COMMENT_LENGTH])
     # A denunciation's sender is confidential: others learn only that it is being handled.
-    reveal = item.contact_phone == phone or not item.is_denunciation
+    reveal = own or not item.is_denunciation
     return replies.status_of(item, reveal_answer=reveal)
 
 

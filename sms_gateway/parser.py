@@ -333,7 +333,9 @@ def _status(text: Text) -> Command | None:
         return None
     codes = tuple(dict.fromkeys(codes))[:MAX_CODES]
     problem = code_problem(codes[0]) if len(codes) == 1 else None
-    return Command(STATUS, code=codes[0], codes=codes, problem=problem)
+    # `12345671 duong chua sua`: what they add is kept for officials (not `… va …`).
+    said = text.original if len([w for w in others if w not in v.POLITE]) >= 2 else ""
+    return Command(STATUS, text=said, code=codes[0], codes=codes, problem=problem)
 
 
 def _asks_without_code(text: Text, keyword: bool, others: list[str]) -> bool:

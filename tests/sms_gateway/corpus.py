@@ -177,6 +177,13 @@ CORPUS: tuple[Case, ...] = (
         Case("TT (90517761)", "status", code="90517761"),
         Case("TT [57201439]", "status", code="57201439"),
         Case("12345671", "status", code="12345671", note="a bare code"),
+        Case(
+            "12345671 duong chua sua",
+            "status",
+            code="12345671",
+            text="12345671 duong chua sua",
+            note="a lookup with a nudge: answered, and the nudge kept in the item's history",
+        ),
         Case(" 5720 1439 ", "status", code="57201439", note="a bare code in two halves"),
         Case("Ma 12345671", "status", code="12345671"),
         Case("ma so 30082510", "status", code="30082510"),

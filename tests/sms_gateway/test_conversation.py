@@ -114,6 +114,20 @@ def test_a_long_complaint_naming_a_code_is_a_new_item_linked_to_the_earlier_one(
     ]
 
 
+def test_a_code_sent_with_a_few_words_answers_and_tells_officials_the_resident_asked(db, text):
+    first = text("Den duong ap Tan Hoa hu roi")
+    [item] = items(db)
+    reply = text(f"{item.tracking_code} den van chua sua")
+    assert item.tracking_code in reply and len(items(db)) == 1  # a lookup, not a new item
+    db.expire_all()
+    [asked] = [e for e in item.events if e.kind == "resident_asked"]
+    assert asked.note == f"{item.tracking_code} den van chua sua" and asked.actor == "sms"
+    assert first != reply
+    text(f"TT {item.tracking_code}")  # a bare lookup adds nothing to the history
+    db.expire_all()
+    assert [e.kind for e in item.events].count("resident_asked") == 1
+
+
 # --- ratings -----------------------------------------------------------------------------
 
 
