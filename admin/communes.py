@@ -23,7 +23,7 @@ from nghedan.refusals import on_refusal
 from nghedan.services.items.history import audit
 from nghedan.services.people import places
 
-MAX_HAMLETS = 200
+MAX_HAMLETS = places.MAX_NEW_HAMLETS
 
 
 class NewCommuneForm(FlaskForm):
@@ -71,13 +71,13 @@ def index():
 
 
 def _refused(form: NewCommuneForm, error: DomainError) -> str:
-    form.code.errors = list(form.code.errors) + [error.message]
+    field = form.hamlets if error.code == "too_many_hamlets" else form.code
+    field.errors = list(field.errors) + [error.message]
     return _page(form)
 
 
 def _add(form: NewCommuneForm) -> Commune:
     names = [line.strip() for line in (form.hamlets.data or "").splitlines() if line.strip()]
-    names = names[:MAX_HAMLETS]
     commune = places.add_commune(
         places.NewCommune(
             code=form.code.data,

@@ -108,6 +108,29 @@ def test_a_deployment_admin_adds_a_commune_on_the_page(app, world):
         )
 
 
+def test_a_pasted_list_of_too_many_hamlets_is_refused_not_cut(app, world):
+    """201 hamlets: the page says so beside the list, and nothing is added (earlier the list
+    was cut at 200 without a word)."""
+    app.config["DEPLOYMENT_ADMINS"] = ["admin1"]
+    client = _admin(app)
+    token = csrf_token(client.get("/admin/communes").get_data(as_text=True))
+    form = {
+        "code": "dong-hai",
+        "name": "Đông Hải",
+        "kind": "xa",
+        "hamlets": "\n".join(f"Ấp {n}" for n in range(1, 202)),
+        "hamlet_kind": "ap",
+        "csrf_token": token,
+    }
+    response = client.post("/admin/communes", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Danh sách có 201 ấp, khóm; mỗi lần thêm tối đa 200." in page
+    assert "Ấp 201" in page  # the list comes back as typed
+    with app.app_context():
+        assert _db.session.scalar(select(Commune).where(Commune.code == "dong-hai")) is None
+
+
 def test_two_communes_added_by_the_cli_stay_apart(app, runner, world):
     assert (
         _add(

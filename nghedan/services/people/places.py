@@ -97,8 +97,22 @@ class NewCommune:
     hamlet_kind: str = "ap"
 
 
+MAX_NEW_HAMLETS = 200  # a commune has a few dozen; more is a pasted list gone wrong
+
+
 def add_commune(new: NewCommune) -> Commune:
     """A new commune with its hamlets; its code and SMS number must not be another's."""
+    hamlets = [name for name in new.hamlets if _text(name)]
+    if len(hamlets) > MAX_NEW_HAMLETS:
+        raise ValidationError(
+            _l(
+                "Danh sách có %(n)s ấp, khóm; mỗi lần thêm tối đa %(max)s. Thêm xã với "
+                "%(max)s tên đầu, rồi thêm các ấp, khóm còn lại ở trang Xã, ấp.",
+                n=len(hamlets),
+                max=MAX_NEW_HAMLETS,
+            ),
+            code="too_many_hamlets",
+        )
     code = (new.code or "").strip().lower()
     if not _CODE.fullmatch(code):
         raise ValidationError(
@@ -130,9 +144,8 @@ def add_commune(new: NewCommune) -> Commune:
     commune = Commune(code=code, province=_text(new.province), **values)
     db.session.add(commune)
     db.session.flush()
-    for name in new.hamlets:
-        if _text(name):
-            add_hamlet(commune.id, name, new.hamlet_kind)
+    for name in hamlets:
+        add_hamlet(commune.id, name, new.hamlet_kind)
     return commune
 
 
