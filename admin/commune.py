@@ -47,10 +47,11 @@ class CommuneForm(FlaskForm):
     )
     chairman_name = StringField(_l("Chủ tịch UBND"), validators=[Optional(), Length(max=120)])
     notice_signing_authority = StringField(
-        _l("Thẩm quyền ký thông báo"), validators=[DataRequired(), Length(max=120)]
+        _l("Thẩm quyền ký khi Chủ tịch ký (thông báo, giấy mời)"),
+        validators=[DataRequired(), Length(max=120)],
     )
     notice_signing_title = StringField(
-        _l("Chức vụ người ký"), validators=[DataRequired(), Length(max=120)]
+        _l("Chức vụ khi Chủ tịch ký"), validators=[DataRequired(), Length(max=120)]
     )
     rotation_days = IntegerField(
         _l("Chu kỳ đối thoại mỗi ấp (ngày)"),

@@ -20,4 +20,5 @@ def test_form_labels_in_vietnamese_then_english(as_user, world):
         page = unescape(client.get(url).get_data(as_text=True))
         assert english in page and vietnamese not in page, url
     commune = unescape(client.get("/admin/commune").get_data(as_text=True))
-    assert "Signing authority on notices" in commune and "Neighbourhood (khóm)" in commune
+    assert "Signing authority when the chairman signs (notices, invitations)" in commune
+    assert "Neighbourhood (khóm)" in commune

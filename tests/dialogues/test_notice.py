@@ -117,6 +117,24 @@ def test_the_chairman_signs_for_the_committee_and_the_signer_follows_each_notice
     assert signed.summary.startswith("Kết luận của Chủ tịch UBND")  # who concluded
 
 
+def test_the_signing_block_set_on_the_commune_page_is_the_chairmans(db):
+    """A commune whose practice differs from the default sets its block once (settings
+    page); the chairman's notices carry it, a vice-chairman still signs `KT. CHỦ TỊCH`."""
+    commune = make_commune(
+        chairman_name="Nguyễn Văn Bình",
+        notice_signing_authority="TM. ỦY BAN NHÂN DÂN XÃ",
+        notice_signing_title="CHỦ TỊCH",
+    )
+    dialogue, *_ = held_dialogue(commune, chair_role="chairman")
+    notice = build_notice(dialogue)
+    assert (notice.signing_authority, notice.signing_title) == (
+        "TM. ỦY BAN NHÂN DÂN XÃ",
+        "CHỦ TỊCH",
+    )
+    vice = build_notice(dialogue, signer="Phạm Thị Hoa", signer_role="vice_chairman")
+    assert (vice.signing_authority, vice.signing_title) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+
+
 @pytest.mark.parametrize(
     "day, words",
     [

@@ -84,7 +84,7 @@ def invitation(dialogue: Dialogue) -> Invitation:
         agenda=agenda + ".",
         sms_line=_sms_line(dialogue),
         signer=dialogue.chair_name or commune.chairman_name or "",
-        signing=signing_block(chair_role(dialogue)),
+        signing=signing_block(chair_role(dialogue), commune),
     )
 
 

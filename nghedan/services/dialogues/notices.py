@@ -120,9 +120,19 @@ def chair_phrase(dialogue: Dialogue) -> str:
     return f"đồng chí {dialogue.chair_name}, {title}" if dialogue.chair_name else ""
 
 
-def signing_block(role: str) -> tuple[str, str]:
-    """The two lines above the signature: `TM. ỦY BAN NHÂN DÂN` / `CHỦ TỊCH` or `KT. …`."""
-    return SIGNING.get(role, SIGNING["chairman"])
+def signing_block(role: str, commune=None) -> tuple[str, str]:
+    """The two lines above the signature: the commune's own block when the chairman signs
+    (its settings page; `TM. ỦY BAN NHÂN DÂN` / `CHỦ TỊCH` by default), `KT. CHỦ TỊCH` /
+    `PHÓ CHỦ TỊCH` when a vice-chairman signs for the chairman (Decree 30)."""
+    if role == "vice_chairman":
+        return SIGNING["vice_chairman"]
+    default = SIGNING["chairman"]
+    if commune is None:
+        return default
+    return (
+        (commune.notice_signing_authority or "").strip() or default[0],
+        (commune.notice_signing_title or "").strip() or default[1],
+    )
 
 
 def build_notice(
@@ -139,7 +149,7 @@ def build_notice(
     on = on or local(dialogue.notice_published_at or utcnow()).date()
     lists = _entries(dialogue)
     role = signer_role or chair_role(dialogue)
-    authority, title = signing_block(role)
+    authority, title = signing_block(role, commune)
     return NoticeDocument(
         issuer=(
             "ỦY BAN NHÂN DÂN",
