@@ -230,6 +230,7 @@ ok vang da a lo xin chao hello hi helo cam on thanks you nhieu rat xa anh chi em
 nhe nha oi uh u um uhm hihi haha hehe test thu nhan duoc roi biet tot qua ban cac moi nguoi
 ca lam con chuc khoe good bye tam biet chao buoi sang chieu toi ah oh dear ui e c uk
 please ma so tra loi giup do giai quyet nhanh cho hoi ai
+k ko kh khong dc duoc hok hong
 """.split()
 )
 THANKS = re.compile(r"\b(cam on|thanks|tks)\b")

@@ -233,6 +233,8 @@ CORPUS: tuple[Case, ...] = (
         Case("Ok xa oi, duong ap tan phu bi ngap", "opinion", note="ok, then an opinion"),
         Case("Cam on xa, nhung den duong van chua sua", "opinion"),
         Case("ok e", "chatter"),
+        Case("k dc", "chatter", note="không được: too little to act on; help, joins nothing"),
+        Case("Ko đc", "chatter"),
         Case("đừng nhắn nữa", "stop"),
         Case("HUY DV", "stop", note="dv = dịch vụ"),
         Case("stop pls", "stop"),
