@@ -20,6 +20,7 @@ from nghedan.services.dialogues.plan import next_for_residents
 from nghedan.services.items.history import record_event
 from nghedan.services.items.intake import append_text, create_item, item_by_code
 from nghedan.services.items.residents import hamlet_of, latest_item
+from nghedan.services.people import places
 from nghedan.services.people.ratings import MAX_COMMENT_LENGTH, officer_by_code, record_rating
 from nghedan.services.sms.contacts import set_opt_out
 from nghedan.services.sms.inbox import Sender
@@ -250,7 +251,7 @@ def _schedule(command: Command, phone: str, commune_id: int, sender: Sender) -> 
     if hamlet is not None and not planned:  # nothing for the hamlet: the commune's, if any
         planned = next_for_residents(commune_id, None, limit=2)
         hamlet = None if planned else hamlet
-    return Outcome(replies.schedule(planned, hamlet))
+    return Outcome(replies.schedule(planned, hamlet, _unit(commune_id)))
 
 
 def _help(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
@@ -263,7 +264,13 @@ def _chatter(command: Command, phone: str, commune_id: int, sender: Sender) -> O
 
 
 def _ask_stop(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:
-    return Outcome(replies.ask_stop())
+    return Outcome(replies.ask_stop(_unit(commune_id)))
+
+
+def _unit(commune_id: int) -> str:
+    """`xã`, `phường` or `đặc khu`: how replies name the resident's commune."""
+    commune = places.commune_by_id(commune_id)
+    return commune.kind_word if commune is not None else "xã"
 
 
 def _stop(command: Command, phone: str, commune_id: int, sender: Sender) -> Outcome:

@@ -69,16 +69,19 @@ def received(item: Item, next_dialogue: str = "", *, earlier: str | None = None)
 
 def legal_procedure(item: Item, kind: str) -> str:
     """A complaint or denunciation: its code, what the law needs, and (tố cáo) confidentiality."""
+    unit = item.commune.kind_word  # `UBND phường` for a ward
     if kind == "denunciation":
         return _(
             "Đã nhận, mã %(code)s. Tố cáo cần đơn ghi họ tên, địa chỉ, có chữ ký, nộp tại "
-            "UBND xã. Danh tính người tố cáo được giữ bí mật.",
+            "UBND %(unit)s. Danh tính người tố cáo được giữ bí mật.",
             code=item.tracking_code,
+            unit=unit,
         )
     return _(
         "Đã nhận, mã %(code)s. Khiếu nại cần đơn ghi họ tên, địa chỉ, có chữ ký, nộp tại "
-        "UBND xã. Thông tin của ông/bà được bảo vệ.",
+        "UBND %(unit)s. Thông tin của ông/bà được bảo vệ.",
         code=item.tracking_code,
+        unit=unit,
     )
 
 
@@ -177,9 +180,11 @@ def opted_in() -> str:
     return _("Đã nhận lại tin nhắn. Nhắn HUY để ngừng.")
 
 
-def ask_stop() -> str:
+def ask_stop(unit: str = "xã") -> str:
     return _(
-        "Ông/bà muốn ngừng nhận tin nhắn của xã? Nhắn HUY để ngừng. Gửi ý kiến: nhắn nội dung."
+        "Ông/bà muốn ngừng nhận tin nhắn của %(unit)s? Nhắn HUY để ngừng. "
+        "Gửi ý kiến: nhắn nội dung.",
+        unit=unit,
     )
 
 
@@ -239,21 +244,35 @@ def next_dialogue(dialogue: Dialogue | None, hamlet: Hamlet | None) -> str:
             hamlet=hamlet_label(hamlet),
             when=dialogue_when(dialogue),
         )
-    return _("Buổi đối thoại gần nhất của xã: %(when)s.", when=dialogue_when(dialogue))
+    return _(
+        "Buổi đối thoại gần nhất của %(unit)s: %(when)s.",
+        unit=dialogue.commune.kind_word,
+        when=dialogue_when(dialogue),
+    )
 
 
-def schedule(dialogues: Iterable[Dialogue], hamlet: Hamlet | None) -> str:
-    """The answer to LICH: the next dialogues, or that none is planned yet."""
+def schedule(dialogues: Iterable[Dialogue], hamlet: Hamlet | None, unit: str = "xã") -> str:
+    """The answer to LICH: the next dialogues, or that none is planned yet (`unit`: the
+    commune's kind, `xã` or `phường`…)."""
     whens = [dialogue_when(d) for d in dialogues]
+    unit_title = unit[:1].upper() + unit[1:]
     if not whens:
         if hamlet is not None:
             # "nhà văn hóa" alone: the hamlet may be a thôn, bản or tổ dân phố, not an ấp.
             return _(
-                "Chưa có lịch đối thoại ở %(hamlet)s. Xã sẽ báo trên loa và tại nhà văn hóa.",
+                "Chưa có lịch đối thoại ở %(hamlet)s. %(unit)s sẽ báo trên loa và tại nhà văn hóa.",
                 hamlet=hamlet_label(hamlet),
+                unit=unit_title,
             )
-        return _("Chưa có lịch đối thoại mới. Xã sẽ báo trên loa và tại nhà văn hóa.")
-    where = _("ở %(hamlet)s", hamlet=hamlet_label(hamlet)) if hamlet is not None else _("của xã")
+        return _(
+            "Chưa có lịch đối thoại mới. %(unit)s sẽ báo trên loa và tại nhà văn hóa.",
+            unit=unit_title,
+        )
+    where = (
+        _("ở %(hamlet)s", hamlet=hamlet_label(hamlet))
+        if hamlet is not None
+        else _("của %(unit)s", unit=unit)
+    )
     texts = [
         _("Lịch đối thoại %(where)s: %(when)s.", where=where, when="; ".join(whens[:n]))
         for n in range(len(whens), 0, -1)

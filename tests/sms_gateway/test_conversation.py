@@ -306,3 +306,21 @@ def test_a_text_naming_a_denunciations_code_is_confidential_too(db, text, commun
     _secret, follow_up = items(db)
     assert follow_up.is_denunciation and follow_up.flagged
     assert follow_up.tracking_code in reply and "bi mat" in reply
+
+
+def test_a_ward_resident_hears_phuong_not_xa(db, text):
+    """Replies name the commune's kind: a phường's residents never read "xã"."""
+    from nghedan.models import Commune
+    from nghedan.services.items.intake import receipt_sms
+
+    commune = db.scalar(select(Commune))
+    commune.kind = "phuong"
+    db.commit()
+    # (a reply too long for one segment with diacritics is sent without them)
+    assert "phuong se bao tren loa" in folded(text("LICH")).lower()
+    assert "ngung nhan tin nhan cua phuong?" in folded(text("thoi"))
+    reply = folded(text("Can bo phuong doi tien moi lam giay to, toi to cao"))
+    assert "nop tai ubnd phuong" in reply.lower()
+    [item] = items(db)
+    assert receipt_sms(item).startswith(f"Phường {commune.name} đã nhận ý kiến")
+    assert " xa " not in reply.lower() and not receipt_sms(item).startswith("Xã")

@@ -8,7 +8,7 @@ import pytest
 from flask_babel import force_locale
 
 from nghedan import create_app
-from nghedan.models import Dialogue, Hamlet, Item, Officer
+from nghedan.models import Commune, Dialogue, Hamlet, Item, Officer
 from nghedan.sms_text import count_segments, fit_for_sms
 from sms_gateway import replies
 from tests.conftest import base_config
@@ -24,7 +24,8 @@ def app(tmp_path_factory):
 
 
 def every_reply() -> list[tuple[str, str]]:
-    item = Item(tracking_code=CODE, status="new", legal_type="opinion")
+    ward = Commune(name="Thạnh Phú Đông", kind="phuong")  # `phường` is longer than `xã`
+    item = Item(tracking_code=CODE, status="new", legal_type="opinion", commune=ward)
     officer = Officer(code="01", name=LONG_NAME)
     forwarded = Item(
         tracking_code=CODE,
@@ -38,6 +39,7 @@ def every_reply() -> list[tuple[str, str]]:
     )
     hamlet = Hamlet(name="Ấp Thạnh Phú Đông", kind="ap")
     dialogue = Dialogue(
+        commune=ward,
         place="Nhà văn hóa ấp Thạnh Phú Đông",
         kind="dialogue",
         starts_at=datetime(2026, 12, 12, 12, 0, tzinfo=UTC),
@@ -60,7 +62,7 @@ def every_reply() -> list[tuple[str, str]]:
         ("rating repeated with comment", replies.rating_repeated(officer, item)),
         ("opted out", replies.opted_out()),
         ("opted in", replies.opted_in()),
-        ("ask stop", replies.ask_stop()),
+        ("ask stop", replies.ask_stop("phường")),
         ("chatter", replies.chatter(False)),
         ("thanks", replies.chatter(True)),
         ("bad length", replies.bad_length("123456789")),
@@ -80,8 +82,8 @@ def every_reply() -> list[tuple[str, str]]:
             for s in (1, 2, 3, 4)
         ],
         ("schedule, two", replies.schedule([dialogue, dialogue], hamlet)),
-        ("schedule, none here", replies.schedule([], hamlet)),
-        ("schedule, none", replies.schedule([], None)),
+        ("schedule, none here", replies.schedule([], hamlet, "phường")),
+        ("schedule, none", replies.schedule([], None, "phường")),
     ]
 
 

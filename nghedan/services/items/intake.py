@@ -104,10 +104,11 @@ def create_item_with_receipt(**fields) -> Item:
 
 def receipt_sms(item: Item) -> str:
     """The SMS a resident who left a phone number gets: the tracking code, and how to use it."""
+    label = item.commune.label  # `xã Tân Thạnh`, `phường Mỹ Hòa`
     return gettext(
-        "Xã %(name)s đã nhận ý kiến của ông/bà, mã tra cứu %(code)s. "
+        "%(commune)s đã nhận ý kiến của ông/bà, mã tra cứu %(code)s. "
         "Nhắn TT %(code)s để xem kết quả.",
-        name=item.commune.name,
+        commune=label[:1].upper() + label[1:],
         code=item.tracking_code,
     )
 
