@@ -123,9 +123,15 @@ def legal_type_labels() -> dict[str, str]:
     }
 
 
+def unit_word(commune) -> str:
+    """`xã`, `phường` or `đặc khu` in the screen's language."""
+    return {"xa": _("xã"), "phuong": _("phường"), "dac_khu": _("đặc khu")}.get(
+        commune.kind, _("xã")
+    )
+
+
 def commune_title(commune) -> str:
-    kind = {"xa": _("xã"), "phuong": _("phường"), "dac_khu": _("đặc khu")}.get(commune.kind, "")
-    return _("UBND %(kind)s %(name)s", kind=kind, name=commune.name)
+    return _("UBND %(kind)s %(name)s", kind=unit_word(commune), name=commune.name)
 
 
 def receipt_heading(item: Item) -> str:
@@ -145,7 +151,8 @@ def legal_note(item: Item) -> list[str]:
             _(
                 "Để khiếu nại được giải quyết theo Luật Khiếu nại, ông/bà cần gửi đơn ghi rõ họ "
                 "tên, địa chỉ, nội dung và ký tên (hoặc điểm chỉ), hoặc trình bày trực tiếp tại "
-                "nơi tiếp công dân của xã."
+                "nơi tiếp công dân của %(unit)s.",
+                unit=unit_word(item.commune),
             ),
             _("Pháp luật nghiêm cấm trù dập, trả thù người khiếu nại."),
         ]
@@ -154,7 +161,8 @@ def legal_note(item: Item) -> list[str]:
             _(
                 "Để tố cáo được giải quyết theo Luật Tố cáo, ông/bà cần gửi đơn ghi rõ họ tên, "
                 "địa chỉ, nội dung và ký tên (hoặc điểm chỉ), hoặc trình bày trực tiếp tại nơi "
-                "tiếp công dân của xã."
+                "tiếp công dân của %(unit)s.",
+                unit=unit_word(item.commune),
             ),
             _(
                 "Người tố cáo được pháp luật bảo vệ: họ tên, địa chỉ của ông/bà được giữ bí mật; "
@@ -177,4 +185,8 @@ def next_dialogue_line(dialogue, hamlet=None) -> str:
             hamlet=hamlet.name,
             **values,
         )
-    return _("Buổi đối thoại tới của xã: %(time)s ngày %(date)s, tại %(place)s.", **values)
+    return _(
+        "Buổi đối thoại tới của %(unit)s: %(time)s ngày %(date)s, tại %(place)s.",
+        unit=unit_word(dialogue.commune),
+        **values,
+    )

@@ -84,3 +84,20 @@ def test_english_only_from_the_home_screens_corner(kiosk_client, officer_id):
 def test_a_kiosk_can_have_no_language_switch(app, kiosk_client):
     app.config["KIOSK_LANGUAGE_SWITCH"] = False
     assert "English" not in kiosk_client.get("/kiosk/").get_data(as_text=True)
+
+
+def test_a_wards_kiosk_says_phuong(db, app):
+    """What the receipt screen tells a ward's resident (where to lodge a complaint, the next
+    dialogue) names the ward, never "xã"."""
+    from kiosk.wording import legal_note, next_dialogue_line
+    from nghedan.models import Dialogue
+    from tests.factories import make_commune
+
+    ward = make_commune("Mỹ Hòa", kind="phuong")
+    item = make_item(ward, "Khiếu nại quyết định thu hồi đất", legal_type="complaint")
+    dialogue = Dialogue(commune=ward, place="Nhà văn hóa khu phố 3", kind="dialogue")
+    dialogue.starts_at = item.created_at
+    with app.test_request_context():
+        lines = legal_note(item)
+        assert "nơi tiếp công dân của phường." in lines[0]
+        assert next_dialogue_line(dialogue).startswith("Buổi đối thoại tới của phường:")
