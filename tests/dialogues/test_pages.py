@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from nghedan.extensions import db
 from nghedan.formatting import LOCAL_ZONE
-from nghedan.models import ConclusionNotice, Dialogue, Item, Message, utcnow
+from nghedan.models import Commune, ConclusionNotice, Dialogue, Item, Message, utcnow
 from nghedan.services.dialogues.agenda import assign_item
 from nghedan.services.items.history import change_status
 from tests.dialogues.builders import SCAN_PDF, form_starts_at
@@ -309,6 +309,13 @@ def test_send_invitations_now_and_print_the_invitation(app, as_user, world):
     printed = client.get(base + "/invitation").get_data(as_text=True)
     assert "GIẤY MỜI" in printed and "Bà con Nhân dân ấp Tân Hòa" in printed
     assert "Thông báo trên loa truyền thanh" in printed and "Kính mời bà con" in printed
+    assert "Ủy ban nhân dân xã trân trọng kính mời" in printed
+    with app.app_context():  # the same commune as a ward: its paper says so
+        db.session.get(Commune, world.commune_id).kind = "phuong"
+        db.session.commit()
+    printed = client.get(base + "/invitation").get_data(as_text=True)
+    assert "Ủy ban nhân dân phường trân trọng kính mời" in printed
+    assert "PHƯỜNG TÂN THẠNH" in printed and "UBND phường nghe ý kiến" in printed
     supervisor = app.test_client()
     from tests.admin.conftest import PASSWORD, login
 
