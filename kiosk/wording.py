@@ -12,6 +12,7 @@ from nghedan.errors import DomainError
 from nghedan.formatting import fmt_date, fmt_time
 from nghedan.models import Item
 from nghedan.services.items.status import describe_status, status_label
+from nghedan.services.people import places
 
 
 @dataclass(frozen=True)
@@ -123,11 +124,7 @@ def legal_type_labels() -> dict[str, str]:
     }
 
 
-def unit_word(commune) -> str:
-    """`xã`, `phường` or `đặc khu` in the screen's language."""
-    return {"xa": _("xã"), "phuong": _("phường"), "dac_khu": _("đặc khu")}.get(
-        commune.kind, _("xã")
-    )
+unit_word = places.kind_label  # `xã`, `phường` or `đặc khu` in the screen's language
 
 
 def commune_title(commune) -> str:

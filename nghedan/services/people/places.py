@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -206,6 +207,13 @@ def set_hamlet_population(hamlet: Hamlet, households: int | None, adults: int | 
         for key in before
         if before[key] != getattr(hamlet, key)
     }
+
+
+def kind_label(commune: Commune) -> str:
+    """`xã`, `phường` or `đặc khu` in the reader's language (screens and reports;
+    documents and SMS use the Vietnamese `Commune.kind_word`)."""
+    labels = {"xa": gettext("xã"), "phuong": gettext("phường"), "dac_khu": gettext("đặc khu")}
+    return labels.get(commune.kind, labels["xa"])
 
 
 def commune_by_code(code: str) -> Commune | None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from nghedan.extensions import db
 from nghedan.formatting import fmt_date, fmt_number, fmt_percent
 from nghedan.models import Commune
+from nghedan.services.people import places
 from nghedan.services.reports import activity as report_activity
 from nghedan.services.reports import dialogues as report_dialogues
 from nghedan.services.reports import satisfaction as reports
@@ -42,8 +43,7 @@ def period_label(period: reports.Period) -> str:
 
 def commune_label(commune: Commune) -> str:
     """`xã Tân Thạnh`, `phường Mỹ Hòa`, `đặc khu Côn Đảo`."""
-    kind = {"xa": _("xã"), "phuong": _("phường"), "dac_khu": _("đặc khu")}.get(commune.kind, "")
-    return f"{kind} {commune.name}".strip()
+    return f"{places.kind_label(commune)} {commune.name}"
 
 
 def _scope_label(commune_ids) -> str:
